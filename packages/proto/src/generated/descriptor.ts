@@ -1,0 +1,396 @@
+// Generated from proto/gomr.proto by scripts/gen-proto-types.mjs; do not edit.
+export const gomrDescriptor = {
+  "nested": {
+    "gomr": {
+      "nested": {
+        "Master": {
+          "methods": {
+            "Register": {
+              "requestType": "RegisterRequest",
+              "responseType": "RegisterReply"
+            },
+            "GetTask": {
+              "requestType": "GetTaskRequest",
+              "responseType": "GetTaskReply"
+            },
+            "ReportTask": {
+              "requestType": "ReportTaskRequest",
+              "responseType": "ReportTaskReply"
+            },
+            "Heartbeat": {
+              "requestType": "HeartbeatRequest",
+              "responseType": "HeartbeatReply"
+            },
+            "GetStatus": {
+              "requestType": "StatusRequest",
+              "responseType": "JobStatus"
+            }
+          }
+        },
+        "RegisterRequest": {
+          "fields": {
+            "host": {
+              "type": "string",
+              "id": 1
+            },
+            "pid": {
+              "type": "int32",
+              "id": 2
+            },
+            "version": {
+              "type": "string",
+              "id": 3
+            }
+          }
+        },
+        "RegisterReply": {
+          "fields": {
+            "workerId": {
+              "type": "string",
+              "id": 1
+            },
+            "jobId": {
+              "type": "string",
+              "id": 2
+            },
+            "reducers": {
+              "type": "int32",
+              "id": 3
+            },
+            "heartbeatIntervalMs": {
+              "type": "int32",
+              "id": 4
+            },
+            "params": {
+              "keyType": "string",
+              "type": "string",
+              "id": 5
+            }
+          }
+        },
+        "TaskKind": {
+          "values": {
+            "MAP": 0,
+            "REDUCE": 1
+          }
+        },
+        "MapSplit": {
+          "fields": {
+            "inputKey": {
+              "type": "string",
+              "id": 1
+            },
+            "inputName": {
+              "type": "string",
+              "id": 2
+            },
+            "start": {
+              "type": "int64",
+              "id": 3
+            },
+            "end": {
+              "type": "int64",
+              "id": 4
+            },
+            "fileSize": {
+              "type": "int64",
+              "id": 5
+            }
+          }
+        },
+        "Task": {
+          "fields": {
+            "taskId": {
+              "type": "string",
+              "id": 1
+            },
+            "kind": {
+              "type": "TaskKind",
+              "id": 2
+            },
+            "index": {
+              "type": "int32",
+              "id": 3
+            },
+            "attempt": {
+              "type": "int32",
+              "id": 4
+            },
+            "split": {
+              "type": "MapSplit",
+              "id": 5
+            },
+            "runKeys": {
+              "rule": "repeated",
+              "type": "string",
+              "id": 6
+            },
+            "outputPrefix": {
+              "type": "string",
+              "id": 7
+            }
+          }
+        },
+        "GetTaskRequest": {
+          "fields": {
+            "workerId": {
+              "type": "string",
+              "id": 1
+            }
+          }
+        },
+        "GetTaskReply": {
+          "fields": {
+            "action": {
+              "type": "Action",
+              "id": 1
+            },
+            "task": {
+              "type": "Task",
+              "id": 2
+            },
+            "waitMs": {
+              "type": "int32",
+              "id": 3
+            }
+          },
+          "nested": {
+            "Action": {
+              "values": {
+                "WAIT": 0,
+                "RUN": 1,
+                "EXIT": 2
+              }
+            }
+          }
+        },
+        "RunObject": {
+          "fields": {
+            "partition": {
+              "type": "int32",
+              "id": 1
+            },
+            "key": {
+              "type": "string",
+              "id": 2
+            },
+            "bytes": {
+              "type": "int64",
+              "id": 3
+            },
+            "records": {
+              "type": "int64",
+              "id": 4
+            }
+          }
+        },
+        "TaskError": {
+          "fields": {
+            "message": {
+              "type": "string",
+              "id": 1
+            },
+            "stack": {
+              "type": "string",
+              "id": 2
+            },
+            "input": {
+              "type": "string",
+              "id": 3
+            },
+            "offset": {
+              "type": "int64",
+              "id": 4
+            },
+            "key": {
+              "type": "string",
+              "id": 5
+            }
+          }
+        },
+        "ReportTaskRequest": {
+          "fields": {
+            "workerId": {
+              "type": "string",
+              "id": 1
+            },
+            "taskId": {
+              "type": "string",
+              "id": 2
+            },
+            "attempt": {
+              "type": "int32",
+              "id": 3
+            },
+            "ok": {
+              "type": "bool",
+              "id": 4
+            },
+            "outputs": {
+              "rule": "repeated",
+              "type": "RunObject",
+              "id": 5
+            },
+            "counters": {
+              "keyType": "string",
+              "type": "int64",
+              "id": 6
+            },
+            "userCounters": {
+              "keyType": "string",
+              "type": "int64",
+              "id": 7
+            },
+            "error": {
+              "type": "TaskError",
+              "id": 8
+            }
+          }
+        },
+        "ReportTaskReply": {
+          "fields": {
+            "committed": {
+              "type": "bool",
+              "id": 1
+            }
+          }
+        },
+        "HeartbeatRequest": {
+          "fields": {
+            "workerId": {
+              "type": "string",
+              "id": 1
+            },
+            "taskId": {
+              "type": "string",
+              "id": 2
+            },
+            "attempt": {
+              "type": "int32",
+              "id": 3
+            },
+            "progress": {
+              "type": "int64",
+              "id": 4
+            }
+          }
+        },
+        "HeartbeatReply": {
+          "fields": {
+            "known": {
+              "type": "bool",
+              "id": 1
+            },
+            "cancelCurrent": {
+              "type": "bool",
+              "id": 2
+            }
+          }
+        },
+        "StatusRequest": {
+          "fields": {}
+        },
+        "PhaseStatus": {
+          "fields": {
+            "total": {
+              "type": "int32",
+              "id": 1
+            },
+            "done": {
+              "type": "int32",
+              "id": 2
+            },
+            "running": {
+              "type": "int32",
+              "id": 3
+            },
+            "failed": {
+              "type": "int32",
+              "id": 4
+            }
+          }
+        },
+        "WorkerStatus": {
+          "fields": {
+            "workerId": {
+              "type": "string",
+              "id": 1
+            },
+            "host": {
+              "type": "string",
+              "id": 2
+            },
+            "pid": {
+              "type": "int32",
+              "id": 3
+            },
+            "state": {
+              "type": "string",
+              "id": 4
+            },
+            "currentTask": {
+              "type": "string",
+              "id": 5
+            },
+            "lastHeartbeatMs": {
+              "type": "int64",
+              "id": 6
+            }
+          }
+        },
+        "JobStatus": {
+          "fields": {
+            "jobId": {
+              "type": "string",
+              "id": 1
+            },
+            "state": {
+              "type": "string",
+              "id": 2
+            },
+            "maps": {
+              "type": "PhaseStatus",
+              "id": 3
+            },
+            "reduces": {
+              "type": "PhaseStatus",
+              "id": 4
+            },
+            "counters": {
+              "keyType": "string",
+              "type": "int64",
+              "id": 5
+            },
+            "userCounters": {
+              "keyType": "string",
+              "type": "int64",
+              "id": 6
+            },
+            "error": {
+              "type": "string",
+              "id": 7
+            },
+            "outputKeys": {
+              "rule": "repeated",
+              "type": "string",
+              "id": 8
+            },
+            "workers": {
+              "rule": "repeated",
+              "type": "WorkerStatus",
+              "id": 9
+            },
+            "startedMs": {
+              "type": "int64",
+              "id": 10
+            },
+            "finishedMs": {
+              "type": "int64",
+              "id": 11
+            }
+          }
+        }
+      }
+    }
+  }
+};

@@ -1,0 +1,10 @@
+// Original file: proto/gomr.proto
+
+
+export interface GetTaskRequest {
+  'workerId'?: (string);
+}
+
+export interface GetTaskRequest__Output {
+  'workerId': (string);
+}

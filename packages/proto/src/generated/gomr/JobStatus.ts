@@ -1,0 +1,39 @@
+// Original file: proto/gomr.proto
+
+import type { PhaseStatus as _gomr_PhaseStatus, PhaseStatus__Output as _gomr_PhaseStatus__Output } from '../gomr/PhaseStatus.js';
+import type { WorkerStatus as _gomr_WorkerStatus, WorkerStatus__Output as _gomr_WorkerStatus__Output } from '../gomr/WorkerStatus.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface JobStatus {
+  'jobId'?: (string);
+  /**
+   * PLANNING | MAPPING | REDUCING | SUCCEEDED | FAILED
+   */
+  'state'?: (string);
+  'maps'?: (_gomr_PhaseStatus | null);
+  'reduces'?: (_gomr_PhaseStatus | null);
+  'counters'?: ({[key: string]: number | string | Long});
+  'userCounters'?: ({[key: string]: number | string | Long});
+  'error'?: (string);
+  'outputKeys'?: (string)[];
+  'workers'?: (_gomr_WorkerStatus)[];
+  'startedMs'?: (number | string | Long);
+  'finishedMs'?: (number | string | Long);
+}
+
+export interface JobStatus__Output {
+  'jobId': (string);
+  /**
+   * PLANNING | MAPPING | REDUCING | SUCCEEDED | FAILED
+   */
+  'state': (string);
+  'maps': (_gomr_PhaseStatus__Output | null);
+  'reduces': (_gomr_PhaseStatus__Output | null);
+  'counters': ({[key: string]: number});
+  'userCounters': ({[key: string]: number});
+  'error': (string);
+  'outputKeys': (string)[];
+  'workers': (_gomr_WorkerStatus__Output)[];
+  'startedMs': (number);
+  'finishedMs': (number);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/gomr.proto
+
+
+export interface ReportTaskReply {
+  'committed'?: (boolean);
+}
+
+export interface ReportTaskReply__Output {
+  'committed': (boolean);
+}

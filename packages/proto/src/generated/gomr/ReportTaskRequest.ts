@@ -1,0 +1,39 @@
+// Original file: proto/gomr.proto
+
+import type { RunObject as _gomr_RunObject, RunObject__Output as _gomr_RunObject__Output } from '../gomr/RunObject.js';
+import type { TaskError as _gomr_TaskError, TaskError__Output as _gomr_TaskError__Output } from '../gomr/TaskError.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface ReportTaskRequest {
+  'workerId'?: (string);
+  'taskId'?: (string);
+  'attempt'?: (number);
+  'ok'?: (boolean);
+  'outputs'?: (_gomr_RunObject)[];
+  /**
+   * built-in counters
+   */
+  'counters'?: ({[key: string]: number | string | Long});
+  /**
+   * ctx.count(...)
+   */
+  'userCounters'?: ({[key: string]: number | string | Long});
+  'error'?: (_gomr_TaskError | null);
+}
+
+export interface ReportTaskRequest__Output {
+  'workerId': (string);
+  'taskId': (string);
+  'attempt': (number);
+  'ok': (boolean);
+  'outputs': (_gomr_RunObject__Output)[];
+  /**
+   * built-in counters
+   */
+  'counters': ({[key: string]: number});
+  /**
+   * ctx.count(...)
+   */
+  'userCounters': ({[key: string]: number});
+  'error': (_gomr_TaskError__Output | null);
+}

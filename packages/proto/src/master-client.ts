@@ -1,0 +1,80 @@
+import * as grpc from '@grpc/grpc-js';
+import { tokenMetadata } from './auth.js';
+import { loadGomrProto } from './load-proto.js';
+import type { MasterClient } from './generated/gomr/Master.js';
+import type { RegisterRequest } from './generated/gomr/RegisterRequest.js';
+import type { RegisterReply__Output } from './generated/gomr/RegisterReply.js';
+import type { GetTaskRequest } from './generated/gomr/GetTaskRequest.js';
+import type { GetTaskReply__Output } from './generated/gomr/GetTaskReply.js';
+import type { ReportTaskRequest } from './generated/gomr/ReportTaskRequest.js';
+import type { ReportTaskReply__Output } from './generated/gomr/ReportTaskReply.js';
+import type { HeartbeatRequest } from './generated/gomr/HeartbeatRequest.js';
+import type { HeartbeatReply__Output } from './generated/gomr/HeartbeatReply.js';
+import type { JobStatus__Output } from './generated/gomr/JobStatus.js';
+
+export interface MasterClientOptions {
+  /** Per-job secret; the status call works without it. */
+  token?: string;
+  /** Deadline of each call. @default 10000 */
+  deadlineMs?: number;
+}
+
+type Unary<Req, Res> = (
+  req: Req,
+  md: grpc.Metadata,
+  opts: grpc.CallOptions,
+  cb: (err: grpc.ServiceError | null, res?: Res) => void,
+) => grpc.ClientUnaryCall;
+
+/** A promise-returning client of the master; every call carries a deadline and the token. */
+export class MasterConnection {
+  readonly raw: MasterClient;
+  private readonly token: string;
+  private readonly deadlineMs: number;
+
+  constructor(address: string, options: MasterClientOptions = {}) {
+    const proto = loadGomrProto();
+    this.raw = new proto.gomr.Master(address, grpc.credentials.createInsecure(), {
+      'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    });
+    this.token = options.token ?? '';
+    this.deadlineMs = options.deadlineMs ?? 10_000;
+  }
+
+  private call<Req, Res>(method: Unary<Req, Res>, req: Req, deadlineMs = this.deadlineMs): Promise<Res> {
+    return new Promise((resolve, reject) => {
+      method.call(
+        this.raw,
+        req,
+        tokenMetadata(this.token),
+        { deadline: Date.now() + deadlineMs },
+        (err, res) => (err ? reject(err) : resolve(res as Res)),
+      );
+    });
+  }
+
+  register(req: RegisterRequest): Promise<RegisterReply__Output> {
+    return this.call(this.raw.register as Unary<RegisterRequest, RegisterReply__Output>, req);
+  }
+  getTask(req: GetTaskRequest): Promise<GetTaskReply__Output> {
+    return this.call(this.raw.getTask as Unary<GetTaskRequest, GetTaskReply__Output>, req);
+  }
+  reportTask(req: ReportTaskRequest): Promise<ReportTaskReply__Output> {
+    return this.call(this.raw.reportTask as Unary<ReportTaskRequest, ReportTaskReply__Output>, req);
+  }
+  heartbeat(req: HeartbeatRequest): Promise<HeartbeatReply__Output> {
+    return this.call(this.raw.heartbeat as Unary<HeartbeatRequest, HeartbeatReply__Output>, req);
+  }
+  getStatus(deadlineMs?: number): Promise<JobStatus__Output> {
+    return this.call(this.raw.getStatus as Unary<object, JobStatus__Output>, {}, deadlineMs);
+  }
+  /** Resolves when the channel is connected, rejects after timeoutMs. */
+  waitForReady(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.raw.waitForReady(Date.now() + timeoutMs, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+  close(): void {
+    this.raw.close();
+  }
+}
