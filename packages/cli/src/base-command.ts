@@ -1,0 +1,19 @@
+import { Command } from '@oclif/core';
+import { EXIT, GomrError } from './errors.js';
+
+/** Turns known errors into one clear line and the documented exit code. */
+export abstract class BaseCommand extends Command {
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    if (err instanceof GomrError) {
+      process.stderr.write(`gomr: ${err.message}\n`);
+      if (err.detail) process.stderr.write(`${err.detail.replace(/^/gm, '  ')}\n`);
+      return this.exit(err.exitCode);
+    }
+    // oclif's own parse errors (bad flag, missing argument) are usage errors.
+    if (err.oclif?.exit === 2 || /Unexpected argument|Missing required|Expected an integer|Nonexistent flag|Expected --/.test(err.message)) {
+      process.stderr.write(`gomr: ${err.message.split('\n')[0]}\n`);
+      return this.exit(EXIT.USAGE);
+    }
+    return super.catch(err);
+  }
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { EXIT, GomrError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+
+/** The SDK entry every worker file gets for `@gomr/sdk`, whatever its own node_modules hold. */
+function sdkEntry(): string {
+  return require.resolve('@gomr/sdk');
+}
+
+export interface BundleResult {
+  path: string;
+  /** Content hash of the bundle (sha256, hex): the same worker gives the same hash. */
+  hash: string;
+  bytes: number;
+}
+
+/**
+ * Bundles a worker file with esbuild into one ESM file. `@gomr/sdk` resolves to gomr's own
+ * copy; every other import resolves from the worker's directory as usual. A file that does
+ * not compile is refused with esbuild's messages (file:line:column).
+ */
+export async function bundleWorker(workerFile: string, outFile: string): Promise<BundleResult> {
+  const entry = resolve(workerFile);
+  await access(entry).catch(() => {
+    throw new GomrError(`worker file not found: ${workerFile}`, EXIT.WORKER_FILE);
+  });
+  await mkdir(dirname(outFile), { recursive: true });
+  const sdk = sdkEntry();
+  try {
+    await esbuild.build({
+      entryPoints: [entry],
+      outfile: outFile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      absWorkingDir: dirname(entry),
+      // CommonJS dependencies inside an ESM bundle still call require() for built-ins.
+      banner: { js: "import { createRequire as __gomrCreateRequire } from 'node:module'; const require = __gomrCreateRequire(import.meta.url);" },
+      plugins: [
+        {
+          name: 'gomr-sdk',
+          setup(build) {
+            build.onResolve({ filter: /^@gomr\/sdk$/ }, () => ({ path: sdk }));
+          },
+        },
+      ],
+    });
+  } catch (err) {
+    const failure = err as esbuild.BuildFailure;
+    const lines = (failure.errors ?? []).slice(0, 5).map((m) =>
+      m.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ${m.text}` : m.text,
+    );
+    throw new GomrError(
+      `worker file does not compile: ${lines[0] ?? failure.message}`,
+      EXIT.WORKER_FILE,
+      lines.slice(1).join('\n') || undefined,
+    );
+  }
+  const code = await readFile(outFile);
+  return { path: outFile, hash: createHash('sha256').update(code).digest('hex'), bytes: code.length };
+}

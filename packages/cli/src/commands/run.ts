@@ -1,0 +1,87 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { formatSummary } from '../job/format-summary.js';
+import { runLocalJob } from '../job/run-local-job.js';
+import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
+
+export default class Run extends BaseCommand {
+  static override summary = 'Run a MapReduce job on this machine.';
+  static override description = `Bundles WORKER (a worker.ts that calls run({ mapper, reducer })), starts a master and
+--workers worker processes, runs --mappers map tasks and --reducers reduce tasks, and writes
+part-00000 .. part-<R-1> to --output. Each output line is key<TAB>value, keys ascending in
+UTF-8 byte order; backslash, tab, newline and carriage return in keys and string values are
+written as \\\\, \\t, \\n and \\r.
+
+${EXIT_CODE_HELP}`;
+
+  static override examples = [
+    '<%= config.bin %> run --input books/ --workers 4 --mappers 16 --reducers 4 --output /tmp/wc examples/wordcount/worker.ts',
+    "<%= config.bin %> run --input 'logs/*.txt' --param pattern=ERROR --reducers 1 examples/grep/worker.ts",
+    '<%= config.bin %> run --input data.csv --storage s3 --s3-endpoint http://127.0.0.1:9000 --s3-access-key KEY --s3-secret-key SECRET worker.ts',
+  ];
+
+  static override args = {
+    worker: Args.string({ required: true, description: 'the worker file (TypeScript or JavaScript)' }),
+  };
+
+  static override flags = {
+    input: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, required: true, description: 'input file, directory or glob (repeatable)' }),
+    workers: Flags.integer({ char: 'w', default: 2, min: 1, description: 'worker processes' }),
+    mappers: Flags.integer({ char: 'm', description: 'target number of map tasks [default: 4 per worker]', min: 1 }),
+    reducers: Flags.integer({ char: 'r', default: 1, min: 1, description: 'reduce tasks = output part files' }),
+    output: Flags.string({ char: 'o', description: 'output directory [default: gomr-output/<job id>]' }),
+    overwrite: Flags.boolean({ default: false, description: 'replace a non-empty output directory' }),
+    param: Flags.string({ char: 'p', multiple: true, multipleNonGreedy: true, description: 'job parameter KEY=VALUE, read as ctx.params.KEY (repeatable)' }),
+    'max-attempts': Flags.integer({ default: 4, min: 1, description: 'attempts per task before the job fails' }),
+    'heartbeat-timeout': Flags.integer({ default: 10_000, min: 100, description: 'ms without a heartbeat before a worker counts as dead' }),
+    'keep-intermediate': Flags.boolean({ default: false, description: 'keep map outputs after the job (debugging)' }),
+    'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
+    json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
+    quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
+    ...storageFlags,
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Run);
+    const params: Record<string, string> = {};
+    for (const p of flags.param ?? []) {
+      const eq = p.indexOf('=');
+      if (eq < 1) throw new GomrError(`--param must be KEY=VALUE, got ${JSON.stringify(p)}`, EXIT.USAGE);
+      params[p.slice(0, eq)] = p.slice(eq + 1);
+    }
+    const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
+    let jobId = '';
+    const onSigint = () => {
+      process.stderr.write(`\ngomr: interrupted; stopping job ${jobId}\n`);
+      process.exitCode = EXIT.INTERRUPTED;
+    };
+    process.once('SIGINT', onSigint);
+    const result = await runLocalJob({
+      workerFile: args.worker,
+      inputs: flags.input,
+      workers: flags.workers,
+      maps: flags.mappers ?? flags.workers * 4,
+      reducers: flags.reducers,
+      output: flags.output,
+      overwrite: flags.overwrite,
+      params,
+      storage: storageConfigFromFlags(flags),
+      maxAttempts: flags['max-attempts'],
+      heartbeatTimeoutMs: flags['heartbeat-timeout'],
+      keepIntermediate: flags['keep-intermediate'],
+      ...(flags['spill-mb'] ? { spillBytes: flags['spill-mb'] * 1024 * 1024 } : {}),
+      ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
+      log,
+      onJob: (id, dir) => {
+        jobId = id;
+        log(`job ${id} (logs in ${dir})`);
+      },
+    }).finally(() => process.off('SIGINT', onSigint));
+    if (flags.json) {
+      process.stdout.write(JSON.stringify({ ...result.status, outputDir: result.outputDir, files: result.files, wallMs: result.wallMs }, null, 2) + '\n');
+    } else {
+      process.stdout.write(formatSummary(result.status, result.wallMs, result.outputDir, result.files.length) + '\n');
+    }
+  }
+}

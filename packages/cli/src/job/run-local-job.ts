@@ -1,0 +1,144 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MasterConnection, type JobStatus__Output } from '@gomr/proto';
+import { openStorage, type Storage, type StorageConfig } from '@gomr/storage';
+import type { JobSpecInput } from '@gomr/master';
+import { bundleWorker } from '../bundle/bundle-worker.js';
+import { checkWorker } from '../bundle/check-worker.js';
+import { EXIT, GomrError } from '../errors.js';
+import { resolveInputs, type ResolvedInput } from '../inputs/resolve-inputs.js';
+import { LocalRuntime } from '../local/local-runtime.js';
+import { checkOutputDir, collectOutput } from '../output/collect-output.js';
+import { createProgressDisplay } from '../progress/progress-display.js';
+import { uploadInputs } from './upload-inputs.js';
+import { localJobDir } from './gomr-home.js';
+import { newJobId, newToken } from './job-id.js';
+
+export interface RunJobOptions {
+  workerFile: string;
+  inputs: string[];
+  workers: number;
+  maps: number;
+  reducers: number;
+  /** @default gomr-output/<job id> */
+  output?: string;
+  overwrite: boolean;
+  params: Record<string, string>;
+  storage: StorageConfig;
+  maxAttempts: number;
+  heartbeatTimeoutMs: number;
+  keepIntermediate: boolean;
+  spillBytes?: number;
+  /** Show progress on this stream (bars on a TTY, lines otherwise). */
+  progress?: NodeJS.WriteStream;
+  log: (line: string) => void;
+  /** Called with the job id once it exists (for Ctrl-C messages). */
+  onJob?: (jobId: string, jobDir: string) => void;
+}
+
+export interface RunJobResult {
+  jobId: string;
+  status: JobStatus__Output;
+  outputDir: string;
+  files: string[];
+  wallMs: number;
+  jobDir: string;
+}
+
+const POLL_MS = 200;
+
+/** Runs one job on this machine, from a worker file to a complete output directory. */
+export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
+  const t0 = Date.now();
+  if (o.workers < 1) throw new GomrError('--workers must be at least 1', EXIT.USAGE);
+  if (o.maps < 1) throw new GomrError('--mappers must be at least 1', EXIT.USAGE);
+  if (o.reducers < 1) throw new GomrError('--reducers must be at least 1', EXIT.USAGE);
+  const inputs = await resolveInputs(o.inputs);
+  const jobId = newJobId();
+  const outputDir = resolve(o.output ?? join('gomr-output', jobId));
+  await checkOutputDir(outputDir, o.overwrite);
+  const jobDir = localJobDir(jobId);
+  await mkdir(jobDir, { recursive: true });
+  o.onJob?.(jobId, jobDir);
+
+  const bundle = await bundleWorker(o.workerFile, join(jobDir, 'worker.mjs'));
+  await checkWorker(bundle.path);
+
+  const storage = await openStorage(o.storage).catch((err: Error) => {
+    throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
+  });
+  const runtime = await (async () => {
+    const { inputStorage, specInputs } = await placeInputs(jobId, inputs, o.storage, storage, o.log);
+    const token = newToken();
+    const spec: JobSpecInput = {
+      jobId, token, workerFile: o.workerFile, inputs: specInputs, inputStorage, storage: o.storage,
+      maps: o.maps, reducers: o.reducers, params: o.params, maxAttempts: o.maxAttempts,
+      heartbeatTimeoutMs: o.heartbeatTimeoutMs, keepIntermediate: o.keepIntermediate,
+    };
+    const specPath = join(jobDir, 'spec.json');
+    await writeFile(specPath, JSON.stringify(spec, null, 2), { mode: 0o600 });
+    return new LocalRuntime({
+      jobDir, specPath, bundlePath: bundle.path, token, workers: o.workers, storage: o.storage, inputStorage,
+      workerEnv: o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {},
+      log: o.log,
+    });
+  })();
+
+  const display = createProgressDisplay(o.progress ?? process.stderr, !!o.progress);
+  try {
+    await runtime.start();
+    const master = new MasterConnection(runtime.masterAddress, { deadlineMs: 5000 });
+    let status: JobStatus__Output;
+    try {
+      for (;;) {
+        if (runtime.fatal) throw runtime.fatal;
+        status = await master.getStatus().catch((err: Error) => {
+          throw runtime.fatal ?? new GomrError(`lost contact with the master: ${err.message}`, EXIT.RUNTIME);
+        });
+        display.update(status);
+        if (status.state === 'SUCCEEDED' || status.state === 'FAILED') break;
+        await sleep(POLL_MS);
+      }
+    } finally {
+      master.close();
+      display.stop();
+    }
+    if (status.state === 'FAILED') {
+      throw new GomrError(`job ${jobId} failed: ${status.error}`, EXIT.JOB_FAILED, await failureDetail(storage, jobId));
+    }
+    const files = await collectOutput(storage, status.outputKeys, outputDir);
+    return { jobId, status, outputDir, files, wallMs: Date.now() - t0, jobDir };
+  } finally {
+    await runtime.stop();
+    await storage.close();
+  }
+}
+
+/** Local inputs are read in place; with S3 storage they are uploaded first. */
+async function placeInputs(
+  jobId: string,
+  inputs: ResolvedInput[],
+  config: StorageConfig,
+  storage: Storage,
+  log: (line: string) => void,
+): Promise<{ inputStorage: StorageConfig; specInputs: { key: string; name: string; size: number }[] }> {
+  if (config.kind === 'local') {
+    return {
+      inputStorage: { kind: 'local', root: '/' },
+      specInputs: inputs.map((i) => ({ key: i.path.replace(/^\/+/, ''), name: i.name, size: i.size })),
+    };
+  }
+  const keys = await uploadInputs(jobId, inputs, storage, log);
+  return { inputStorage: config, specInputs: inputs.map((i, n) => ({ key: keys[n]!, name: i.name, size: i.size })) };
+}
+
+/** The failing task's stack, from the job summary, for the lines after the one-line error. */
+async function failureDetail(storage: Storage, jobId: string): Promise<string | undefined> {
+  try {
+    const summary = JSON.parse((await storage.get(`jobs/${jobId}/summary.json`)).toString('utf8'));
+    return summary.error?.stack || undefined;
+  } catch {
+    return undefined;
+  }
+}

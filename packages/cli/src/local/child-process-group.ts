@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+
+export interface ManagedChild {
+  name: string;
+  proc: ChildProcess;
+  logPath: string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * The processes of one local job. Each child's output goes to its own log file; stop()
+ * sends SIGTERM, then SIGKILL to stragglers, so no process outlives the command.
+ */
+export class ChildProcessGroup {
+  private readonly children = new Set<ManagedChild>();
+  private readonly logs: WriteStream[] = [];
+
+  spawn(name: string, args: string[], env: NodeJS.ProcessEnv, logPath: string, onStdout?: (line: string) => void): ManagedChild {
+    const log = createWriteStream(logPath, { flags: 'a' });
+    this.logs.push(log);
+    const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let pending = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      log.write(d);
+      if (!onStdout) return;
+      pending += d.toString('utf8');
+      for (let i = pending.indexOf('\n'); i !== -1; i = pending.indexOf('\n')) {
+        onStdout(pending.slice(0, i));
+        pending = pending.slice(i + 1);
+      }
+    });
+    proc.stderr!.on('data', (d: Buffer) => log.write(d));
+    const exited = new Promise<number | null>((resolve) => {
+      proc.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
+      proc.on('error', () => resolve(null));
+    });
+    const child: ManagedChild = { name, proc, logPath, exited };
+    this.children.add(child);
+    void exited.then(() => this.children.delete(child));
+    return child;
+  }
+
+  get size(): number {
+    return this.children.size;
+  }
+
+  async stop(graceMs = 3000): Promise<void> {
+    const all = [...this.children];
+    for (const c of all) c.proc.kill('SIGTERM');
+    const timer = setTimeout(() => all.forEach((c) => c.proc.exitCode === null && c.proc.kill('SIGKILL')), graceMs);
+    await Promise.all(all.map((c) => c.exited));
+    clearTimeout(timer);
+    await Promise.all(this.logs.map((l) => new Promise<void>((r) => l.end(r))));
+  }
+
+  /** Last resort on process exit: synchronous SIGKILL of everything still running. */
+  killAllNow(): void {
+    for (const c of this.children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { storageConfigToEnv, type StorageConfig } from '@gomr/storage';
+import { EXIT, GomrError } from '../errors.js';
+import { ChildProcessGroup, type ManagedChild } from './child-process-group.js';
+
+const require = createRequire(import.meta.url);
+
+export interface LocalRuntimeOptions {
+  jobDir: string;
+  specPath: string;
+  bundlePath: string;
+  token: string;
+  workers: number;
+  storage: StorageConfig;
+  inputStorage: StorageConfig;
+  /** Extra environment for workers (e.g. GOMR_SPILL_BYTES). */
+  workerEnv?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+/** How many times one worker slot may die before the job is declared broken. */
+const MAX_RESTARTS_PER_SLOT = 20;
+
+/**
+ * Runs a job on this machine: a master process and N worker processes, all children of the
+ * CLI. Dead workers are restarted, as a Kubernetes Deployment would.
+ */
+export class LocalRuntime {
+  readonly group = new ChildProcessGroup();
+  master?: ManagedChild;
+  masterAddress = '';
+  private stopping = false;
+  private readonly restarts: number[] = [];
+  /** Set when the runtime itself broke (master died, workers cannot start). */
+  fatal?: GomrError;
+  onFatal?: (err: GomrError) => void;
+
+  constructor(private readonly opts: LocalRuntimeOptions) {}
+
+  async start(): Promise<void> {
+    const masterMain = require.resolve('@gomr/master/main');
+    const port = await new Promise<number>((resolve, reject) => {
+      const child = this.group.spawn(
+        'master',
+        ['--enable-source-maps', masterMain],
+        { ...process.env, GOMR_JOB_SPEC: this.opts.specPath, GOMR_MASTER_ADDRESS: '127.0.0.1:0' },
+        join(this.opts.jobDir, 'master.log'),
+        (line) => {
+          const m = /^GOMR_MASTER_LISTENING (\d+)$/.exec(line);
+          if (m) resolve(Number(m[1]));
+        },
+      );
+      this.master = child;
+      void child.exited.then(async (code) => {
+        const err = new GomrError(`master exited unexpectedly (code ${code}): ${await this.tail(child.logPath)}`, EXIT.RUNTIME);
+        reject(err);
+        if (!this.stopping) this.fail(err);
+      });
+    });
+    this.masterAddress = `127.0.0.1:${port}`;
+    for (let slot = 0; slot < this.opts.workers; slot++) this.startWorker(slot);
+  }
+
+  private startWorker(slot: number): void {
+    const workerMain = require.resolve('@gomr/sdk/worker-main');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...storageConfigToEnv(this.opts.storage),
+      GOMR_STORAGE_JSON: JSON.stringify(this.opts.storage),
+      GOMR_INPUT_STORAGE_JSON: JSON.stringify(this.opts.inputStorage),
+      GOMR_MASTER: this.masterAddress,
+      GOMR_TOKEN: this.opts.token,
+      GOMR_WORKER_BUNDLE: this.opts.bundlePath,
+      ...this.opts.workerEnv,
+    };
+    const child = this.group.spawn(`worker-${slot}`, ['--enable-source-maps', workerMain], env, join(this.opts.jobDir, `worker-${slot}.log`));
+    void child.exited.then(async (code) => {
+      if (this.stopping || code === 0) return;
+      this.restarts[slot] = (this.restarts[slot] ?? 0) + 1;
+      this.opts.log?.(`worker ${slot} exited with code ${code}; restarting`);
+      if (this.restarts[slot]! > MAX_RESTARTS_PER_SLOT) {
+        this.fail(new GomrError(`worker ${slot} died ${this.restarts[slot]} times; last log: ${await this.tail(child.logPath)}`, EXIT.RUNTIME));
+        return;
+      }
+      setTimeout(() => !this.stopping && this.startWorker(slot), Math.min(100 * 2 ** this.restarts[slot]!, 2000));
+    });
+  }
+
+  private fail(err: GomrError): void {
+    if (this.fatal) return;
+    this.fatal = err;
+    this.onFatal?.(err);
+  }
+
+  async tail(logPath: string, lines = 3): Promise<string> {
+    const text = await readFile(logPath, 'utf8').catch(() => '');
+    return text.trim().split('\n').slice(-lines).join(' | ') || `(no output; see ${logPath})`;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.group.stop();
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * @gomr/master: the coordinator of one job. Plans splits, schedules tasks, commits exactly one
+ * attempt per task, notices dead workers, writes the summary. Run it as a process with
+ * `node node_modules/@gomr/master/dist/src/main.js` (see main.ts), or embed it in tests:
+ *
+ * ```ts
+ * const master = new JobMaster(parseJobSpec(spec), storage);
+ * const server = getServer(master);
+ * const port = await bindServer(server, '127.0.0.1:0');
+ * ```
+ */
+export { JobMaster, UnknownWorkerError, type JobMasterOptions } from './job-master.js';
+export { getServer, bindServer, masterHandlers } from './master-service.js';
+export { parseJobSpec, jobKeys, partName, type JobSpec, type JobSpecInput } from './job-spec.js';
+export { planSplits, type Split } from './plan-splits.js';
+export { Scheduler, type JobPhase } from './scheduler.js';
+export type { JobSummary } from './job-summary.js';
+export type { Counters } from './counters.js';

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { StorageConfig } from '@gomr/storage';
+
+const storageConfigSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local'), root: z.string().min(1) }),
+  z.object({
+    kind: z.literal('s3'),
+    endpoint: z.string().min(1),
+    bucket: z.string().min(1),
+    accessKey: z.string().min(1),
+    secretKey: z.string().min(1),
+    region: z.string().optional(),
+  }),
+]);
+
+const jobSpecSchema = z.object({
+  jobId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'job id: lower-case letters, digits and dashes'),
+  /** Shared secret of master and workers; empty disables the check (tests only). */
+  token: z.string(),
+  /** Display name of the worker file, for summaries. */
+  workerFile: z.string().default(''),
+  inputs: z.array(z.object({ key: z.string().min(1), name: z.string().min(1), size: z.number().int().min(0) })),
+  inputStorage: storageConfigSchema,
+  storage: storageConfigSchema,
+  maps: z.number().int().min(1),
+  reducers: z.number().int().min(1),
+  params: z.record(z.string(), z.string()).default({}),
+  maxAttempts: z.number().int().min(1).default(4),
+  heartbeatIntervalMs: z.number().int().min(10).default(1000),
+  heartbeatTimeoutMs: z.number().int().min(100).default(10_000),
+  /** Keep intermediate runs and attempt outputs after the job (debugging). */
+  keepIntermediate: z.boolean().default(false),
+});
+
+/** What the CLI hands the master: everything needed to plan and run one job. */
+export type JobSpec = z.output<typeof jobSpecSchema> & { inputStorage: StorageConfig; storage: StorageConfig };
+export type JobSpecInput = z.input<typeof jobSpecSchema>;
+
+/** Validates a spec and fills defaults; the error names the first bad field. */
+export function parseJobSpec(raw: unknown): JobSpec {
+  const result = jobSpecSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`invalid job spec: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return result.data as JobSpec;
+}
+
+/** Storage layout of a job. Every attempt writes under its own prefix. */
+export const jobKeys = {
+  root: (jobId: string) => `jobs/${jobId}/`,
+  input: (jobId: string, name: string) => `jobs/${jobId}/input/${name}`,
+  mapAttempt: (jobId: string, taskId: string, attempt: number) => `jobs/${jobId}/map/${taskId}/a${attempt}/`,
+  reduceAttempt: (jobId: string, taskId: string, attempt: number) => `jobs/${jobId}/reduce/${taskId}/a${attempt}/`,
+  intermediate: (jobId: string) => [`jobs/${jobId}/map/`, `jobs/${jobId}/reduce/`],
+  output: (jobId: string) => `jobs/${jobId}/output/`,
+  part: (jobId: string, partition: number) => `jobs/${jobId}/output/${partName(partition)}`,
+  summary: (jobId: string) => `jobs/${jobId}/summary.json`,
+};
+
+export function partName(partition: number): string {
+  return `part-${String(partition).padStart(5, '0')}`;
+}

@@ -1,0 +1,45 @@
+/**
+ * The master process. Reads the job spec from the file named by GOMR_JOB_SPEC, serves gRPC
+ * on GOMR_MASTER_ADDRESS (default 127.0.0.1:0), prints `GOMR_MASTER_LISTENING <port>` once
+ * bound, and keeps serving status after the job ends until SIGTERM/SIGINT.
+ */
+import { readFileSync } from 'node:fs';
+import { openStorage } from '@gomr/storage';
+import { parseJobSpec } from './job-spec.js';
+import { JobMaster } from './job-master.js';
+import { bindServer, getServer } from './master-service.js';
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} master ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const specPath = process.env.GOMR_JOB_SPEC;
+  if (!specPath) throw new Error('GOMR_JOB_SPEC is not set (path of the job spec JSON)');
+  const spec = parseJobSpec(JSON.parse(readFileSync(specPath, 'utf8')));
+  const storage = await openStorage(spec.storage);
+  const master = new JobMaster(spec, storage, { log });
+  const server = getServer(master);
+  const port = await bindServer(server, process.env.GOMR_MASTER_ADDRESS ?? '127.0.0.1:0');
+  process.stdout.write(`GOMR_MASTER_LISTENING ${port}\n`);
+  log(`listening on port ${port}`);
+
+  const shutdown = (signal: string) => {
+    log(`${signal}: shutting down`);
+    master.stop();
+    server.tryShutdown(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  await master.whenFinished();
+  const exitAfter = Number(process.env.GOMR_MASTER_EXIT_AFTER_MS ?? '');
+  if (Number.isFinite(exitAfter) && exitAfter >= 0 && process.env.GOMR_MASTER_EXIT_AFTER_MS) {
+    setTimeout(() => shutdown('job finished'), exitAfter);
+  }
+}
+
+main().catch((err: Error) => {
+  log(`fatal: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadGomrProto, tokenFrom, type MasterHandlers } from '@gomr/proto';
+import { JobMaster, UnknownWorkerError } from './job-master.js';
+
+/** Maps an error to the gRPC status a client can act on. */
+function toStatus(err: unknown): Partial<grpc.StatusObject> {
+  if (err instanceof UnknownWorkerError) return { code: grpc.status.NOT_FOUND, details: err.message };
+  return { code: grpc.status.INTERNAL, details: (err as Error)?.message ?? String(err) };
+}
+
+function authorized(master: JobMaster, call: grpc.ServerUnaryCall<unknown, unknown>): boolean {
+  return !master.spec.token || tokenFrom(call.metadata) === master.spec.token;
+}
+
+const DENIED = { code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong job token' };
+
+/** One plain function per RPC; only GetStatus is open without the token (read-only). */
+export function masterHandlers(master: JobMaster): MasterHandlers {
+  return {
+    Register(call, cb) {
+      if (!authorized(master, call)) return cb(DENIED);
+      cb(null, master.register(call.request.host, call.request.pid));
+    },
+    GetTask(call, cb) {
+      if (!authorized(master, call)) return cb(DENIED);
+      try {
+        cb(null, master.getTask(call.request.workerId));
+      } catch (err) {
+        cb(toStatus(err));
+      }
+    },
+    ReportTask(call, cb) {
+      if (!authorized(master, call)) return cb(DENIED);
+      master.reportTask(call.request).then(
+        (reply) => cb(null, reply),
+        (err) => cb(toStatus(err)),
+      );
+    },
+    Heartbeat(call, cb) {
+      if (!authorized(master, call)) return cb(DENIED);
+      cb(null, master.heartbeat(call.request.workerId, call.request.taskId, call.request.attempt));
+    },
+    GetStatus(_call, cb) {
+      cb(null, master.status());
+    },
+  };
+}
+
+/** A server with the master service added; binding a port is separate so tests pick any. */
+export function getServer(master: JobMaster): grpc.Server {
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+  server.addService(loadGomrProto().gomr.Master.service, masterHandlers(master));
+  return server;
+}
+
+export function bindServer(server: grpc.Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) =>
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+  );
+}

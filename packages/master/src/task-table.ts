@@ -1,0 +1,56 @@
+import type { Split } from './plan-splits.js';
+import type { Counters } from './counters.js';
+
+export type TaskKind = 'MAP' | 'REDUCE';
+export type TaskState = 'idle' | 'running' | 'committing' | 'committed';
+/** killed: lost with its worker or cancelled; failed: the user's code threw. */
+export type AttemptOutcome = 'running' | 'committed' | 'superseded' | 'failed' | 'killed';
+
+export interface AttemptRecord {
+  attempt: number;
+  workerId: string;
+  startedMs: number;
+  endedMs?: number;
+  outcome: AttemptOutcome;
+  /** Why it ended badly, for the summary and the status page. */
+  error?: string;
+}
+
+export interface RunRef {
+  partition: number;
+  key: string;
+  bytes: number;
+  records: number;
+}
+
+export interface TaskRecord {
+  id: string;
+  kind: TaskKind;
+  index: number;
+  state: TaskState;
+  split?: Split;
+  attempts: AttemptRecord[];
+  failures: number;
+  kills: number;
+  /** The committed attempt's outputs and counters; empty until committed. */
+  outputs: RunRef[];
+  counters: Counters;
+  userCounters: Counters;
+}
+
+export function taskId(kind: TaskKind, index: number): string {
+  return `${kind === 'MAP' ? 'm' : 'r'}-${String(index).padStart(5, '0')}`;
+}
+
+export function newTask(kind: TaskKind, index: number, split?: Split): TaskRecord {
+  const t: TaskRecord = {
+    id: taskId(kind, index), kind, index, state: 'idle', attempts: [], failures: 0, kills: 0,
+    outputs: [], counters: {}, userCounters: {},
+  };
+  if (split) t.split = split;
+  return t;
+}
+
+export function runningAttempts(task: TaskRecord): AttemptRecord[] {
+  return task.attempts.filter((a) => a.outcome === 'running');
+}

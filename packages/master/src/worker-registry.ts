@@ -1,0 +1,51 @@
+export type WorkerState = 'idle' | 'busy' | 'lost';
+
+export interface WorkerRecord {
+  id: string;
+  host: string;
+  pid: number;
+  registeredMs: number;
+  lastHeartbeatMs: number;
+  state: WorkerState;
+  current?: { taskId: string; attempt: number };
+}
+
+/** Workers known to the master, with liveness by heartbeat. */
+export class WorkerRegistry {
+  private readonly workers = new Map<string, WorkerRecord>();
+  private nextId = 1;
+
+  register(host: string, pid: number, nowMs: number): WorkerRecord {
+    const id = `w-${String(this.nextId++).padStart(3, '0')}`;
+    const w: WorkerRecord = { id, host, pid, registeredMs: nowMs, lastHeartbeatMs: nowMs, state: 'idle' };
+    this.workers.set(id, w);
+    return w;
+  }
+
+  get(id: string): WorkerRecord | undefined {
+    const w = this.workers.get(id);
+    return w && w.state !== 'lost' ? w : undefined;
+  }
+
+  touch(id: string, nowMs: number): WorkerRecord | undefined {
+    const w = this.get(id);
+    if (w) w.lastHeartbeatMs = nowMs;
+    return w;
+  }
+
+  /** Workers whose last heartbeat is older than timeoutMs; they are marked lost. */
+  expire(nowMs: number, timeoutMs: number): WorkerRecord[] {
+    const lost: WorkerRecord[] = [];
+    for (const w of this.workers.values()) {
+      if (w.state !== 'lost' && nowMs - w.lastHeartbeatMs > timeoutMs) {
+        w.state = 'lost';
+        lost.push(w);
+      }
+    }
+    return lost;
+  }
+
+  all(): WorkerRecord[] {
+    return [...this.workers.values()];
+  }
+}

@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { MasterConnection } from '@gomr/proto';
+import { openStorage } from '@gomr/storage';
+import { bindServer, getServer, JobMaster, parseJobSpec } from '../src/index.js';
+
+/** A real master on a loopback port, and a real gRPC client. */
+async function startMaster(token = 'secret') {
+  const root = await mkdtemp(join(tmpdir(), 'gomr-master-'));
+  const storage = await openStorage({ kind: 'local', root });
+  const spec = parseJobSpec({
+    jobId: 'job-1', token, inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
+    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 2, reducers: 1,
+  });
+  const master = new JobMaster(spec, storage);
+  const server = getServer(master);
+  const port = await bindServer(server, '127.0.0.1:0');
+  return {
+    master,
+    address: `127.0.0.1:${port}`,
+    async stop() {
+      master.stop();
+      server.forceShutdown();
+      await storage.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+test('register, get tasks, report, and the job advances to reduce and succeeds', async () => {
+  const m = await startMaster();
+  const c = new MasterConnection(m.address, { token: 'secret' });
+  try {
+    const reg = await c.register({ host: 'h', pid: 1, version: 't' });
+    assert.equal(reg.jobId, 'job-1');
+    assert.equal(reg.reducers, 1);
+    const seen: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const t = await c.getTask({ workerId: reg.workerId });
+      assert.equal(t.action, 'RUN');
+      assert.equal(t.task!.kind, 'MAP');
+      assert.equal(t.task!.split!.inputName, 'a.txt');
+      seen.push(`${t.task!.split!.start}-${t.task!.split!.end}`);
+      const rep = await c.reportTask({ workerId: reg.workerId, taskId: t.task!.taskId, attempt: t.task!.attempt, ok: true, outputs: [], counters: { mapInputRecords: 3 } });
+      assert.equal(rep.committed, true);
+    }
+    assert.deepEqual(seen, ['0-50', '50-100']);
+    const r = await c.getTask({ workerId: reg.workerId });
+    assert.equal(r.task!.kind, 'REDUCE');
+    assert.deepEqual(r.task!.runKeys, []);
+    await c.reportTask({ workerId: reg.workerId, taskId: r.task!.taskId, attempt: 1, ok: true, outputs: [] });
+    await m.master.whenFinished();
+    const status = await c.getStatus();
+    assert.equal(status.state, 'SUCCEEDED');
+    assert.equal(status.counters.mapInputRecords, 6);
+    assert.deepEqual(status.outputKeys, ['jobs/job-1/output/part-00000']);
+    assert.equal((await c.getTask({ workerId: reg.workerId })).action, 'EXIT');
+  } finally {
+    c.close();
+    await m.stop();
+  }
+});
+
+test('a client without the token is refused, but may read the status', async () => {
+  const m = await startMaster();
+  const c = new MasterConnection(m.address, { token: 'wrong' });
+  try {
+    await assert.rejects(c.register({ host: 'h', pid: 1, version: 't' }), (e: grpc.ServiceError) => e.code === grpc.status.UNAUTHENTICATED);
+    const s = await c.getStatus();
+    assert.equal(s.jobId, 'job-1');
+  } finally {
+    c.close();
+    await m.stop();
+  }
+});
+
+test('an unknown worker id gets NOT_FOUND so it registers again', async () => {
+  const m = await startMaster('');
+  const c = new MasterConnection(m.address);
+  try {
+    await assert.rejects(c.getTask({ workerId: 'w-999' }), (e: grpc.ServiceError) => e.code === grpc.status.NOT_FOUND);
+    const hb = await c.heartbeat({ workerId: 'w-999' });
+    assert.equal(hb.known, false);
+  } finally {
+    c.close();
+    await m.stop();
+  }
+});
+
+test('a worker that stops heartbeating loses its task to another worker', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'gomr-master-'));
+  const storage = await openStorage({ kind: 'local', root });
+  const spec = parseJobSpec({
+    jobId: 'job-2', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 10 }],
+    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 1, reducers: 1, heartbeatTimeoutMs: 200,
+  });
+  const master = new JobMaster(spec, storage, { livenessCheckMs: 50 });
+  try {
+    const w1 = master.register('h', 1).workerId;
+    const w2 = master.register('h', 2).workerId;
+    const t1 = master.getTask(w1);
+    assert.equal(t1.action, 'RUN');
+    assert.equal(master.getTask(w2).action, 'WAIT');
+    const t0 = Date.now();
+    let t2 = master.getTask(w2);
+    while (t2.action !== 'RUN' && Date.now() - t0 < 3000) {
+      master.heartbeat(w2, '', 0);
+      await new Promise((r) => setTimeout(r, 50));
+      t2 = master.getTask(w2);
+    }
+    assert.equal(t2.action, 'RUN');
+    assert.equal(t2.task!.taskId, t1.task!.taskId);
+    assert.equal(t2.task!.attempt, 2);
+  } finally {
+    master.stop();
+    await storage.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});

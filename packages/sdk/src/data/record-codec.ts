@@ -1,0 +1,408 @@
+import type { Writable } from 'node:stream';
+import { batched, batchesOf, type Batched } from './batched.js';
+import { JsonText } from './json-text.js';
+import { NotJsonValueError, type JsonValue } from './json-value.js';
+import type { Rec } from './rec.js';
+import { BackpressureWriter } from './write-with-backpressure.js';
+
+/*
+ * The run format: how sorted intermediate records are stored between map and reduce (spill
+ * files and the per-reducer map outputs in storage).
+ *
+ *   run    = "GMR1" record*
+ *   record = varint(key byte length) key-utf8 tag payload
+ *   tag 1  small integer   zigzag varint   (integers in [-2^31, 2^31), not -0)
+ *   tag 2  float64         8 bytes, little endian (any other number: NaN, +-Infinity, -0)
+ *   tag 3  string          varint(byte length) utf8
+ *   tag 4  true, tag 5 false, tag 6 null   (no payload)
+ *   tag 7  array or object varint(byte length) JSON text in utf8
+ *
+ * Varints are LEB128 (7 bits per byte, low bits first). Scalars decode with their exact
+ * JavaScript value and type; arrays and objects are JSON inside (see checkJsonValue). There
+ * is no record count or trailer: a run is read until the stream ends, and a stream that
+ * ends inside a record is reported as truncated.
+ */
+
+/** The 4 bytes every run begins with, so a wrong or empty file is detected, not misread. */
+export const RUN_MAGIC = Buffer.from('GMR1', 'latin1');
+
+const TAG_INT = 1;
+const TAG_F64 = 2;
+const TAG_STR = 3;
+const TAG_TRUE = 4;
+const TAG_FALSE = 5;
+const TAG_NULL = 6;
+const TAG_JSON = 7;
+
+/** Default size of the buffers RunEncoder hands out: large writes, few syscalls. */
+export const RUN_CHUNK_BYTES = 256 * 1024;
+
+/** Strings of at most this many UTF-16 units have at most 126 UTF-8 bytes: 1-byte varint. */
+const SHORT_STRING = 42;
+/** Above this many units, measure exactly instead of reserving 3 bytes per unit. */
+const MEASURE_STRING = 16 * 1024;
+
+/** A run file that is not one, or is damaged. */
+export class RunFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunFormatError';
+  }
+}
+
+/** Writes `s` at `p`; returns the bytes written. A JS loop beats the native call for short ASCII. */
+function writeUtf8(buf: Buffer, p: number, s: string): number {
+  const n = s.length;
+  if (n > 24) return buf.write(s, p);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return buf.write(s, p);
+    buf[p + i] = c;
+  }
+  return n;
+}
+
+function writeVarint(buf: Buffer, p: number, v: number): number {
+  while (v >= 0x80) {
+    buf[p++] = (v & 0x7f) | 0x80;
+    v = Math.floor(v / 128);
+  }
+  buf[p++] = v;
+  return p;
+}
+
+/** Upper bound of a string's UTF-8 length, exact for long strings so huge values stay cheap. */
+function maxUtf8(s: string): number {
+  return s.length > MEASURE_STRING ? Buffer.byteLength(s) : s.length * 3;
+}
+
+/**
+ * Encodes records into the run format, in buffers of about `chunkBytes` that the caller
+ * takes (takeChunk) and writes out with backpressure. A record is never split across two
+ * buffers; one larger than chunkBytes gets a buffer of its own size.
+ */
+export class RunEncoder {
+  /** Records added so far. */
+  records = 0;
+  private flushed = 0;
+  private buf: Buffer;
+  private pos: number;
+  private readonly ready: Buffer[] = [];
+
+  constructor(readonly chunkBytes = RUN_CHUNK_BYTES) {
+    this.buf = Buffer.allocUnsafe(Math.max(chunkBytes, 64));
+    RUN_MAGIC.copy(this.buf, 0);
+    this.pos = RUN_MAGIC.length;
+  }
+
+  /** Bytes of the run so far, the 4-byte header included. */
+  get bytes(): number {
+    return this.flushed + this.pos;
+  }
+
+  /** True when at least one full buffer waits in takeChunk(). */
+  get hasChunk(): boolean {
+    return this.ready.length > 0;
+  }
+
+  /** Appends one record. Values are JSON values (or snapshots from the map side). */
+  add(key: string, value: JsonValue | JsonText): void {
+    let text: string | null = null;
+    let tag: number;
+    switch (typeof value) {
+      case 'number':
+        // int32 and not -0 (the 1/value test tells -0 from 0).
+        tag = (value | 0) === value && (value !== 0 || 1 / value > 0) ? TAG_INT : TAG_F64;
+        break;
+      case 'string':
+        tag = TAG_STR;
+        text = value;
+        break;
+      case 'boolean':
+        tag = value ? TAG_TRUE : TAG_FALSE;
+        break;
+      case 'object':
+        tag = TAG_JSON;
+        if (value === null) tag = TAG_NULL;
+        else if (value instanceof JsonText) text = value.text;
+        else {
+          text = (JSON.stringify(value) as string | undefined) ?? null;
+          if (text === null) throw new NotJsonValueError('value', 'an object whose toJSON returned undefined');
+        }
+        break;
+      default:
+        throw new NotJsonValueError('value', typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`);
+    }
+    const keyMax = maxUtf8(key);
+    const need = 5 + keyMax + 1 + (text === null ? 8 : 5 + maxUtf8(text));
+    if (this.pos + need > this.buf.length) this.nextBuffer(need);
+    const buf = this.buf;
+    let p = this.pos;
+    if (key.length <= SHORT_STRING) {
+      const n = writeUtf8(buf, p + 1, key);
+      buf[p] = n;
+      p += 1 + n;
+    } else {
+      p = writeVarint(buf, p, keyMax === key.length * 3 ? Buffer.byteLength(key) : keyMax);
+      p += buf.write(key, p);
+    }
+    buf[p++] = tag;
+    if (tag === TAG_INT) {
+      const v = value as number;
+      p = writeVarint(buf, p, ((v << 1) ^ (v >> 31)) >>> 0);
+    } else if (tag === TAG_F64) {
+      buf.writeDoubleLE(value as number, p);
+      p += 8;
+    } else if (text !== null) {
+      if (text.length <= SHORT_STRING) {
+        const n = writeUtf8(buf, p + 1, text);
+        buf[p] = n;
+        p += 1 + n;
+      } else {
+        p = writeVarint(buf, p, Buffer.byteLength(text));
+        p += buf.write(text, p);
+      }
+    }
+    this.pos = p;
+    this.records++;
+  }
+
+  /** Retires the current buffer (if it holds anything) and starts one with room for `need`. */
+  private nextBuffer(need: number): void {
+    if (this.pos > 0) {
+      this.ready.push(this.buf.subarray(0, this.pos));
+      this.flushed += this.pos;
+    }
+    this.buf = Buffer.allocUnsafe(Math.max(this.chunkBytes, need));
+    this.pos = 0;
+  }
+
+  /** A full buffer to write out, or null when none is ready yet. */
+  takeChunk(): Buffer | null {
+    return this.ready.shift() ?? null;
+  }
+
+  /** Everything not yet taken (the header at least): the end of the run. */
+  finish(): Buffer {
+    const tail = this.buf.subarray(0, this.pos);
+    this.flushed += this.pos;
+    this.buf = Buffer.alloc(0);
+    this.pos = 0;
+    if (this.ready.length === 0) return tail;
+    return Buffer.concat([...this.ready.splice(0), tail]);
+  }
+}
+
+/**
+ * Writes records as one run to `out`, waiting whenever `out` signals backpressure. Does not
+ * end `out`: the caller ends it (and, for storage writers, waits for the object to commit).
+ * Sources with `batches()` (readRun, mergeSorted, MapOutputBuffer.finish) are read a batch
+ * at a time.
+ */
+export async function writeRun(
+  records: Iterable<Rec> | AsyncIterable<Rec>,
+  out: Writable,
+  options: { chunkBytes?: number } = {},
+): Promise<{ records: number; bytes: number }> {
+  const enc = new RunEncoder(options.chunkBytes);
+  const writer = new BackpressureWriter(out);
+  try {
+    for await (const batch of batchesOf(records)) {
+      for (let i = 0; i < batch.length; i++) enc.add(batch[i]!.key, batch[i]!.value);
+      for (let c = enc.takeChunk(); c; c = enc.takeChunk()) await writer.write(c);
+    }
+    await writer.write(enc.finish());
+    writer.check();
+    return { records: enc.records, bytes: enc.bytes };
+  } finally {
+    writer.release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Decoding
+
+/** Second result of readVarint: the position after the varint. */
+let varintEnd = 0;
+
+/** Reads a LEB128 varint at p; -1 if the buffer ends first. */
+function readVarint(buf: Buffer, p: number, end: number): number {
+  let v = 0;
+  let scale = 1;
+  for (let i = 0; i < 8; i++) {
+    if (p >= end) return -1;
+    const b = buf[p++]!;
+    v += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      varintEnd = p;
+      return v;
+    }
+    scale *= 128;
+  }
+  throw new RunFormatError('corrupt run: a length or integer is longer than 8 bytes');
+}
+
+/**
+ * Decodes whole records from one contiguous buffer and pushes them to `out`. Returns the
+ * position where an incomplete record starts (or end), and sets `decodeNeed` to the bytes
+ * that record needs from its start as far as its header tells (at least one more byte).
+ */
+let decodeNeed = 0;
+
+function decodeRecords(buf: Buffer, pos: number, end: number, out: Rec[], fileOffset: number): number {
+  let p = pos;
+  while (p < end) {
+    const start = p;
+    let kl = buf[p]!;
+    if (kl < 0x80) p++;
+    else {
+      kl = readVarint(buf, p, end);
+      if (kl < 0) break;
+      p = varintEnd;
+    }
+    if (p + kl + 1 > end) {
+      decodeNeed = p + kl + 1 - start;
+      return start;
+    }
+    const keyStart = p;
+    p += kl;
+    const tag = buf[p++];
+    let value: JsonValue;
+    switch (tag) {
+      case TAG_INT: {
+        const z = readVarint(buf, p, end);
+        if (z < 0) {
+          decodeNeed = end - start + 1;
+          return start;
+        }
+        p = varintEnd;
+        value = (z >>> 1) ^ -(z & 1);
+        break;
+      }
+      case TAG_F64:
+        if (p + 8 > end) {
+          decodeNeed = p + 8 - start;
+          return start;
+        }
+        value = buf.readDoubleLE(p);
+        p += 8;
+        break;
+      case TAG_STR:
+      case TAG_JSON: {
+        const n = readVarint(buf, p, end);
+        if (n < 0 || varintEnd + n > end) {
+          decodeNeed = n < 0 ? end - start + 1 : varintEnd + n - start;
+          return start;
+        }
+        p = varintEnd;
+        const s = buf.toString('utf8', p, p + n);
+        p += n;
+        value = tag === TAG_STR ? s : (JSON.parse(s) as JsonValue);
+        break;
+      }
+      case TAG_TRUE:
+        value = true;
+        break;
+      case TAG_FALSE:
+        value = false;
+        break;
+      case TAG_NULL:
+        value = null;
+        break;
+      default:
+        throw new RunFormatError(
+          `corrupt run: unknown value tag ${tag} in the record at byte ${fileOffset + (start - pos)}`,
+        );
+    }
+    out.push({ key: buf.toString('utf8', keyStart, keyStart + kl), value });
+  }
+  decodeNeed = end - p + 1;
+  return p;
+}
+
+export interface ReadRunOptions {
+  /** Names the run in error messages, e.g. its storage key. */
+  name?: string;
+}
+
+/**
+ * Decodes a run from a stream of bytes, one batch per input chunk. Records split across
+ * chunks are reassembled; a record larger than a chunk is collected until complete (one
+ * copy, not one per chunk). Rejects with RunFormatError on a bad header, a corrupt record or
+ * a stream that ends inside a record.
+ */
+export async function* readRunBatches(
+  input: AsyncIterable<Buffer | Uint8Array | string>,
+  options: ReadRunOptions = {},
+): AsyncIterable<Rec[]> {
+  const name = options.name ?? 'run';
+  let parts: Buffer[] = [];
+  let partsLen = 0;
+  let need = RUN_MAGIC.length;
+  let offset = 0; // file offset of parts[0] (or of the next chunk when parts is empty)
+  let headerSeen = false;
+  for await (const raw of input) {
+    let chunk = typeof raw === 'string' ? Buffer.from(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    if (chunk.length === 0) continue;
+    if (partsLen > 0) {
+      parts.push(chunk);
+      partsLen += chunk.length;
+      if (partsLen < need) continue;
+      chunk = Buffer.concat(parts, partsLen);
+      parts = [];
+      partsLen = 0;
+    }
+    let pos = 0;
+    if (!headerSeen) {
+      if (chunk.length < RUN_MAGIC.length) {
+        checkMagicPrefix(chunk, name);
+        parts = [chunk];
+        partsLen = chunk.length;
+        continue;
+      }
+      checkMagicPrefix(chunk, name);
+      headerSeen = true;
+      pos = RUN_MAGIC.length;
+    }
+    const out: Rec[] = [];
+    const stop = decodeRecords(chunk, pos, chunk.length, out, offset + pos);
+    if (out.length) yield out;
+    offset += stop;
+    if (stop < chunk.length) {
+      parts = [chunk.subarray(stop)];
+      partsLen = chunk.length - stop;
+      need = decodeNeed;
+    }
+  }
+  if (!headerSeen) {
+    throw new RunFormatError(
+      `${name}: truncated run: ${partsLen} bytes, too short for the 4-byte "GMR1" header` +
+        (partsLen === 0 ? ' (the file is empty)' : ''),
+    );
+  }
+  if (partsLen > 0) {
+    throw new RunFormatError(
+      `${name}: truncated run: it ends inside the record at byte ${offset} (${partsLen} of its bytes present)`,
+    );
+  }
+}
+
+function checkMagicPrefix(chunk: Buffer, name: string): void {
+  const n = Math.min(chunk.length, RUN_MAGIC.length);
+  if (chunk.compare(RUN_MAGIC, 0, n, 0, n) !== 0) {
+    throw new RunFormatError(
+      `${name}: not a gomr run (it should begin with "GMR1", found ${JSON.stringify(chunk.toString('latin1', 0, n))})`,
+    );
+  }
+}
+
+/**
+ * Reads a run as records (see readRunBatches). The stream is read once; stopping early
+ * destroys it. The result also offers `batches()` for the data path's own consumers.
+ */
+export function readRun(
+  input: AsyncIterable<Buffer | Uint8Array | string>,
+  options: ReadRunOptions = {},
+): Batched<Rec> {
+  return batched(() => readRunBatches(input, options));
+}

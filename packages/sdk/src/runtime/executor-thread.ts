@@ -1,0 +1,55 @@
+/**
+ * Entry of the thread that runs user code. The control thread (heartbeats, gRPC) stays
+ * responsive however long a mapper computes without yielding.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openStorage, type Storage } from '@gomr/storage';
+import type { ExecutorData, FromExecutor, ToExecutor } from './executor-protocol.js';
+import { loadDefinition } from './load-definition.js';
+import { runMapTask, type TaskEnv } from './map-task.js';
+import { runReduceTask } from './reduce-task.js';
+import { UserCodeError } from './user-code-error.js';
+
+const port = parentPort!;
+const data = workerData as ExecutorData;
+const post = (msg: FromExecutor) => port.postMessage(msg);
+
+async function start(): Promise<void> {
+  let env: TaskEnv;
+  try {
+    const definition = await loadDefinition(data.bundlePath);
+    const storage: Storage = await openStorage(data.storage);
+    const inputStorage: Storage =
+      JSON.stringify(data.inputStorage) === JSON.stringify(data.storage) ? storage : await openStorage(data.inputStorage);
+    env = {
+      definition,
+      storage,
+      inputStorage,
+      spillDir: data.spillDir,
+      spillBytes: data.spillBytes,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+    };
+  } catch (err) {
+    post({ type: 'fatal', message: (err as Error).message });
+    return;
+  }
+  port.on('message', (msg: ToExecutor) => {
+    if (msg.type !== 'run') return;
+    const run = msg.task.kind === 'MAP' ? runMapTask : runReduceTask;
+    run(msg.task, msg.job, env).then(
+      (result) => post({ type: 'result', ok: true, ...result }),
+      (err: unknown) => post({ type: 'result', ok: false, error: describe(err) }),
+    );
+  });
+  post({ type: 'ready' });
+}
+
+function describe(err: unknown) {
+  if (err instanceof UserCodeError) {
+    return { message: err.message, stack: err.stack ?? '', input: err.input, offset: err.offset, key: err.key };
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { message: e.message, stack: e.stack ?? '', input: '', offset: 0, key: '' };
+}
+
+void start();

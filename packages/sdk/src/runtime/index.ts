@@ -1,0 +1,12 @@
+/**
+ * @gomr/sdk/runtime: the worker runtime (control thread + executor thread).
+ *
+ * ```ts
+ * const worker = new WorkerRuntime({ master: '127.0.0.1:7070', bundlePath, storage, token });
+ * await worker.run(); // resolves when the master says the job is over
+ * ```
+ */
+export { WorkerRuntime, type WorkerState } from './worker-runtime.js';
+export { withDefaults as workerOptionsWithDefaults, type WorkerOptions } from './worker-options.js';
+export { loadDefinition, WorkerFileError } from './load-definition.js';
+export type { TaskSpec, JobInfo, TaskOutput, TaskErrorInfo } from './executor-protocol.js';

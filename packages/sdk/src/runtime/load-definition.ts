@@ -1,0 +1,28 @@
+import { pathToFileURL } from 'node:url';
+import { DEFINITION_SYMBOL, EXECUTOR_SYMBOL, type JobDefinition } from '../user-api.js';
+
+export class WorkerFileError extends Error {}
+
+/**
+ * Imports a bundled worker file so that its `run()` registers the job instead of complaining,
+ * and checks what it registered.
+ */
+export async function loadDefinition(bundlePath: string): Promise<JobDefinition> {
+  const g = globalThis as Record<symbol, unknown>;
+  g[EXECUTOR_SYMBOL] = true;
+  try {
+    await import(pathToFileURL(bundlePath).href);
+  } catch (err) {
+    const e = err as Error;
+    throw new WorkerFileError(`the worker file threw while loading: ${e?.message ?? String(err)}`);
+  }
+  const def = g[DEFINITION_SYMBOL] as JobDefinition | undefined;
+  if (!def) throw new WorkerFileError('the worker file never called run({ mapper, reducer }) from @gomr/sdk');
+  for (const name of ['mapper', 'reducer'] as const) {
+    if (typeof def[name] !== 'function') throw new WorkerFileError(`run(): ${name} must be a function`);
+  }
+  for (const name of ['combiner', 'partitioner'] as const) {
+    if (def[name] !== undefined && typeof def[name] !== 'function') throw new WorkerFileError(`run(): ${name} must be a function when given`);
+  }
+  return def;
+}

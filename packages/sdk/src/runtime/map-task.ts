@@ -1,0 +1,140 @@
+import type { Storage } from '@gomr/storage';
+import {
+  MapOutputBuffer, defaultPartition, readLineChunks, splitReadRange, writeRun, type Rec,
+} from '../data/index.js';
+import type { JobDefinition, JsonValue } from '../user-api.js';
+import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
+import { TaskContext } from './task-context.js';
+import { UserCodeError, isThenable } from './user-code-error.js';
+
+export interface TaskEnv {
+  definition: JobDefinition;
+  storage: Storage;
+  inputStorage: Storage;
+  spillDir: string;
+  spillBytes: number;
+  onProgress: (progress: number) => void;
+}
+
+export interface TaskResult {
+  outputs: TaskOutput[];
+  counters: Record<string, number>;
+  userCounters: Record<string, number>;
+}
+
+/** Wraps the user's partitioner so a bad return value is a clear error, not lost data. */
+function checkedPartitioner(definition: JobDefinition): (key: string, reducers: number) => number {
+  const user = definition.partitioner;
+  if (!user) return defaultPartition;
+  return (key, reducers) => {
+    const p = user(key, reducers);
+    if (!Number.isInteger(p) || p < 0 || p >= reducers) {
+      throw new RangeError(`partitioner returned ${String(p)} for key ${JSON.stringify(key)}; it must be an integer in [0, ${reducers})`);
+    }
+    return p;
+  };
+}
+
+function partName(partition: number): string {
+  return `part-${String(partition).padStart(5, '0')}`;
+}
+
+/**
+ * Reads one split line-chunk by line-chunk, feeds the mapper, and writes one sorted run per
+ * non-empty partition under the attempt's own prefix.
+ */
+export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Promise<TaskResult> {
+  const split = task.split!;
+  const { definition } = env;
+  const partition = checkedPartitioner(definition);
+  const combiner = definition.combiner;
+  const buffer = new MapOutputBuffer({
+    reducers: job.reducers,
+    partition,
+    spillBytes: env.spillBytes,
+    spillDir: env.spillDir,
+    ...(combiner
+      ? {
+          combiner: (key: string, values: JsonValue[], emit: (k: string, v: JsonValue) => void) => {
+            const cctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, emit);
+            cctx.input = split.inputName;
+            return combiner(cctx, key, values);
+          },
+        }
+      : {}),
+  });
+  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => buffer.add(k, v));
+  ctx.input = split.inputName;
+  let inputRecords = 0;
+  let inputBytes = 0;
+  try {
+    const range = splitReadRange(split.start, split.end, split.fileSize);
+    const stream = await env.inputStorage.getStream(split.inputKey, range);
+    for await (const chunk of readLineChunks(stream, { start: split.start, end: split.end })) {
+      inputRecords += countLines(chunk.text);
+      inputBytes += Buffer.byteLength(chunk.text);
+      try {
+        const r = definition.mapper(ctx, chunk.text);
+        if (isThenable(r)) await r;
+      } catch (err) {
+        throw new UserCodeError(err, split.inputName, chunk.offset, '');
+      }
+      if (buffer.needsSpill) await buffer.spillIfFull();
+      env.onProgress(inputBytes);
+    }
+    const partitions = await buffer.finish();
+    const outputs: TaskOutput[] = [];
+    for (let p = 0; p < partitions.length; p++) {
+      const out = await writePartition(env.storage, `${task.outputPrefix}${partName(p)}.run`, partitions[p]!);
+      if (out) outputs.push({ partition: p, ...out });
+    }
+    return {
+      outputs,
+      counters: {
+        mapInputRecords: inputRecords,
+        mapInputBytes: inputBytes,
+        mapOutputRecords: buffer.mapOutputRecords,
+        combineInputRecords: buffer.combineInputRecords,
+        combineOutputRecords: buffer.combineOutputRecords,
+        spills: buffer.spills,
+        shuffleBytes: outputs.reduce((n, o) => n + o.bytes, 0),
+        shuffleRecords: outputs.reduce((n, o) => n + o.records, 0),
+      },
+      userCounters: ctx.userCounters,
+    };
+  } finally {
+    await buffer.cleanup();
+  }
+}
+
+/** Writes a run only if the partition has records, so empty partitions cost no object. */
+async function writePartition(
+  storage: Storage,
+  key: string,
+  records: AsyncIterable<Rec>,
+): Promise<{ key: string; bytes: number; records: number } | null> {
+  const it = records[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return null;
+  async function* all(): AsyncIterable<Rec> {
+    yield first.value;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  const writer = await storage.createWriter(key);
+  try {
+    const stats = await writeRun(all(), writer);
+    writer.end();
+    await writer.done();
+    return { key, bytes: stats.bytes, records: stats.records };
+  } catch (err) {
+    await writer.abort().catch(() => {});
+    throw err;
+  }
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  // A last line without a terminating newline is still a record.
+  return text.length && text.charCodeAt(text.length - 1) !== 10 ? n + 1 : n;
+}

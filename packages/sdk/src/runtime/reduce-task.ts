@@ -1,0 +1,58 @@
+import { groupByKey, mergeSorted, readRun, SortedLineWriter, type Rec } from '../data/index.js';
+import type { JobInfo, TaskSpec } from './executor-protocol.js';
+import type { TaskEnv, TaskResult } from './map-task.js';
+import { TaskContext } from './task-context.js';
+import { UserCodeError, isThenable } from './user-code-error.js';
+
+function partName(partition: number): string {
+  return `part-${String(partition).padStart(5, '0')}`;
+}
+
+/**
+ * Streams a k-way merge of the partition's sorted runs, calls the reducer once per key, and
+ * writes `key<TAB>value` lines, in key order, to the attempt's own part file.
+ */
+export async function runReduceTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Promise<TaskResult> {
+  const sources: AsyncIterable<Rec>[] = [];
+  for (const key of task.runKeys) sources.push(readRun(await env.storage.getStream(key)));
+  const outKey = `${task.outputPrefix}${partName(task.index)}`;
+  const writer = await env.storage.createWriter(outKey);
+  const lines = new SortedLineWriter(writer, { spillDir: env.spillDir });
+  let currentKey = '';
+  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => lines.write(k, v, currentKey));
+  let inputRecords = 0;
+  let groups = 0;
+  try {
+    for await (const group of groupByKey(mergeSorted(sources))) {
+      currentKey = group.key;
+      groups++;
+      inputRecords += group.values.length;
+      try {
+        const r = env.definition.reducer(ctx, group.key, group.values);
+        if (isThenable(r)) await r;
+      } catch (err) {
+        throw new UserCodeError(err, '', 0, group.key);
+      }
+      await lines.drain();
+      if (groups % 1024 === 0) env.onProgress(inputRecords);
+    }
+    const stats = await lines.finish();
+    writer.end();
+    await writer.done();
+    return {
+      outputs: [{ partition: task.index, key: outKey, bytes: stats.bytes, records: stats.records }],
+      counters: {
+        reduceInputRecords: inputRecords,
+        reduceInputGroups: groups,
+        outputRecords: stats.records,
+        outputBytes: stats.bytes,
+      },
+      userCounters: ctx.userCounters,
+    };
+  } catch (err) {
+    await writer.abort().catch(() => {});
+    throw err;
+  } finally {
+    await lines.cleanup();
+  }
+}

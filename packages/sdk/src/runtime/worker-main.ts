@@ -1,0 +1,50 @@
+/**
+ * A worker process. Configured by the environment:
+ *   GOMR_MASTER          host:port of the master (required)
+ *   GOMR_WORKER_BUNDLE   path of the bundled worker file (required)
+ *   GOMR_TOKEN           the job's token
+ *   GOMR_STORAGE_JSON    storage config as JSON (else GOMR_STORAGE / GOMR_S3_* variables)
+ *   GOMR_INPUT_STORAGE_JSON  where inputs are read from (default: the storage)
+ *   GOMR_SPILL_BYTES     map-side buffer size before spilling
+ */
+import { storageConfigFromEnv, type StorageConfig } from '@gomr/storage';
+import { WorkerRuntime } from './worker-runtime.js';
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+}
+
+async function main(): Promise<void> {
+  const storage: StorageConfig = process.env.GOMR_STORAGE_JSON
+    ? (JSON.parse(process.env.GOMR_STORAGE_JSON) as StorageConfig)
+    : storageConfigFromEnv(process.env);
+  const inputStorage = process.env.GOMR_INPUT_STORAGE_JSON
+    ? (JSON.parse(process.env.GOMR_INPUT_STORAGE_JSON) as StorageConfig)
+    : storage;
+  const runtime = new WorkerRuntime({
+    master: required('GOMR_MASTER'),
+    bundlePath: required('GOMR_WORKER_BUNDLE'),
+    token: process.env.GOMR_TOKEN ?? '',
+    storage,
+    inputStorage,
+    ...(process.env.GOMR_SPILL_BYTES ? { spillBytes: Number(process.env.GOMR_SPILL_BYTES) } : {}),
+    log,
+  });
+  process.on('SIGTERM', () => runtime.drain());
+  await runtime.run();
+  log(`${runtime.workerId} done after ${runtime.tasksRun} tasks`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    log(`worker fatal: ${err.message}`);
+    process.exit(1);
+  },
+);

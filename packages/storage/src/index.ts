@@ -1,0 +1,32 @@
+/**
+ * @gomr/storage: the one interface gomr moves data through, with two backends (a local
+ * directory and S3) that pass the same contract tests.
+ *
+ * ```ts
+ * import { openStorage, storageConfigFromEnv, NotFoundError } from '@gomr/storage';
+ *
+ * const storage = await openStorage(storageConfigFromEnv()); // GOMR_STORAGE=local|s3, ...
+ * await storage.put('jobs/j1/spec.json', JSON.stringify(spec));
+ * const split = await storage.getStream('inputs/books.txt', { start: 0, end: 64 << 20 });
+ * const writer = await storage.createWriter('jobs/j1/out/part-00000');
+ * writer.end('the\t42\n');
+ * await writer.done(); // visible only now
+ * try { await storage.get('missing'); } catch (e) { if (e instanceof NotFoundError) ... }
+ * await storage.close();
+ * ```
+ *
+ * Test helpers (an in-process S3 server) live in `@gomr/storage/testing`.
+ */
+export type { Storage, ObjectWriter, ObjectInfo, ByteRange } from './storage.js';
+export type { StorageConfig, LocalStorageConfig, S3StorageConfig } from './storage-config.js';
+export { NotFoundError, InvalidKeyError, StorageUnavailableError } from './errors.js';
+export { joinKey, validateKey, validatePrefix, keyProblem, compareKeys } from './keys.js';
+export { LocalStorage } from './local-storage.js';
+export { S3Storage, DEFAULT_S3_REGION, type S3StorageOptions } from './s3-storage.js';
+export {
+  openStorage,
+  validateStorageConfig,
+  storageConfigFromEnv,
+  storageConfigToEnv,
+  STORAGE_ENV,
+} from './open-storage.js';

@@ -1,0 +1,40 @@
+// Runs every compiled test file with node's test runner.
+//   node scripts/run-tests.mjs            all tests
+//   node scripts/run-tests.mjs --unit     skip *.integration.test.js (slow, spawn processes)
+//   node scripts/run-tests.mjs FILTER...  only files whose path contains a FILTER
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const unitOnly = args.includes('--unit');
+const filters = args.filter((a) => !a.startsWith('--'));
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+const files = readdirSync(join(root, 'packages'))
+  .map((pkg) => join(root, 'packages', pkg, 'dist', 'test'))
+  .filter((dir) => statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+  .flatMap(walk)
+  .filter((f) => f.endsWith('.test.js'))
+  .filter((f) => !unitOnly || !f.endsWith('.integration.test.js'))
+  .filter((f) => !filters.length || filters.some((x) => f.includes(x)))
+  .sort();
+
+if (!files.length) {
+  console.error('no test files found; did the build run?');
+  process.exit(1);
+}
+console.log(`running ${files.length} test files`);
+const r = spawnSync(
+  process.execPath,
+  ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files.map((f) => relative(root, f))],
+  { cwd: root, stdio: 'inherit' },
+);
+process.exit(r.status ?? 1);
