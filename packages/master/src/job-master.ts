@@ -63,7 +63,7 @@ export class JobMaster {
     return new Promise((resolve) => this.finishedWaiters.push(resolve));
   }
 
-  register(host: string, pid: number): RegisterReply {
+  register(host: string, pid: number): Required<RegisterReply> {
     const w = this.workers.register(host, pid, this.now());
     this.log(`worker ${w.id} registered (${host} pid ${pid})`);
     return {
@@ -184,7 +184,7 @@ export class JobMaster {
       counters: totals.counters,
       userCounters: totals.userCounters,
       error: s.failure?.summary ?? '',
-      outputKeys: succeeded ? s.reduces.map((t) => jobKeys.part(this.spec.jobId, t.index)) : [],
+      outputKeys: s.phase === 'SUCCEEDED' ? s.reduces.map((t) => jobKeys.part(this.spec.jobId, t.index)) : [],
       workers: this.workers.all().map((w) => ({
         workerId: w.id,
         host: w.host,

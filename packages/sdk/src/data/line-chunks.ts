@@ -100,24 +100,18 @@ class ChunkCutter {
 
   /** Removes and returns the first n collected bytes. */
   take(n: number): Buffer {
-    let out: Buffer;
-    const first = this.parts[0]!;
-    if (n <= first.length) {
-      out = first.subarray(0, n);
-      this.parts[0] = first.subarray(n);
-      if (this.parts[0].length === 0) this.parts.shift();
-    } else {
-      let k = 0;
-      let got = 0;
-      while (got + this.parts[k]!.length <= n) got += this.parts[k++]!.length;
-      const last = this.parts[k];
-      const pieces = this.parts.slice(0, k);
-      if (got < n) pieces.push(last!.subarray(0, n - got));
-      out = Buffer.concat(pieces, n);
-      const rest = this.parts.slice(k);
-      if (got < n) rest[0] = last!.subarray(n - got);
-      this.parts = rest.filter((p) => p.length > 0);
+    let k = 0;
+    let got = 0;
+    while (k < this.parts.length && got + this.parts[k]!.length <= n) got += this.parts[k++]!.length;
+    const pieces = this.parts.slice(0, k);
+    const rest = this.parts.slice(k);
+    if (got < n) {
+      const split = rest[0]!;
+      pieces.push(split.subarray(0, n - got));
+      rest[0] = split.subarray(n - got);
     }
+    const out = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, n);
+    this.parts = rest.filter((p) => p.length > 0);
     // Re-index what is left (usually less than one stream buffer).
     const left = this.parts;
     this.parts = [];

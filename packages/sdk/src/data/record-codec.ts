@@ -242,15 +242,40 @@ function readVarint(buf: Buffer, p: number, end: number): number {
   throw new RunFormatError('corrupt run: a length or integer is longer than 8 bytes');
 }
 
+/** Second result of decodeRecords; read it before any await. */
+let decodeNeed = 0;
+
 /**
  * Decodes whole records from one contiguous buffer and pushes them to `out`. Returns the
  * position where an incomplete record starts (or end), and sets `decodeNeed` to the bytes
  * that record needs from its start as far as its header tells (at least one more byte).
  */
-let decodeNeed = 0;
+/** Decodes a UTF-8 key; short ASCII keys by a JS loop, cheaper than the native call. */
+function decodeKey(buf: Buffer, s: number, e: number): string {
+  if (e - s > 12) return buf.toString('utf8', s, e);
+  let key = '';
+  for (let i = s; i < e; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80) return buf.toString('utf8', s, e);
+    key += String.fromCharCode(c);
+  }
+  return key;
+}
+
+/** True if buf[a..a+n) equals buf[b..b+n). */
+function sameBytes(buf: Buffer, a: number, b: number, n: number): boolean {
+  if (n > 32) return buf.compare(buf, a, a + n, b, b + n) === 0;
+  for (let i = 0; i < n; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
+}
 
 function decodeRecords(buf: Buffer, pos: number, end: number, out: Rec[], fileOffset: number): number {
   let p = pos;
+  // Runs are sorted, so a key often repeats the previous one: reuse that string (no
+  // decoding, no new string, and a cheap === for groupByKey).
+  let prevKey = '';
+  let prevStart = -1;
+  let prevLen = -1;
   while (p < end) {
     const start = p;
     let kl = buf[p]!;
@@ -314,7 +339,15 @@ function decodeRecords(buf: Buffer, pos: number, end: number, out: Rec[], fileOf
           `corrupt run: unknown value tag ${tag} in the record at byte ${fileOffset + (start - pos)}`,
         );
     }
-    out.push({ key: buf.toString('utf8', keyStart, keyStart + kl), value });
+    let key: string;
+    if (kl === prevLen && sameBytes(buf, keyStart, prevStart, kl)) key = prevKey;
+    else {
+      key = decodeKey(buf, keyStart, keyStart + kl);
+      prevKey = key;
+      prevLen = kl;
+    }
+    prevStart = keyStart;
+    out.push({ key, value });
   }
   decodeNeed = end - p + 1;
   return p;
@@ -366,13 +399,14 @@ export async function* readRunBatches(
     }
     const out: Rec[] = [];
     const stop = decodeRecords(chunk, pos, chunk.length, out, offset + pos);
-    if (out.length) yield out;
+    // Read the scratch result now: other decoders run while we are suspended in yield.
+    need = decodeNeed;
     offset += stop;
     if (stop < chunk.length) {
       parts = [chunk.subarray(stop)];
       partsLen = chunk.length - stop;
-      need = decodeNeed;
     }
+    if (out.length) yield out;
   }
   if (!headerSeen) {
     throw new RunFormatError(

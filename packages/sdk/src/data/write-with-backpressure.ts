@@ -29,6 +29,12 @@ export class BackpressureWriter {
     return this.waitDrain();
   }
 
+  /** Queues a buffer without waiting; call waitDrain() later when `congested`. */
+  push(chunk: Buffer): void {
+    this.check();
+    this.out.write(chunk);
+  }
+
   /** Resolves once the stream can take more (now, usually); rejects with its error. */
   waitDrain(): Promise<void> {
     this.check();

@@ -1,0 +1,43 @@
+/**
+ * The data path: everything between the mapper's emit and the reducer's output lines.
+ * Pure code over streams and buffers (no storage, no RPC), so each part is tested alone.
+ */
+export { compareUtf8 } from './utf8-compare.js';
+export { defaultPartition } from './partition.js';
+export { checkJsonValue, NotJsonValueError, type JsonValue } from './json-value.js';
+export type { Rec, Group } from './rec.js';
+export { batched, batchesOf, type Batched } from './batched.js';
+export {
+  RunEncoder,
+  RunFormatError,
+  RUN_MAGIC,
+  RUN_CHUNK_BYTES,
+  writeRun,
+  readRun,
+  readRunBatches,
+  type ReadRunOptions,
+} from './record-codec.js';
+export { mergeSorted } from './kway-merge.js';
+export { groupByKey } from './group-by-key.js';
+export {
+  readLineChunks,
+  splitReadRange,
+  DEFAULT_CHUNK_BYTES,
+  type LineChunk,
+  type LineChunkOptions,
+} from './line-chunks.js';
+export {
+  MapOutputBuffer,
+  DEFAULT_SPILL_BYTES,
+  type Combiner,
+  type MapOutputBufferOptions,
+  type SortedPartition,
+} from './map-output-buffer.js';
+export {
+  SortedLineWriter,
+  OutputOrderError,
+  escapeText,
+  formatValue,
+  formatLine,
+  type SortedLineWriterOptions,
+} from './sorted-output.js';

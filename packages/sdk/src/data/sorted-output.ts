@@ -1,0 +1,313 @@
+import type { Writable } from 'node:stream';
+import { BinaryHeap } from './binary-heap.js';
+import type { JsonValue } from './json-value.js';
+import { MapOutputBuffer } from './map-output-buffer.js';
+import { compareUtf8 } from './utf8-compare.js';
+import { BackpressureWriter } from './write-with-backpressure.js';
+
+/*
+ * Job output: UTF-8 lines `key<TAB>value\n`, keys ascending in UTF-8 byte order
+ * (compareUtf8), equal keys in the order the reducer emitted them.
+ */
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPES = /[\\\t\n\r]/g;
+const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * Escapes what would break the line format: backslash as `\\`, tab `\t`, newline `\n`,
+ * carriage return `\r`. Strings without those (nearly all) are returned as they are.
+ */
+export function escapeText(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPES, (c) => ESCAPED[c]!) : s;
+}
+
+/** A value as output text: strings as they are (escaped), numbers as String(n), else JSON. */
+export function formatValue(value: JsonValue): string {
+  switch (typeof value) {
+    case 'string':
+      return escapeText(value);
+    case 'number':
+      return String(value);
+    default:
+      return JSON.stringify(value);
+  }
+}
+
+/** One output line, with its '\n'. */
+export function formatLine(key: string, value: JsonValue): string {
+  return `${escapeText(key)}\t${formatValue(value)}\n`;
+}
+
+/** The reducer wrote output out of key order beyond what the writer could still fix. */
+export class OutputOrderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputOrderError';
+  }
+}
+
+export interface SortedLineWriterOptions {
+  /** Local directory for sort runs when output must be sorted (created when needed). */
+  spillDir: string;
+  /** Output held in memory before the first byte goes to the stream (default 16 MiB). */
+  holdBytes?: number;
+  /** Most memory for records emitted ahead of their place (default 16 MiB). */
+  aheadBytes?: number;
+  /** Memory of the external sort before it spills (default 32 MiB). */
+  sortBytes?: number;
+  /** Sort all output from the start (the retry after an OutputOrderError). */
+  sortAll?: boolean;
+  /** Size of the buffers written to the stream (default 64 KiB). */
+  chunkBytes?: number;
+}
+
+interface HeldRecord {
+  key: string;
+  text: string;
+  seq: number;
+}
+
+const HOLD = 0;
+const STREAM = 1;
+const SORT = 2;
+
+/**
+ * Writes reducer output as sorted lines.
+ *
+ * Reduce tasks call reducers in ascending key order, and reducers nearly always emit their
+ * own key, so output usually arrives sorted. That case goes straight to the output stream,
+ * batched into large buffers, with no copy and no sort. `write(key, value, currentKey)`
+ * gets the key being reduced, which lets other orders work too:
+ * - a key equal to the current one, or below it but not below the last line written, is
+ *   in place: written now;
+ * - a key above the current one is held in a heap, in memory (up to aheadBytes), until
+ *   the reduce reaches it (it is written just before the lines of the first input key
+ *   >= it);
+ * - a key below the last line written cannot be put in place once that line has left.
+ * To allow that last case in small outputs, the first `holdBytes` of output are kept in
+ * memory before anything is written. If an out-of-place key comes while they still are, or
+ * the heap outgrows aheadBytes then, the writer switches to an external sort (spilling to
+ * spillDir, bounded memory) for all output, and writes it at finish(). If it comes after
+ * output has started to stream, write() throws OutputOrderError: the caller discards the
+ * output object and runs the reduce again with `sortAll: true`, which sorts everything.
+ * That costs a second pass only for jobs whose reducers emit foreign keys out of order.
+ *
+ * Values are formatted when written (so a reducer may reuse its objects). write() is
+ * synchronous; the owner awaits drain() between reducer calls (stream backpressure, sort
+ * spills) and finish() at the end. finish() does not end the stream.
+ */
+export class SortedLineWriter {
+  /** Lines and bytes written to the stream. */
+  records = 0;
+  bytes = 0;
+
+  private readonly writer: BackpressureWriter;
+  private readonly spillDir: string;
+  private readonly holdBytes: number;
+  private readonly aheadLimit: number;
+  private readonly sortBytes: number;
+  private readonly chunkBytes: number;
+  private mode: number;
+  private buf: Buffer;
+  private pos = 0;
+  /** The last key appended in order, and the key being reduced. */
+  private last: string | null = null;
+  private current: string | undefined = undefined;
+  /** HOLD mode: lines not yet written. */
+  private heldKeys: string[] = [];
+  private heldTexts: string[] = [];
+  private heldBytes = 0;
+  /** Records whose key is ahead of the current key. */
+  private readonly ahead = new BinaryHeap<HeldRecord>((a, b) => {
+    const c = compareUtf8(a.key, b.key);
+    return c < 0 || (c === 0 && a.seq < b.seq);
+  });
+  private aheadBytes = 0;
+  private seq = 0;
+  private sorter: MapOutputBuffer | null = null;
+
+  constructor(out: Writable, options: SortedLineWriterOptions) {
+    this.writer = new BackpressureWriter(out);
+    this.spillDir = options.spillDir;
+    this.holdBytes = options.holdBytes ?? 16 * 1024 * 1024;
+    this.aheadLimit = options.aheadBytes ?? 16 * 1024 * 1024;
+    this.sortBytes = options.sortBytes ?? 32 * 1024 * 1024;
+    this.chunkBytes = options.chunkBytes ?? 64 * 1024;
+    this.buf = Buffer.allocUnsafe(this.chunkBytes);
+    this.mode = HOLD;
+    if (options.sortAll) this.startSort();
+  }
+
+  /** Adds one output record; `currentKey` is the key being reduced (omit if none). */
+  write(key: string, value: JsonValue, currentKey?: string): void {
+    if (typeof key !== 'string') throw new TypeError(`emit: the key must be a string, got ${key === null ? 'null' : typeof key}`);
+    const text = formatValue(value);
+    if (this.mode === SORT) {
+      this.sorter!.add(key, text);
+      return;
+    }
+    if (currentKey !== this.current && currentKey !== undefined) this.advance(currentKey);
+    if (key === currentKey || currentKey === undefined || compareUtf8(key, currentKey) < 0) this.append(key, text);
+    else this.holdAhead(key, text);
+  }
+
+  /** The reduce moved to `key`: write held records that now have their place. */
+  private advance(key: string): void {
+    this.current = key;
+    const ahead = this.ahead;
+    while (ahead.size > 0 && compareUtf8(ahead.peek()!.key, key) <= 0) {
+      const r = ahead.pop()!;
+      this.aheadBytes -= 64 + r.key.length + r.text.length;
+      this.append(r.key, r.text);
+      if (this.mode === SORT) return; // append switched modes and took the heap along
+    }
+  }
+
+  private holdAhead(key: string, text: string): void {
+    this.ahead.push({ key, text, seq: this.seq++ });
+    this.aheadBytes += 64 + key.length + text.length;
+    if (this.aheadBytes > this.aheadLimit) {
+      this.outOfOrder(
+        key,
+        text,
+        `records emitted ahead of their place (the last: key ${JSON.stringify(key)} while reducing ${JSON.stringify(this.current)}) outgrew ${this.aheadLimit} bytes`,
+        false,
+      );
+    }
+  }
+
+  /** Appends a record that belongs after everything appended so far (unless it does not). */
+  private append(key: string, text: string): void {
+    if (key !== this.last) {
+      if (this.last !== null && compareUtf8(key, this.last) < 0) {
+        this.outOfOrder(
+          key,
+          text,
+          `the reducer emitted key ${JSON.stringify(key)}${this.current === undefined ? '' : ` while reducing ${JSON.stringify(this.current)}`}, after key ${JSON.stringify(this.last)} was written`,
+          true,
+        );
+        return;
+      }
+      this.last = key;
+    }
+    if (this.mode === HOLD) {
+      this.heldKeys.push(key);
+      this.heldTexts.push(text);
+      this.heldBytes += 32 + key.length + text.length;
+      if (this.heldBytes > this.holdBytes) this.startStreaming();
+    } else {
+      this.writeLine(key, text);
+    }
+  }
+
+  /** Output is out of key order: sort everything if nothing was written yet, else fail. */
+  private outOfOrder(key: string, text: string, why: string, addRecord: boolean): void {
+    if (this.mode !== HOLD) {
+      throw new OutputOrderError(
+        `${why}; output had already started streaming, so it cannot be put in order. ` +
+          'Run the reduce again with SortedLineWriter option sortAll: true.',
+      );
+    }
+    this.startSort();
+    // Emit order among equal keys: held lines were emitted before every record still ahead
+    // with the same key (those would have been released first), and seq orders the heap.
+    if (addRecord) this.sorter!.add(key, text);
+  }
+
+  /** Moves everything into an external sort; all later records go there too. */
+  private startSort(): void {
+    const sorter = new MapOutputBuffer({
+      reducers: 1,
+      partition: () => 0,
+      spillBytes: this.sortBytes,
+      spillDir: this.spillDir,
+    });
+    for (let i = 0; i < this.heldKeys.length; i++) sorter.add(this.heldKeys[i]!, this.heldTexts[i]!);
+    for (const r of this.ahead.drain().sort((a, b) => a.seq - b.seq)) sorter.add(r.key, r.text);
+    this.heldKeys = [];
+    this.heldTexts = [];
+    this.heldBytes = 0;
+    this.aheadBytes = 0;
+    this.sorter = sorter;
+    this.mode = SORT;
+  }
+
+  /** Ends the hold: writes held lines; from now on lines go straight to the stream. */
+  private startStreaming(): void {
+    this.mode = STREAM;
+    const keys = this.heldKeys;
+    const texts = this.heldTexts;
+    this.heldKeys = [];
+    this.heldTexts = [];
+    this.heldBytes = 0;
+    for (let i = 0; i < keys.length; i++) this.writeLine(keys[i]!, texts[i]!);
+  }
+
+  private writeLine(key: string, text: string): void {
+    const k = escapeText(key);
+    const need = (k.length + text.length) * 3 + 2;
+    if (this.pos + need > this.buf.length) this.flush(need);
+    const buf = this.buf;
+    let p = this.pos;
+    p += buf.write(k, p);
+    buf[p++] = 9;
+    p += buf.write(text, p);
+    buf[p++] = 10;
+    this.pos = p;
+    this.records++;
+  }
+
+  /** Hands the filled buffer to the stream (without waiting) and starts another. */
+  private flush(need = 0): void {
+    if (this.pos > 0) {
+      this.writer.push(this.buf.subarray(0, this.pos));
+      this.bytes += this.pos;
+    }
+    this.buf = Buffer.allocUnsafe(Math.max(this.chunkBytes, need));
+    this.pos = 0;
+  }
+
+  /** Waits for the stream to take what it was given, or for the sort to spill. */
+  async drain(): Promise<void> {
+    if (this.mode === SORT) {
+      if (this.sorter!.needsSpill) await this.sorter!.spillIfFull();
+      return;
+    }
+    if (this.writer.congested) await this.writer.waitDrain();
+    else this.writer.check();
+  }
+
+  /** Writes everything still held or sorted; resolves once the stream took it all. */
+  async finish(): Promise<{ records: number; bytes: number }> {
+    if (this.mode !== SORT) {
+      // Everything still ahead is above every line appended: release it in order.
+      const ahead = this.ahead;
+      while (ahead.size > 0 && this.mode !== SORT) {
+        const r = ahead.pop()!;
+        this.aheadBytes -= 64 + r.key.length + r.text.length;
+        this.append(r.key, r.text);
+      }
+    }
+    if (this.mode === SORT) {
+      const [sorted] = await this.sorter!.finish();
+      this.mode = STREAM;
+      for await (const batch of sorted!.batches()) {
+        for (const r of batch) this.writeLine(r.key, r.value as string);
+        if (this.writer.congested) await this.writer.waitDrain();
+      }
+    } else if (this.mode === HOLD) {
+      this.startStreaming();
+    }
+    this.flush();
+    await this.writer.waitDrain();
+    this.writer.check();
+    this.writer.release();
+    return { records: this.records, bytes: this.bytes };
+  }
+
+  /** Removes the external sort's files, if any. */
+  async cleanup(): Promise<void> {
+    await this.sorter?.cleanup();
+  }
+}

@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import fc from 'fast-check';
+import type { JsonValue } from '../../src/data/json-value.js';
+import { MapOutputBuffer, type Combiner } from '../../src/data/map-output-buffer.js';
+import { defaultPartition } from '../../src/data/partition.js';
+import type { Rec } from '../../src/data/rec.js';
+import { byteCompare, collect } from './helpers.js';
+
+let dir = '';
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gomr-mob-'));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const keyArb = fc.oneof(fc.constantFrom('a', 'b', 'the', 'ü', '\uffff', '\u{1f600}', 'a-rather-long-key-over-13'), fc.string({ unit: 'binary', maxLength: 3 }));
+const pairsArb = fc.array(fc.tuple(keyArb, fc.integer({ min: -1000, max: 1000 })), { maxLength: 300 });
+
+const sumCombiner: Combiner = (key, values, emit) => {
+  emit(key, (values as number[]).reduce((a, b) => a + b, 0));
+};
+
+async function run(
+  pairs: [string, JsonValue][],
+  options: { reducers: number; spillBytes: number; combiner?: Combiner; mergeFactor?: number; spillEvery?: number; eager?: number },
+): Promise<{ parts: Rec[][]; buffer: MapOutputBuffer }> {
+  const buffer = new MapOutputBuffer({
+    reducers: options.reducers,
+    partition: defaultPartition,
+    spillBytes: options.spillBytes,
+    spillDir: dir,
+    ...(options.combiner ? { combiner: options.combiner } : {}),
+    ...(options.mergeFactor ? { mergeFactor: options.mergeFactor } : {}),
+    ...(options.eager ? { eagerCombineValues: options.eager } : {}),
+  });
+  try {
+    let n = 0;
+    for (const [k, v] of pairs) {
+      buffer.add(k, v);
+      if (++n % (options.spillEvery ?? 1) === 0) await buffer.spillIfFull();
+    }
+    const partitions = await buffer.finish();
+    assert.equal(partitions.length, options.reducers);
+    const parts: Rec[][] = [];
+    for (const p of partitions) {
+      const recs = await collect(p);
+      assert.equal(p.empty, recs.length === 0);
+      parts.push(recs);
+    }
+    return { parts, buffer };
+  } finally {
+    await buffer.cleanup();
+  }
+}
+
+function checkSortedAndPartitioned(parts: Rec[][]): void {
+  parts.forEach((recs, p) => {
+    for (let i = 0; i < recs.length; i++) {
+      assert.equal(defaultPartition(recs[i]!.key, parts.length), p);
+      if (i) assert.ok(byteCompare(recs[i - 1]!.key, recs[i]!.key) <= 0, 'sorted');
+    }
+  });
+}
+
+test('without a combiner: each partition is a stable sort of its pairs, whatever the spills', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      pairsArb,
+      fc.integer({ min: 1, max: 4 }),
+      fc.constantFrom(1, 200, 2000, 1 << 30),
+      fc.constantFrom(2, 3, 64),
+      async (pairs, reducers, spillBytes, mergeFactor) => {
+        const { parts, buffer } = await run(pairs, { reducers, spillBytes, mergeFactor, spillEvery: 3 });
+        const expected: Rec[][] = Array.from({ length: reducers }, () => []);
+        pairs.forEach(([key, value]) => expected[defaultPartition(key, reducers)]!.push({ key, value }));
+        for (const e of expected) e.sort((a, b) => byteCompare(a.key, b.key));
+        assert.deepEqual(parts, expected);
+        assert.equal(buffer.mapOutputRecords, pairs.length);
+        if (spillBytes === 1 && pairs.length > 3) assert.ok(buffer.spills > 0);
+        if (spillBytes === 1 << 30) assert.equal(buffer.spills, 0);
+      },
+    ),
+    { numRuns: 120 },
+  );
+});
+
+test('with a combiner (sync and async): one record per key holding its total', async () => {
+  const asyncSum: Combiner = async (key, values, emit) => {
+    await new Promise((r) => setImmediate(r));
+    sumCombiner(key, values, emit);
+  };
+  await fc.assert(
+    fc.asyncProperty(
+      pairsArb,
+      fc.integer({ min: 1, max: 4 }),
+      fc.constantFrom(1, 300, 1 << 30),
+      fc.boolean(),
+      fc.constantFrom(2, 64),
+      async (pairs, reducers, spillBytes, isAsync, mergeFactor) => {
+        const { parts, buffer } = await run(pairs, { reducers, spillBytes, combiner: isAsync ? asyncSum : sumCombiner, mergeFactor, spillEvery: 2 });
+        const totals = new Map<string, number>();
+        for (const [k, v] of pairs) totals.set(k, (totals.get(k) ?? 0) + (v as number));
+        const expected: Rec[][] = Array.from({ length: reducers }, () => []);
+        for (const [key, value] of [...totals].sort((a, b) => byteCompare(a[0], b[0]))) {
+          expected[defaultPartition(key, reducers)]!.push({ key, value });
+        }
+        assert.deepEqual(parts, expected);
+        assert.equal(buffer.mapOutputRecords, pairs.length);
+        // Every combine turns n >= 2 values into 1.
+        assert.ok(buffer.combineOutputRecords <= buffer.combineInputRecords / 2);
+      },
+    ),
+    { numRuns: 120 },
+  );
+});
+
+test('a synchronous combiner folds a hot key in place; counters add up', async () => {
+  const pairs: [string, number][] = Array.from({ length: 100 }, () => ['a', 1]);
+  const { parts, buffer } = await run(pairs, { reducers: 1, spillBytes: 1 << 30, combiner: sumCombiner, eager: 64 });
+  assert.deepEqual(parts, [[{ key: 'a', value: 100 }]]);
+  // 64 values folded into 1 at the 64th emit; then 1 + 36 folded at finish.
+  assert.equal(buffer.combineInputRecords, 64 + 37);
+  assert.equal(buffer.combineOutputRecords, 2);
+  assert.equal(buffer.spills, 0);
+  assert.equal(buffer.spilledBytes, 0);
+});
+
+test('memory stays bounded by eager combining for few distinct keys', async () => {
+  const buffer = new MapOutputBuffer({ reducers: 2, partition: defaultPartition, spillBytes: 1 << 20, spillDir: dir, combiner: sumCombiner });
+  for (let i = 0; i < 200000; i++) buffer.add(`w${i % 50}`, 1);
+  assert.ok(buffer.memoryBytes < 100000, `memory ${buffer.memoryBytes}`);
+  assert.equal(buffer.needsSpill, false);
+  const parts = await buffer.finish();
+  const all = (await collect(parts[0]!)).concat(await collect(parts[1]!));
+  assert.equal(all.length, 50);
+  assert.ok(all.every((r) => r.value === 4000));
+  await buffer.cleanup();
+});
+
+test('a combiner emitting other keys: output stays sorted, partitioned, and sums are kept', async () => {
+  // Moves all but 1 of a key's total to key + "x": a sum-preserving combiner that changes keys.
+  const mover: Combiner = (key, values, emit) => {
+    const sum = (values as number[]).reduce((a, b) => a + b, 0);
+    emit(key, 1);
+    if (sum !== 1) emit(`${key}x`, sum - 1);
+  };
+  await fc.assert(
+    fc.asyncProperty(pairsArb, fc.integer({ min: 1, max: 3 }), fc.constantFrom(1, 500, 1 << 30), async (pairs, reducers, spillBytes) => {
+      const { parts } = await run(pairs, { reducers, spillBytes, combiner: mover });
+      checkSortedAndPartitioned(parts);
+      const total = (recs: Rec[][]) => recs.flat().reduce((a, r) => a + (r.value as number), 0);
+      assert.equal(total(parts), pairs.reduce((a, [, v]) => a + (v as number), 0));
+    }),
+    { numRuns: 80 },
+  );
+});
+
+test('values keep their type; objects are snapshots taken at emit', async () => {
+  const obj = { n: 1, list: [1, 2] };
+  const buffer = new MapOutputBuffer({ reducers: 1, partition: defaultPartition, spillBytes: 1 << 30, spillDir: dir });
+  buffer.add('k', obj);
+  obj.n = 2;
+  obj.list.push(3);
+  buffer.add('k', obj);
+  for (const v of [-0, NaN, 'str', true, null, 2 ** 40, [1, 'x']] as JsonValue[]) buffer.add('v', v);
+  const [p] = await buffer.finish();
+  const recs = await collect(p!);
+  assert.deepEqual(recs.slice(0, 2).map((r) => r.value), [{ n: 1, list: [1, 2] }, { n: 2, list: [1, 2, 3] }]);
+  const vs = recs.slice(2).map((r) => r.value);
+  assert.ok(Object.is(vs[0], -0));
+  assert.ok(Number.isNaN(vs[1]));
+  assert.deepEqual(vs.slice(2), ['str', true, null, 2 ** 40, [1, 'x']]);
+  await buffer.cleanup();
+});
+
+test('spill counters, spill files, and cleanup', async () => {
+  const sub = await mkdtemp(join(dir, 'spills-'));
+  const buffer = new MapOutputBuffer({ reducers: 3, partition: defaultPartition, spillBytes: 4096, spillDir: sub });
+  for (let i = 0; i < 5000; i++) {
+    buffer.add(`key-${i % 700}`, i);
+    await buffer.spillIfFull();
+  }
+  assert.ok(buffer.spills >= 5);
+  assert.ok(buffer.spilledBytes > 0);
+  assert.ok(buffer.spilledRecords > 0 && buffer.spilledRecords <= 5000);
+  assert.ok((await readdir(sub)).length >= buffer.spills);
+  const parts = await buffer.finish();
+  let n = 0;
+  for (const p of parts) n += (await collect(p)).length;
+  assert.equal(n, 5000);
+  await buffer.cleanup();
+  assert.deepEqual(await readdir(sub), []);
+});
+
+test('an async combiner error reaches the owner; a bad partition is reported', async () => {
+  const failing: Combiner = async () => {
+    throw new Error('combiner broke');
+  };
+  const buffer = new MapOutputBuffer({ reducers: 1, partition: defaultPartition, spillDir: dir, combiner: failing });
+  for (let i = 0; i < 100; i++) buffer.add('k', i);
+  await assert.rejects(buffer.finish(), /combiner broke/);
+  await buffer.cleanup();
+  const bad = new MapOutputBuffer({ reducers: 2, partition: () => 2, spillDir: dir });
+  assert.throws(() => bad.add('k', 1), /partition 2 for key "k" is not an integer in \[0, 2\)/);
+});
