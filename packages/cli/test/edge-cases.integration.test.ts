@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertSortedByUtf8, countWords, readOutput, repoRoot, runGomr, tempDir } from './support/run-gomr.js';
 
@@ -90,4 +90,30 @@ run({ mapper, reducer(ctx: any, k: string, v: number[]) { ctx.emit(k, v.length);
   assert.match(first, /byte 0/);
   assert.match(r.stderr, /throws\.ts:3/, 'stack points into the user file');
   await assert.rejects(readOutput(join(dir, 'out')), 'no output directory on failure');
+});
+
+test('a reducer emitting keys other than its own still gives sorted part files', async () => {
+  const dir = await tempDir();
+  const worker = join(dir, 'by-count.ts');
+  // Keys become "count:word", which sorts nothing like the words themselves.
+  await writeFile(
+    worker,
+    `import { run } from '@gomr/sdk';
+run({
+  mapper(ctx, chunk) { for (const w of chunk.split(/[^\\p{L}]+/u)) if (w) ctx.emit(w, 1); },
+  reducer(ctx, key, values) { ctx.emit(String(values.length).padStart(4, '0') + ':' + key, key.length); },
+});
+`,
+  );
+  const out = join(dir, 'out');
+  const r = await runGomr(['run', '--input', join(repoRoot, 'examples/data/river.txt'), '--reducers', '2', '--output', out, worker]);
+  assert.equal(r.code, 0, r.stderr);
+  const { lines } = await readOutput(out);
+  assertSortedByUtf8(lines);
+  const expected = countWords([await readFile(join(repoRoot, 'examples/data/river.txt'), 'utf8')]);
+  assert.equal(lines.length, expected.size);
+  for (const l of lines) {
+    const [n, word] = l.key.split(':') as [string, string];
+    assert.equal(Number(n), expected.get(word));
+  }
 });

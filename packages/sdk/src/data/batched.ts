@@ -51,15 +51,3 @@ async function* generalBatches<T>(source: AsyncIterable<T> | Iterable<T>, size: 
   }
   if (batch.length) yield batch;
 }
-
-/** An in-memory stream of items, produced lazily in batches by `get(i)`. */
-export function batchedFromArray<T>(length: number, get: (i: number) => T, size = DEFAULT_BATCH): Batched<T> {
-  return batched(async function* () {
-    for (let i = 0; i < length; ) {
-      const n = Math.min(size, length - i);
-      const batch = new Array<T>(n);
-      for (let j = 0; j < n; j++) batch[j] = get(i++);
-      yield batch;
-    }
-  });
-}

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { batched, batchedFromArray, type Batched } from './batched.js';
+import { batched, DEFAULT_BATCH, type Batched } from './batched.js';
 import { JsonText } from './json-text.js';
 import { NotJsonValueError, type JsonValue } from './json-value.js';
 import { mergeSorted } from './kway-merge.js';
@@ -38,7 +38,10 @@ export interface MapOutputBufferOptions {
   mergeFactor?: number;
 }
 
-/** One partition of the map output, sorted by key; `empty` is true if it has no records. */
+/**
+ * One partition of the map output, sorted by key. `empty` is true when it has no records
+ * (when false, a combiner may still have reduced it to none).
+ */
 export interface SortedPartition extends Batched<Rec> {
   readonly empty: boolean;
 }
@@ -48,11 +51,8 @@ export const DEFAULT_SPILL_BYTES = 64 * 1024 * 1024;
 /** A value as the buffer holds it: scalars as they are, arrays and objects as JSON text. */
 type Stored = string | number | boolean | null | JsonText;
 
-/** Sorted records of one partition, ready to write or serve. */
-interface SortedArrays {
-  keys: string[];
-  values: Stored[];
-}
+/** A key and its values in emit order; a partition's output is a key-sorted list of these. */
+type KeyGroup = [key: string, values: Stored[]];
 
 // Memory estimates (V8, 64-bit, pointer compression): rough, but proportional to reality.
 /** Per distinct key: Map entry (with the table's spare room), values array, key string header. */
@@ -112,21 +112,10 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-/** Indices of `keys` in stable sorted order, or null if they are sorted already. */
-function sortOrder(keys: string[]): number[] | null {
-  let sorted = true;
-  for (let i = 1; i < keys.length && sorted; i++) sorted = compareUtf8(keys[i - 1]!, keys[i]!) <= 0;
-  if (sorted) return null;
-  const order = new Array<number>(keys.length);
-  for (let i = 0; i < keys.length; i++) order[i] = i;
-  // Ties by index: stable whatever the sort algorithm.
-  return order.sort((a, b) => compareUtf8(keys[a]!, keys[b]!) || a - b);
-}
-
-function permute<T>(items: T[], order: number[]): T[] {
-  const out = new Array<T>(items.length);
-  for (let i = 0; i < order.length; i++) out[i] = items[order[i]!]!;
-  return out;
+function countRecords(groups: KeyGroup[]): number {
+  let n = 0;
+  for (const g of groups) n += g[1].length;
+  return n;
 }
 
 /**
@@ -138,9 +127,9 @@ function permute<T>(items: T[], order: number[]): T[] {
  * (compareUtf8) and writes each key's values in emit order: a stable sort of the records,
  * at a fraction of the comparisons, since map output keys repeat (that is what reduce is for).
  *
- * With a combiner, a synchronous combiner
- * folds a key's values in place once it has `eagerCombineValues` of them, so a key emitted a
- * million times costs a few values, not a million. Whether the combiner is synchronous is
+ * With a combiner, a synchronous combiner folds a key's values in place once it has
+ * `eagerCombineValues` of them, so a key emitted a million times costs a few values, not a
+ * million. Whether the combiner is synchronous is
  * learned from its first call (it did not return a thenable); an asynchronous combiner runs
  * only at spill and finish time, where it can be awaited. Combiner output is routed by
  * partition like mapper output. At spill and finish every key with two or more values is
@@ -278,7 +267,7 @@ export class MapOutputBuffer {
     this.needsSpill = this.memBytes >= this.spillBytes;
   }
 
-  /** Where an eager combine's output goes: back into the partition maps. */
+  /** Where an eager combine's output goes: back into the table. */
   private readonly emitToMemory = (k: string, v: JsonValue): void => {
     this.combineOutputRecords++;
     this.buffered++;
@@ -315,54 +304,45 @@ export class MapOutputBuffer {
     await mkdir(this.spillDir, { recursive: true });
     const spill = this.spills++;
     for (let p = 0; p < this.reducers; p++) {
-      const { keys, values } = sorted[p]!;
-      if (keys.length === 0) continue;
+      const groups = sorted[p]!;
+      if (groups.length === 0) continue;
       const path = this.newFile(`s${spill}-p${p}`);
-      const bytes = await writeRunFile(path, keys, values);
+      const bytes = await writeRunFile(path, groups);
       this.runs[p]!.push(path);
       this.spilledBytes += bytes;
-      this.spilledRecords += keys.length;
+      this.spilledRecords += countRecords(groups);
     }
   }
 
-  /** Empties memory into per-partition sorted arrays, combining when there is a combiner. */
-  private async takeSorted(): Promise<SortedArrays[]> {
+  /** Empties memory into per-partition key-sorted groups, combining when there is a combiner. */
+  private async takeSorted(): Promise<KeyGroup[][]> {
     const table = this.table;
     this.resetMemory();
     // Distinct keys per partition, sorted; no two are equal, so no tie rule is needed.
-    const slotsByPartition: [string, Stored[]][][] = [];
-    for (let p = 0; p < this.reducers; p++) slotsByPartition.push([]);
-    for (const entry of table) slotsByPartition[this.partitionOf(entry[0])]!.push(entry);
-    for (const slots of slotsByPartition) slots.sort((a, b) => compareUtf8(a[0], b[0]));
+    const byPartition: KeyGroup[][] = [];
+    for (let p = 0; p < this.reducers; p++) byPartition.push([]);
+    for (const entry of table) byPartition[this.partitionOf(entry[0])]!.push(entry);
+    for (const groups of byPartition) groups.sort((a, b) => compareUtf8(a[0], b[0]));
     const combiner = this.combiner;
-    if (!combiner) {
-      return slotsByPartition.map((slots) => {
-        const keys: string[] = [];
-        const values: Stored[] = [];
-        for (const [key, list] of slots) {
-          for (const v of list) {
-            keys.push(key);
-            values.push(v);
-          }
-        }
-        return { keys, values };
-      });
-    }
-    const outs: (SortedArrays & { sorted: boolean })[] = [];
-    for (let p = 0; p < this.reducers; p++) outs.push({ keys: [], values: [], sorted: true });
+    if (!combiner) return byPartition;
+
+    const outs: KeyGroup[][] = byPartition.map(() => []);
+    const sorted = byPartition.map(() => true);
     const push = (p: number, k: string, v: Stored): void => {
       const out = outs[p]!;
-      const n = out.keys.length;
-      if (out.sorted && n > 0 && compareUtf8(out.keys[n - 1]!, k) > 0) out.sorted = false;
-      out.keys.push(k);
-      out.values.push(v);
+      const last = out[out.length - 1];
+      if (last !== undefined && last[0] === k) last[1].push(v);
+      else {
+        if (last !== undefined && sorted[p] && compareUtf8(last[0], k) > 0) sorted[p] = false;
+        out.push([k, [v]]);
+      }
     };
     const emit = (k: string, v: JsonValue): void => {
       this.combineOutputRecords++;
       push(this.partitionOf(k), k, toStored(v));
     };
     for (let p = 0; p < this.reducers; p++) {
-      for (const [key, list] of slotsByPartition[p]!) {
+      for (const [key, list] of byPartition[p]!) {
         if (list.length === 1) {
           // Nothing to fold; combining is optional, so a single value passes as it is.
           push(p, key, list[0]!);
@@ -378,11 +358,8 @@ export class MapOutputBuffer {
         }
       }
     }
-    // Output is in order unless the combiner emitted other keys; sort only then.
-    return outs.map((out) => {
-      const order = out.sorted ? null : sortOrder(out.keys);
-      return order ? { keys: permute(out.keys, order), values: permute(out.values, order) } : out;
-    });
+    // In order unless the combiner emitted other keys; then a stable sort (ties keep order).
+    return outs.map((out, p) => (sorted[p] ? out : out.sort((a, b) => compareUtf8(a[0], b[0]))));
   }
 
   private newFile(tag: string): string {
@@ -405,12 +382,9 @@ export class MapOutputBuffer {
     for (let p = 0; p < this.reducers; p++) {
       const mem = memory[p]!;
       // Merge the oldest runs into one until few enough remain to open together.
-      while (this.runs[p]!.length + (mem.keys.length ? 1 : 0) > this.mergeFactor) await this.mergeOldestRuns(p);
+      while (this.runs[p]!.length + (mem.length ? 1 : 0) > this.mergeFactor) await this.mergeOldestRuns(p);
       const sources: Batched<Rec>[] = this.runs[p]!.map(runFile);
-      if (mem.keys.length) {
-        const { keys, values } = mem;
-        sources.push(batchedFromArray(keys.length, (i) => ({ key: keys[i]!, value: toValue(values[i]!) })));
-      }
+      if (mem.length) sources.push(memoryRun(mem));
       let stream: Batched<Rec>;
       if (sources.length === 0) stream = batched(async function* () {});
       else if (sources.length === 1) stream = sources[0]!;
@@ -460,7 +434,10 @@ export class MapOutputBuffer {
    */
   private combineAdjacent(merged: Batched<Rec>): Batched<Rec> {
     const combiner = this.combiner!;
-    const self = this;
+    const counted = (inputs: number, outputs: number): void => {
+      this.combineInputRecords += inputs;
+      this.combineOutputRecords += outputs;
+    };
     let active = true;
     const combineGroup = (key: string, group: JsonValue[], out: Rec[]): PromiseLike<void> | undefined => {
       if (group.length === 1 || !active) {
@@ -478,8 +455,7 @@ export class MapOutputBuffer {
           active = false;
           for (const value of group) out.push({ key, value });
         } else {
-          self.combineInputRecords += group.length;
-          self.combineOutputRecords += emitted.length;
+          counted(group.length, emitted.length);
           for (const rec of emitted) out.push(rec);
         }
       };
@@ -530,14 +506,29 @@ function runFile(path: string): Batched<Rec> {
   return batched(() => readRunBatches(createReadStream(path, { highWaterMark: 256 * 1024 }), { name: path }));
 }
 
-/** Writes sorted arrays as one run file; returns its size in bytes. */
-async function writeRunFile(path: string, keys: string[], values: Stored[]): Promise<number> {
+/** Records of key groups held in memory, served in batches. */
+function memoryRun(groups: KeyGroup[]): Batched<Rec> {
+  return batched(async function* () {
+    let batch: Rec[] = [];
+    for (const [key, values] of groups) {
+      for (const v of values) batch.push({ key, value: toValue(v) });
+      if (batch.length >= DEFAULT_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  });
+}
+
+/** Writes key groups as one run file; returns its size in bytes. */
+async function writeRunFile(path: string, groups: KeyGroup[]): Promise<number> {
   const out = createWriteStream(path);
   const writer = new BackpressureWriter(out);
   try {
     const enc = new RunEncoder();
-    for (let i = 0; i < keys.length; i++) {
-      enc.add(keys[i]!, values[i]!);
+    for (const [key, values] of groups) {
+      for (const v of values) enc.add(key, v);
       if (enc.hasChunk) {
         for (let c = enc.takeChunk(); c; c = enc.takeChunk()) {
           const wait = writer.write(c);

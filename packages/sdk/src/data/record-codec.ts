@@ -3,6 +3,7 @@ import { batched, batchesOf, type Batched } from './batched.js';
 import { JsonText } from './json-text.js';
 import { NotJsonValueError, type JsonValue } from './json-value.js';
 import type { Rec } from './rec.js';
+import { writeUtf8 } from './utf8-write.js';
 import { BackpressureWriter } from './write-with-backpressure.js';
 
 /*
@@ -48,18 +49,6 @@ export class RunFormatError extends Error {
     super(message);
     this.name = 'RunFormatError';
   }
-}
-
-/** Writes `s` at `p`; returns the bytes written. A JS loop beats the native call for short ASCII. */
-function writeUtf8(buf: Buffer, p: number, s: string): number {
-  const n = s.length;
-  if (n > 24) return buf.write(s, p);
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) return buf.write(s, p);
-    buf[p + i] = c;
-  }
-  return n;
 }
 
 function writeVarint(buf: Buffer, p: number, v: number): number {

@@ -3,6 +3,7 @@ import { BinaryHeap } from './binary-heap.js';
 import type { JsonValue } from './json-value.js';
 import { MapOutputBuffer } from './map-output-buffer.js';
 import { compareUtf8 } from './utf8-compare.js';
+import { writeUtf8 } from './utf8-write.js';
 import { BackpressureWriter } from './write-with-backpressure.js';
 
 /*
@@ -19,7 +20,18 @@ const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n'
  * carriage return `\r`. Strings without those (nearly all) are returned as they are.
  */
 export function escapeText(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPES, (c) => ESCAPED[c]!) : s;
+  if (s.length <= 16) {
+    // Short strings: a char scan is cheaper than entering the regex engine.
+    let i = 0;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 92 || c === 9 || c === 10 || c === 13) break;
+    }
+    if (i === s.length) return s;
+  } else if (!NEEDS_ESCAPE.test(s)) {
+    return s;
+  }
+  return s.replace(ESCAPES, (c) => ESCAPED[c]!);
 }
 
 /** A value as output text: strings as they are (escaped), numbers as String(n), else JSON. */
@@ -250,9 +262,9 @@ export class SortedLineWriter {
     if (this.pos + need > this.buf.length) this.flush(need);
     const buf = this.buf;
     let p = this.pos;
-    p += buf.write(k, p);
+    p += writeUtf8(buf, p, k);
     buf[p++] = 9;
-    p += buf.write(text, p);
+    p += writeUtf8(buf, p, text);
     buf[p++] = 10;
     this.pos = p;
     this.records++;

@@ -1,6 +1,6 @@
 import type { Storage } from '@gomr/storage';
 import {
-  MapOutputBuffer, defaultPartition, readLineChunks, splitReadRange, writeRun, type Rec,
+  MapOutputBuffer, defaultPartition, readLineChunks, splitReadRange, writeRun, type SortedPartition,
 } from '../data/index.js';
 import type { JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
@@ -72,7 +72,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
     const stream = await env.inputStorage.getStream(split.inputKey, range);
     for await (const chunk of readLineChunks(stream, { start: split.start, end: split.end })) {
       inputRecords += countLines(chunk.text);
-      inputBytes += Buffer.byteLength(chunk.text);
+      inputBytes += chunk.bytes;
       try {
         const r = definition.mapper(ctx, chunk.text);
         if (isThenable(r)) await r;
@@ -85,8 +85,10 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
     const partitions = await buffer.finish();
     const outputs: TaskOutput[] = [];
     for (let p = 0; p < partitions.length; p++) {
-      const out = await writePartition(env.storage, `${task.outputPrefix}${partName(p)}.run`, partitions[p]!);
-      if (out) outputs.push({ partition: p, ...out });
+      // Empty partitions cost no object; the reducer simply gets fewer runs.
+      if (partitions[p]!.empty) continue;
+      const key = `${task.outputPrefix}${partName(p)}.run`;
+      outputs.push({ partition: p, key, ...(await writePartition(env.storage, key, partitions[p]!)) });
     }
     return {
       outputs,
@@ -107,25 +109,13 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   }
 }
 
-/** Writes a run only if the partition has records, so empty partitions cost no object. */
-async function writePartition(
-  storage: Storage,
-  key: string,
-  records: AsyncIterable<Rec>,
-): Promise<{ key: string; bytes: number; records: number } | null> {
-  const it = records[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return null;
-  async function* all(): AsyncIterable<Rec> {
-    yield first.value;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-  }
+async function writePartition(storage: Storage, key: string, records: SortedPartition): Promise<{ bytes: number; records: number }> {
   const writer = await storage.createWriter(key);
   try {
-    const stats = await writeRun(all(), writer);
+    const stats = await writeRun(records, writer);
     writer.end();
     await writer.done();
-    return { key, bytes: stats.bytes, records: stats.records };
+    return stats;
   } catch (err) {
     await writer.abort().catch(() => {});
     throw err;

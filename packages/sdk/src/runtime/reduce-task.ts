@@ -1,4 +1,4 @@
-import { groupByKey, mergeSorted, readRun, SortedLineWriter, type Rec } from '../data/index.js';
+import { groupByKey, mergeSorted, OutputOrderError, readRun, SortedLineWriter, type Rec } from '../data/index.js';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import type { TaskEnv, TaskResult } from './map-task.js';
 import { TaskContext } from './task-context.js';
@@ -10,14 +10,25 @@ function partName(partition: number): string {
 
 /**
  * Streams a k-way merge of the partition's sorted runs, calls the reducer once per key, and
- * writes `key<TAB>value` lines, in key order, to the attempt's own part file.
+ * writes `key<TAB>value` lines, in key order, to the attempt's own part file. A reducer that
+ * emits keys out of order after output began streaming makes the writer give up; the task then
+ * runs once more with the writer sorting everything (slower, still bounded in memory).
  */
 export async function runReduceTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Promise<TaskResult> {
+  try {
+    return await reduceOnce(task, job, env, false);
+  } catch (err) {
+    if (err instanceof UserCodeError && err.original instanceof OutputOrderError) return reduceOnce(task, job, env, true);
+    throw err;
+  }
+}
+
+async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: boolean): Promise<TaskResult> {
   const sources: AsyncIterable<Rec>[] = [];
-  for (const key of task.runKeys) sources.push(readRun(await env.storage.getStream(key)));
+  for (const key of task.runKeys) sources.push(readRun(await env.storage.getStream(key), { name: key }));
   const outKey = `${task.outputPrefix}${partName(task.index)}`;
   const writer = await env.storage.createWriter(outKey);
-  const lines = new SortedLineWriter(writer, { spillDir: env.spillDir });
+  const lines = new SortedLineWriter(writer, { spillDir: env.spillDir, sortAll });
   let currentKey = '';
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => lines.write(k, v, currentKey));
   let inputRecords = 0;
@@ -30,10 +41,10 @@ export async function runReduceTask(task: TaskSpec, job: JobInfo, env: TaskEnv):
       try {
         const r = env.definition.reducer(ctx, group.key, group.values);
         if (isThenable(r)) await r;
+        await lines.drain();
       } catch (err) {
         throw new UserCodeError(err, '', 0, group.key);
       }
-      await lines.drain();
       if (groups % 1024 === 0) env.onProgress(inputRecords);
     }
     const stats = await lines.finish();

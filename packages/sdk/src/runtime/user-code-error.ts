@@ -8,8 +8,19 @@ export class UserCodeError extends Error {
   ) {
     super(original instanceof Error ? original.message : String(original));
     this.name = 'UserCodeError';
-    this.stack = original instanceof Error ? (original.stack ?? this.message) : this.message;
+    this.stack = original instanceof Error ? userFrames(original.stack ?? this.message) : this.message;
   }
+}
+
+/** This package's directory: frames below it are gomr's plumbing, not the user's code. */
+const RUNTIME_DIR = new URL('../..', import.meta.url).pathname.replace(/\/dist\/$/, '/');
+
+/** Drops the stack frames that belong to gomr's runtime, so the user sees their own code. */
+export function userFrames(stack: string): string {
+  return stack
+    .split('\n')
+    .filter((line) => !/^\s+at /.test(line) || (!line.includes(RUNTIME_DIR) && !line.includes('node:internal')))
+    .join('\n');
 }
 
 export function isThenable(v: unknown): v is PromiseLike<unknown> {

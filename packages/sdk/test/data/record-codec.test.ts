@@ -13,13 +13,18 @@ const scalar = fc.oneof(
   fc.double(),
   fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31) - 1, 2 ** 53, Number.MAX_VALUE, Number.MIN_VALUE, 1e300),
   fc.string({ unit: 'binary' }),
+  fc.string({ unit: 'binary', minLength: 30, maxLength: 120 }),
   fc.boolean(),
   fc.constant(null),
 );
 /** Arrays and objects: they travel as JSON, so nested numbers are finite. */
 const nested = fc.jsonValue({ maxDepth: 4 }).filter((v) => typeof v === 'object' && v !== null);
 const value: fc.Arbitrary<JsonValue> = fc.oneof(scalar, nested as fc.Arbitrary<JsonValue>);
-const key = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ minLength: 40, maxLength: 200 }));
+const key = fc.oneof(
+  fc.string({ unit: 'binary' }),
+  fc.string({ minLength: 40, maxLength: 200 }),
+  fc.string({ unit: 'binary', minLength: 30, maxLength: 120 }),
+);
 const records = fc.array(fc.record({ key, value }), { maxLength: 60 });
 
 function encode(recs: Rec[], chunkBytes?: number): Buffer {
@@ -79,14 +84,17 @@ test('a record larger than the chunk size round-trips (10 MB value)', async () =
     { key: 'before', value: 1 },
     { key: 'big', value: big },
     { key: 'obj', value: { s: big.slice(0, 1_000_000) } },
+    { key: 'ü😀'.repeat(10_000), value: 'é'.repeat(20_000) },
     { key: 'after', value: 2 },
   ];
   const buf = encode(recs, 1024);
   const got = await collect(readRun(chunkedStream(buf, 64 * 1024)));
-  assert.equal(got.length, 4);
+  assert.equal(got.length, 5);
   assert.equal(got[1]!.value, big);
   assert.deepEqual(got[2]!.value, { s: big.slice(0, 1_000_000) });
-  assert.equal(got[3]!.value, 2);
+  assert.equal(got[3]!.key, 'ü😀'.repeat(10_000));
+  assert.equal(got[3]!.value, 'é'.repeat(20_000));
+  assert.equal(got[4]!.value, 2);
 });
 
 test('a truncated run is an error, wherever it is cut', async () => {
