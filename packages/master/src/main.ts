@@ -13,7 +13,22 @@ function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} master ${line}\n`);
 }
 
+/** Exits when the process that started us is gone (local runtime: no orphans). */
+function exitWithParent(): void {
+  const parent = Number(process.env.GOMR_PARENT_PID);
+  if (!parent) return;
+  setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      log('parent process is gone; exiting');
+      process.exit(1);
+    }
+  }, 1000).unref();
+}
+
 async function main(): Promise<void> {
+  exitWithParent();
   const specPath = process.env.GOMR_JOB_SPEC;
   if (!specPath) throw new Error('GOMR_JOB_SPEC is not set (path of the job spec JSON)');
   const spec = parseJobSpec(JSON.parse(readFileSync(specPath, 'utf8')));

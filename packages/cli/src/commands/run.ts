@@ -51,12 +51,10 @@ ${EXIT_CODE_HELP}`;
       params[p.slice(0, eq)] = p.slice(eq + 1);
     }
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
-    let jobId = '';
-    const onSigint = () => {
-      process.stderr.write(`\ngomr: interrupted; stopping job ${jobId}\n`);
-      process.exitCode = EXIT.INTERRUPTED;
-    };
-    process.once('SIGINT', onSigint);
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     const result = await runLocalJob({
       workerFile: args.worker,
       inputs: flags.input,
@@ -73,11 +71,12 @@ ${EXIT_CODE_HELP}`;
       ...(flags['spill-mb'] ? { spillBytes: flags['spill-mb'] * 1024 * 1024 } : {}),
       ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
       log,
-      onJob: (id, dir) => {
-        jobId = id;
-        log(`job ${id} (logs in ${dir})`);
-      },
-    }).finally(() => process.off('SIGINT', onSigint));
+      onJob: (id, dir) => log(`job ${id} (logs in ${dir})`),
+      signal: abort.signal,
+    }).finally(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
     if (flags.json) {
       process.stdout.write(JSON.stringify({ ...result.status, outputDir: result.outputDir, files: result.files, wallMs: result.wallMs }, null, 2) + '\n');
     } else {

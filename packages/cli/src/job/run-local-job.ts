@@ -35,6 +35,8 @@ export interface RunJobOptions {
   log: (line: string) => void;
   /** Called with the job id once it exists (for Ctrl-C messages). */
   onJob?: (jobId: string, jobDir: string) => void;
+  /** Aborting stops the job: every process is stopped and the call rejects (exit 130). */
+  signal?: AbortSignal;
 }
 
 export interface RunJobResult {
@@ -86,12 +88,16 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   })();
 
   const display = createProgressDisplay(o.progress ?? process.stderr, !!o.progress);
+  // Whatever happens to this process, its children go with it.
+  const killChildren = () => runtime.group.killAllNow();
+  process.on('exit', killChildren);
   try {
     await runtime.start();
     const master = new MasterConnection(runtime.masterAddress, { deadlineMs: 5000 });
     let status: JobStatus__Output;
     try {
       for (;;) {
+        if (o.signal?.aborted) throw new GomrError(`interrupted; job ${jobId} stopped (logs in ${jobDir})`, EXIT.INTERRUPTED);
         if (runtime.fatal) throw runtime.fatal;
         status = await master.getStatus().catch((err: Error) => {
           throw runtime.fatal ?? new GomrError(`lost contact with the master: ${err.message}`, EXIT.RUNTIME);
@@ -111,6 +117,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     return { jobId, status, outputDir, files, wallMs: Date.now() - t0, jobDir };
   } finally {
     await runtime.stop();
+    process.off('exit', killChildren);
     await storage.close();
   }
 }

@@ -19,7 +19,13 @@ export class ChildProcessGroup {
   spawn(name: string, args: string[], env: NodeJS.ProcessEnv, logPath: string, onStdout?: (line: string) => void): ManagedChild {
     const log = createWriteStream(logPath, { flags: 'a' });
     this.logs.push(log);
-    const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process group: a Ctrl-C in the terminal reaches only the CLI, which stops children in order.
+    // GOMR_PARENT_PID makes a child exit by itself if the CLI dies without cleaning up.
+    const proc = spawn(process.execPath, args, {
+      env: { ...env, GOMR_PARENT_PID: String(process.pid) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let pending = '';
     proc.stdout!.on('data', (d: Buffer) => {
       log.write(d);
