@@ -13,6 +13,9 @@ export const EXIT = {
   STORAGE: 5,
   /** The master or workers could not be started or died. */
   RUNTIME: 6,
+  /** Docker or Kubernetes missing or failing: no kubeconfig, cluster unreachable, no Docker
+   * daemon, kind/minikube not installed, an image that does not build or load, MinIO not ready. */
+  CLUSTER: 7,
   INTERRUPTED: 130,
 } as const;
 
@@ -24,6 +27,7 @@ export const EXIT_CODE_HELP = `EXIT CODES
   4    bad worker file (does not compile, never calls run(), throws on load)
   5    storage failure
   6    runtime failure (master or workers could not start or died)
+  7    Docker or Kubernetes unavailable or failing (cluster, daemon, image build or load, MinIO)
   130  interrupted`;
 
 /** An error a person can act on: one line, and the exit code that goes with it. */
