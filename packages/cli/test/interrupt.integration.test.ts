@@ -1,27 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cliBin, repoRoot, tempDir } from './support/run-gomr.js';
-
-/** Pids of live processes started by the CLI with this pid (they carry GOMR_PARENT_PID). */
-function childrenOf(cliPid: number): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = readFileSync(`/proc/${entry}/environ`, 'latin1');
-      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      if (env.includes(`\0GOMR_PARENT_PID=${cliPid}\0`) && !/\) Z /.test(stat)) found.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
-}
+import { childrenOf } from './support/processes.js';
 
 async function startSlowJob() {
   const dir = await tempDir();
@@ -37,7 +21,7 @@ run({ async mapper(ctx, chunk) { await new Promise((r) => setTimeout(r, 60_000))
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   // Wait until the master and both workers run.
-  for (let i = 0; i < 100 && childrenOf(child.pid!).length < 3; i++) await sleep(100);
+  for (let i = 0; i < 600 && childrenOf(child.pid!).length < 3; i++) await sleep(100);
   assert.equal(childrenOf(child.pid!).length, 3, `expected master + 2 workers\n${stderr}`);
   return { child, exited, stderr: () => stderr, dir };
 }

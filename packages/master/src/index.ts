@@ -15,4 +15,11 @@ export { parseJobSpec, jobKeys, partName, type JobSpec, type JobSpecInput } from
 export { planSplits, type Split } from './plan-splits.js';
 export { Scheduler, type JobPhase } from './scheduler.js';
 export type { JobSummary } from './job-summary.js';
+export {
+  buildJobSnapshot, SNAPSHOT_VERSION,
+  type JobSnapshot, type PhaseProgress, type TimelineAttempt, type WorkerView, type FailureView, type SnapshotSource,
+} from './job-snapshot.js';
+export { snapshotOfMaster } from './master-snapshot.js';
+export { snapshotFromSummary, UnreadableSummaryError } from './summary-snapshot.js';
+export { createStatusServer, listenStatusServer, parseListenAddress, type StatusServerOptions } from './status-server.js';
 export type { Counters } from './counters.js';

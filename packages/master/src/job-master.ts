@@ -8,6 +8,12 @@ import { Scheduler } from './scheduler.js';
 import { WorkerRegistry } from './worker-registry.js';
 import type { RunRef, TaskRecord } from './task-table.js';
 import type { JobSummary } from './job-summary.js';
+import { CommitLog } from './commit-log.js';
+import { DEFAULT_SPECULATION } from './straggler-policy.js';
+import { snapshotOfMaster } from './master-snapshot.js';
+
+/** Attempt numbers of epoch e start at (e - 1) * ATTEMPTS_PER_EPOCH + 1. */
+const ATTEMPTS_PER_EPOCH = 1000;
 
 export class UnknownWorkerError extends Error {
   constructor(readonly workerId: string) {
@@ -29,8 +35,11 @@ export interface JobMasterOptions {
 export class JobMaster {
   readonly scheduler: Scheduler;
   readonly workers = new WorkerRegistry();
-  readonly startedMs: number;
+  startedMs: number;
   finishedMs = 0;
+  /** 1 for a fresh job; n+1 after the master restarted n times. */
+  epoch = 1;
+  private readonly commitLog: CommitLog;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private livenessTimer?: NodeJS.Timeout;
@@ -50,11 +59,40 @@ export class JobMaster {
       reducers: spec.reducers,
       maxAttempts: spec.maxAttempts,
       maxKilledAttempts: Math.max(10, spec.maxAttempts * 4),
+      speculation: { ...DEFAULT_SPECULATION, enabled: spec.speculation },
+      taskTimeoutMs: spec.taskTimeoutMs,
+      skipBadRecords: spec.skipBadRecords,
     });
+    this.commitLog = new CommitLog(storage, spec.jobId);
     this.log(`job ${spec.jobId}: ${splits.length} map tasks over ${spec.inputs.length} inputs, ${spec.reducers} reduce tasks`);
     const every = options.livenessCheckMs ?? 250;
     this.livenessTimer = setInterval(() => this.checkLiveness(), every);
     this.livenessTimer.unref();
+  }
+
+  /**
+   * A master that resumes from the job's checkpoint in storage: tasks committed by an earlier
+   * master of the same job are restored, not run again, and attempt numbers continue above any
+   * an earlier master could have handed out (so attempt-private outputs never collide).
+   */
+  static async open(spec: JobSpec, storage: Storage, options: JobMasterOptions = {}): Promise<JobMaster> {
+    const master = new JobMaster(spec, storage, options);
+    await master.resume();
+    return master;
+  }
+
+  private async resume(): Promise<void> {
+    const { epoch, firstStartedMs } = await this.commitLog.nextEpoch(this.now());
+    this.epoch = epoch;
+    this.startedMs = firstStartedMs;
+    if (epoch === 1) return;
+    this.scheduler.setAttemptBase((epoch - 1) * ATTEMPTS_PER_EPOCH);
+    const records = await this.commitLog.readAll();
+    // Maps first: restoring every map is what moves the job to its reduce phase.
+    records.sort((a, b) => (a.taskId < b.taskId ? -1 : 1));
+    for (const r of records) this.scheduler.restoreCommitted(r.taskId, r.attempt, r.outputs, r.counters, r.userCounters);
+    this.log(`restarted (epoch ${epoch}): ${records.length} committed tasks restored from the checkpoint`);
+    await this.afterChange();
   }
 
   /** Resolves once the job has succeeded or failed and its summary is written. */
@@ -92,6 +130,9 @@ export class JobMaster {
     w.state = 'busy';
     w.current = { taskId: a.task.id, attempt: a.attempt };
     const t = a.task;
+    const started = t.attempts[t.attempts.length - 1]!;
+    if (started.speculative) this.log(`task ${t.id}: speculative attempt ${a.attempt} on ${workerId} (straggler)`);
+    else if (t.attempts.length > 1) this.log(`task ${t.id}: attempt ${a.attempt} on ${workerId} (re-run)`);
     const outputPrefix =
       t.kind === 'MAP'
         ? jobKeys.mapAttempt(this.spec.jobId, t.id, a.attempt)
@@ -105,6 +146,8 @@ export class JobMaster {
         attempt: a.attempt,
         outputPrefix,
         runKeys: a.runKeys,
+        skipOffsets: t.skipOffsets,
+        skipKeys: t.skipKeys,
         ...(t.split
           ? {
               split: {
@@ -143,6 +186,7 @@ export class JobMaster {
     const task = this.scheduler.task(req.taskId)!;
     try {
       const committed = task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : outputs;
+      await this.commitLog.record({ taskId: req.taskId, attempt: req.attempt, outputs: committed, counters: req.counters, userCounters: req.userCounters });
       this.scheduler.commitDone(req.taskId, committed, req.counters, req.userCounters);
     } catch (err) {
       this.log(`commit of ${req.taskId} attempt ${req.attempt} failed: ${(err as Error).message}`);
@@ -152,8 +196,9 @@ export class JobMaster {
     return { committed: true };
   }
 
-  heartbeat(workerId: string, taskId: string, attempt: number): HeartbeatReply {
+  heartbeat(workerId: string, taskId: string, attempt: number, progress = 0): HeartbeatReply {
     const w = this.workers.touch(workerId, this.now());
+    if (w && taskId) this.scheduler.progress(taskId, attempt, progress, this.now());
     if (!w) return { known: false, cancelCurrent: true };
     let cancel = false;
     if (taskId) {
@@ -208,6 +253,9 @@ export class JobMaster {
       this.log(`worker ${w.id} missed heartbeats for ${this.spec.heartbeatTimeoutMs} ms; its task runs elsewhere`);
       if (w.current) this.scheduler.killed(w.current.taskId, w.current.attempt, `worker ${w.id} lost`, now);
       w.current = undefined;
+    }
+    for (const s of this.scheduler.expireStalled(now)) {
+      this.log(`task ${s.taskId} attempt ${s.attempt} on ${s.workerId} made no progress for ${this.spec.taskTimeoutMs} ms; it runs elsewhere`);
     }
     void this.afterChange();
   }
@@ -271,9 +319,11 @@ export class JobMaster {
       outputKeys: succeeded ? s.reduces.map((t) => jobKeys.part(jobId, t.index)) : [],
       tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts })),
     };
+    if (s.skipped.length) summary.skipped = s.skipped;
     if (s.failure) {
       summary.error = { summary: s.failure.summary, message: s.failure.error.message, stack: s.failure.error.stack, task: s.failure.task };
     }
+    summary.snapshot = snapshotOfMaster(this, finishedMs, summary); // the status page's data, kept
     await this.storage
       .put(jobKeys.summary(jobId), JSON.stringify(summary, null, 2))
       .catch((err: Error) => this.log(`could not write summary: ${err.message}`));

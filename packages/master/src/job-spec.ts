@@ -30,6 +30,12 @@ const jobSpecSchema = z.object({
   heartbeatTimeoutMs: z.number().int().min(100).default(10_000),
   /** Keep intermediate runs and attempt outputs after the job (debugging). */
   keepIntermediate: z.boolean().default(false),
+  /** Backup copies of stragglers near the end of a phase (see straggler-policy.ts). */
+  speculation: z.boolean().default(true),
+  /** An attempt whose progress has not moved for this long is killed and re-run. */
+  taskTimeoutMs: z.number().int().min(100).default(600_000),
+  /** Skip a chunk (map) or key (reduce) that fails every attempt, and report it. */
+  skipBadRecords: z.boolean().default(false),
 });
 
 /** What the CLI hands the master: everything needed to plan and run one job. */
@@ -56,6 +62,11 @@ export const jobKeys = {
   output: (jobId: string) => `jobs/${jobId}/output/`,
   part: (jobId: string, partition: number) => `jobs/${jobId}/output/${partName(partition)}`,
   summary: (jobId: string) => `jobs/${jobId}/summary.json`,
+  /** One small object per committed task: the master's checkpoint, replayed after a restart. */
+  commits: (jobId: string) => `jobs/${jobId}/commits/`,
+  commit: (jobId: string, taskId: string) => `jobs/${jobId}/commits/${taskId}.json`,
+  /** How many times a master has started for this job, and when the first one did. */
+  epoch: (jobId: string) => `jobs/${jobId}/epoch.json`,
 };
 
 export function partName(partition: number): string {

@@ -1,5 +1,6 @@
 import type { Counters } from './counters.js';
 import type { AttemptRecord } from './task-table.js';
+import type { JobSnapshot } from './job-snapshot.js';
 
 /** What the master writes to `jobs/<id>/summary.json` when a job ends. */
 export interface JobSummary {
@@ -15,5 +16,12 @@ export interface JobSummary {
   userCounters: Counters;
   outputKeys: string[];
   error?: { summary: string; message: string; stack: string; task: string };
+  /** --skip-bad-records: chunks and keys given up on. */
+  skipped?: { task: string; input: string; offset: number; key: string; message: string }[];
   tasks: { id: string; attempts: AttemptRecord[] }[];
+  /**
+   * The job's final snapshot, the data of its status page (absent in summaries written before
+   * gomr had one; snapshotFromSummary rebuilds it from the fields above).
+   */
+  snapshot?: JobSnapshot;
 }

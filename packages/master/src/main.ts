@@ -1,13 +1,17 @@
 /**
- * The master process. Reads the job spec from the file named by GOMR_JOB_SPEC, serves gRPC
- * on GOMR_MASTER_ADDRESS (default 127.0.0.1:0), prints `GOMR_MASTER_LISTENING <port>` once
- * bound, and keeps serving status after the job ends until SIGTERM/SIGINT.
+ * The master process. Reads the job spec from the file named by GOMR_JOB_SPEC, serves the
+ * status page over HTTP on GOMR_STATUS_ADDRESS (default 127.0.0.1:0) and prints
+ * `GOMR_STATUS_LISTENING <port>`, then serves gRPC on GOMR_MASTER_ADDRESS (default
+ * 127.0.0.1:0) and prints `GOMR_MASTER_LISTENING <port>` once bound, and keeps serving status
+ * after the job ends until SIGTERM/SIGINT.
  */
 import { readFileSync } from 'node:fs';
 import { openStorage } from '@gomr/storage';
 import { parseJobSpec } from './job-spec.js';
 import { JobMaster } from './job-master.js';
 import { bindServer, getServer } from './master-service.js';
+import { snapshotOfMaster } from './master-snapshot.js';
+import { createStatusServer, listenStatusServer } from './status-server.js';
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} master ${line}\n`);
@@ -33,7 +37,12 @@ async function main(): Promise<void> {
   if (!specPath) throw new Error('GOMR_JOB_SPEC is not set (path of the job spec JSON)');
   const spec = parseJobSpec(JSON.parse(readFileSync(specPath, 'utf8')));
   const storage = await openStorage(spec.storage);
-  const master = new JobMaster(spec, storage, { log });
+  const master = await JobMaster.open(spec, storage, { log });
+  const statusServer = createStatusServer({ snapshot: () => snapshotOfMaster(master, Date.now()) });
+  const statusPort = await listenStatusServer(statusServer, process.env.GOMR_STATUS_ADDRESS || '127.0.0.1:0');
+  // Printed before the gRPC line: whoever waits for that one has the page's port by then.
+  process.stdout.write(`GOMR_STATUS_LISTENING ${statusPort}\n`);
+  log(`status page on port ${statusPort}`);
   const server = getServer(master);
   const port = await bindServer(server, process.env.GOMR_MASTER_ADDRESS ?? '127.0.0.1:0');
   process.stdout.write(`GOMR_MASTER_LISTENING ${port}\n`);
@@ -42,6 +51,8 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     log(`${signal}: shutting down`);
     master.stop();
+    statusServer.close();
+    statusServer.closeAllConnections();
     server.tryShutdown(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   };

@@ -38,7 +38,7 @@ export function masterHandlers(master: JobMaster): MasterHandlers {
     },
     Heartbeat(call, cb) {
       if (!authorized(master, call)) return cb(DENIED);
-      cb(null, master.heartbeat(call.request.workerId, call.request.taskId, call.request.attempt));
+      cb(null, master.heartbeat(call.request.workerId, call.request.taskId, call.request.attempt, call.request.progress));
     },
     GetStatus(_call, cb) {
       cb(null, master.status());

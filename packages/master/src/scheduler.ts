@@ -1,6 +1,7 @@
 import { addCounters, type Counters } from './counters.js';
 import { newTask, runningAttempts, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
 import type { Split } from './plan-splits.js';
+import { DEFAULT_SPECULATION, isStraggler, type SpeculationOptions } from './straggler-policy.js';
 
 export type JobPhase = 'MAPPING' | 'REDUCING' | 'COMMITTING' | 'SUCCEEDED' | 'FAILED';
 
@@ -17,6 +18,8 @@ export interface TaskFailure {
   input: string;
   offset: number;
   key: string;
+  /** Thrown by the user's code; only such failures can be skipped. */
+  userCode?: boolean;
 }
 
 export interface SchedulerOptions {
@@ -24,6 +27,21 @@ export interface SchedulerOptions {
   maxAttempts: number;
   /** Cap on attempts lost with their worker, so a task that always kills its worker ends. */
   maxKilledAttempts: number;
+  /** Backup copies of stragglers near the end of a phase. @default DEFAULT_SPECULATION */
+  speculation?: SpeculationOptions;
+  /** An attempt whose progress has not moved for this long is killed and re-run. @default 600000 */
+  taskTimeoutMs?: number;
+  /** Skip a map chunk or reduce key that fails every attempt, instead of failing the job. @default false */
+  skipBadRecords?: boolean;
+}
+
+/** A chunk or key given up on under --skip-bad-records. */
+export interface SkippedRecord {
+  task: string;
+  input: string;
+  offset: number;
+  key: string;
+  message: string;
 }
 
 /**
@@ -35,10 +53,15 @@ export class Scheduler {
   readonly maps: TaskRecord[];
   readonly reduces: TaskRecord[];
   failure?: { task: string; attempt: number; error: TaskFailure; summary: string };
+  readonly skipped: SkippedRecord[] = [];
+  private readonly speculation: SpeculationOptions;
+  private readonly taskTimeoutMs: number;
 
   constructor(splits: Split[], private readonly options: SchedulerOptions) {
     this.maps = splits.map((s, i) => newTask('MAP', i, s));
     this.reduces = Array.from({ length: options.reducers }, (_, i) => newTask('REDUCE', i));
+    this.speculation = options.speculation ?? DEFAULT_SPECULATION;
+    this.taskTimeoutMs = options.taskTimeoutMs ?? 600_000;
   }
 
   get finished(): boolean {
@@ -58,11 +81,57 @@ export class Scheduler {
     // Prefer a task this worker has not failed before, so a bad machine does not burn retries.
     const idle = tasks.filter((t) => t.state === 'idle');
     const pick = idle.find((t) => !t.attempts.some((a) => a.workerId === workerId && a.outcome === 'failed')) ?? idle[0];
-    if (!pick) return null;
-    const attempt = pick.attempts.length + 1;
-    pick.attempts.push({ attempt, workerId, startedMs: nowMs, outcome: 'running' });
-    pick.state = 'running';
-    return { task: pick, attempt, runKeys: pick.kind === 'REDUCE' ? this.runKeysFor(pick.index) : [] };
+    if (pick) return this.start(pick, workerId, nowMs, false);
+    const straggler = this.straggler(tasks, workerId, nowMs);
+    return straggler ? this.start(straggler, workerId, nowMs, true) : null;
+  }
+
+  private start(task: TaskRecord, workerId: string, nowMs: number, speculative: boolean): Assignment {
+    const attempt = task.attemptBase + task.attempts.length + 1;
+    task.attempts.push({ attempt, workerId, startedMs: nowMs, outcome: 'running', progress: 0, lastProgressMs: nowMs, ...(speculative ? { speculative } : {}) });
+    task.state = 'running';
+    return { task, attempt, runKeys: task.kind === 'REDUCE' ? this.runKeysFor(task.index) : [] };
+  }
+
+  /**
+   * The running task most worth a backup copy on this worker: one attempt running, none
+   * speculative yet, not on this worker, and a straggler by the policy in straggler-policy.ts.
+   */
+  private straggler(tasks: TaskRecord[], workerId: string, nowMs: number): TaskRecord | undefined {
+    const done = tasks.flatMap((t) =>
+      t.attempts.filter((a) => a.outcome === 'committed' && a.endedMs !== undefined).map((a) => a.endedMs! - a.startedMs),
+    );
+    let best: { task: TaskRecord; elapsed: number } | undefined;
+    for (const t of tasks) {
+      if (t.state !== 'running') continue;
+      const running = runningAttempts(t);
+      if (running.length !== 1 || running[0]!.workerId === workerId || t.attempts.some((a) => a.speculative && a.outcome === 'running')) continue;
+      const elapsed = nowMs - running[0]!.startedMs;
+      if (isStraggler(elapsed, done, this.speculation) && (!best || elapsed > best.elapsed)) best = { task: t, elapsed };
+    }
+    return best?.task;
+  }
+
+  /** Records an attempt's progress (from a heartbeat). */
+  progress(taskId: string, attempt: number, progress: number, nowMs: number): void {
+    const a = this.task(taskId)?.attempts.find((x) => x.attempt === attempt);
+    if (!a || a.outcome !== 'running') return;
+    if (progress !== a.progress) {
+      a.progress = progress;
+      a.lastProgressMs = nowMs;
+    }
+  }
+
+  /** Kills attempts whose progress has not moved for taskTimeoutMs (hung user code). */
+  expireStalled(nowMs: number): { taskId: string; attempt: number; workerId: string }[] {
+    const stalled: { taskId: string; attempt: number; workerId: string }[] = [];
+    for (const t of [...this.maps, ...this.reduces]) {
+      for (const a of runningAttempts(t)) {
+        if (nowMs - (a.lastProgressMs ?? a.startedMs) > this.taskTimeoutMs) stalled.push({ taskId: t.id, attempt: a.attempt, workerId: a.workerId });
+      }
+    }
+    for (const s of stalled) this.killed(s.taskId, s.attempt, `no progress for ${Math.round(this.taskTimeoutMs / 1000)} s`, nowMs);
+    return stalled;
   }
 
   /** The committed runs of one partition, in map-task order (keeps reduce input deterministic). */
@@ -125,9 +194,10 @@ export class Scheduler {
     a.outcome = 'failed';
     a.endedMs = nowMs;
     a.error = error.message;
+    if (error.stack) a.stack = error.stack; // for the status page's failures list
     if (task.state === 'committed' || task.state === 'committing') return;
     task.failures++;
-    if (task.failures >= this.options.maxAttempts) {
+    if (task.failures >= this.options.maxAttempts && !this.skip(task, error)) {
       this.fail(task, attempt, error);
       return;
     }
@@ -156,7 +226,39 @@ export class Scheduler {
   abort(summary: string): void {
     if (this.finished) return;
     this.phase = 'FAILED';
-    this.failure = { task: '', attempt: 0, summary, error: { message: summary, stack: '', input: '', offset: 0, key: '' } };
+    this.failure = { task: '', attempt: 0, summary, error: { message: summary, stack: '', input: '', offset: 0, key: '', userCode: false } };
+  }
+
+  /**
+   * --skip-bad-records: gives up on the chunk (map) or key (reduce) that failed every attempt,
+   * and lets the task run again without it. Returns false when there is nothing to skip.
+   */
+  private skip(task: TaskRecord, error: TaskFailure): boolean {
+    if (!this.options.skipBadRecords || !error.userCode) return false;
+    if (task.kind === 'MAP') {
+      if (task.skipOffsets.includes(error.offset)) return false;
+      task.skipOffsets.push(error.offset);
+    } else {
+      if (task.skipKeys.includes(error.key)) return false;
+      task.skipKeys.push(error.key);
+    }
+    this.skipped.push({ task: task.id, input: error.input, offset: error.offset, key: error.key, message: error.message });
+    task.failures = 0;
+    return true;
+  }
+
+  /** Restores a task committed before a master restart (from the commit log). */
+  restoreCommitted(taskId: string, attempt: number, outputs: RunRef[], counters: Counters, userCounters: Counters): void {
+    const task = this.task(taskId);
+    if (!task || task.state === 'committed') return;
+    task.attempts.push({ attempt, workerId: '(before restart)', startedMs: 0, endedMs: 0, outcome: 'committed' });
+    task.state = 'committing';
+    this.commitDone(taskId, outputs, counters, userCounters);
+  }
+
+  /** A restarted master numbers attempts above every number an earlier master could have used. */
+  setAttemptBase(base: number): void {
+    for (const t of [...this.maps, ...this.reduces]) t.attemptBase = base;
   }
 
   private checkKillCap(task: TaskRecord): void {

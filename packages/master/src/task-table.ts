@@ -12,8 +12,15 @@ export interface AttemptRecord {
   startedMs: number;
   endedMs?: number;
   outcome: AttemptOutcome;
+  /** A backup copy of a straggler (speculative execution). */
+  speculative?: boolean;
+  /** Last progress the worker reported (bytes or records) and when it last changed. */
+  progress?: number;
+  lastProgressMs?: number;
   /** Why it ended badly, for the summary and the status page. */
   error?: string;
+  /** The user's stack, for failed attempts. */
+  stack?: string;
 }
 
 export interface RunRef {
@@ -32,6 +39,11 @@ export interface TaskRecord {
   attempts: AttemptRecord[];
   failures: number;
   kills: number;
+  /** Attempt numbers start above this (a restarted master never reuses an old number). */
+  attemptBase: number;
+  /** --skip-bad-records: map chunk offsets / reduce keys that failed every attempt. */
+  skipOffsets: number[];
+  skipKeys: string[];
   /** The committed attempt's outputs and counters; empty until committed. */
   outputs: RunRef[];
   counters: Counters;
@@ -44,7 +56,8 @@ export function taskId(kind: TaskKind, index: number): string {
 
 export function newTask(kind: TaskKind, index: number, split?: Split): TaskRecord {
   const t: TaskRecord = {
-    id: taskId(kind, index), kind, index, state: 'idle', attempts: [], failures: 0, kills: 0,
+    id: taskId(kind, index), kind, index, state: 'idle', attempts: [], failures: 0, kills: 0, attemptBase: 0,
+    skipOffsets: [], skipKeys: [],
     outputs: [], counters: {}, userCounters: {},
   };
   if (split) t.split = split;

@@ -1,6 +1,6 @@
 import type { JobStatus__Output } from '@gomr/proto';
 
-function bytes(n: number): string {
+export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
   while (n >= 1024 && i < units.length - 1) {
@@ -10,26 +10,36 @@ function bytes(n: number): string {
   return `${i ? n.toFixed(1) : n} ${units[i]}`;
 }
 
-function num(n: number | undefined): string {
+export function formatCount(n: number | undefined): string {
   return (n ?? 0).toLocaleString('en-US');
 }
 
-/** The human summary printed when a job ends. */
-export function formatSummary(status: JobStatus__Output, wallMs: number, outputDir: string | undefined, files: number): string {
-  const c = status.counters;
+/**
+ * Every built-in counter and the user's ctx.count ones, one section a line. Shared by the
+ * summary `gomr run` prints and by `gomr status`.
+ */
+export function counterLines(c: Record<string, number>, userCounters: Record<string, number>, outputWhere = ''): string[] {
+  const num = formatCount;
   const lines = [
-    `job ${status.jobId} ${status.state.toLowerCase()} in ${(wallMs / 1000).toFixed(2)} s`,
-    `  tasks     ${status.maps!.total} map, ${status.reduces!.total} reduce (${status.maps!.failed + status.reduces!.failed} failed attempts)`,
-    `  input     ${num(c.mapInputRecords)} records, ${bytes(c.mapInputBytes ?? 0)}`,
+    `  input     ${num(c.mapInputRecords)} records, ${formatBytes(c.mapInputBytes ?? 0)}`,
     `  map out   ${num(c.mapOutputRecords)} records; combined ${num(c.combineInputRecords)} -> ${num(c.combineOutputRecords)}`,
-    `  shuffle   ${num(c.shuffleRecords)} records, ${bytes(c.shuffleBytes ?? 0)}, ${num(c.spills)} spills`,
+    `  shuffle   ${num(c.shuffleRecords)} records, ${formatBytes(c.shuffleBytes ?? 0)}, ${num(c.spills)} spills`,
     `  reduce    ${num(c.reduceInputGroups)} keys from ${num(c.reduceInputRecords)} records`,
-    `  output    ${num(c.outputRecords)} records, ${bytes(c.outputBytes ?? 0)}${outputDir ? ` in ${files} files under ${outputDir}` : ''}`,
+    `  output    ${num(c.outputRecords)} records, ${formatBytes(c.outputBytes ?? 0)}${outputWhere}`,
   ];
-  const user = Object.entries(status.userCounters).sort(([a], [b]) => (a < b ? -1 : 1));
+  const user = Object.entries(userCounters).sort(([a], [b]) => (a < b ? -1 : 1));
   if (user.length) {
     lines.push('  counters');
     for (const [name, value] of user) lines.push(`    ${name.padEnd(24)} ${num(value)}`);
   }
-  return lines.join('\n');
+  return lines;
+}
+
+/** The human summary printed when a job ends. */
+export function formatSummary(status: JobStatus__Output, wallMs: number, outputDir: string | undefined, files: number): string {
+  return [
+    `job ${status.jobId} ${status.state.toLowerCase()} in ${(wallMs / 1000).toFixed(2)} s`,
+    `  tasks     ${status.maps!.total} map, ${status.reduces!.total} reduce (${status.maps!.failed + status.reduces!.failed} failed attempts)`,
+    ...counterLines(status.counters, status.userCounters, outputDir ? ` in ${files} files under ${outputDir}` : ''),
+  ].join('\n');
 }

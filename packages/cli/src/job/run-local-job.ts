@@ -14,6 +14,7 @@ import { createProgressDisplay } from '../progress/progress-display.js';
 import { uploadInputs } from './upload-inputs.js';
 import { localJobDir } from './gomr-home.js';
 import { newJobId, newToken } from './job-id.js';
+import { recordStatusUrl } from './status-page-link.js';
 
 export interface RunJobOptions {
   workerFile: string;
@@ -29,6 +30,12 @@ export interface RunJobOptions {
   maxAttempts: number;
   heartbeatTimeoutMs: number;
   keepIntermediate: boolean;
+  /** @default 600000 */
+  taskTimeoutMs?: number;
+  /** @default true */
+  speculation?: boolean;
+  /** @default false */
+  skipBadRecords?: boolean;
   spillBytes?: number;
   /** Show progress on this stream (bars on a TTY, lines otherwise). */
   progress?: NodeJS.WriteStream;
@@ -49,6 +56,8 @@ export interface RunJobResult {
 }
 
 const POLL_MS = 200;
+/** How long the CLI waits for a master that does not answer (it may be restarting). */
+const MASTER_SILENCE_MS = 60_000;
 
 /** Runs one job on this machine, from a worker file to a complete output directory. */
 export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
@@ -77,6 +86,9 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
       jobId, token, workerFile: o.workerFile, inputs: specInputs, inputStorage, storage: o.storage,
       maps: o.maps, reducers: o.reducers, params: o.params, maxAttempts: o.maxAttempts,
       heartbeatTimeoutMs: o.heartbeatTimeoutMs, keepIntermediate: o.keepIntermediate,
+      ...(o.taskTimeoutMs ? { taskTimeoutMs: o.taskTimeoutMs } : {}),
+      speculation: o.speculation ?? true,
+      skipBadRecords: o.skipBadRecords ?? false,
     };
     const specPath = join(jobDir, 'spec.json');
     await writeFile(specPath, JSON.stringify(spec, null, 2), { mode: 0o600 });
@@ -93,15 +105,29 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   process.on('exit', killChildren);
   try {
     await runtime.start();
+    if (runtime.statusUrl) {
+      o.log(`status page: ${runtime.statusUrl}`);
+      await recordStatusUrl(jobDir, runtime.statusUrl);
+    }
     const master = new MasterConnection(runtime.masterAddress, { deadlineMs: 5000 });
     let status: JobStatus__Output;
+    let lastContact = Date.now();
     try {
       for (;;) {
         if (o.signal?.aborted) throw new GomrError(`interrupted; job ${jobId} stopped (logs in ${jobDir})`, EXIT.INTERRUPTED);
         if (runtime.fatal) throw runtime.fatal;
-        status = await master.getStatus().catch((err: Error) => {
-          throw runtime.fatal ?? new GomrError(`lost contact with the master: ${err.message}`, EXIT.RUNTIME);
-        });
+        try {
+          status = await master.getStatus();
+          lastContact = Date.now();
+        } catch (err) {
+          // A master that died is restarted by the runtime and resumes from its checkpoint.
+          if (runtime.fatal) throw runtime.fatal;
+          if (Date.now() - lastContact > MASTER_SILENCE_MS) {
+            throw new GomrError(`lost contact with the master for ${MASTER_SILENCE_MS / 1000} s: ${(err as Error).message}`, EXIT.RUNTIME);
+          }
+          await sleep(POLL_MS);
+          continue;
+        }
         display.update(status);
         if (status.state === 'SUCCEEDED' || status.state === 'FAILED') break;
         await sleep(POLL_MS);

@@ -22,6 +22,8 @@ export interface LocalRuntimeOptions {
 
 /** How many times one worker slot may die before the job is declared broken. */
 const MAX_RESTARTS_PER_SLOT = 20;
+/** How many times the master may die and be restarted within one job. */
+const MAX_MASTER_RESTARTS = 5;
 
 /**
  * Runs a job on this machine: a master process and N worker processes, all children of the
@@ -31,7 +33,10 @@ export class LocalRuntime {
   readonly group = new ChildProcessGroup();
   master?: ManagedChild;
   masterAddress = '';
+  /** The master's status page, e.g. http://127.0.0.1:41234/ (set before start() resolves). */
+  statusUrl = '';
   private stopping = false;
+  private masterRestarts = 0;
   private readonly restarts: number[] = [];
   /** Set when the runtime itself broke (master died, workers cannot start). */
   fatal?: GomrError;
@@ -40,27 +45,42 @@ export class LocalRuntime {
   constructor(private readonly opts: LocalRuntimeOptions) {}
 
   async start(): Promise<void> {
+    const port = await this.startMaster('127.0.0.1:0');
+    this.masterAddress = `127.0.0.1:${port}`;
+    for (let slot = 0; slot < this.opts.workers; slot++) this.startWorker(slot);
+  }
+
+  /**
+   * Starts the master and resolves with its port. A master that dies is started again on the
+   * same port (workers reconnect on their own) and resumes from its checkpoint in storage.
+   */
+  private startMaster(address: string): Promise<number> {
     const masterMain = require.resolve('@gomr/master/main');
-    const port = await new Promise<number>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       const child = this.group.spawn(
         'master',
         ['--enable-source-maps', masterMain],
-        { ...process.env, GOMR_JOB_SPEC: this.opts.specPath, GOMR_MASTER_ADDRESS: '127.0.0.1:0' },
+        { ...process.env, GOMR_JOB_SPEC: this.opts.specPath, GOMR_MASTER_ADDRESS: address,
+          // A restarted master serves its page on the same port, so the printed URL stays valid.
+          GOMR_STATUS_ADDRESS: this.statusUrl ? new URL(this.statusUrl).host : '127.0.0.1:0' },
         join(this.opts.jobDir, 'master.log'),
         (line) => {
+          const page = /^GOMR_STATUS_LISTENING (\d+)$/.exec(line);
+          if (page) this.statusUrl = `http://127.0.0.1:${page[1]}/`;
           const m = /^GOMR_MASTER_LISTENING (\d+)$/.exec(line);
           if (m) resolve(Number(m[1]));
         },
       );
       this.master = child;
       void child.exited.then(async (code) => {
-        const err = new GomrError(`master exited unexpectedly (code ${code}): ${await this.tail(child.logPath)}`, EXIT.RUNTIME);
-        reject(err);
-        if (!this.stopping) this.fail(err);
+        const why = `master exited unexpectedly (code ${code}): ${await this.tail(child.logPath)}`;
+        reject(new GomrError(why, EXIT.RUNTIME));
+        if (this.stopping || this.fatal) return;
+        if (++this.masterRestarts > MAX_MASTER_RESTARTS) return this.fail(new GomrError(why, EXIT.RUNTIME));
+        this.opts.log?.(`master exited (code ${code}); restarting it on ${this.masterAddress}`);
+        this.startMaster(this.masterAddress).catch((err: GomrError) => this.fail(err));
       });
     });
-    this.masterAddress = `127.0.0.1:${port}`;
-    for (let slot = 0; slot < this.opts.workers; slot++) this.startWorker(slot);
   }
 
   private startWorker(slot: number): void {

@@ -128,6 +128,16 @@ export const gomrDescriptor = {
             "outputPrefix": {
               "type": "string",
               "id": 7
+            },
+            "skipOffsets": {
+              "rule": "repeated",
+              "type": "int64",
+              "id": 8
+            },
+            "skipKeys": {
+              "rule": "repeated",
+              "type": "string",
+              "id": 9
             }
           }
         },
@@ -205,6 +215,10 @@ export const gomrDescriptor = {
             "key": {
               "type": "string",
               "id": 5
+            },
+            "userCode": {
+              "type": "bool",
+              "id": 6
             }
           }
         },

@@ -18,6 +18,9 @@ export interface TaskSpec {
   attempt: number;
   outputPrefix: string;
   runKeys: string[];
+  /** --skip-bad-records: map chunk offsets and reduce keys to leave out. */
+  skipOffsets?: number[];
+  skipKeys?: string[];
   split?: { inputKey: string; inputName: string; start: number; end: number; fileSize: number };
 }
 
@@ -40,6 +43,8 @@ export interface TaskErrorInfo {
   input: string;
   offset: number;
   key: string;
+  /** Thrown by the user's code (a failure), not by gomr or storage. */
+  userCode: boolean;
 }
 
 export type ToExecutor = { type: 'run'; task: TaskSpec; job: JobInfo };

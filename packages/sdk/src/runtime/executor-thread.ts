@@ -46,10 +46,10 @@ async function start(): Promise<void> {
 
 function describe(err: unknown) {
   if (err instanceof UserCodeError) {
-    return { message: err.message, stack: err.stack ?? '', input: err.input, offset: err.offset, key: err.key };
+    return { message: err.message, stack: err.stack ?? '', input: err.input, offset: err.offset, key: err.key, userCode: true };
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  return { message: e.message, stack: e.stack ?? '', input: '', offset: 0, key: '' };
+  return { message: e.message, stack: e.stack ?? '', input: '', offset: 0, key: '', userCode: false };
 }
 
 void start();

@@ -67,12 +67,19 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   ctx.input = split.inputName;
   let inputRecords = 0;
   let inputBytes = 0;
+  const skip = new Set(task.skipOffsets ?? []);
+  let skippedChunks = 0;
   try {
     const range = splitReadRange(split.start, split.end, split.fileSize);
     const stream = await env.inputStorage.getStream(split.inputKey, range);
     for await (const chunk of readLineChunks(stream, { start: split.start, end: split.end })) {
       inputRecords += countLines(chunk.text);
       inputBytes += chunk.bytes;
+      if (skip.has(chunk.offset)) {
+        // --skip-bad-records: this chunk failed every attempt; the job goes on without it.
+        skippedChunks++;
+        continue;
+      }
       try {
         const r = definition.mapper(ctx, chunk.text);
         if (isThenable(r)) await r;
@@ -99,6 +106,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
         combineInputRecords: buffer.combineInputRecords,
         combineOutputRecords: buffer.combineOutputRecords,
         spills: buffer.spills,
+        ...(skippedChunks ? { skippedChunks } : {}),
         shuffleBytes: outputs.reduce((n, o) => n + o.bytes, 0),
         shuffleRecords: outputs.reduce((n, o) => n + o.records, 0),
       },

@@ -33,11 +33,18 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => lines.write(k, v, currentKey));
   let inputRecords = 0;
   let groups = 0;
+  const skip = new Set(task.skipKeys ?? []);
+  let skippedKeys = 0;
   try {
     for await (const group of groupByKey(mergeSorted(sources))) {
       currentKey = group.key;
       groups++;
       inputRecords += group.values.length;
+      if (skip.size && skip.has(group.key)) {
+        // --skip-bad-records: the reducer failed on this key every attempt.
+        skippedKeys++;
+        continue;
+      }
       try {
         const r = env.definition.reducer(ctx, group.key, group.values);
         if (isThenable(r)) await r;
@@ -57,6 +64,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
         reduceInputGroups: groups,
         outputRecords: stats.records,
         outputBytes: stats.bytes,
+        ...(skippedKeys ? { skippedKeys } : {}),
       },
       userCounters: ctx.userCounters,
     };

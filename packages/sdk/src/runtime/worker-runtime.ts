@@ -115,6 +115,8 @@ export class WorkerRuntime {
       attempt: t.attempt,
       outputPrefix: t.outputPrefix,
       runKeys: t.runKeys,
+      skipOffsets: t.skipOffsets,
+      skipKeys: t.skipKeys,
       ...(t.split ? { split: { ...t.split } } : {}),
     };
     this.current = { taskId: task.taskId, attempt: task.attempt };
@@ -123,7 +125,7 @@ export class WorkerRuntime {
       outcome = await this.executor.run(task, this.job!);
     } catch (err) {
       // The executor thread died (out of memory, native crash): report it as a failure.
-      outcome = { ok: false as const, error: { message: (err as Error).message, stack: (err as Error).stack ?? '', input: '', offset: 0, key: '' } };
+      outcome = { ok: false as const, error: { message: (err as Error).message, stack: (err as Error).stack ?? '', input: '', offset: 0, key: '', userCode: false } };
     } finally {
       this.current = undefined;
     }

@@ -2,6 +2,7 @@
 
 import type { TaskKind as _gomr_TaskKind, TaskKind__Output as _gomr_TaskKind__Output } from '../gomr/TaskKind.js';
 import type { MapSplit as _gomr_MapSplit, MapSplit__Output as _gomr_MapSplit__Output } from '../gomr/MapSplit.js';
+import type { Long } from '@grpc/proto-loader';
 
 export interface Task {
   /**
@@ -26,6 +27,14 @@ export interface Task {
    * where this attempt writes (attempt-private)
    */
   'outputPrefix'?: (string);
+  /**
+   * MAP, --skip-bad-records: chunk offsets to skip
+   */
+  'skipOffsets'?: (number | string | Long)[];
+  /**
+   * REDUCE, --skip-bad-records: keys to skip
+   */
+  'skipKeys'?: (string)[];
 }
 
 export interface Task__Output {
@@ -51,4 +60,12 @@ export interface Task__Output {
    * where this attempt writes (attempt-private)
    */
   'outputPrefix': (string);
+  /**
+   * MAP, --skip-bad-records: chunk offsets to skip
+   */
+  'skipOffsets': (number)[];
+  /**
+   * REDUCE, --skip-bad-records: keys to skip
+   */
+  'skipKeys': (string)[];
 }

@@ -17,6 +17,10 @@ export interface TaskError {
    * key being reduced (reduce)
    */
   'key'?: (string);
+  /**
+   * thrown by the user's code (not by gomr or storage)
+   */
+  'userCode'?: (boolean);
 }
 
 export interface TaskError__Output {
@@ -34,4 +38,8 @@ export interface TaskError__Output {
    * key being reduced (reduce)
    */
   'key': (string);
+  /**
+   * thrown by the user's code (not by gomr or storage)
+   */
+  'userCode': (boolean);
 }

@@ -1,0 +1,35 @@
+import type { JobMaster } from './job-master.js';
+import { buildJobSnapshot, type JobSnapshot } from './job-snapshot.js';
+
+/** The end of a job as the summary records it; overrides the live state while finishing. */
+export interface FinalState {
+  state: string;
+  finishedMs: number;
+  outputKeys: string[];
+}
+
+/** The snapshot of a running master (for /api/status), or of its end (for summary.json). */
+export function snapshotOfMaster(master: JobMaster, nowMs: number, final?: FinalState): JobSnapshot {
+  const s = master.scheduler;
+  const live = final ? undefined : master.status();
+  const totals = s.totals();
+  const f = s.failure;
+  return buildJobSnapshot(
+    {
+      jobId: master.spec.jobId,
+      state: final?.state ?? live?.state ?? '',
+      workerFile: master.spec.workerFile,
+      inputs: master.spec.inputs,
+      startedMs: master.startedMs,
+      finishedMs: final?.finishedMs ?? master.finishedMs,
+      maps: s.maps,
+      reduces: s.reduces,
+      workers: master.workers.all(),
+      counters: totals.counters,
+      userCounters: totals.userCounters,
+      error: f ? { summary: f.summary, message: f.error.message, stack: f.error.stack, task: f.task } : undefined,
+      outputKeys: final?.outputKeys ?? live?.outputKeys ?? [],
+    },
+    nowMs,
+  );
+}

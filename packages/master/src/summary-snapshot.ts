@@ -1,0 +1,45 @@
+import { buildJobSnapshot, SNAPSHOT_VERSION, type JobSnapshot } from './job-snapshot.js';
+import type { JobSummary } from './job-summary.js';
+import { newTask, type TaskKind, type TaskRecord } from './task-table.js';
+
+/** Thrown for a summary.json this version of gomr cannot read. */
+export class UnreadableSummaryError extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly reason: string,
+  ) {
+    super(`summary of job ${jobId} cannot be read: ${reason}`);
+    this.name = 'UnreadableSummaryError';
+  }
+}
+
+/**
+ * The snapshot a saved summary holds, or one rebuilt from its task list (summaries written
+ * before snapshots existed carry no worker records: those workers show as "gone").
+ */
+export function snapshotFromSummary(summary: JobSummary): JobSnapshot {
+  if (summary.snapshot) {
+    if (summary.snapshot.version !== SNAPSHOT_VERSION) {
+      throw new UnreadableSummaryError(summary.jobId, `snapshot version ${String(summary.snapshot.version)}, expected ${SNAPSHOT_VERSION}`);
+    }
+    return summary.snapshot;
+  }
+  const maps: TaskRecord[] = [];
+  const reduces: TaskRecord[] = [];
+  for (const t of summary.tasks ?? []) {
+    const kind: TaskKind = t.id.startsWith('m-') ? 'MAP' : 'REDUCE';
+    const task = newTask(kind, Number(t.id.slice(2)));
+    task.attempts = t.attempts;
+    task.state = t.attempts.some((a) => a.outcome === 'committed') ? 'committed' : 'idle';
+    (kind === 'MAP' ? maps : reduces).push(task);
+  }
+  return buildJobSnapshot(
+    {
+      jobId: summary.jobId, state: summary.state, workerFile: summary.workerFile, inputs: summary.inputs ?? [],
+      startedMs: summary.startedMs, finishedMs: summary.finishedMs, maps, reduces, workers: [],
+      counters: summary.counters ?? {}, userCounters: summary.userCounters ?? {}, error: summary.error,
+      outputKeys: summary.outputKeys ?? [],
+    },
+    summary.finishedMs,
+  );
+}

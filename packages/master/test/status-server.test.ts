@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildJobSnapshot, createStatusServer, listenStatusServer, parseListenAddress } from '../src/index.js';
+
+const snapshot = buildJobSnapshot({
+  jobId: 'job-http', state: 'MAPPING', workerFile: 'w.ts', inputs: [], startedMs: 0, finishedMs: 0, maps: [], reduces: [],
+  workers: [], counters: { mapInputRecords: 3 }, userCounters: {}, outputKeys: [],
+}, 1000);
+
+/** A raw request, so the test controls the method and the Host header. */
+function send(port: number, method: string, path: string, host = `127.0.0.1:${port}`) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers: { host } }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+test('the status server serves the page and the snapshot, read-only, with a strict CSP', async () => {
+  const server = createStatusServer({ snapshot: () => snapshot });
+  const port = await listenStatusServer(server, '127.0.0.1:0');
+  try {
+    const page = await send(port, 'GET', '/');
+    assert.equal(page.status, 200);
+    assert.match(String(page.headers['content-type']), /^text\/html/);
+    assert.match(page.body, /<script src="app.js" defer><\/script>/);
+    assert.doesNotMatch(page.body, /<script>[^<]/, 'no inline script');
+    const csp = String(page.headers['content-security-policy']);
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.equal(page.headers['x-content-type-options'], 'nosniff');
+
+    for (const path of ['/app.js', '/style.css', '/favicon.svg']) assert.equal((await send(port, 'GET', path)).status, 200, path);
+    const api = await send(port, 'GET', '/api/status');
+    assert.equal(api.status, 200);
+    assert.equal(api.headers['cache-control'], 'no-store');
+    assert.deepEqual(JSON.parse(api.body), snapshot);
+    assert.equal((await send(port, 'HEAD', '/api/status')).body, '');
+
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+      const r = await send(port, method, '/api/status');
+      assert.equal(r.status, 405, method);
+      assert.equal(r.headers.allow, 'GET, HEAD');
+    }
+    for (const path of ['/../package.json', '/static/app.js', '/%2e%2e/src/main.ts', '/nope']) {
+      assert.equal((await send(port, 'GET', path)).status, 404, path);
+    }
+    // DNS rebinding: a loopback server answers loopback names only.
+    assert.equal((await send(port, 'GET', '/api/status', `evil.example:${port}`)).status, 421);
+    assert.equal((await send(port, 'GET', '/api/status', `localhost:${port}`)).status, 200);
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});
+
+test('a snapshot that cannot be taken is a 500 with the reason, not a crash', async () => {
+  const server = createStatusServer({ snapshot: () => { throw new Error('no state yet'); } });
+  const port = await listenStatusServer(server, '127.0.0.1:0');
+  try {
+    const r = await send(port, 'GET', '/api/status');
+    assert.equal(r.status, 500);
+    assert.match(r.body, /no state yet/);
+    assert.equal((server.address() as AddressInfo).port, port);
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});
+
+test('listen addresses: HOST:PORT, [v6]:PORT, :PORT; anything else is refused', () => {
+  assert.deepEqual(parseListenAddress('127.0.0.1:0'), { host: '127.0.0.1', port: 0 });
+  assert.deepEqual(parseListenAddress('[::1]:8080'), { host: '::1', port: 8080 });
+  assert.deepEqual(parseListenAddress(':8080'), { host: '0.0.0.0', port: 8080 });
+  assert.throws(() => parseListenAddress('8080'), /HOST:PORT/);
+  assert.throws(() => parseListenAddress('x:70000'), /HOST:PORT/);
+});
