@@ -27,6 +27,8 @@ export function counterLines(c: Record<string, number>, userCounters: Record<str
     `  reduce    ${num(c.reduceInputGroups)} keys from ${num(c.reduceInputRecords)} records`,
     `  output    ${num(c.outputRecords)} records, ${formatBytes(c.outputBytes ?? 0)}${outputWhere}`,
   ];
+  // --skip-bad-records: say loudly what was left out.
+  if (c.skippedRecords) lines.push(`  skipped   ${num(c.skippedRecords)} bad records (--skip-bad-records; details in the job summary)`);
   const user = Object.entries(userCounters).sort(([a], [b]) => (a < b ? -1 : 1));
   if (user.length) {
     lines.push('  counters');

@@ -63,12 +63,14 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
         }
       : {}),
   });
-  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => buffer.add(k, v));
+  // Emits go to the buffer, or, while isolating bad records, to a list kept only if the line succeeds.
+  let held: [string, JsonValue][] | null = null;
+  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)));
   ctx.input = split.inputName;
   let inputRecords = 0;
   let inputBytes = 0;
   const skip = new Set(task.skipOffsets ?? []);
-  let skippedChunks = 0;
+  let skippedRecords = 0;
   try {
     const range = splitReadRange(split.start, split.end, split.fileSize);
     const stream = await env.inputStorage.getStream(split.inputKey, range);
@@ -76,8 +78,20 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
       inputRecords += countLines(chunk.text);
       inputBytes += chunk.bytes;
       if (skip.has(chunk.offset)) {
-        // --skip-bad-records: this chunk failed every attempt; the job goes on without it.
-        skippedChunks++;
+        // --skip-bad-records: this chunk failed every attempt. Run it line by line and leave
+        // out only the lines whose mapper call throws (and whatever they emitted).
+        for (const line of chunk.text.split(/(?<=\n)/)) {
+          held = [];
+          try {
+            const r = definition.mapper(ctx, line);
+            if (isThenable(r)) await r;
+            for (const [k, v] of held) buffer.add(k, v);
+          } catch {
+            skippedRecords++;
+          }
+          held = null;
+        }
+        if (buffer.needsSpill) await buffer.spillIfFull();
         continue;
       }
       try {
@@ -106,7 +120,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
         combineInputRecords: buffer.combineInputRecords,
         combineOutputRecords: buffer.combineOutputRecords,
         spills: buffer.spills,
-        ...(skippedChunks ? { skippedChunks } : {}),
+        ...(skippedRecords ? { skippedRecords } : {}),
         shuffleBytes: outputs.reduce((n, o) => n + o.bytes, 0),
         shuffleRecords: outputs.reduce((n, o) => n + o.records, 0),
       },

@@ -34,7 +34,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
   let inputRecords = 0;
   let groups = 0;
   const skip = new Set(task.skipKeys ?? []);
-  let skippedKeys = 0;
+  let skippedRecords = 0;
   try {
     for await (const group of groupByKey(mergeSorted(sources))) {
       currentKey = group.key;
@@ -42,7 +42,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
       inputRecords += group.values.length;
       if (skip.size && skip.has(group.key)) {
         // --skip-bad-records: the reducer failed on this key every attempt.
-        skippedKeys++;
+        skippedRecords += group.values.length;
         continue;
       }
       try {
@@ -64,7 +64,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
         reduceInputGroups: groups,
         outputRecords: stats.records,
         outputBytes: stats.bytes,
-        ...(skippedKeys ? { skippedKeys } : {}),
+        ...(skippedRecords ? { skippedRecords } : {}),
       },
       userCounters: ctx.userCounters,
     };
