@@ -10,7 +10,7 @@
  * ```
  */
 export { JobMaster, UnknownWorkerError, type JobMasterOptions } from './job-master.js';
-export { getServer, bindServer, masterHandlers } from './master-service.js';
+export { getServer, bindServer, masterHandlers, type ServerTls } from './master-service.js';
 export { parseJobSpec, jobKeys, partName, type JobSpec, type JobSpecInput } from './job-spec.js';
 export { planSplits, type Split } from './plan-splits.js';
 export { Scheduler, type JobPhase } from './scheduler.js';

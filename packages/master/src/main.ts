@@ -11,7 +11,7 @@ import { parseJobSpec } from './job-spec.js';
 import { JobMaster } from './job-master.js';
 import { bindServer, getServer } from './master-service.js';
 import { snapshotOfMaster } from './master-snapshot.js';
-import { createStatusServer, listenStatusServer } from './status-server.js';
+import { createStatusServer, listenStatusServer, waitForOpenPage } from './status-server.js';
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} master ${line}\n`);
@@ -44,13 +44,19 @@ async function main(): Promise<void> {
   process.stdout.write(`GOMR_STATUS_LISTENING ${statusPort}\n`);
   log(`status page on port ${statusPort}`);
   const server = getServer(master);
-  const port = await bindServer(server, process.env.GOMR_MASTER_ADDRESS ?? '127.0.0.1:0');
+  // Optional TLS: GOMR_TLS_CERT and GOMR_TLS_KEY name PEM files.
+  const tls = process.env.GOMR_TLS_CERT && process.env.GOMR_TLS_KEY
+    ? { cert: readFileSync(process.env.GOMR_TLS_CERT), key: readFileSync(process.env.GOMR_TLS_KEY) }
+    : undefined;
+  const port = await bindServer(server, process.env.GOMR_MASTER_ADDRESS ?? '127.0.0.1:0', tls);
   process.stdout.write(`GOMR_MASTER_LISTENING ${port}\n`);
   log(`listening on port ${port}`);
 
-  const shutdown = (signal: string) => {
+  const shutdown = async (signal: string) => {
     log(`${signal}: shutting down`);
     master.stop();
+    // A page that is open polls once a second: let it fetch how the job ended first.
+    if (master.scheduler.finished) await waitForOpenPage(statusServer);
     statusServer.close();
     statusServer.closeAllConnections();
     server.tryShutdown(() => process.exit(0));

@@ -53,8 +53,15 @@ export function getServer(master: JobMaster): grpc.Server {
   return server;
 }
 
-export function bindServer(server: grpc.Server, address: string): Promise<number> {
-  return new Promise((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
-  );
+/** PEM key pair for serving gRPC over TLS. */
+export interface ServerTls {
+  cert: Buffer;
+  key: Buffer;
+}
+
+export function bindServer(server: grpc.Server, address: string, tls?: ServerTls): Promise<number> {
+  const credentials = tls
+    ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }])
+    : grpc.ServerCredentials.createInsecure();
+  return new Promise((resolve, reject) => server.bindAsync(address, credentials, (err, port) => (err ? reject(err) : resolve(port))));
 }

@@ -17,6 +17,8 @@ export interface MasterClientOptions {
   token?: string;
   /** Deadline of each call. @default 10000 */
   deadlineMs?: number;
+  /** PEM certificate(s) to trust: the connection uses TLS. @default plaintext */
+  tlsCa?: Buffer;
 }
 
 type Unary<Req, Res> = (
@@ -34,7 +36,8 @@ export class MasterConnection {
 
   constructor(address: string, options: MasterClientOptions = {}) {
     const proto = loadGomrProto();
-    this.raw = new proto.gomr.Master(address, grpc.credentials.createInsecure(), {
+    const credentials = options.tlsCa ? grpc.credentials.createSsl(options.tlsCa) : grpc.credentials.createInsecure();
+    this.raw = new proto.gomr.Master(address, credentials, {
       'grpc.max_receive_message_length': 64 * 1024 * 1024,
     });
     this.token = options.token ?? '';

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MasterConnection, type JobStatus__Output } from '@gomr/proto';
@@ -37,6 +37,8 @@ export interface RunJobOptions {
   /** @default false */
   skipBadRecords?: boolean;
   spillBytes?: number;
+  /** Serve the master's gRPC over TLS: PEM files; workers and the CLI trust `ca`. */
+  tls?: { cert: string; key: string; ca: string };
   /** Show progress on this stream (bars on a TTY, lines otherwise). */
   progress?: NodeJS.WriteStream;
   log: (line: string) => void;
@@ -58,6 +60,8 @@ export interface RunJobResult {
 const POLL_MS = 200;
 /** How long the CLI waits for a master that does not answer (it may be restarting). */
 const MASTER_SILENCE_MS = 60_000;
+/** A master that said it listens but cannot be reached (TLS mismatch, firewall) fails sooner. */
+const FIRST_CONTACT_MS = 15_000;
 
 /** Runs one job on this machine, from a worker file to a complete output directory. */
 export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
@@ -94,7 +98,11 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     await writeFile(specPath, JSON.stringify(spec, null, 2), { mode: 0o600 });
     return new LocalRuntime({
       jobDir, specPath, bundlePath: bundle.path, token, workers: o.workers, storage: o.storage, inputStorage,
-      workerEnv: o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {},
+      workerEnv: {
+        ...(o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {}),
+        ...(o.tls ? { GOMR_TLS_CA: resolve(o.tls.ca) } : {}),
+      },
+      masterEnv: o.tls ? { GOMR_TLS_CERT: resolve(o.tls.cert), GOMR_TLS_KEY: resolve(o.tls.key) } : {},
       log: o.log,
     });
   })();
@@ -109,9 +117,10 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
       o.log(`status page: ${runtime.statusUrl}`);
       await recordStatusUrl(jobDir, runtime.statusUrl);
     }
-    const master = new MasterConnection(runtime.masterAddress, { deadlineMs: 5000 });
+    const master = new MasterConnection(runtime.masterAddress, { deadlineMs: 5000, ...(o.tls ? { tlsCa: await readFile(o.tls.ca) } : {}) });
     let status: JobStatus__Output;
     let lastContact = Date.now();
+    let contacted = false;
     try {
       for (;;) {
         if (o.signal?.aborted) throw new GomrError(`interrupted; job ${jobId} stopped (logs in ${jobDir})`, EXIT.INTERRUPTED);
@@ -119,11 +128,14 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
         try {
           status = await master.getStatus();
           lastContact = Date.now();
+          contacted = true;
         } catch (err) {
           // A master that died is restarted by the runtime and resumes from its checkpoint.
           if (runtime.fatal) throw runtime.fatal;
-          if (Date.now() - lastContact > MASTER_SILENCE_MS) {
-            throw new GomrError(`lost contact with the master for ${MASTER_SILENCE_MS / 1000} s: ${(err as Error).message}`, EXIT.RUNTIME);
+          const limit = contacted ? MASTER_SILENCE_MS : FIRST_CONTACT_MS;
+          if (Date.now() - lastContact > limit) {
+            const what = contacted ? 'lost contact with the master' : 'cannot reach the master';
+            throw new GomrError(`${what} for ${limit / 1000} s: ${(err as Error).message}`, EXIT.RUNTIME);
           }
           await sleep(POLL_MS);
           continue;

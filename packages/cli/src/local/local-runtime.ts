@@ -17,6 +17,8 @@ export interface LocalRuntimeOptions {
   inputStorage: StorageConfig;
   /** Extra environment for workers (e.g. GOMR_SPILL_BYTES). */
   workerEnv?: Record<string, string>;
+  /** Extra environment for the master (e.g. GOMR_TLS_CERT). */
+  masterEnv?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -60,7 +62,7 @@ export class LocalRuntime {
       const child = this.group.spawn(
         'master',
         ['--enable-source-maps', masterMain],
-        { ...process.env, GOMR_JOB_SPEC: this.opts.specPath, GOMR_MASTER_ADDRESS: address,
+        { ...process.env, ...this.opts.masterEnv, GOMR_JOB_SPEC: this.opts.specPath, GOMR_MASTER_ADDRESS: address,
           // A restarted master serves its page on the same port, so the printed URL stays valid.
           GOMR_STATUS_ADDRESS: this.statusUrl ? new URL(this.statusUrl).host : '127.0.0.1:0' },
         join(this.opts.jobDir, 'master.log'),

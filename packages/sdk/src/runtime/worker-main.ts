@@ -6,7 +6,9 @@
  *   GOMR_STORAGE_JSON    storage config as JSON (else GOMR_STORAGE / GOMR_S3_* variables)
  *   GOMR_INPUT_STORAGE_JSON  where inputs are read from (default: the storage)
  *   GOMR_SPILL_BYTES     map-side buffer size before spilling
+ *   GOMR_TLS_CA          PEM CA file: talk to a master that serves TLS
  */
+import { readFileSync } from 'node:fs';
 import { storageConfigFromEnv, type StorageConfig } from '@gomr/storage';
 import { WorkerRuntime } from './worker-runtime.js';
 
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     master: required('GOMR_MASTER'),
     bundlePath: required('GOMR_WORKER_BUNDLE'),
     token: process.env.GOMR_TOKEN ?? '',
+    ...(process.env.GOMR_TLS_CA ? { tlsCa: readFileSync(process.env.GOMR_TLS_CA) } : {}),
     storage,
     inputStorage,
     ...(process.env.GOMR_SPILL_BYTES ? { spillBytes: Number(process.env.GOMR_SPILL_BYTES) } : {}),

@@ -12,6 +12,8 @@ export interface WorkerOptions {
   inputStorage?: StorageConfig;
   /** Per-job secret shared with the master. @default '' */
   token?: string;
+  /** PEM CA certificate of a master that serves TLS. @default plaintext */
+  tlsCa?: Buffer;
   /** Map-side buffer size before a spill to local disk. @default 64 MiB */
   spillBytes?: number;
   /** Local directory for spills. @default a fresh folder in os.tmpdir() */
@@ -21,7 +23,7 @@ export interface WorkerOptions {
   log?: (line: string) => void;
 }
 
-export type WorkerOptionsWithDefaults = Required<Omit<WorkerOptions, 'log'>> & Pick<WorkerOptions, 'log'>;
+export type WorkerOptionsWithDefaults = Required<Omit<WorkerOptions, 'log' | 'tlsCa'>> & Pick<WorkerOptions, 'log' | 'tlsCa'>;
 
 /** Fills defaults and fails early, naming the field, on bad values. */
 export function withDefaults(o: WorkerOptions): WorkerOptionsWithDefaults {
@@ -39,5 +41,6 @@ export function withDefaults(o: WorkerOptions): WorkerOptionsWithDefaults {
     spillDir: o.spillDir ?? join(tmpdir(), `gomr-spill-${process.pid}-${Date.now().toString(36)}`),
     masterRetryMs: o.masterRetryMs ?? 60_000,
     log: o.log,
+    tlsCa: o.tlsCa,
   };
 }

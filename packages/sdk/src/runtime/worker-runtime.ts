@@ -33,7 +33,7 @@ export class WorkerRuntime {
 
   constructor(options: WorkerOptions) {
     this.opts = withDefaults(options);
-    this.master = new MasterConnection(this.opts.master, { token: this.opts.token });
+    this.master = new MasterConnection(this.opts.master, { token: this.opts.token, ...(this.opts.tlsCa ? { tlsCa: this.opts.tlsCa } : {}) });
     this.executor = new TaskExecutor({
       bundlePath: this.opts.bundlePath,
       storage: this.opts.storage,
