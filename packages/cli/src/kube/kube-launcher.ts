@@ -1,0 +1,181 @@
+import { basename } from 'node:path';
+import type { JobStatus__Output } from '@gomr/proto';
+import { openStorage, type S3StorageConfig, type Storage } from '@gomr/storage';
+import type { JobSpecInput } from '@gomr/master';
+import { EXIT, GomrError } from '../errors.js';
+import { resolveInputs } from '../inputs/resolve-inputs.js';
+import { newJobId, newToken } from '../job/job-id.js';
+import { createProgressDisplay } from '../progress/progress-display.js';
+import { followJob } from './follow-job.js';
+import type { ImageLoader } from './image-loader.js';
+import { deployJob, removeWorkers } from './job-deploy.js';
+import type { KubeApi } from './kube-api.js';
+import type { JobManifestOptions } from './manifests/job-manifests.js';
+import { minioClusterEndpoint, type MinioManifestOptions } from './manifests/minio-manifests.js';
+import { ensureMinio, waitForMinio, type MinioCredentials } from './minio.js';
+import { ensureNamespace } from './namespace.js';
+import type { PortForwarder } from './port-forward.js';
+import { componentLabels, MINIO, selector } from './resource-names.js';
+import { uploadWithProgress } from './upload-with-progress.js';
+import { waitForReadyPod } from './wait-for-pod.js';
+
+/**
+ * What the launcher needs from the outside world. The parts that need a real cluster or a
+ * Docker daemon (image builds, image loads, port-forward traffic) are here, so the tests can
+ * run the whole API conversation against a fake API server.
+ */
+export interface LauncherDeps {
+  api: KubeApi;
+  /** Builds the two images (or finds them, by content hash); returns their names. */
+  buildImages: () => Promise<{ master: string; worker: string }>;
+  imageLoader: ImageLoader;
+  portForwarder: PortForwarder;
+}
+
+export interface StartKubeJobOptions {
+  inputs: string[];
+  workers: number;
+  maps: number;
+  reducers: number;
+  params: Record<string, string>;
+  maxAttempts: number;
+  heartbeatTimeoutMs: number;
+  /** For the summary. */
+  workerFile: string;
+  namespace: string;
+  minio?: Omit<MinioManifestOptions, 'namespace'>;
+  /** @default 180000 */
+  minioTimeoutMs?: number;
+  /** How long the master's pod may take to be ready. @default 180000 */
+  podTimeoutMs?: number;
+  workerResources?: JobManifestOptions['workerResources'];
+  spillBytes?: number;
+  imagePullPolicy?: JobManifestOptions['imagePullPolicy'];
+  /** @default a new id */
+  jobId?: string;
+  /** Status polling interval. @default 1000 */
+  pollMs?: number;
+  /** Progress bars go here on a terminal. */
+  progress?: NodeJS.WriteStream;
+  log: (line: string) => void;
+  /** Aborting detaches (the job goes on) once it is deployed, and stops before that. */
+  signal?: AbortSignal;
+  /** Called with the id as soon as the job exists in the cluster. */
+  onDeployed?: (jobId: string) => void;
+}
+
+export interface StartKubeJobResult {
+  jobId: string;
+  namespace: string;
+  status: JobStatus__Output;
+  wallMs: number;
+  /** s3://gomr/jobs/<id>/output/ in the cluster's MinIO. */
+  outputPrefix: string;
+  images: { master: string; worker: string };
+}
+
+/** `gomr start`, step by step: namespace, MinIO, images, inputs, job, progress, cleanup. */
+export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): Promise<StartKubeJobResult> {
+  const t0 = Date.now();
+  const { api } = deps;
+  const ns = o.namespace;
+  const step = (n: number, text: string) => o.log(`[${n}/6] ${text}`);
+  const stopIfAborted = () => {
+    if (o.signal?.aborted) throw new GomrError('interrupted before the job was deployed; nothing of it runs', EXIT.INTERRUPTED);
+  };
+
+  const inputs = await resolveInputs(o.inputs);
+  const jobId = o.jobId ?? newJobId();
+
+  step(1, `cluster: context ${api.ctx.context} (${api.ctx.flavor}) at ${api.ctx.server}, namespace ${ns}`);
+  const nsResult = await ensureNamespace(api, ns);
+  if (nsResult === 'created') o.log(`      created namespace ${ns}`);
+
+  step(2, 'MinIO');
+  const minio = await ensureMinio(api, { namespace: ns, ...o.minio });
+  o.log(minio.created.length ? `      created ${minio.created.join(', ')}` : '      reusing the running MinIO and its credentials');
+  stopIfAborted();
+
+  step(3, 'images');
+  const images = await deps.buildImages();
+  o.log(`      ${images.master}\n      ${images.worker}`);
+  stopIfAborted();
+  step(4, `loading images into ${deps.imageLoader.describe}`);
+  await deps.imageLoader.load([images.master, images.worker]);
+  stopIfAborted();
+
+  o.log('      waiting for MinIO to be ready');
+  await waitForMinio(api, ns, { timeoutMs: o.minioTimeoutMs, signal: o.signal }).catch((err) => {
+    stopIfAborted();
+    throw err;
+  });
+  step(5, `uploading ${inputs.length} input${inputs.length === 1 ? '' : 's'} to MinIO`);
+  const keys = await withMinio(deps, ns, minio.credentials, o.podTimeoutMs, (storage) =>
+    uploadWithProgress(jobId, inputs, storage, o.progress, o.log),
+  );
+  stopIfAborted();
+
+  const token = newToken();
+  const storage: S3StorageConfig = { kind: 's3', endpoint: minioClusterEndpoint(ns), bucket: MINIO.bucket, ...minio.credentials };
+  const spec: JobSpecInput = {
+    jobId,
+    token,
+    workerFile: basename(o.workerFile),
+    inputs: inputs.map((i, n) => ({ key: keys[n]!, name: i.name, size: i.size })),
+    inputStorage: storage,
+    storage,
+    maps: o.maps,
+    reducers: o.reducers,
+    params: o.params,
+    maxAttempts: o.maxAttempts,
+    heartbeatTimeoutMs: o.heartbeatTimeoutMs,
+  };
+  step(6, `running job ${jobId}: 1 master, ${o.workers} worker${o.workers === 1 ? '' : 's'}`);
+  await deployJob(
+    api,
+    {
+      namespace: ns, jobId, masterImage: images.master, workerImage: images.worker, workers: o.workers,
+      workerResources: o.workerResources, spillBytes: o.spillBytes, imagePullPolicy: o.imagePullPolicy,
+    },
+    { specJson: JSON.stringify(spec), storageJson: JSON.stringify(storage), token },
+  );
+  o.onDeployed?.(jobId);
+
+  const display = createProgressDisplay(o.progress ?? process.stderr, !!o.progress);
+  // Detaching leaves everything running; any other end of following removes the workers.
+  let status: JobStatus__Output;
+  try {
+    status = await followJob({ api, forwarder: deps.portForwarder, namespace: ns, jobId, display, signal: o.signal, pollMs: o.pollMs, podTimeoutMs: o.podTimeoutMs });
+  } catch (err) {
+    if (!o.signal?.aborted) await removeWorkers(api, ns, jobId).catch(() => {});
+    throw err;
+  }
+  await removeWorkers(api, ns, jobId);
+  const result = { jobId, namespace: ns, status, wallMs: Date.now() - t0, outputPrefix: `s3://${MINIO.bucket}/jobs/${jobId}/output/`, images };
+  if (status.state === 'FAILED') {
+    throw new GomrError(`job ${jobId} failed: ${status.error}`, EXIT.JOB_FAILED, `master log: gomr logs ${jobId} --master -n ${ns}`);
+  }
+  return result;
+}
+
+/** Opens MinIO through a port-forward to its pod, runs `use`, and closes both. */
+export async function withMinio<T>(
+  deps: Pick<LauncherDeps, 'api' | 'portForwarder'>,
+  namespace: string,
+  credentials: MinioCredentials,
+  podTimeoutMs: number | undefined,
+  use: (storage: Storage) => Promise<T>,
+): Promise<T> {
+  const pod = await waitForReadyPod(deps.api, namespace, selector(componentLabels('minio')), { what: 'MinIO', timeoutMs: podTimeoutMs });
+  const forward = await deps.portForwarder.open(namespace, pod.metadata!.name!, MINIO.port);
+  let storage: Storage | undefined;
+  try {
+    storage = await openStorage({ kind: 's3', endpoint: `http://127.0.0.1:${forward.localPort}`, bucket: MINIO.bucket, ...credentials }).catch((err: Error) => {
+      throw new GomrError(`cannot open MinIO through a port-forward to ${pod.metadata!.name}: ${err.message}`, EXIT.STORAGE);
+    });
+    return await use(storage);
+  } finally {
+    await storage?.close();
+    await forward.close();
+  }
+}

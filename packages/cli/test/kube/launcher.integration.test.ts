@@ -1,0 +1,237 @@
+/**
+ * The launcher's API conversation with a cluster, against a fake Kubernetes API server
+ * (test/support/fake-kube-api.ts): what it reads, creates and deletes, in which order, and the
+ * errors a user meets. Image builds are stubbed (the Docker tests build real ones); images are
+ * "loaded" by the real kind loader running a fake `kind` script; port-forwards lead to a real
+ * s3rver (MinIO's stand-in) and to a fake master answering GetStatus. No real cluster runs.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { delimiter, join } from 'node:path';
+import { openStorage } from '@gomr/storage';
+import { startS3rver, type RunningS3rver } from '@gomr/storage/testing';
+import { GomrError } from '../../src/errors.js';
+import { imageLoaderFor } from '../../src/kube/image-loader.js';
+import { kubeApi } from '../../src/kube/kube-api.js';
+import { startKubeJob, type StartKubeJobOptions } from '../../src/kube/kube-launcher.js';
+import { loadKubeContext } from '../../src/kube/kube-context.js';
+import type { PortForwarder } from '../../src/kube/port-forward.js';
+import { FakeKubeApi, type FakeKubeOptions } from '../support/fake-kube-api.js';
+import { startFakeMaster, type FakeMaster } from '../support/fake-master.js';
+import { repoRoot, tempDir } from '../support/run-gomr.js';
+
+const require = createRequire(import.meta.url);
+/** s3rver checks only that an access key exists (it skips SigV4 checks): register MinIO's. */
+const s3rverAccounts = require('s3rver/lib/models/account.js') as { DUMMY_ACCOUNT: { createKeyPair(a: string, s: string): void } };
+
+const inputs = ['river.txt', 'market.txt'].map((f) => join(repoRoot, 'examples/data', f));
+const IMAGES = { master: 'gomr-master:00000000000000aa', worker: 'gomr-worker:00000000000000bb' };
+
+interface World {
+  kube: FakeKubeApi;
+  s3: RunningS3rver;
+  master: FakeMaster;
+  dir: string;
+  kubeconfig: string;
+  kindLog: string;
+  forwards: string[];
+  stop(): Promise<void>;
+}
+
+async function world(opts: FakeKubeOptions = {}, masterStates: Record<string, unknown>[] = [{ state: 'MAPPING' }, { state: 'SUCCEEDED', outputKeys: ['jobs/x/output/part-00000'] }]): Promise<World> {
+  const dir = await tempDir('gomr-kube-');
+  const s3 = await startS3rver();
+  const kube = new FakeKubeApi({
+    ...opts,
+    onCreate(obj) {
+      if (obj.kind === 'Secret' && obj.metadata.name === 'gomr-minio-credentials') {
+        const d = (k: string) => Buffer.from(obj.data[k], 'base64').toString();
+        s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(d('MINIO_ROOT_USER'), d('MINIO_ROOT_PASSWORD'));
+      }
+    },
+  });
+  await kube.start();
+  const kubeconfig = await kube.writeKubeconfig(dir);
+  const master = await startFakeMaster(masterStates as never);
+  // A `kind` that records its arguments, and fails when told to.
+  const kindLog = join(dir, 'kind.log');
+  await writeFile(
+    join(dir, 'kind'),
+    `#!/bin/sh\necho "$@" >> "${kindLog}"\nif [ -n "$FAKE_KIND_FAIL" ]; then echo "ERROR: no nodes found for cluster \\"gomr-test\\"" >&2; exit 1; fi\n`,
+  );
+  await chmod(join(dir, 'kind'), 0o755);
+  process.env.PATH = `${dir}${delimiter}${process.env.PATH}`;
+  return {
+    kube, s3, master, dir, kubeconfig, kindLog, forwards: [],
+    async stop() {
+      process.env.PATH = process.env.PATH!.split(delimiter).filter((p) => p !== dir).join(delimiter);
+      await Promise.all([kube.stop(), s3.stop(), master.stop()]);
+    },
+  };
+}
+
+/** Port-forwards to MinIO's pod reach s3rver; to the master's pod, the fake master. */
+function forwarder(w: World): PortForwarder {
+  return {
+    async open(namespace, pod, port) {
+      w.forwards.push(`${namespace}/${pod}:${port}`);
+      if (pod.startsWith('gomr-minio-') && port === 9000) return { localPort: Number(new URL(w.s3.endpoint).port), close: async () => {} };
+      if (pod.startsWith('gomr-master-') && port === 7070) return { localPort: w.master.port, close: async () => {} };
+      throw new Error(`unexpected port-forward to ${pod}:${port}`);
+    },
+  };
+}
+
+function start(w: World, extra: Partial<StartKubeJobOptions> = {}) {
+  const ctx = loadKubeContext({ kubeconfig: w.kubeconfig });
+  const lines: string[] = [];
+  const run = startKubeJob(
+    {
+      inputs, workers: 2, maps: 2, reducers: 2, params: {}, maxAttempts: 4, heartbeatTimeoutMs: 10_000,
+      workerFile: 'worker.ts', namespace: 'gomr', pollMs: 20, minioTimeoutMs: 5000, podTimeoutMs: 5000,
+      log: (l) => lines.push(l),
+      ...extra,
+    },
+    {
+      api: kubeApi(ctx),
+      buildImages: async () => IMAGES,
+      imageLoader: imageLoaderFor(ctx.flavor, ctx.clusterName, undefined, () => { throw new Error('no docker needed'); }),
+      portForwarder: forwarder(w),
+    },
+  );
+  return { run, lines };
+}
+
+const JOB_WRITES = (id: string) => ['POST secrets', 'POST jobs', 'POST services', 'POST jobs', `DELETE jobs/gomr-workers-${id}`];
+
+test('first run on an empty cluster creates everything, runs the job, removes the workers; a second run reuses MinIO', async () => {
+  const w = await world();
+  try {
+    const { run, lines } = start(w, { jobId: 'job-one' });
+    const r = await run;
+    assert.equal(r.status.state, 'SUCCEEDED', lines.join('\n'));
+    assert.equal(r.outputPrefix, 's3://gomr/jobs/job-one/output/');
+    assert.deepEqual(w.kube.writes(), [
+      'POST namespaces', 'POST secrets', 'POST persistentvolumeclaims', 'POST deployments', 'POST services',
+      ...JOB_WRITES('job-one'),
+    ]);
+    // Root credentials: generated, random, kept in the Secret. Never MinIO's defaults.
+    const minioSecret = w.kube.get('secrets', 'gomr-minio-credentials')!;
+    const user = Buffer.from(minioSecret.data.MINIO_ROOT_USER, 'base64').toString();
+    const password = Buffer.from(minioSecret.data.MINIO_ROOT_PASSWORD, 'base64').toString();
+    assert.notEqual(user, 'minioadmin');
+    assert.ok(password.length >= 32);
+    // The job's spec names the in-cluster MinIO with those credentials, and the uploaded inputs.
+    const jobSecret = w.kube.get('secrets', 'gomr-job-job-one')!;
+    const spec = JSON.parse(Buffer.from(jobSecret.data['spec.json'], 'base64').toString());
+    assert.deepEqual(spec.storage, { kind: 's3', endpoint: 'http://gomr-minio.gomr.svc.cluster.local:9000', bucket: 'gomr', accessKey: user, secretKey: password });
+    assert.equal(spec.maps, 2);
+    assert.equal(spec.reducers, 2);
+    const store = await openStorage({ ...spec.storage, endpoint: w.s3.endpoint });
+    for (const [n, input] of spec.inputs.entries()) {
+      assert.equal(input.key, `jobs/job-one/input/${input.name}`);
+      assert.deepEqual(await store.get(input.key), await readFile(inputs[n]!), `${input.key} holds the uploaded file`);
+    }
+    await store.close();
+    // The real kind loader ran `kind load docker-image` with both images, for this cluster.
+    assert.equal((await readFile(w.kindLog, 'utf8')).trim(), `load docker-image ${IMAGES.master} ${IMAGES.worker} --name gomr-test`);
+    // Workers Job with the built images; deleted at the end, with its pods; the master stays.
+    assert.equal(w.kube.list('jobs').length, 1);
+    assert.equal(w.kube.get('jobs', 'gomr-master-job-one')!.spec.template.spec.containers[0].image, IMAGES.master);
+    assert.equal(w.kube.list('pods').filter((p) => p.metadata.labels['app.kubernetes.io/component'] === 'worker').length, 0);
+    assert.deepEqual(w.forwards.map((f) => f.replace(/-x\d+:/, ':')), ['gomr/gomr-minio-7d9f8-abcde:9000', 'gomr/gomr-master-job-one-0:7070']);
+    assert.ok(w.master.calls >= 2);
+
+    // Second run: MinIO is found as it is; only the job's objects are written.
+    const before = w.kube.writes().length;
+    const second = start(w, { jobId: 'job-two' });
+    assert.equal((await second.run).status.state, 'SUCCEEDED');
+    assert.deepEqual(w.kube.writes().slice(before), JOB_WRITES('job-two'));
+    assert.ok(second.lines.some((l) => /reusing the running MinIO/.test(l)), second.lines.join('\n'));
+    const spec2 = JSON.parse(Buffer.from(w.kube.get('secrets', 'gomr-job-job-two')!.data['spec.json'], 'base64').toString());
+    assert.equal(spec2.storage.accessKey, user, 'the same credentials');
+  } finally {
+    await w.stop();
+  }
+});
+
+test('MinIO never ready: a timeout that says why, with the pod\'s events; no job is deployed', async () => {
+  const w = await world({
+    minioReady: false,
+    minioEvents: [
+      { type: 'Warning', reason: 'FailedScheduling', message: '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims' },
+    ],
+  });
+  try {
+    const { run } = start(w, { minioTimeoutMs: 1200 });
+    await assert.rejects(run, (err: GomrError) => {
+      assert.ok(err instanceof GomrError);
+      assert.equal(err.exitCode, 7);
+      assert.match(err.message, /^MinIO was not ready after 1 s in namespace gomr: pod gomr-minio-7d9f8-abcde: not scheduled/);
+      assert.match(err.message, /last event: .*FailedScheduling.*unbound immediate PersistentVolumeClaims/);
+      assert.match(err.detail!, /events:\ngomr-minio-7d9f8-abcde: Warning FailedScheduling/);
+      return true;
+    });
+    assert.ok(!w.kube.writes().includes('POST jobs'));
+    assert.ok(w.kube.requests.some((r) => r.path === '/api/v1/namespaces/gomr/events' && r.query.fieldSelector === 'involvedObject.name=gomr-minio-7d9f8-abcde'));
+  } finally {
+    await w.stop();
+  }
+});
+
+test('image load failing, or kind missing: one clear error, nothing deployed', async () => {
+  const w = await world();
+  try {
+    process.env.FAKE_KIND_FAIL = '1';
+    await assert.rejects(start(w).run, (err: GomrError) => {
+      assert.equal(err.exitCode, 7);
+      assert.equal(err.message, 'kind load docker-image failed: ERROR: no nodes found for cluster "gomr-test"');
+      return true;
+    });
+    delete process.env.FAKE_KIND_FAIL;
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await assert.rejects(start(w).run, /kind is not installed \(or not on PATH\); it is needed to load images into the cluster/);
+    } finally {
+      process.env.PATH = path;
+    }
+    assert.ok(!w.kube.writes().includes('POST jobs'));
+  } finally {
+    delete process.env.FAKE_KIND_FAIL;
+    await w.stop();
+  }
+});
+
+test("a failing job ends with the master's error, and its workers are removed", async () => {
+  const w = await world({}, [{ state: 'MAPPING' }, { state: 'FAILED', error: 'map task m-00001 failed 4 times: TypeError: boom' }]);
+  try {
+    await assert.rejects(start(w, { jobId: 'job-bad' }).run, (err: GomrError) => {
+      assert.equal(err.exitCode, 1);
+      assert.equal(err.message, 'job job-bad failed: map task m-00001 failed 4 times: TypeError: boom');
+      return true;
+    });
+    assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-bad');
+  } finally {
+    await w.stop();
+  }
+});
+
+test('Ctrl-C while following detaches: the job and its workers stay, the message says how to re-attach', async () => {
+  const w = await world({}, [{ state: 'MAPPING' }]);
+  try {
+    const abort = new AbortController();
+    const { run } = start(w, { jobId: 'job-long', signal: abort.signal, onDeployed: () => setTimeout(() => abort.abort(), 200) });
+    await assert.rejects(run, (err: GomrError) => {
+      assert.equal(err.exitCode, 130);
+      assert.match(err.message, /^detached; job job-long goes on in namespace gomr\. Re-attach: gomr attach job-long/);
+      return true;
+    });
+    assert.ok(w.kube.get('jobs', 'gomr-workers-job-long'), 'workers keep running');
+    assert.ok(!w.kube.writes().some((x) => x.startsWith('DELETE')));
+  } finally {
+    await w.stop();
+  }
+});
