@@ -12,27 +12,14 @@ import { JobMaster } from './job-master.js';
 import { bindServer, getServer } from './master-service.js';
 import { snapshotOfMaster } from './master-snapshot.js';
 import { createStatusServer, listenStatusServer, waitForOpenPage } from './status-server.js';
+import { exitWithParent } from '@gomr/proto';
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} master ${line}\n`);
 }
 
-/** Exits when the process that started us is gone (local runtime: no orphans). */
-function exitWithParent(): void {
-  const parent = Number(process.env.GOMR_PARENT_PID);
-  if (!parent) return;
-  setInterval(() => {
-    try {
-      process.kill(parent, 0);
-    } catch {
-      log('parent process is gone; exiting');
-      process.exit(1);
-    }
-  }, 1000).unref();
-}
-
 async function main(): Promise<void> {
-  exitWithParent();
+  exitWithParent(log);
   const specPath = process.env.GOMR_JOB_SPEC;
   if (!specPath) throw new Error('GOMR_JOB_SPEC is not set (path of the job spec JSON)');
   const spec = parseJobSpec(JSON.parse(readFileSync(specPath, 'utf8')));

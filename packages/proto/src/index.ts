@@ -11,6 +11,7 @@
 export { loadGomrProto, PROTO_OPTIONS } from './load-proto.js';
 export { TOKEN_METADATA_KEY, tokenMetadata, tokenFrom } from './auth.js';
 export { MasterConnection, type MasterClientOptions } from './master-client.js';
+export { exitWithParent } from './exit-with-parent.js';
 export type { ProtoGrpcType } from './generated/gomr.js';
 export type { MasterHandlers } from './generated/gomr/Master.js';
 export type { RegisterRequest, RegisterRequest__Output } from './generated/gomr/RegisterRequest.js';

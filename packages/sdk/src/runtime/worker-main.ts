@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { storageConfigFromEnv, type StorageConfig } from '@gomr/storage';
 import { WorkerRuntime } from './worker-runtime.js';
+import { exitWithParent } from '@gomr/proto';
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -22,22 +23,8 @@ function required(name: string): string {
   return v;
 }
 
-/** Exits when the process that started us is gone (local runtime: no orphans). */
-function exitWithParent(): void {
-  const parent = Number(process.env.GOMR_PARENT_PID);
-  if (!parent) return;
-  setInterval(() => {
-    try {
-      process.kill(parent, 0);
-    } catch {
-      log('parent process is gone; exiting');
-      process.exit(1);
-    }
-  }, 1000).unref();
-}
-
 async function main(): Promise<void> {
-  exitWithParent();
+  exitWithParent(log);
   const storage: StorageConfig = process.env.GOMR_STORAGE_JSON
     ? (JSON.parse(process.env.GOMR_STORAGE_JSON) as StorageConfig)
     : storageConfigFromEnv(process.env);
