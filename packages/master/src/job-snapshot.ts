@@ -166,8 +166,8 @@ export function buildJobSnapshot(src: SnapshotSource, nowMs: number): JobSnapsho
     finishedMs: over ? src.finishedMs : 0,
     takenMs: nowMs,
     elapsedMs: Math.max(endMs - src.startedMs, 0),
-    maps: phaseProgress(src.maps),
-    reduces: phaseProgress(src.reduces),
+    maps: phaseProgress(src.maps, over),
+    reduces: phaseProgress(src.reduces, over),
     throughput: {
       inputBytesPerSec: (src.counters.mapInputBytes ?? 0) / mapSecs,
       inputRecordsPerSec: (src.counters.mapInputRecords ?? 0) / mapSecs,
@@ -183,14 +183,15 @@ export function buildJobSnapshot(src: SnapshotSource, nowMs: number): JobSnapsho
   };
 }
 
-export function phaseProgress(tasks: readonly TaskRecord[]): PhaseProgress {
+/** Once the job is over nothing runs: a failed job's unfinished tasks count as not done. */
+export function phaseProgress(tasks: readonly TaskRecord[], over = false): PhaseProgress {
   let done = 0;
   let running = 0;
   let failedAttempts = 0;
   let killedAttempts = 0;
   for (const t of tasks) {
     if (t.state === 'committed') done++;
-    else if (t.state === 'running' || t.state === 'committing') running++;
+    else if (!over && (t.state === 'running' || t.state === 'committing')) running++;
     for (const a of t.attempts) {
       if (a.outcome === 'failed') failedAttempts++;
       else if (a.outcome === 'killed') killedAttempts++;

@@ -83,6 +83,7 @@ async function handle(
   const path = new URL(req.url ?? '/', 'http://x').pathname;
   if (path === '/api/status') {
     const body = JSON.stringify(await options.snapshot());
+    notePoll(server);
     res.setHeader('Cache-Control', 'no-store');
     return send(res, req, 200, 'application/json; charset=utf-8', body);
   }
@@ -90,6 +91,32 @@ async function handle(
   if (!file) return send(res, req, 404, 'text/plain; charset=utf-8', 'not found\n');
   res.setHeader('Cache-Control', 'no-cache');
   return send(res, req, 200, file.type, file.body);
+}
+
+/** When each server last answered /api/status, and who waits for its next answer. */
+const polls = new WeakMap<Server, { lastMs: number; waiters: (() => void)[] }>();
+
+function notePoll(server: Server): void {
+  const p = polls.get(server) ?? { lastMs: 0, waiters: [] };
+  p.lastMs = Date.now();
+  polls.set(server, p);
+  for (const resolve of p.waiters.splice(0)) resolve();
+}
+
+/**
+ * Lets an open page see how the job ended before the master exits: if the page polled in the
+ * last few seconds, resolves at its next poll (or after maxMs); otherwise at once.
+ */
+export function waitForOpenPage(server: Server, maxMs = 1500): Promise<void> {
+  const p = polls.get(server);
+  if (!p || Date.now() - p.lastMs > 3000) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, maxMs);
+    p.waiters.push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** On a loopback address only loopback names are accepted (DNS rebinding); elsewhere any. */

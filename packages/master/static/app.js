@@ -61,7 +61,7 @@ function fmtBytes(n) {
     v /= 1024;
     i++;
   }
-  return `${i ? v.toFixed(v < 10 ? 2 : 1) : v} ${units[i]}`;
+  return `${i ? v.toFixed(v < 10 ? 2 : 1) : Math.round(v)} ${units[i]}`;
 }
 
 function fmtDuration(ms) {
@@ -143,8 +143,10 @@ function render(s) {
   renderUserCounters(s);
   renderWorkers(s);
   renderFailures(s);
-  $('foot').replaceChildren(
-    `Job ${s.jobId} · snapshot of ${fmtDateTime(s.takenMs)} · `,
+  const foot = $('foot');
+  foot.setAttribute('data-taken-ms', String(s.takenMs));
+  foot.replaceChildren(
+    `Job ${s.jobId} · ${TERMINAL.has(s.state) ? 'final snapshot' : 'snapshot'} of ${fmtDateTime(s.takenMs)} · `,
     h('a', { href: 'api/status' }, 'raw JSON'),
   );
 }
@@ -215,7 +217,7 @@ function renderStats(s) {
     h('div', { className: 'stat' }, h('div', { className: 'stat-label' }, label), h('div', { className: 'stat-value', 'data-field': field }, value), sub ? h('div', { className: 'stat-sub' }, sub) : null);
   $('stats').replaceChildren(
     stat('Throughput', fmtRate(s.throughput.inputBytesPerSec, 'B'), 'throughput', `${fmtRate(s.throughput.inputRecordsPerSec, 'rec')} in`),
-    stat(over ? 'Finished' : 'ETA', over ? fmtClock(s.finishedMs) : s.etaMs === null ? 'estimating…' : fmtDuration(s.etaMs), 'eta', over ? `after ${fmtDuration(s.elapsedMs)}` : `elapsed ${fmtDuration(s.elapsedMs)}`),
+    stat(over ? 'Finished' : 'ETA', over ? fmtClock(s.finishedMs) : s.etaMs === null ? '—' : fmtDuration(s.etaMs), 'eta', over ? `after ${fmtDuration(s.elapsedMs)}` : s.etaMs === null ? 'after the first task ends' : `elapsed ${fmtDuration(s.elapsedMs)}`),
     stat('Workers', over ? fmtInt(s.workers.length) : `${fmtInt(live)}`, 'workers', over ? 'took part' : `live of ${fmtInt(s.workers.length)} seen`),
   );
 }
@@ -259,7 +261,7 @@ function renderTimeline(s) {
   const step = tickStep(span, 8);
   const ticks = [];
   for (let t = 0; t <= span; t += step) {
-    ticks.push(h('div', { className: 'tick', style: { left: x(t0 + t) } }, h('span', null, fmtDuration(t).replace(' 00 s', ''))));
+    ticks.push(h('div', { className: 'tick', style: { left: x(t0 + t) } }, h('span', null, t === 0 ? '0 s' : fmtDuration(t).replace(' 00 s', ''))));
   }
   const gridlines = () => ticks.map((t) => h('div', { className: 'gridline', style: { left: t.style.left } }));
 
@@ -305,31 +307,27 @@ function counterRow(name, label, value, kind, attr) {
 
 function renderCounters(s) {
   const c = s.counters || {};
-  const rows = [];
   const known = new Set();
-  for (const [group, items] of BUILTIN) {
-    rows.push(h('tr', { className: 'group' }, h('th', { colspan: 2, scope: 'rowgroup' }, group)));
-    for (const [name, label, kind] of items) {
+  const group = (title, rows) =>
+    h('div', { className: 'counter-group' }, h('h3', null, title), h('table', { className: 'kv' }, h('tbody', null, rows)));
+  const groups = BUILTIN.map(([title, items]) =>
+    group(title, items.map(([name, label, kind]) => {
       known.add(name);
-      rows.push(counterRow(name, label, c[name] || 0, kind, 'data-counter'));
-    }
-  }
+      return counterRow(name, label, c[name] || 0, kind, 'data-counter');
+    })));
   const extra = Object.keys(c).filter((k) => !known.has(k)).sort();
-  if (extra.length) {
-    rows.push(h('tr', { className: 'group' }, h('th', { colspan: 2, scope: 'rowgroup' }, 'Other')));
-    for (const name of extra) rows.push(counterRow(name, name, c[name], /bytes/i.test(name) ? 'bytes' : 'n', 'data-counter'));
-  }
-  $('counters').replaceChildren(h('tbody', null, rows));
+  if (extra.length) groups.push(group('Other', extra.map((name) => counterRow(name, name, c[name], /bytes/i.test(name) ? 'bytes' : 'n', 'data-counter'))));
+  $('counters').replaceChildren(...groups);
 }
 
 function renderUserCounters(s) {
   const names = Object.keys(s.userCounters || {}).sort();
-  const table = $('user-counters');
+  const box = $('user-counters');
   if (!names.length) {
-    table.replaceChildren(h('tbody', null, h('tr', null, h('td', { className: 'empty' }, 'None. A mapper or reducer adds one with ctx.count(name).'))));
+    box.replaceChildren(h('p', { className: 'empty' }, 'None yet. A mapper or reducer adds one with ctx.count(name).'));
     return;
   }
-  table.replaceChildren(h('tbody', null, names.map((n) => counterRow(n, n, s.userCounters[n], 'n', 'data-user-counter'))));
+  box.replaceChildren(h('table', { className: 'kv' }, h('tbody', null, names.map((n) => counterRow(n, n, s.userCounters[n], 'n', 'data-user-counter')))));
 }
 
 function renderWorkers(s) {
