@@ -5,7 +5,7 @@ import {
 import type { JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
 import { TaskContext } from './task-context.js';
-import { UserCodeError, isThenable } from './user-code-error.js';
+import { UserCodeError, combinerError, isThenable } from './user-code-error.js';
 
 export interface TaskEnv {
   definition: JobDefinition;
@@ -58,7 +58,16 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
           combiner: (key: string, values: JsonValue[], emit: (k: string, v: JsonValue) => void) => {
             const cctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, emit);
             cctx.input = split.inputName;
-            return combiner(cctx, key, values);
+            // Without this, a combiner's error read "mapper failed" with no key and gomr's frames.
+            const fail = (err: unknown): never => {
+              throw combinerError(err, split.inputName, key);
+            };
+            try {
+              const r = combiner(cctx, key, values);
+              return isThenable(r) ? Promise.resolve(r).catch(fail) : r;
+            } catch (err) {
+              return fail(err);
+            }
           },
         }
       : {}),

@@ -12,6 +12,18 @@ export class UserCodeError extends Error {
   }
 }
 
+/**
+ * What the user's combiner threw, saying so, with the key and input. A plain Error on purpose:
+ * a combiner runs over values of many chunks, so it names no chunk (and --skip-bad-records,
+ * which skips chunks, must not take it for one).
+ */
+export function combinerError(original: unknown, input: string, key: string): Error {
+  const shown = JSON.stringify(key.length > 80 ? key.slice(0, 80) + '…' : key);
+  const err = new Error(`combiner failed on key ${shown} (input ${input}): ${original instanceof Error ? original.message : String(original)}`);
+  err.stack = original instanceof Error ? userFrames(original.stack ?? err.message) : err.message;
+  return err;
+}
+
 /** This package's directory: frames below it are gomr's plumbing, not the user's code. */
 const RUNTIME_DIR = new URL('../..', import.meta.url).pathname.replace(/\/dist\/$/, '/');
 
