@@ -47,16 +47,16 @@ export function minikubeImageLoader(profile: string, timeoutMs = 600_000): Image
 }
 
 /** Pushes images (already named REGISTRY/...) with the Docker daemon's credentials. */
-export function registryImageLoader(docker: Docker, registry: string): ImageLoader {
+export function registryImageLoader(docker: () => Docker, registry: string): ImageLoader {
   return {
     describe: `registry ${registry}`,
     async load(images) {
       for (const image of images) {
         const log: string[] = [];
         try {
-          const stream = await docker.getImage(image).push({});
+          const stream = await docker().getImage(image).push({});
           await new Promise<void>((resolve, reject) =>
-            docker.modem.followProgress(
+            docker().modem.followProgress(
               stream,
               (err: Error | null) => (err ? reject(err) : resolve()),
               (e: { status?: string; error?: string }) => {
@@ -75,7 +75,7 @@ export function registryImageLoader(docker: Docker, registry: string): ImageLoad
 
 /** kind and minikube load images into their nodes; any other cluster pulls from --registry. */
 export function imageLoaderFor(flavor: ClusterFlavor, clusterName: string, registry: string | undefined, docker: () => Docker): ImageLoader {
-  if (registry) return registryImageLoader(docker(), registry);
+  if (registry) return registryImageLoader(docker, registry);
   if (flavor === 'kind') return kindImageLoader(clusterName);
   if (flavor === 'minikube') return minikubeImageLoader(clusterName);
   throw new GomrError(

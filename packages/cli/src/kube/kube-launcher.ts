@@ -5,10 +5,9 @@ import type { JobSpecInput } from '@gomr/master';
 import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { newJobId, newToken } from '../job/job-id.js';
-import { createProgressDisplay } from '../progress/progress-display.js';
-import { followJob } from './follow-job.js';
+import { followToEnd } from './follow-to-end.js';
 import type { ImageLoader } from './image-loader.js';
-import { deployJob, removeWorkers } from './job-deploy.js';
+import { deployJob } from './job-deploy.js';
 import type { KubeApi } from './kube-api.js';
 import type { JobManifestOptions } from './manifests/job-manifests.js';
 import { minioClusterEndpoint, type MinioManifestOptions } from './manifests/minio-manifests.js';
@@ -30,6 +29,8 @@ export interface LauncherDeps {
   buildImages: () => Promise<{ master: string; worker: string }>;
   imageLoader: ImageLoader;
   portForwarder: PortForwarder;
+  /** Checks run once the cluster answered, before anything is created (e.g. a Docker ping). */
+  preflight?: () => Promise<void>;
 }
 
 export interface StartKubeJobOptions {
@@ -90,6 +91,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
   step(1, `cluster: context ${api.ctx.context} (${api.ctx.flavor}) at ${api.ctx.server}, namespace ${ns}`);
   const nsResult = await ensureNamespace(api, ns);
   if (nsResult === 'created') o.log(`      created namespace ${ns}`);
+  await deps.preflight?.();
 
   step(2, 'MinIO');
   const minio = await ensureMinio(api, { namespace: ns, ...o.minio });
@@ -141,20 +143,10 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
   );
   o.onDeployed?.(jobId);
 
-  const display = createProgressDisplay(o.progress ?? process.stderr, !!o.progress);
-  // Detaching leaves everything running; any other end of following removes the workers.
-  let status: JobStatus__Output;
-  try {
-    status = await followJob({ api, forwarder: deps.portForwarder, namespace: ns, jobId, display, signal: o.signal, pollMs: o.pollMs, podTimeoutMs: o.podTimeoutMs });
-  } catch (err) {
-    if (!o.signal?.aborted) await removeWorkers(api, ns, jobId).catch(() => {});
-    throw err;
-  }
-  await removeWorkers(api, ns, jobId);
+  const status = await followToEnd({
+    api, forwarder: deps.portForwarder, namespace: ns, jobId, progress: o.progress, signal: o.signal, pollMs: o.pollMs, podTimeoutMs: o.podTimeoutMs,
+  });
   const result = { jobId, namespace: ns, status, wallMs: Date.now() - t0, outputPrefix: `s3://${MINIO.bucket}/jobs/${jobId}/output/`, images };
-  if (status.state === 'FAILED') {
-    throw new GomrError(`job ${jobId} failed: ${status.error}`, EXIT.JOB_FAILED, `master log: gomr logs ${jobId} --master -n ${ns}`);
-  }
   return result;
 }
 

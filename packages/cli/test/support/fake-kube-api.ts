@@ -97,6 +97,11 @@ users:
     return this.objects.get(`${resource}/${namespace}/${name}`);
   }
 
+  /** Puts an object in the store as if created earlier (no controller effects). */
+  seed(resource: string, namespace: string, obj: Obj): Obj {
+    return this.put(resource, namespace, structuredClone(obj));
+  }
+
   private put(resource: string, namespace: string, obj: Obj): Obj {
     obj.metadata = {
       ...obj.metadata,

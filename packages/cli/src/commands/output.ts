@@ -1,0 +1,49 @@
+import { Args, Flags } from '@oclif/core';
+import { BaseCommand } from '../base-command.js';
+import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { resolveJobId } from '../kube/find-job.js';
+import { downloadJobOutput } from '../kube/job-output.js';
+import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
+import { withMinio } from '../kube/kube-launcher.js';
+import { readMinioCredentials } from '../kube/minio.js';
+import { KubePortForwarder } from '../kube/port-forward.js';
+
+export default class Output extends BaseCommand {
+  static override summary = "Download a Kubernetes job's output from the cluster's MinIO.";
+  static override description = `Reads jobs/<JOB>/output/part-* through a port-forward to MinIO. By default the part files
+are concatenated, in part order, to stdout; -o writes them to one file, --dir copies them as
+they are.
+
+${EXIT_CODE_HELP}`;
+
+  static override examples = [
+    '<%= config.bin %> output 20261122-231502-3f9a -o result.txt',
+    '<%= config.bin %> output 20261122-231502-3f9a --dir wc-output/',
+    '<%= config.bin %> output | sort -t "$(printf \'\\t\')" -k2 -nr | head   # the newest job, to stdout',
+  ];
+
+  static override args = { job: Args.string({ description: 'job id [default: the newest job]' }) };
+
+  static override flags = {
+    output: Flags.string({ char: 'o', exclusive: ['dir'], description: "one file with every part, in order ('-': stdout)" }),
+    dir: Flags.string({ exclusive: ['output'], description: 'a folder to copy the part files into' }),
+    json: Flags.boolean({ default: false, description: 'print what was downloaded as JSON (needs -o FILE or --dir)' }),
+    ...kubeFlags,
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Output);
+    if (flags.json && !flags.dir && (!flags.output || flags.output === '-')) {
+      throw new GomrError('--json needs -o FILE or --dir DIR (stdout carries the data)', EXIT.USAGE);
+    }
+    const api = kubeApiFromFlags(flags);
+    const jobId = await resolveJobId(api, flags.namespace, args.job);
+    const credentials = await readMinioCredentials(api, flags.namespace);
+    if (!credentials) throw new GomrError(`no MinIO credentials in namespace ${flags.namespace}; was gomr start run there?`, EXIT.USAGE);
+    const result = await withMinio({ api, portForwarder: new KubePortForwarder(api.ctx) }, flags.namespace, credentials, 30_000, (storage) =>
+      downloadJobOutput(storage, jobId, { file: flags.output, dir: flags.dir }),
+    );
+    if (flags.json) process.stdout.write(JSON.stringify({ jobId, ...result }, null, 2) + '\n');
+    else if (result.files.length) process.stderr.write(`${result.parts.length} part files, ${result.bytes} bytes -> ${flags.dir ?? flags.output}\n`);
+  }
+}

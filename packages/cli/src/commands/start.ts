@@ -1,0 +1,125 @@
+import { Args, Flags } from '@oclif/core';
+import type Docker from 'dockerode';
+import { BaseCommand } from '../base-command.js';
+import { connectDocker } from '../docker/docker-client.js';
+import { buildImageSet, DEFAULT_BASE_IMAGE } from '../docker/image-set.js';
+import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { formatSummary } from '../job/format-summary.js';
+import { imageLoaderFor } from '../kube/image-loader.js';
+import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
+import { startKubeJob } from '../kube/kube-launcher.js';
+import { DEFAULT_MINIO_IMAGE } from '../kube/manifests/minio-manifests.js';
+import { KubePortForwarder } from '../kube/port-forward.js';
+
+export default class Start extends BaseCommand {
+  static override summary = 'Run a MapReduce job on Kubernetes (kind, minikube, or any cluster with a registry).';
+  static override description = `Step by step: reads the kubeconfig (current context or --context) and makes sure
+--namespace exists; makes sure MinIO runs there (credentials generated once, kept in a Secret);
+builds the master and worker images with Docker (tags are content hashes: an unchanged worker
+is not rebuilt); loads them into the cluster (kind load / minikube image load / push to
+--registry); uploads the inputs to MinIO through a port-forward; deploys the master and
+--workers workers; follows the job through the master's status API; prints the summary and
+where the output is, and removes the workers. MinIO and the outputs stay (gomr down removes
+them). Ctrl-C detaches: the job goes on, and gomr attach JOB follows it again.
+
+${EXIT_CODE_HELP}`;
+
+  static override examples = [
+    '<%= config.bin %> start --input /tmp/input.txt --workers 2 --mappers 2 --reducers 2 examples/wordcount/worker.ts',
+    '<%= config.bin %> start -i books/ -w 8 -m 64 -r 8 --context kind-gomr worker.ts',
+    '<%= config.bin %> start -i data.csv --registry registry.example.com/team --context prod worker.ts',
+    '<%= config.bin %> output <job id> -o result.txt',
+  ];
+
+  static override args = {
+    worker: Args.string({ required: true, description: 'the worker file (TypeScript or JavaScript)' }),
+  };
+
+  static override flags = {
+    input: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, required: true, description: 'input file, directory or glob (repeatable)' }),
+    workers: Flags.integer({ char: 'w', default: 2, min: 1, description: 'worker pods' }),
+    mappers: Flags.integer({ char: 'm', min: 1, description: 'target number of map tasks [default: 4 per worker]' }),
+    reducers: Flags.integer({ char: 'r', default: 1, min: 1, description: 'reduce tasks = output part files' }),
+    param: Flags.string({ char: 'p', multiple: true, multipleNonGreedy: true, description: 'job parameter KEY=VALUE, read as ctx.params.KEY (repeatable)' }),
+    'max-attempts': Flags.integer({ default: 4, min: 1, description: 'attempts per task before the job fails' }),
+    'heartbeat-timeout': Flags.integer({ default: 10_000, min: 100, description: 'ms without a heartbeat before a worker counts as dead' }),
+    'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
+    'base-image': Flags.string({ default: DEFAULT_BASE_IMAGE, description: 'Node base image of the master and worker images' }),
+    registry: Flags.string({ description: 'push images here (HOST[:PORT][/PATH]) for clusters that are neither kind nor minikube' }),
+    'worker-cpu': Flags.string({ default: '500m', description: 'CPU requested per worker pod' }),
+    'worker-memory': Flags.string({ default: '512Mi', description: 'memory requested per worker pod' }),
+    'worker-memory-limit': Flags.string({ default: '1Gi', description: 'memory limit per worker pod' }),
+    'minio-image': Flags.string({ default: DEFAULT_MINIO_IMAGE, description: 'MinIO image (used when MinIO is first created)' }),
+    'minio-size': Flags.string({ default: '10Gi', description: 'size of the MinIO volume (used when it is first created)' }),
+    'storage-class': Flags.string({ description: 'storage class of the MinIO volume [default: the cluster default]' }),
+    'minio-timeout': Flags.integer({ default: 180, min: 1, description: 'seconds to wait for MinIO to be ready' }),
+    json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
+    quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
+    ...kubeFlags,
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Start);
+    const params: Record<string, string> = {};
+    for (const p of flags.param ?? []) {
+      const eq = p.indexOf('=');
+      if (eq < 1) throw new GomrError(`--param must be KEY=VALUE, got ${JSON.stringify(p)}`, EXIT.USAGE);
+      params[p.slice(0, eq)] = p.slice(eq + 1);
+    }
+    const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
+    const api = kubeApiFromFlags(flags);
+    let docker: Docker | undefined;
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const result = await startKubeJob(
+        {
+          workerFile: args.worker,
+          inputs: flags.input,
+          workers: flags.workers,
+          maps: flags.mappers ?? flags.workers * 4,
+          reducers: flags.reducers,
+          params,
+          maxAttempts: flags['max-attempts'],
+          heartbeatTimeoutMs: flags['heartbeat-timeout'],
+          namespace: flags.namespace,
+          minio: { image: flags['minio-image'], volumeSize: flags['minio-size'], storageClass: flags['storage-class'] },
+          minioTimeoutMs: flags['minio-timeout'] * 1000,
+          workerResources: { cpu: flags['worker-cpu'], memory: flags['worker-memory'], memoryLimit: flags['worker-memory-limit'] },
+          ...(flags['spill-mb'] ? { spillBytes: flags['spill-mb'] * 1024 * 1024 } : {}),
+          ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
+          log,
+          signal: abort.signal,
+        },
+        {
+          api,
+          preflight: async () => {
+            docker = await connectDocker();
+          },
+          buildImages: async () => {
+            docker ??= await connectDocker();
+            const set = await buildImageSet(docker, { workerFile: args.worker, baseImage: flags['base-image'], repository: flags.registry });
+            for (const i of [set.master, set.worker]) log(`      ${i.built ? 'built' : 'unchanged'} ${i.tag}`);
+            return { master: set.master.tag, worker: set.worker.tag };
+          },
+          imageLoader: imageLoaderFor(api.ctx.flavor, api.ctx.clusterName, flags.registry, () => docker!),
+          portForwarder: new KubePortForwarder(api.ctx),
+        },
+      );
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ ...result.status, namespace: result.namespace, outputPrefix: result.outputPrefix, images: result.images, wallMs: result.wallMs }, null, 2) + '\n');
+      } else {
+        process.stdout.write(
+          `${formatSummary(result.status, result.wallMs, undefined, 0)}\n` +
+            `  stored    ${result.outputPrefix} in MinIO (namespace ${result.namespace}, service gomr-minio)\n` +
+            `  download  gomr output ${result.jobId} -o result.txt${result.namespace === 'gomr' ? '' : ` -n ${result.namespace}`}\n`,
+        );
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import type { V1Job } from '@kubernetes/client-node';
+import { EXIT, GomrError } from '../errors.js';
+import { kubeCall, type KubeApi } from './kube-api.js';
+import { componentLabels, LABEL, selector } from './resource-names.js';
+
+export interface ClusterJob {
+  jobId: string;
+  createdAt: string;
+  /** The master Job's state: running, succeeded or failed (of the master pod, not the MapReduce job). */
+  master: 'running' | 'completed' | 'failed';
+}
+
+function masterState(j: V1Job): ClusterJob['master'] {
+  if ((j.status?.failed ?? 0) > 0) return 'failed';
+  if ((j.status?.succeeded ?? 0) > 0) return 'completed';
+  return 'running';
+}
+
+/** The jobs whose master Job is in the namespace, newest first. */
+export async function listClusterJobs(api: KubeApi, namespace: string): Promise<ClusterJob[]> {
+  const { items } = await kubeCall(api, 'listing jobs', () =>
+    api.batch.listNamespacedJob({ namespace, labelSelector: selector({ [LABEL.component]: 'master', [LABEL.managedBy]: 'gomr' }) }),
+  );
+  return items
+    .map((j) => ({ jobId: j.metadata!.labels![LABEL.job]!, createdAt: new Date(j.metadata!.creationTimestamp ?? 0).toISOString(), master: masterState(j) }))
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}
+
+/** The given job id, checked to exist, or the newest job when none is given. */
+export async function resolveJobId(api: KubeApi, namespace: string, jobId: string | undefined): Promise<string> {
+  const jobs = await listClusterJobs(api, namespace);
+  if (!jobId) {
+    if (!jobs.length) throw new GomrError(`no gomr job in namespace ${namespace}; start one with gomr start`, EXIT.USAGE);
+    return jobs[0]!.jobId;
+  }
+  if (!jobs.some((j) => j.jobId === jobId)) {
+    const known = jobs.slice(0, 5).map((j) => j.jobId).join(', ');
+    throw new GomrError(`no job ${jobId} in namespace ${namespace}${known ? ` (newest: ${known})` : ''}`, EXIT.USAGE);
+  }
+  return jobId;
+}
+
+export const masterSelector = (jobId: string) => selector(componentLabels('master', jobId));
+export const workerSelector = (jobId: string) => selector(componentLabels('worker', jobId));
