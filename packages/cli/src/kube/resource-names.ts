@@ -46,6 +46,8 @@ export const MINIO = {
 
 /** The port the master serves gRPC on inside its pod. */
 export const MASTER_PORT = 7070;
+/** The port of the master's web status page inside its pod. */
+export const MASTER_STATUS_PORT = 8080;
 
 export const jobNames = (jobId: string) => ({
   secret: `gomr-job-${jobId}`,

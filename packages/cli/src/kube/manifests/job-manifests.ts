@@ -1,5 +1,5 @@
 import type { V1Container, V1Job, V1PodSecurityContext, V1Secret, V1SecurityContext, V1Service } from '@kubernetes/client-node';
-import { componentLabels, jobNames, MASTER_PORT } from '../resource-names.js';
+import { componentLabels, jobNames, MASTER_PORT, MASTER_STATUS_PORT } from '../resource-names.js';
 
 /** What the cluster needs to know to run one job. */
 export interface JobManifestOptions {
@@ -62,8 +62,13 @@ export function masterJob(o: JobManifestOptions): V1Job {
       { name: 'GOMR_JOB_SPEC', value: `${SPEC_MOUNT_DIR}/spec.json` },
       { name: 'GOMR_MASTER_ADDRESS', value: `0.0.0.0:${MASTER_PORT}` },
       { name: 'GOMR_MASTER_EXIT_AFTER_MS', value: String(o.masterLingerMs ?? 600_000) },
+      // The master's web status page (kubectl port-forward service/gomr-master-<id> 8080).
+      { name: 'GOMR_STATUS_ADDRESS', value: `0.0.0.0:${MASTER_STATUS_PORT}` },
     ],
-    ports: [{ name: 'grpc', containerPort: MASTER_PORT }],
+    ports: [
+      { name: 'grpc', containerPort: MASTER_PORT },
+      { name: 'http', containerPort: MASTER_STATUS_PORT },
+    ],
     readinessProbe: { tcpSocket: { port: MASTER_PORT }, periodSeconds: 2 },
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
     securityContext: containerSecurity,
@@ -95,7 +100,13 @@ export function masterService(namespace: string, jobId: string): V1Service {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: jobNames(jobId).masterService, namespace, labels },
-    spec: { selector: labels, ports: [{ name: 'grpc', port: MASTER_PORT, targetPort: MASTER_PORT }] },
+    spec: {
+      selector: labels,
+      ports: [
+        { name: 'grpc', port: MASTER_PORT, targetPort: MASTER_PORT },
+        { name: 'http', port: MASTER_STATUS_PORT, targetPort: MASTER_STATUS_PORT },
+      ],
+    },
   };
 }
 

@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LocalStorage } from '@gomr/storage';
+import { GomrError } from '../../src/errors.js';
+import { downloadJobOutput } from '../../src/kube/job-output.js';
+import { tempDir } from '../support/run-gomr.js';
+
+test('gomr output: part files concatenated in part order, or copied as they are', async () => {
+  const storage = new LocalStorage(await tempDir());
+  // Written out of order, with a non-part object beside them.
+  await storage.put('jobs/j/output/part-00001', 'b\t2\n');
+  await storage.put('jobs/j/output/part-00000', 'a\t1\n');
+  await storage.put('jobs/j/output/part-00002', '');
+  await storage.put('jobs/j/output/_SUCCESS', 'x');
+  const dir = await tempDir();
+  const one = await downloadJobOutput(storage, 'j', { file: join(dir, 'result.txt') });
+  assert.deepEqual(one.parts, ['part-00000', 'part-00001', 'part-00002']);
+  assert.equal(one.bytes, 8);
+  assert.equal(await readFile(join(dir, 'result.txt'), 'utf8'), 'a\t1\nb\t2\n');
+  const copied = await downloadJobOutput(storage, 'j', { dir: join(dir, 'parts') });
+  assert.equal(copied.files.length, 3);
+  assert.deepEqual((await readdir(join(dir, 'parts'))).sort(), ['part-00000', 'part-00001', 'part-00002']);
+  await assert.rejects(downloadJobOutput(storage, 'nope', {}), (e: GomrError) => /job nope has no output yet/.test(e.message) && e.exitCode === 2);
+  await storage.close();
+});
