@@ -84,6 +84,7 @@ export class JobMaster {
   private async resume(): Promise<void> {
     const { epoch, firstStartedMs } = await this.commitLog.nextEpoch(this.now());
     this.epoch = epoch;
+    this.workers.setEpoch(epoch);
     this.startedMs = firstStartedMs;
     if (epoch === 1) return;
     this.scheduler.setAttemptBase((epoch - 1) * ATTEMPTS_PER_EPOCH);

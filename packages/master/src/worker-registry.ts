@@ -14,9 +14,18 @@ export interface WorkerRecord {
 export class WorkerRegistry {
   private readonly workers = new Map<string, WorkerRecord>();
   private nextId = 1;
+  /**
+   * Ids carry the master's epoch after a restart (w2-001), so a worker still holding an id from
+   * an earlier master can never be mistaken for a worker registered with this one.
+   */
+  private prefix = 'w-';
+
+  setEpoch(epoch: number): void {
+    this.prefix = epoch > 1 ? `w${epoch}-` : 'w-';
+  }
 
   register(host: string, pid: number, nowMs: number): WorkerRecord {
-    const id = `w-${String(this.nextId++).padStart(3, '0')}`;
+    const id = `${this.prefix}${String(this.nextId++).padStart(3, '0')}`;
     const w: WorkerRecord = { id, host, pid, registeredMs: nowMs, lastHeartbeatMs: nowMs, state: 'idle' };
     this.workers.set(id, w);
     return w;

@@ -121,3 +121,34 @@ test('a worker that stops heartbeating loses its task to another worker', async 
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('a restarted master resumes from the checkpoint and never reuses a worker id', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'gomr-master-'));
+  const storage = await openStorage({ kind: 'local', root });
+  const spec = parseJobSpec({
+    jobId: 'job-3', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
+    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 2, reducers: 1,
+  });
+  try {
+    const first = await JobMaster.open(spec, storage);
+    const w = first.register('h', 1).workerId;
+    const t = first.getTask(w);
+    await first.reportTask({ workerId: w, taskId: t.task!.taskId!, attempt: t.task!.attempt!, ok: true, outputs: [{ partition: 0, key: 'run-0', bytes: 1, records: 1 }], counters: { mapInputRecords: 2 }, userCounters: {}, error: null });
+    first.getTask(w); // a second map is running when the master dies
+    first.stop();
+
+    const second = await JobMaster.open(spec, storage);
+    assert.equal(second.epoch, 2);
+    const w2 = second.register('h', 2).workerId;
+    assert.notEqual(w2, w, 'ids of the old master are not reused');
+    assert.throws(() => second.getTask(w), /unknown worker/);
+    const next = second.getTask(w2);
+    assert.equal(next.task!.taskId, 'm-00001', 'the committed map is not run again');
+    assert.ok(next.task!.attempt! > 1000);
+    assert.equal(second.status().counters!.mapInputRecords, 2);
+    second.stop();
+  } finally {
+    await storage.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});
