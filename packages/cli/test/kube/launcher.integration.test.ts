@@ -3,7 +3,9 @@
  * (test/support/fake-kube-api.ts): what it reads, creates and deletes, in which order, and the
  * errors a user meets. Image builds are stubbed (the Docker tests build real ones); images are
  * "loaded" by the real kind loader running a fake `kind` script; port-forwards lead to a real
- * s3rver (MinIO's stand-in) and to a fake master answering GetStatus. No real cluster runs.
+ * s3rver (MinIO's stand-in) and to a fake master answering GetStatus: in the first test through
+ * the real port-forwarder and the fake server's port-forward WebSockets, elsewhere through a
+ * stub. No real cluster runs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +19,7 @@ import { imageLoaderFor } from '../../src/kube/image-loader.js';
 import { kubeApi } from '../../src/kube/kube-api.js';
 import { startKubeJob, type StartKubeJobOptions } from '../../src/kube/kube-launcher.js';
 import { loadKubeContext } from '../../src/kube/kube-context.js';
-import type { PortForwarder } from '../../src/kube/port-forward.js';
+import { KubePortForwarder, type PortForwarder } from '../../src/kube/port-forward.js';
 import { FakeKubeApi, type FakeKubeOptions } from '../support/fake-kube-api.js';
 import { startFakeMaster, type FakeMaster } from '../support/fake-master.js';
 import { repoRoot, tempDir } from '../support/run-gomr.js';
@@ -43,7 +45,12 @@ interface World {
 async function world(opts: FakeKubeOptions = {}, masterStates: Record<string, unknown>[] = [{ state: 'MAPPING' }, { state: 'SUCCEEDED', outputKeys: ['jobs/x/output/part-00000'] }]): Promise<World> {
   const dir = await tempDir('gomr-kube-');
   const s3 = await startS3rver();
+  let s3Port = 0;
+  let masterPort = 0;
   const kube = new FakeKubeApi({
+    // The port-forward protocol leads MinIO's pod to s3rver and the master's to the fake master.
+    portForward: (pod, port) =>
+      pod.startsWith('gomr-minio-') && port === 9000 ? s3Port : pod.startsWith('gomr-master-') && port === 7070 ? masterPort : undefined,
     ...opts,
     onCreate(obj) {
       if (obj.kind === 'Secret' && obj.metadata.name === 'gomr-minio-credentials') {
@@ -55,6 +62,8 @@ async function world(opts: FakeKubeOptions = {}, masterStates: Record<string, un
   await kube.start();
   const kubeconfig = await kube.writeKubeconfig(dir);
   const master = await startFakeMaster(masterStates as never);
+  s3Port = Number(new URL(s3.endpoint).port);
+  masterPort = master.port;
   // A `kind` that records its arguments, and fails when told to.
   const kindLog = join(dir, 'kind.log');
   await writeFile(
@@ -84,7 +93,7 @@ function forwarder(w: World): PortForwarder {
   };
 }
 
-function start(w: World, extra: Partial<StartKubeJobOptions> = {}) {
+function start(w: World, extra: Partial<StartKubeJobOptions> = {}, realPortForward = false) {
   const ctx = loadKubeContext({ kubeconfig: w.kubeconfig });
   const lines: string[] = [];
   const run = startKubeJob(
@@ -98,7 +107,7 @@ function start(w: World, extra: Partial<StartKubeJobOptions> = {}) {
       api: kubeApi(ctx),
       buildImages: async () => IMAGES,
       imageLoader: imageLoaderFor(ctx.flavor, ctx.clusterName, undefined, () => { throw new Error('no docker needed'); }),
-      portForwarder: forwarder(w),
+      portForwarder: realPortForward ? new KubePortForwarder(ctx) : forwarder(w),
     },
   );
   return { run, lines };
@@ -109,7 +118,9 @@ const JOB_WRITES = (id: string) => ['POST secrets', 'POST jobs', 'POST services'
 test('first run on an empty cluster creates everything, runs the job, removes the workers; a second run reuses MinIO', async () => {
   const w = await world();
   try {
-    const { run, lines } = start(w, { jobId: 'job-one' });
+    // This run uses the real port-forwarder: uploads and GetStatus go through the fake API
+    // server's port-forward WebSockets.
+    const { run, lines } = start(w, { jobId: 'job-one' }, true);
     const r = await run;
     assert.equal(r.status.state, 'SUCCEEDED', lines.join('\n'));
     assert.equal(r.outputPrefix, 's3://gomr/jobs/job-one/output/');
@@ -141,7 +152,11 @@ test('first run on an empty cluster creates everything, runs the job, removes th
     assert.equal(w.kube.list('jobs').length, 1);
     assert.equal(w.kube.get('jobs', 'gomr-master-job-one')!.spec.template.spec.containers[0].image, IMAGES.master);
     assert.equal(w.kube.list('pods').filter((p) => p.metadata.labels['app.kubernetes.io/component'] === 'worker').length, 0);
-    assert.deepEqual(w.forwards.map((f) => f.replace(/-x\d+:/, ':')), ['gomr/gomr-minio-7d9f8-abcde:9000', 'gomr/gomr-master-job-one-0:7070']);
+    const forwards = new Set(w.kube.requests.filter((q) => q.path.endsWith('/portforward')).map((q) => `${q.path.replace(/-x\d+\//, '/')}?ports=${q.query.ports}`));
+    assert.deepEqual([...forwards], [
+      '/api/v1/namespaces/gomr/pods/gomr-minio-7d9f8-abcde/portforward?ports=9000',
+      '/api/v1/namespaces/gomr/pods/gomr-master-job-one-0/portforward?ports=7070',
+    ]);
     assert.ok(w.master.calls >= 2);
 
     // Second run: MinIO is found as it is; only the job's objects are written.

@@ -6,7 +6,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface RecordedRequest {
   method: string;
@@ -21,6 +23,12 @@ export interface FakeKubeOptions {
   minioEvents?: { type: string; reason: string; message: string }[];
   /** Called for every object created, after defaults are filled in. */
   onCreate?: (obj: any) => void;
+  /**
+   * Where port-forwards lead: (pod, port) -> a port on 127.0.0.1. The server then speaks the
+   * API server's port-forward protocol (a WebSocket, subprotocol v4.channel.k8s.io: channel 0
+   * data, channel 1 errors, each opened by the port number as 2 bytes little-endian).
+   */
+  portForward?: (pod: string, port: number) => number | undefined;
 }
 
 type Obj = Record<string, any>;
@@ -33,6 +41,7 @@ export class FakeKubeApi {
   /** key: "<resource>/<namespace>/<name>" (namespaces: "namespaces//<name>"). */
   readonly objects = new Map<string, Obj>();
   private server?: Server;
+  private wss?: WebSocketServer;
   private seq = 0;
   url = '';
 
@@ -40,14 +49,44 @@ export class FakeKubeApi {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    const wss = (this.wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) }));
+    this.server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url!, 'http://x');
+      this.requests.push({ method: 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams) });
+      const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/portforward$/.exec(url.pathname);
+      const port = Number(url.searchParams.get('ports'));
+      const target = m && this.objects.has(`pods/${m[1]}/${m[2]}`) ? this.options.portForward?.(m[2]!, port) : undefined;
+      if (!target) {
+        socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => this.forward(ws, port, target));
+    });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
     return this.url;
   }
 
   async stop(): Promise<void> {
+    // Upgraded (port-forward) connections are no longer the HTTP server's to close.
+    for (const ws of this.wss?.clients ?? []) ws.terminate();
     this.server?.closeAllConnections();
     await new Promise((r) => this.server?.close(r));
+  }
+
+  /** One port-forward stream: WebSocket frames <-> a TCP connection to the target. */
+  private forward(ws: WebSocket, port: number, target: number): void {
+    const tcp = connect(target, '127.0.0.1');
+    const portBytes = Buffer.from([port & 0xff, port >> 8]);
+    ws.send(Buffer.concat([Buffer.from([0]), portBytes]));
+    ws.send(Buffer.concat([Buffer.from([1]), portBytes]));
+    ws.on('message', (data: Buffer) => {
+      if (data[0] === 0 && data.length > 1) tcp.write(data.subarray(1));
+    });
+    tcp.on('data', (chunk) => ws.send(Buffer.concat([Buffer.from([0]), chunk])));
+    tcp.on('end', () => ws.close());
+    tcp.on('error', () => ws.close());
+    ws.on('close', () => tcp.end());
   }
 
   /** Writes a kubeconfig whose current context points here. */
