@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { storageConfigToEnv, type StorageConfig } from '@gomr/storage';
+import type { JobSpecInput } from '@gomr/master';
 import { EXIT, GomrError } from '../errors.js';
 import { ChildProcessGroup, type ManagedChild } from './child-process-group.js';
 
@@ -22,8 +24,18 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
 }
 
-/** How many times one worker slot may die before the job is declared broken. */
-const MAX_RESTARTS_PER_SLOT = 20;
+/**
+ * When a worker slot is given up on. A worker that dies before the master accepted it cannot
+ * start at all (bad environment, master unreachable): 20 such deaths in a row fail the job,
+ * with backoff between tries. A worker that dies at work is the master's business: it re-runs
+ * the task and gives up on a task that kills its worker too often. Such deaths are restarted
+ * promptly and only capped, against runaway loops, at 20 plus one per task of the job, since
+ * user code that kills its worker now and then (the crash test) costs deaths in proportion to
+ * the tasks. (A flat 20 per slot failed jobs the master would have finished: 24 tasks that
+ * each killed their worker once, on one worker, ended in "worker 0 died 21 times".)
+ */
+const MAX_FAILED_STARTS = 20;
+const BASE_DEATHS_PER_SLOT = 20;
 /** How many times the master may die and be restarted within one job. */
 const MAX_MASTER_RESTARTS = 5;
 
@@ -39,14 +51,26 @@ export class LocalRuntime {
   statusUrl = '';
   private stopping = false;
   private masterRestarts = 0;
-  private readonly restarts: number[] = [];
+  /** Per slot: workers started so far, deaths in all, and deaths in a row before registering. */
+  private readonly slots: { started: number; deaths: number; failedStarts: number }[] = [];
+  private maxDeathsPerSlot = BASE_DEATHS_PER_SLOT;
+  /**
+   * Parent of the workers' spill folders. A worker removes its own when it exits, but one that
+   * is killed cannot, so the runtime removes each when its worker ends, and all at stop().
+   */
+  private readonly spillRoot: string;
   /** Set when the runtime itself broke (master died, workers cannot start). */
   fatal?: GomrError;
   onFatal?: (err: GomrError) => void;
 
-  constructor(private readonly opts: LocalRuntimeOptions) {}
+  constructor(private readonly opts: LocalRuntimeOptions) {
+    this.spillRoot = join(tmpdir(), `gomr-spill-${basename(opts.jobDir)}`);
+  }
 
   async start(): Promise<void> {
+    const spec = JSON.parse(await readFile(this.opts.specPath, 'utf8')) as Pick<JobSpecInput, 'maps' | 'reducers' | 'inputs'>;
+    // Every input has at least one map task.
+    this.maxDeathsPerSlot = BASE_DEATHS_PER_SLOT + Math.max(spec.maps, spec.inputs.length) + spec.reducers;
     const port = await this.startMaster('127.0.0.1:0');
     this.masterAddress = `127.0.0.1:${port}`;
     for (let slot = 0; slot < this.opts.workers; slot++) this.startWorker(slot);
@@ -97,16 +121,25 @@ export class LocalRuntime {
       GOMR_WORKER_BUNDLE: this.opts.bundlePath,
       ...this.opts.workerEnv,
     };
-    const child = this.group.spawn(`worker-${slot}`, ['--enable-source-maps', workerMain], env, join(this.opts.jobDir, `worker-${slot}.log`));
+    const state = (this.slots[slot] ??= { started: 0, deaths: 0, failedStarts: 0 });
+    const spillDir = join(this.spillRoot, `worker-${slot}-${state.started++}`);
+    env.GOMR_SPILL_DIR = spillDir;
+    let registered = false;
+    const child = this.group.spawn(`worker-${slot}`, ['--enable-source-maps', workerMain], env, join(this.opts.jobDir, `worker-${slot}.log`), (line) => {
+      if (line.startsWith('GOMR_WORKER_REGISTERED ')) registered = true;
+    });
     void child.exited.then(async (code) => {
+      await rm(spillDir, { recursive: true, force: true }).catch(() => {});
       if (this.stopping || code === 0) return;
-      this.restarts[slot] = (this.restarts[slot] ?? 0) + 1;
-      this.opts.log?.(`worker ${slot} exited with code ${code}; restarting`);
-      if (this.restarts[slot]! > MAX_RESTARTS_PER_SLOT) {
-        this.fail(new GomrError(`worker ${slot} died ${this.restarts[slot]} times; last log: ${await this.tail(child.logPath)}`, EXIT.RUNTIME));
+      state.deaths++;
+      state.failedStarts = registered ? 0 : state.failedStarts + 1;
+      this.opts.log?.(`worker ${slot} exited with code ${code}${registered ? '' : ' before registering'}; restarting`);
+      if (state.failedStarts > MAX_FAILED_STARTS || state.deaths > this.maxDeathsPerSlot) {
+        const why = state.failedStarts > MAX_FAILED_STARTS ? `failed to start ${state.failedStarts} times in a row` : `died ${state.deaths} times`;
+        this.fail(new GomrError(`worker ${slot} ${why}; last log: ${await this.tail(child.logPath)}`, EXIT.RUNTIME));
         return;
       }
-      setTimeout(() => !this.stopping && this.startWorker(slot), Math.min(100 * 2 ** this.restarts[slot]!, 2000));
+      setTimeout(() => !this.stopping && this.startWorker(slot), Math.min(100 * 2 ** state.failedStarts, 2000));
     });
   }
 
@@ -124,5 +157,6 @@ export class LocalRuntime {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.group.stop();
+    await rm(this.spillRoot, { recursive: true, force: true }).catch(() => {});
   }
 }

@@ -6,7 +6,10 @@
  *   GOMR_STORAGE_JSON    storage config as JSON (else GOMR_STORAGE / GOMR_S3_* variables)
  *   GOMR_INPUT_STORAGE_JSON  where inputs are read from (default: the storage)
  *   GOMR_SPILL_BYTES     map-side buffer size before spilling
+ *   GOMR_SPILL_DIR       local folder for spills (default: a fresh one in the temp folder)
  *   GOMR_TLS_CA          PEM CA file: talk to a master that serves TLS
+ * Prints `GOMR_WORKER_REGISTERED <worker id>` on stdout once the master has accepted it, so
+ * the local runtime can tell a worker that cannot start from one that died at work.
  */
 import { readFileSync } from 'node:fs';
 import { storageConfigFromEnv, type StorageConfig } from '@gomr/storage';
@@ -39,7 +42,9 @@ async function main(): Promise<void> {
     storage,
     inputStorage,
     ...(process.env.GOMR_SPILL_BYTES ? { spillBytes: Number(process.env.GOMR_SPILL_BYTES) } : {}),
+    ...(process.env.GOMR_SPILL_DIR ? { spillDir: process.env.GOMR_SPILL_DIR } : {}),
     log,
+    onRegistered: (workerId) => process.stdout.write(`GOMR_WORKER_REGISTERED ${workerId}\n`),
   });
   process.on('SIGTERM', () => runtime.drain());
   await runtime.run();

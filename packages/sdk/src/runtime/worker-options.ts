@@ -21,9 +21,12 @@ export interface WorkerOptions {
   /** How long to keep trying to reach a master that does not answer. @default 60000 */
   masterRetryMs?: number;
   log?: (line: string) => void;
+  /** Called with the worker id each time the master accepts the worker (again after a master restart). */
+  onRegistered?: (workerId: string) => void;
 }
 
-export type WorkerOptionsWithDefaults = Required<Omit<WorkerOptions, 'log' | 'tlsCa'>> & Pick<WorkerOptions, 'log' | 'tlsCa'>;
+export type WorkerOptionsWithDefaults = Required<Omit<WorkerOptions, 'log' | 'tlsCa' | 'onRegistered'>> &
+  Pick<WorkerOptions, 'log' | 'tlsCa' | 'onRegistered'>;
 
 /** Fills defaults and fails early, naming the field, on bad values. */
 export function withDefaults(o: WorkerOptions): WorkerOptionsWithDefaults {
@@ -42,5 +45,6 @@ export function withDefaults(o: WorkerOptions): WorkerOptionsWithDefaults {
     masterRetryMs: o.masterRetryMs ?? 60_000,
     log: o.log,
     tlsCa: o.tlsCa,
+    onRegistered: o.onRegistered,
   };
 }

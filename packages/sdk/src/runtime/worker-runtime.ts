@@ -84,6 +84,7 @@ export class WorkerRuntime {
     this.heartbeatMs = reply.heartbeatIntervalMs || 1000;
     this.job = { workerId: reply.workerId, reducers: reply.reducers, params: { ...reply.params } };
     this.log(`registered for job ${reply.jobId}`);
+    this.opts.onRegistered?.(reply.workerId);
   }
 
   private async loop(): Promise<void> {
