@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { JobSnapshot, JobSummary } from '@gomr/master';
@@ -133,10 +133,13 @@ function assertNumbers(shown: PageReading, s: { counters: Record<string, number>
 }
 
 test('the page of a running job shows its live numbers, and ends showing its real final counters', { skip, timeout: 120_000 }, async () => {
-  const out = join(await tempDir(), 'out');
+  const dir = await tempDir();
+  // The maps wait while this file exists: the job runs until the live checks are done.
+  const gate = join(dir, 'gate');
+  await writeFile(gate, '');
   const run = startGomr([
-    'run', ...inputs.flatMap((i) => ['-i', i]), '-w', '2', '-m', '4', '-r', '2', '-o', out,
-    '-p', 'sleepMs=1500', '-p', 'failOnce=1', '-p', 'reduceFail=once', worker,
+    'run', ...inputs.flatMap((i) => ['-i', i]), '-w', '2', '-m', '4', '-r', '2', '-o', join(dir, 'out'),
+    '-p', `gate=${gate}`, '-p', 'sleepMs=300', '-p', 'failOnce=1', '-p', 'reduceFail=once', worker,
   ]);
   try {
     const url = (await run.line(/status page: (http:\/\/127\.0\.0\.1:\d+\/)/))[1]!;
@@ -170,6 +173,7 @@ test('the page of a running job shows its live numbers, and ends showing its rea
     assert.equal(ui.stdout.trim(), url);
 
     // The page follows the job to its end, and then shows the counters the job saved.
+    await rm(gate);
     await page.locator('#state', { hasText: 'Succeeded' }).waitFor({ timeout: 60_000 });
     assert.equal(await run.exited, 0, run.output());
     const summary = await readSummary(jobId);

@@ -107,7 +107,7 @@ function notePoll(server: Server): void {
  * Lets an open page see how the job ended before the master exits: if the page polled in the
  * last few seconds, resolves at its next poll (or after maxMs); otherwise at once.
  */
-export function waitForOpenPage(server: Server, maxMs = 1500): Promise<void> {
+export function waitForOpenPage(server: Server, maxMs = 2500): Promise<void> {
   const p = polls.get(server);
   if (!p || Date.now() - p.lastMs > 3000) return Promise.resolve();
   return new Promise((resolve) => {

@@ -114,8 +114,9 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   try {
     await runtime.start();
     if (runtime.statusUrl) {
-      o.log(`status page: ${runtime.statusUrl}`);
+      // Recorded before it is printed: whoever reads the line can use `gomr status` at once.
       await recordStatusUrl(jobDir, runtime.statusUrl);
+      o.log(`status page: ${runtime.statusUrl}`);
     }
     const master = new MasterConnection(runtime.masterAddress, { deadlineMs: 5000, ...(o.tls ? { tlsCa: await readFile(o.tls.ca) } : {}) });
     let status: JobStatus__Output;
