@@ -8,9 +8,7 @@ import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
 
 export default class Jobs extends BaseCommand {
   static override summary = 'List past and running jobs, newest first.';
-  static override description = `Past jobs come from the summaries in storage (jobs/<id>/summary.json); jobs running on
-this machine come from their folders in $GOMR_HOME/jobs and their masters. Each row: id, state,
-start, duration, worker file, inputs.
+  static override description = `Past jobs come from the summaries in storage (jobs/<id>/summary.json); jobs running on this machine come from their folders in $GOMR_HOME/jobs and their masters. Each row: id, state, start, duration, worker file, inputs.
 
 ${EXIT_CODE_HELP}`;
 

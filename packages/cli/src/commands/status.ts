@@ -8,10 +8,7 @@ import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
 
 export default class Status extends BaseCommand {
   static override summary = 'Show the state, progress, counters and failures of a job.';
-  static override description = `Reads the job live from its master when it runs on this machine (the same data as its
-status page), otherwise from the summary it saved in storage when it ended. --json prints the
-job snapshot: phases, every task attempt (the timeline), workers, counters, failures with
-their stacks, throughput and ETA.
+  static override description = `Reads the job live from its master when it runs on this machine (the same data as its status page), otherwise from the summary it saved in storage when it ended. --json prints the job snapshot: phases, every task attempt (the timeline), workers, counters, failures with their stacks, throughput and ETA.
 
 ${EXIT_CODE_HELP}`;
 

@@ -10,10 +10,7 @@ import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
 
 export default class Ui extends BaseCommand {
   static override summary = "Print the URL of a job's status page.";
-  static override description = `For a job running on this machine, prints the URL of the page its master serves (live
-progress, a timeline of every task attempt, workers, counters, failures). Without JOB, the
-newest running job. A finished job's master is gone: --serve shows the same page from the
-summary the job saved, on a local port, until Ctrl-C.
+  static override description = `For a job running on this machine, prints the URL of the page its master serves (live progress, a timeline of every task attempt, workers, counters, failures). Without JOB, the newest running job. A finished job's master is gone: --serve shows the same page from the summary the job saved, on a local port, until Ctrl-C.
 
 ${EXIT_CODE_HELP}`;
 
