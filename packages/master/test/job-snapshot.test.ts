@@ -159,3 +159,30 @@ test('a running attempt counts toward the ETA for what is left of the mean, spre
   assert.equal(s.elapsedMs, 1400);
   assert.equal(s.attempts[1]!.endedMs, null);
 });
+
+test('a speculative copy that wins: the timeline marks it, the slow original is a duplicate, counters count once', async () => {
+  const { Scheduler } = await import('../src/scheduler.js');
+  const split = (i: number) => ({ inputKey: `in/${i}`, inputName: `${i}.txt`, start: 0, end: 10, fileSize: 10 });
+  const s = new Scheduler([split(0), split(1)], { reducers: 1, maxAttempts: 3, maxKilledAttempts: 10 });
+  const m0 = s.assign('w1', 0)!;
+  const m1 = s.assign('w2', 0)!;
+  s.succeeded(m0.task.id, m0.attempt, 1000);
+  s.commitDone(m0.task.id, [], { mapInputRecords: 4 }, { seen: 4 });
+  const backup = s.assign('w3', 20_000)!;
+  assert.equal(backup.task.id, m1.task.id, 'the straggler gets a backup copy');
+  assert.equal(s.succeeded(backup.task.id, backup.attempt, 21_000), 'commit');
+  s.commitDone(backup.task.id, [], { mapInputRecords: 6 }, { seen: 6 });
+  assert.equal(s.succeeded(m1.task.id, m1.attempt, 22_000), 'ignore', 'the original reports late');
+  const totals = s.totals();
+  assert.deepEqual(totals, { counters: { mapInputRecords: 10 }, userCounters: { seen: 10 } });
+  const snap = buildJobSnapshot({
+    jobId: 'j', state: s.phase, workerFile: '', inputs: [], startedMs: 0, finishedMs: 0, maps: s.maps, reduces: s.reduces,
+    workers: [], ...totals, outputKeys: [],
+  }, 23_000);
+  assert.deepEqual(
+    snap.attempts.map((a) => [a.taskId, a.workerId, a.outcome, a.speculative]),
+    [['m-00000', 'w1', 'committed', false], ['m-00001', 'w2', 'superseded', false], ['m-00001', 'w3', 'committed', true]],
+  );
+  assert.deepEqual(snap.counters, { mapInputRecords: 10 });
+  assert.deepEqual(snap.maps, { total: 2, done: 2, running: 0, pending: 0, failedAttempts: 0, killedAttempts: 0 });
+});
