@@ -1,4 +1,5 @@
 import { Command } from '@oclif/core';
+import { StorageUnavailableError } from '@gomr/storage';
 import { EXIT, GomrError } from './errors.js';
 
 /** Turns known errors into one clear line and the documented exit code. */
@@ -8,6 +9,11 @@ export abstract class BaseCommand extends Command {
       process.stderr.write(`gomr: ${err.message}\n`);
       if (err.detail) process.stderr.write(`${err.detail.replace(/^/gm, '  ')}\n`);
       return this.exit(err.exitCode);
+    }
+    // Storage that stayed down past its retry budget, wherever the CLI was using it.
+    if (err instanceof StorageUnavailableError) {
+      process.stderr.write(`gomr: ${err.message}\n`);
+      return this.exit(EXIT.STORAGE);
     }
     // oclif's own parse errors (bad flag, missing argument) are usage errors.
     if (err.oclif?.exit === 2 || /Unexpected argument|Missing required|Expected an integer|Nonexistent flag|Expected --/.test(err.message)) {

@@ -29,7 +29,7 @@ export class InvalidKeyError extends Error {
 
 /** The store could not be reached (connection refused, reset, DNS failure, 5xx after retries). */
 export class StorageUnavailableError extends Error {
-  override readonly name = 'StorageUnavailableError';
+  override readonly name: string = 'StorageUnavailableError';
   /** The store may come back (a MinIO pod restarting), so the operation is worth retrying. */
   readonly retryable = true;
   constructor(
@@ -39,6 +39,52 @@ export class StorageUnavailableError extends Error {
   ) {
     super(`storage ${describe} is unavailable: ${causeMessage(cause)}`, { cause });
   }
+}
+
+/**
+ * A transient failure outlasted the retry budget (see retry-policy.ts): the store has been
+ * failing for `unreachableMs` and the operation gave up. Still a StorageUnavailableError (the
+ * store may come back later), but this layer has already waited as long as it was allowed to.
+ */
+export class StorageUnreachableError extends StorageUnavailableError {
+  override readonly name: string = 'StorageUnreachableError';
+  constructor(
+    describe: string,
+    /** The last failure; for a typed StorageUnavailableError, its own cause (the socket error). */
+    cause: unknown,
+    /** What was being done, e.g. "put jobs/j1/spec.json". */
+    readonly operation: string,
+    /** Attempts made, all failed. */
+    readonly attempts: number,
+    /** From the start of the first failed attempt to giving up. */
+    readonly unreachableMs: number,
+  ) {
+    const root = cause instanceof StorageUnavailableError ? cause.cause : cause;
+    super(describe, root);
+    this.message = `storage ${describe} unreachable for ${formatSeconds(unreachableMs)} s: ${causeMessage(root)} (${operation}, ${attempts} attempts)`;
+  }
+}
+
+/**
+ * An object was replaced while a read of it was being resumed after a dropped connection: the
+ * bytes already delivered and the rest would come from different versions.
+ */
+export class ObjectChangedError extends Error {
+  override readonly name = 'ObjectChangedError';
+  /** Reading again from where it stopped cannot give consistent bytes; the caller must restart. */
+  readonly retryable = false;
+  constructor(
+    readonly key: string,
+    readonly expectedETag: string,
+    readonly actualETag: string,
+  ) {
+    super(`object ${key} changed while it was being read (ETag ${expectedETag}, now ${actualETag})`);
+  }
+}
+
+/** "30" for 30 000 ms, "1.5" for 1 500 ms: whole seconds once they are what matters. */
+function formatSeconds(ms: number): string {
+  return ms >= 10_000 ? String(Math.round(ms / 1000)) : (Math.round(ms / 100) / 10).toString();
 }
 
 function causeMessage(cause: unknown): string {

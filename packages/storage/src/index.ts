@@ -15,14 +15,29 @@
  * await storage.close();
  * ```
  *
- * Test helpers (an in-process S3 server) live in `@gomr/storage/testing`.
+ * On S3, transient failures (resets, refused connections, stalls, 5xx) are retried with backoff
+ * and jitter for up to 30 s per operation; then it fails with StorageUnreachableError. Tune with
+ * `openStorage(config, { retry: { budgetMs: 5000 } })` or GOMR_STORAGE_RETRY_BUDGET_MS etc.
+ *
+ * Test helpers (an in-process S3 server, a fault-injecting TCP proxy) live in
+ * `@gomr/storage/testing`.
  */
 export type { Storage, ObjectWriter, ObjectInfo, ByteRange } from './storage.js';
 export type { StorageConfig, LocalStorageConfig, S3StorageConfig } from './storage-config.js';
-export { NotFoundError, InvalidKeyError, StorageUnavailableError } from './errors.js';
+export { NotFoundError, InvalidKeyError, StorageUnavailableError, StorageUnreachableError, ObjectChangedError } from './errors.js';
 export { joinKey, validateKey, validatePrefix, keyProblem, compareKeys } from './keys.js';
 export { LocalStorage } from './local-storage.js';
-export { S3Storage, DEFAULT_S3_REGION, type S3StorageOptions } from './s3-storage.js';
+export { S3Storage, DEFAULT_S3_REGION, DEFAULT_REQUEST_TIMEOUT_MS, type S3StorageOptions } from './s3-storage.js';
+export { RetryingStorage } from './retrying-storage.js';
+export { Retrier, isRetryable, type RetrySettings, type RetryEvent } from './retrier.js';
+export { DEFAULT_RETRY_POLICY, nextDelay, planRetry, validateRetryPolicy, type RetryPolicy, type RetryState } from './retry-policy.js';
+export {
+  compileStorageOptions,
+  formatRetry,
+  STORAGE_RETRY_ENV,
+  type OpenStorageOptions,
+  type StorageOptionsWithDefaults,
+} from './storage-options.js';
 export {
   openStorage,
   validateStorageConfig,

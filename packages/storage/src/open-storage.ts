@@ -4,18 +4,31 @@
  */
 import { isAbsolute } from 'node:path';
 import { LocalStorage } from './local-storage.js';
+import { RetryingStorage } from './retrying-storage.js';
 import { parseS3Endpoint } from './s3-endpoint.js';
 import { S3Storage } from './s3-storage.js';
+import { compileStorageOptions, type OpenStorageOptions } from './storage-options.js';
 import type { StorageConfig } from './storage-config.js';
 import type { Storage } from './storage.js';
 
 /** S3's bucket naming rule, checked here so a typo fails at startup, not on first use. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/** Opens the store a config describes. Connects lazily: an unreachable S3 fails on first use. */
-export async function openStorage(config: StorageConfig): Promise<Storage> {
+/**
+ * Opens the store a config describes. Connects lazily: an unreachable S3 fails on first use.
+ *
+ * An S3 store retries transient failures (see storage-options.ts for the policy, its defaults
+ * and the GOMR_STORAGE_RETRY_* overrides): whole operations through RetryingStorage, broken
+ * reads and writer parts inside S3Storage, each request cut after 30 s without progress. A
+ * local store is returned bare: disk errors are not transient.
+ */
+export async function openStorage(config: StorageConfig, options: OpenStorageOptions = {}): Promise<Storage> {
   validateStorageConfig(config);
-  return config.kind === 'local' ? new LocalStorage(config.root) : new S3Storage(config);
+  if (config.kind === 'local') return new LocalStorage(config.root);
+  const { retry, requestTimeoutMs, onRetry } = compileStorageOptions(options);
+  if (!retry) return new S3Storage(config, { requestTimeoutMs });
+  const settings = { policy: retry, onRetry };
+  return new RetryingStorage(new S3Storage(config, { requestTimeoutMs, streamRetry: settings }), settings);
 }
 
 /** Throws an Error naming the first missing or malformed field. */

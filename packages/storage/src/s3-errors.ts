@@ -4,13 +4,18 @@ import { NotFoundError, StorageUnavailableError } from './errors.js';
 /** S3 error codes for an absent object: GET says NoSuchKey, HEAD (no body) says NotFound. */
 const NOT_FOUND_CODES = new Set(['NoSuchKey', 'NotFound']);
 
-/** Server-side codes that mean "try again later". */
+/** Server-side codes that mean "try again later" (when minio gets to parse the error body). */
 const UNAVAILABLE_S3_CODES = new Set(['ServiceUnavailable', 'SlowDown', 'InternalError', 'RequestTimeout']);
 
-/** Socket-level failures: nothing answered, or the connection broke. */
+/**
+ * Socket-level failures: nothing answered, or the connection broke. Node gives "socket hang
+ * up" and a response body cut short ("aborted") the code ECONNRESET; s3-transport.ts gives a
+ * stalled request ETIMEDOUT.
+ */
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
+  'ESOCKETTIMEDOUT',
   'ECONNABORTED',
   'EPIPE',
   'ETIMEDOUT',
@@ -39,7 +44,8 @@ function isUnavailable(error: unknown): boolean {
   if (error instanceof AggregateError && error.errors.some(isUnavailable)) return true;
   const code = codeOf(error);
   if (CONNECTION_CODES.has(code) || UNAVAILABLE_S3_CODES.has(code)) return true;
-  // minio retries 5xx once, then throws a plain Error with this text and no code.
+  // On 408, 429, 500, 502, 503, 504 (and 499, 520) minio throws, without reading the body, a
+  // plain Error with this text and no code (after its own retries, which S3Storage turns off).
   return error instanceof Error && /^Request failed after \d+ retries/.test(error.message);
 }
 

@@ -8,15 +8,23 @@
  * (ListMultipartUploads, which s3rver answers NotImplemented, so every streamed put fails
  * there), and does not listen for the stream's errors (destroying it with an error is an
  * uncaught exception), so abort() could not be built on it.
+ *
+ * Each request is retried on its own when it fails transiently: the writer still holds the
+ * bytes of the part (or of the whole small object) it is sending, so a retry sends them again
+ * and the caller's stream never notices.
  */
 import type * as Minio from 'minio';
 import { StagedObjectWriter } from './staged-object-writer.js';
+
+/** Runs one request, retrying it as the store's policy says (or just once). */
+export type RetryRequest = <T>(operation: string, request: () => Promise<T>) => Promise<T>;
 
 export class S3ObjectWriter extends StagedObjectWriter {
   private buffered: Buffer[] = [];
   private bufferedBytes = 0;
   private uploadId: string | undefined;
   private readonly parts: { part: number; etag: string }[] = [];
+  private uploadedBytes = 0;
 
   constructor(
     private readonly client: Minio.Client,
@@ -25,6 +33,7 @@ export class S3ObjectWriter extends StagedObjectWriter {
     private readonly partSize: number,
     /** Maps minio errors to typed ones. */
     private readonly mapError: (error: unknown) => unknown,
+    private readonly retry: RetryRequest = (_operation, request) => request(),
   ) {
     super(key);
   }
@@ -32,11 +41,11 @@ export class S3ObjectWriter extends StagedObjectWriter {
   protected override async stage(chunk: Buffer): Promise<void> {
     this.buffered.push(chunk);
     this.bufferedBytes += chunk.length;
-    if (this.bufferedBytes >= this.partSize) await this.guard(this.uploadBufferedPart());
+    if (this.bufferedBytes >= this.partSize) await this.uploadBufferedPart();
   }
 
   protected override async publish(): Promise<void> {
-    await this.guard(this.finish());
+    await this.finish();
   }
 
   protected override async discard(): Promise<void> {
@@ -50,21 +59,42 @@ export class S3ObjectWriter extends StagedObjectWriter {
 
   private async finish(): Promise<void> {
     if (this.uploadId === undefined) {
-      await this.client.putObject(this.bucket, this.key, this.takeBuffered());
+      const data = this.takeBuffered();
+      await this.request(`put ${this.key}`, () => this.client.putObject(this.bucket, this.key, data));
       return;
     }
     if (this.bufferedBytes > 0) await this.uploadBufferedPart();
-    await this.client.completeMultipartUpload(this.bucket, this.key, this.uploadId, this.parts);
+    const uploadId = this.uploadId;
+    let sent = false;
+    await this.request(`complete upload of ${this.key}`, async () => {
+      try {
+        await this.client.completeMultipartUpload(this.bucket, this.key, uploadId, this.parts);
+      } catch (error) {
+        // A retry after a lost answer finds the upload already completed: then the object is there.
+        if (sent && (error as { code?: unknown }).code === 'NoSuchUpload' && (await this.completedEarlier())) return;
+        sent = true;
+        throw error;
+      }
+    });
   }
 
   private async uploadBufferedPart(): Promise<void> {
-    this.uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, this.key, {});
+    this.uploadId ??= await this.request(`start upload of ${this.key}`, () =>
+      this.client.initiateNewMultipartUpload(this.bucket, this.key, {}),
+    );
+    const uploadID = this.uploadId;
     const part = this.parts.length + 1;
-    const { etag } = await this.client.uploadPart(
-      { bucketName: this.bucket, objectName: this.key, uploadID: this.uploadId, partNumber: part, headers: {} },
-      this.takeBuffered(),
+    const data = this.takeBuffered();
+    const { etag } = await this.request(`upload part ${part} of ${this.key}`, () =>
+      this.client.uploadPart({ bucketName: this.bucket, objectName: this.key, uploadID, partNumber: part, headers: {} }, data),
     );
     this.parts.push({ part, etag });
+    this.uploadedBytes += data.length;
+  }
+
+  private async completedEarlier(): Promise<boolean> {
+    const info = await this.client.statObject(this.bucket, this.key).catch(() => null);
+    return info?.size === this.uploadedBytes;
   }
 
   private takeBuffered(): Buffer {
@@ -74,11 +104,14 @@ export class S3ObjectWriter extends StagedObjectWriter {
     return data;
   }
 
-  private async guard<T>(step: Promise<T>): Promise<T> {
-    try {
-      return await step;
-    } catch (error) {
-      throw this.mapError(error);
-    }
+  /** One request: its error mapped to a typed one (which says whether to retry), then retried. */
+  private request<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    return this.retry(operation, async () => {
+      try {
+        return await call();
+      } catch (error) {
+        throw this.mapError(error);
+      }
+    });
   }
 }

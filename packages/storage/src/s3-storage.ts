@@ -1,17 +1,27 @@
 /**
  * A Storage over one S3 bucket (MinIO, or any S3-protocol server), through the minio client.
  * Keys are object names unchanged. The bucket is created on first use if it is missing.
+ *
+ * Every request has an idle timeout (`requestTimeoutMs`), so a stalled server is a retryable
+ * failure instead of a hang. Whole operations are not retried here (RetryingStorage does that,
+ * and openStorage applies it), but the parts of a stream are, when `streamRetry` is given: a read
+ * that breaks off resumes with a ranged GET from the next byte (s3-read-stream.ts), and a
+ * writer retries each part or its single PUT (s3-object-writer.ts). minio's own retry of 5xx
+ * answers (once, with a console warning) is turned off: one policy decides.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import * as Minio from 'minio';
+import { Retrier, type RetrySettings } from './retrier.js';
 import { clampRange, emptyReadable } from './byte-range.js';
 import { InvalidKeyError, NotFoundError } from './errors.js';
 import { compareKeys, validateKey, validatePrefix } from './keys.js';
 import { parseS3Endpoint } from './s3-endpoint.js';
 import { isS3NotFound, mapS3Error } from './s3-errors.js';
-import { S3ObjectWriter } from './s3-object-writer.js';
+import { S3ObjectWriter, type RetryRequest } from './s3-object-writer.js';
+import { S3ReadStream } from './s3-read-stream.js';
+import { timedTransport } from './s3-transport.js';
 import type { S3StorageConfig } from './storage-config.js';
 import type { ByteRange, ObjectInfo, ObjectWriter, Storage } from './storage.js';
 
@@ -23,7 +33,21 @@ export interface S3StorageOptions {
    * single PUT. Bounds a writer's memory. S3 requires at least 5 MiB. @default 8 MiB
    */
   partSize?: number;
+  /**
+   * A request that moves no byte for this long fails with a retryable StorageUnavailableError
+   * (for a read stream: no byte while its consumer waits). 0 turns the timeout off.
+   * @default 30000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Retries within streams: resuming a broken read, re-sending a writer's part. Without it a
+   * stream fails on the first transient error. Whole operations are RetryingStorage's job.
+   * @default undefined (no retries)
+   */
+  streamRetry?: RetrySettings;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 /** S3's DeleteObjects takes at most 1000 keys per request. */
@@ -36,6 +60,9 @@ export class S3Storage implements Storage {
   /** Our own agent, so close() can drop its keep-alive sockets without touching other clients. */
   private readonly agent: HttpAgent;
   private readonly partSize: number;
+  private readonly requestTimeoutMs: number;
+  /** Retries within streams (see S3StorageOptions.streamRetry); undefined: none. */
+  readonly retrier: Retrier | undefined;
   private bucketReady: Promise<void> | undefined;
   private closed = false;
 
@@ -45,6 +72,11 @@ export class S3Storage implements Storage {
     this.describe = `s3://${config.bucket} at ${config.endpoint}`;
     this.partSize = options.partSize ?? 8 * 1024 * 1024;
     if (this.partSize < MIN_PART_SIZE) throw new RangeError(`partSize must be at least ${MIN_PART_SIZE} bytes (an S3 rule)`);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (!Number.isFinite(this.requestTimeoutMs) || this.requestTimeoutMs < 0) {
+      throw new RangeError(`requestTimeoutMs must be a finite number >= 0, got ${this.requestTimeoutMs}`);
+    }
+    this.retrier = options.streamRetry ? new Retrier(this.describe, options.streamRetry) : undefined;
     this.agent = useSSL ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.client = new Minio.Client({
       endPoint: host,
@@ -55,7 +87,9 @@ export class S3Storage implements Storage {
       // Giving the region up front saves a GetBucketLocation round trip before each first call.
       region: config.region ?? DEFAULT_S3_REGION,
       pathStyle: true,
+      transport: timedTransport(useSSL, this.requestTimeoutMs),
       transportAgent: this.agent,
+      retryOptions: { disableRetry: true },
     });
   }
 
@@ -86,22 +120,39 @@ export class S3Storage implements Storage {
 
   async getStream(key: string, range?: ByteRange): Promise<Readable> {
     await this.ready(key);
-    if (!range) return this.call(key, () => this.client.getObject(this.bucket, key));
-    // Clamp against the real size first: servers disagree on out-of-range requests (S3 answers
-    // 416, s3rver sends a wrong Content-Length for an empty object), and minio reads a length
-    // of 0 as "to the end".
-    const info = await this.stat(key);
-    if (!info) throw new NotFoundError(key);
-    const { start, end } = clampRange(range, info.size);
-    if (start === end) return emptyReadable();
-    return this.call(key, () => this.client.getPartialObject(this.bucket, key, start, end - start));
+    let start = 0;
+    let end: number | undefined;
+    if (range) {
+      // Clamp against the real size first: servers disagree on out-of-range requests (S3
+      // answers 416, s3rver sends a wrong Content-Length for an empty object), and minio reads
+      // a length of 0 as "to the end".
+      const info = await this.stat(key);
+      if (!info) throw new NotFoundError(key);
+      ({ start, end } = clampRange(range, info.size));
+      if (start === end) return emptyReadable();
+    }
+    const open = (from: number, to: number | undefined): Promise<Readable> =>
+      this.call(key, () =>
+        from === 0 && to === undefined
+          ? this.client.getObject(this.bucket, key)
+          : this.client.getPartialObject(this.bucket, key, from, to === undefined ? 0 : to - from),
+      );
+    return new S3ReadStream({
+      key,
+      first: await open(start, end),
+      start,
+      open,
+      stallTimeoutMs: this.requestTimeoutMs,
+      mapError: (error) => mapS3Error(error, this.describe, key),
+      retrier: this.retrier,
+    });
   }
 
   async createWriter(key: string): Promise<ObjectWriter> {
     await this.ready(key);
-    return new S3ObjectWriter(this.client, this.bucket, key, this.partSize, (error) =>
-      mapS3Error(error, this.describe, key),
-    );
+    const retrier = this.retrier;
+    const retry: RetryRequest = retrier ? (operation, request) => retrier.run(operation, request) : (_operation, request) => request();
+    return new S3ObjectWriter(this.client, this.bucket, key, this.partSize, (error) => mapS3Error(error, this.describe, key), retry);
   }
 
   async stat(key: string): Promise<ObjectInfo | null> {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LocalStorage } from '../src/local-storage.js';
 import { openStorage, storageConfigFromEnv, storageConfigToEnv, validateStorageConfig } from '../src/open-storage.js';
+import { RetryingStorage } from '../src/retrying-storage.js';
 import { S3Storage } from '../src/s3-storage.js';
 import type { StorageConfig } from '../src/storage-config.js';
 
@@ -79,11 +80,17 @@ describe('validateStorageConfig and openStorage', () => {
     const local = await openStorage({ kind: 'local', root: '/tmp' });
     assert.ok(local instanceof LocalStorage);
     assert.equal(local.describe, 'local:/tmp');
-    const s3 = await openStorage(s3Config); // lazy: no connection yet
-    assert.ok(s3 instanceof S3Storage);
+    const s3 = await openStorage(s3Config, { env: {} }); // lazy: no connection yet
+    assert.ok(s3 instanceof RetryingStorage, 'S3 retries transient failures by default');
+    assert.ok(s3.inner instanceof S3Storage);
+    assert.ok(s3.inner.retrier, 'and resumes broken streams');
+    assert.deepEqual(s3.retrier.policy, { baseDelayMs: 100, maxDelayMs: 5000, budgetMs: 30_000 });
     assert.equal(s3.describe, 's3://gomr-data at http://127.0.0.1:9000');
+    const bare = await openStorage(s3Config, { retry: false });
+    assert.ok(bare instanceof S3Storage && !bare.retrier, 'retry: false opens the bare backend');
     await local.close();
     await s3.close();
+    await bare.close();
     await assert.rejects(() => openStorage({ ...s3Config, bucket: '' }), /"bucket"/);
   });
 });

@@ -9,5 +9,16 @@
  * await storage.close();
  * await s3.stop();
  * ```
+ *
+ * FaultProxy sits between a store and the server to inject resets, latency, stalls, outages
+ * and 503 answers (see fault-proxy.ts).
  */
+export {
+  FaultProxy,
+  type FaultProxyOptions,
+  type FaultSettings,
+  type FaultStats,
+  type ConnectionFault,
+} from './fault-proxy.js';
+export { seededRandom } from './seeded-random.js';
 export { startS3rver, S3RVER_ACCESS_KEY, S3RVER_SECRET_KEY, type RunningS3rver } from './s3rver-server.js';
