@@ -230,6 +230,7 @@ export class JobMaster {
       counters: totals.counters,
       userCounters: totals.userCounters,
       error: s.failure?.summary ?? '',
+      errorKind: s.failure?.kind ?? '',
       outputKeys: s.phase === 'SUCCEEDED' ? s.reduces.map((t) => jobKeys.part(this.spec.jobId, t.index)) : [],
       workers: this.workers.all().map((w) => ({
         workerId: w.id,

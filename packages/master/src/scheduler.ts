@@ -20,7 +20,12 @@ export interface TaskFailure {
   key: string;
   /** Thrown by the user's code; only such failures can be skipped. */
   userCode?: boolean;
+  /** Storage stayed unreachable for the worker's whole retry budget. */
+  storageUnreachable?: boolean;
 }
+
+/** Why a job failed: the user's code, storage, or gomr's own machinery. */
+export type FailureKind = 'user' | 'storage' | 'runtime';
 
 export interface SchedulerOptions {
   reducers: number;
@@ -52,7 +57,7 @@ export class Scheduler {
   phase: JobPhase = 'MAPPING';
   readonly maps: TaskRecord[];
   readonly reduces: TaskRecord[];
-  failure?: { task: string; attempt: number; error: TaskFailure; summary: string };
+  failure?: { task: string; attempt: number; error: TaskFailure; summary: string; kind: FailureKind };
   readonly skipped: SkippedRecord[] = [];
   private readonly speculation: SpeculationOptions;
   private readonly taskTimeoutMs: number;
@@ -196,6 +201,11 @@ export class Scheduler {
     a.error = error.message;
     if (error.stack) a.stack = error.stack; // for the status page's failures list
     if (task.state === 'committed' || task.state === 'committing') return;
+    if (error.storageUnreachable) {
+      // The worker already retried for its whole budget; more attempts would only wait again.
+      this.abort(`storage failure in task ${task.id}: ${error.message}`, 'storage');
+      return;
+    }
     task.failures++;
     if (task.failures >= this.options.maxAttempts && !this.skip(task, error)) {
       this.fail(task, attempt, error);
@@ -223,10 +233,10 @@ export class Scheduler {
   }
 
   /** Fails the job for a reason outside any task (storage outage, bad input). */
-  abort(summary: string): void {
+  abort(summary: string, kind: FailureKind = 'runtime'): void {
     if (this.finished) return;
     this.phase = 'FAILED';
-    this.failure = { task: '', attempt: 0, summary, error: { message: summary, stack: '', input: '', offset: 0, key: '', userCode: false } };
+    this.failure = { task: '', attempt: 0, summary, kind, error: { message: summary, stack: '', input: '', offset: 0, key: '', userCode: false } };
   }
 
   /**
@@ -274,9 +284,12 @@ export class Scheduler {
         : task.kind === 'REDUCE' && error.key
           ? ` (key ${JSON.stringify(error.key.length > 80 ? error.key.slice(0, 80) + '…' : error.key)})`
           : '';
-    const summary = `${task.kind === 'MAP' ? 'mapper' : 'reducer'} failed in task ${task.id} after ${task.failures} attempts${where}: ${error.message}`;
+    // Older workers do not say whether user code threw; treat an unknown as the user's.
+    const user = error.userCode !== false;
+    const what = user ? `${task.kind === 'MAP' ? 'mapper' : 'reducer'} failed in task ${task.id}` : `task ${task.id} failed`;
+    const summary = `${what} after ${task.failures} attempts${where}: ${error.message}`;
     this.phase = 'FAILED';
-    this.failure = { task: task.id, attempt, error, summary };
+    this.failure = { task: task.id, attempt, error, summary, kind: user ? 'user' : 'runtime' };
   }
 
   /** Sums the counters of committed attempts only, so retries never inflate them. */

@@ -100,3 +100,20 @@ test('a restarted master restores committed tasks and numbers attempts above the
   assert.deepEqual(s.assign('w1', 2)!.runKeys, ['run-a']);
   assert.equal(s.totals().counters.mapInputRecords, 4);
 });
+
+test('storage unreachable for a whole retry budget fails the job at once, as a storage failure', () => {
+  const s = scheduler(2, { maxAttempts: 4 });
+  const a = s.assign('w1', 0)!;
+  s.failed(a.task.id, a.attempt, { message: 'storage s3://b unreachable for 30 s', stack: '', input: '', offset: 0, key: '', userCode: false, storageUnreachable: true }, 1);
+  assert.equal(s.phase, 'FAILED');
+  assert.equal(s.failure!.kind, 'storage');
+  assert.match(s.failure!.summary, /storage failure in task m-00000: storage s3:\/\/b unreachable/);
+});
+
+test("gomr's own errors fail the job as a runtime failure, not as the user's", () => {
+  const s = scheduler(1, { maxAttempts: 1 });
+  const a = s.assign('w1', 0)!;
+  s.failed(a.task.id, a.attempt, { message: 'bad run file', stack: '', input: '', offset: 0, key: '', userCode: false }, 1);
+  assert.equal(s.failure!.kind, 'runtime');
+  assert.match(s.failure!.summary, /^task m-00000 failed after 1 attempts: bad run file/);
+});

@@ -150,7 +150,8 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
       display.stop();
     }
     if (status.state === 'FAILED') {
-      throw new GomrError(`job ${jobId} failed: ${status.error}`, EXIT.JOB_FAILED, await failureDetail(storage, jobId));
+      const code = status.errorKind === 'storage' ? EXIT.STORAGE : status.errorKind === 'runtime' ? EXIT.RUNTIME : EXIT.JOB_FAILED;
+      throw new GomrError(`job ${jobId} failed: ${status.error}`, code, await failureDetail(storage, jobId));
     }
     const files = await collectOutput(storage, status.outputKeys, outputDir);
     return { jobId, status, outputDir, files, wallMs: Date.now() - t0, jobDir };

@@ -219,6 +219,10 @@ export const gomrDescriptor = {
             "userCode": {
               "type": "bool",
               "id": 6
+            },
+            "storageUnreachable": {
+              "type": "bool",
+              "id": 7
             }
           }
         },
@@ -401,6 +405,10 @@ export const gomrDescriptor = {
             "finishedMs": {
               "type": "int64",
               "id": 11
+            },
+            "errorKind": {
+              "type": "string",
+              "id": 12
             }
           }
         }

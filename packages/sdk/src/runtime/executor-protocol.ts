@@ -45,6 +45,8 @@ export interface TaskErrorInfo {
   key: string;
   /** Thrown by the user's code (a failure), not by gomr or storage. */
   userCode: boolean;
+  /** Storage stayed unreachable for the whole retry budget: the job cannot go on. */
+  storageUnreachable?: boolean;
 }
 
 export type ToExecutor = { type: 'run'; task: TaskSpec; job: JobInfo };

@@ -3,7 +3,7 @@
  * responsive however long a mapper computes without yielding.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStorage, type Storage } from '@gomr/storage';
+import { openStorage, StorageUnreachableError, type Storage } from '@gomr/storage';
 import type { ExecutorData, FromExecutor, ToExecutor } from './executor-protocol.js';
 import { loadDefinition } from './load-definition.js';
 import { runMapTask, type TaskEnv } from './map-task.js';
@@ -49,7 +49,10 @@ function describe(err: unknown) {
     return { message: err.message, stack: err.stack ?? '', input: err.input, offset: err.offset, key: err.key, userCode: true };
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  return { message: e.message, stack: e.stack ?? '', input: '', offset: 0, key: '', userCode: false };
+  return {
+    message: e.message, stack: e.stack ?? '', input: '', offset: 0, key: '', userCode: false,
+    storageUnreachable: err instanceof StorageUnreachableError,
+  };
 }
 
 void start();

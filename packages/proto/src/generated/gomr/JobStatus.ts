@@ -19,6 +19,10 @@ export interface JobStatus {
   'workers'?: (_gomr_WorkerStatus)[];
   'startedMs'?: (number | string | Long);
   'finishedMs'?: (number | string | Long);
+  /**
+   * why it FAILED: "user" | "storage" | "runtime"
+   */
+  'errorKind'?: (string);
 }
 
 export interface JobStatus__Output {
@@ -36,4 +40,8 @@ export interface JobStatus__Output {
   'workers': (_gomr_WorkerStatus__Output)[];
   'startedMs': (number);
   'finishedMs': (number);
+  /**
+   * why it FAILED: "user" | "storage" | "runtime"
+   */
+  'errorKind': (string);
 }

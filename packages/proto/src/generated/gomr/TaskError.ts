@@ -21,6 +21,10 @@ export interface TaskError {
    * thrown by the user's code (not by gomr or storage)
    */
   'userCode'?: (boolean);
+  /**
+   * storage stayed unreachable for the whole retry budget
+   */
+  'storageUnreachable'?: (boolean);
 }
 
 export interface TaskError__Output {
@@ -42,4 +46,8 @@ export interface TaskError__Output {
    * thrown by the user's code (not by gomr or storage)
    */
   'userCode': (boolean);
+  /**
+   * storage stayed unreachable for the whole retry budget
+   */
+  'storageUnreachable': (boolean);
 }
