@@ -56,7 +56,8 @@ const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 /** A server that is not yet listening; see listenStatusServer. */
 export function createStatusServer(options: StatusServerOptions): Server {
   const dir = options.staticDir ?? defaultStaticDir();
-  const bodies = new Map(Object.entries(FILES).map(([path, f]) => [path, { body: readFileSync(`${dir}/${f.file}`), type: f.type }]));
+  // A missing file (a packaging mistake) must not take the master down: /api/status still works.
+  const bodies = new Map(Object.entries(FILES).map(([path, f]) => [path, readPageFile(dir, f.file, f.type)]));
   const server = createServer((req, res) => {
     void handle(server, bodies, options, req, res).catch((err: Error) => {
       if (!res.headersSent) send(res, req, 500, 'text/plain; charset=utf-8', `status unavailable: ${err.message}\n`);
@@ -66,9 +67,18 @@ export function createStatusServer(options: StatusServerOptions): Server {
   return server;
 }
 
+function readPageFile(dir: string, file: string, type: string): { body: Buffer; type: string; status: number } {
+  try {
+    return { body: readFileSync(`${dir}/${file}`), type, status: 200 };
+  } catch (err) {
+    const why = `the status page's file ${file} is missing from ${dir} (${(err as Error).message}); /api/status still works\n`;
+    return { body: Buffer.from(why), type: 'text/plain; charset=utf-8', status: 503 };
+  }
+}
+
 async function handle(
   server: Server,
-  bodies: Map<string, { body: Buffer; type: string }>,
+  bodies: Map<string, { body: Buffer; type: string; status: number }>,
   options: StatusServerOptions,
   req: IncomingMessage,
   res: ServerResponse,
@@ -90,7 +100,7 @@ async function handle(
   const file = bodies.get(path);
   if (!file) return send(res, req, 404, 'text/plain; charset=utf-8', 'not found\n');
   res.setHeader('Cache-Control', 'no-cache');
-  return send(res, req, 200, file.type, file.body);
+  return send(res, req, file.status, file.type, file.body);
 }
 
 /** When each server last answered /api/status, and who waits for its next answer. */

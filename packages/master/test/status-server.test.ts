@@ -76,6 +76,20 @@ test('a snapshot that cannot be taken is a 500 with the reason, not a crash', as
   }
 });
 
+test('missing page files are a 503 naming the file, and the JSON still works', async () => {
+  const server = createStatusServer({ snapshot: () => snapshot, staticDir: '/nonexistent-gomr-static' });
+  const port = await listenStatusServer(server, '127.0.0.1:0');
+  try {
+    const page = await send(port, 'GET', '/');
+    assert.equal(page.status, 503);
+    assert.match(page.body, /index\.html is missing/);
+    assert.equal((await send(port, 'GET', '/api/status')).status, 200);
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});
+
 test('listen addresses: HOST:PORT, [v6]:PORT, :PORT; anything else is refused', () => {
   assert.deepEqual(parseListenAddress('127.0.0.1:0'), { host: '127.0.0.1', port: 0 });
   assert.deepEqual(parseListenAddress('[::1]:8080'), { host: '::1', port: 8080 });
