@@ -9,12 +9,14 @@ import { loadDefinition } from './load-definition.js';
 import { runMapTask, type TaskEnv } from './map-task.js';
 import { runReduceTask } from './reduce-task.js';
 import { UserCodeError } from './user-code-error.js';
+import { guardProcessExit } from './exit-guard.js';
 
 const port = parentPort!;
 const data = workerData as ExecutorData;
 const post = (msg: FromExecutor) => port.postMessage(msg);
 
 async function start(): Promise<void> {
+  guardProcessExit();
   let env: TaskEnv;
   try {
     const definition = await loadDefinition(data.bundlePath);
