@@ -13,14 +13,13 @@ export class UserCodeError extends Error {
 }
 
 /**
- * What the user's combiner threw, saying so, with the key and input. A plain Error on purpose:
- * a combiner runs over values of many chunks, so it names no chunk (and --skip-bad-records,
- * which skips chunks, must not take it for one).
+ * What the user's combiner threw, saying so, with the key and input. It names no chunk (no
+ * input, offset 0): a combiner folds values of many chunks, so no chunk is to blame.
  */
-export function combinerError(original: unknown, input: string, key: string): Error {
+export function combinerError(original: unknown, input: string, key: string): UserCodeError {
+  const err = new UserCodeError(original, '', 0, key);
   const shown = JSON.stringify(key.length > 80 ? key.slice(0, 80) + '…' : key);
-  const err = new Error(`combiner failed on key ${shown} (input ${input}): ${original instanceof Error ? original.message : String(original)}`);
-  err.stack = original instanceof Error ? userFrames(original.stack ?? err.message) : err.message;
+  err.message = `combiner failed on key ${shown} (input ${input}): ${err.message}`;
   return err;
 }
 
