@@ -93,11 +93,14 @@ test('workers SIGKILLed at random times during map and reduce: exact output, re-
     const rerun = tasks.get(k.victim.task)!.find((e) => e.attempt > k.victim.attempt)!;
     const task = summary.tasks.find((x) => x.id === k.victim.task)!;
     const committed = task.attempts.find((a) => a.outcome === 'committed')!;
+    // The master's own assignment line, where it logs one (the wording is the master's).
+    const assigned = log.find((l) => l.t >= lost.t && l.text.includes(`task ${k.victim.task}: attempt `));
     const detectMs = lost.t - k.at;
     assert.ok(detectMs <= HEARTBEAT_TIMEOUT_MS + 1500, `detected within the heartbeat timeout plus slack (${detectMs} ms)`);
     t.diagnostic(
       `kill of ${k.victim.worker} in ${k.victim.task}#${k.victim.attempt}: detected after ${detectMs} ms, ` +
-        `re-run started after ${rerun.t - k.at} ms, committed after ${committed.endedMs! - k.at} ms`,
+        `${assigned ? `re-assigned after ${assigned.t - k.at} ms, ` : ''}re-run started after ${rerun.t - k.at} ms, ` +
+        `committed after ${committed.endedMs! - k.at} ms`,
     );
   }
 });
