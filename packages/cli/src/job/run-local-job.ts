@@ -57,7 +57,14 @@ export interface RunJobResult {
   jobDir: string;
 }
 
-const POLL_MS = 200;
+/**
+ * How often the CLI asks the master for the job's status: often at first, so a short job's
+ * end is seen within a few tens of milliseconds (start-up latency), then every 200 ms.
+ */
+function pollMs(elapsedMs: number): number {
+  return elapsedMs < 5000 ? 50 : 200;
+}
+
 /** How long the CLI waits for a master that does not answer (it may be restarting). */
 const MASTER_SILENCE_MS = 60_000;
 /** A master that said it listens but cannot be reached (TLS mismatch, firewall) fails sooner. */
@@ -122,6 +129,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     let status: JobStatus__Output;
     let lastContact = Date.now();
     let contacted = false;
+    const pollStart = Date.now();
     try {
       for (;;) {
         if (o.signal?.aborted) throw new GomrError(`interrupted; job ${jobId} stopped (logs in ${jobDir})`, EXIT.INTERRUPTED);
@@ -138,12 +146,12 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
             const what = contacted ? 'lost contact with the master' : 'cannot reach the master';
             throw new GomrError(`${what} for ${limit / 1000} s: ${(err as Error).message}`, EXIT.RUNTIME);
           }
-          await sleep(POLL_MS);
+          await sleep(pollMs(Date.now() - pollStart));
           continue;
         }
         display.update(status);
         if (status.state === 'SUCCEEDED' || status.state === 'FAILED') break;
-        await sleep(POLL_MS);
+        await sleep(pollMs(Date.now() - pollStart));
       }
     } finally {
       master.close();

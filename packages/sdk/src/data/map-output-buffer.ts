@@ -51,8 +51,19 @@ export const DEFAULT_SPILL_BYTES = 64 * 1024 * 1024;
 /** A value as the buffer holds it: scalars as they are, arrays and objects as JSON text. */
 type Stored = string | number | boolean | null | JsonText;
 
-/** A key and its values in emit order; a partition's output is a key-sorted list of these. */
-type KeyGroup = [key: string, values: Stored[]];
+/**
+ * A key's buffered values in emit order: a single value held as it is (most keys of a large
+ * vocabulary are emitted once; no array for them), two or more in an array. A Stored value is
+ * never an array (arrays are JsonText), so Array.isArray tells the two apart.
+ */
+type Slot = Stored | Stored[];
+
+/** Memory taken out of the buffer: its keys grouped by partition and sorted, with their slots. */
+interface SortedMemory {
+  table: Map<string, Slot>;
+  /** Per partition, its distinct keys in compareUtf8 order. */
+  keys: string[][];
+}
 
 // Memory estimates (V8, 64-bit, pointer compression): rough, but proportional to reality.
 /** Per distinct key: Map entry (with the table's spare room), values array, key string header. */
@@ -72,7 +83,7 @@ function storedSize(v: Stored): number {
 }
 
 /**
- * A string cut out of a larger one (a word of the 1 MiB chunk the mapper got) can share the
+ * A string cut out of a larger one (a word of the chunk the mapper got) can share the
  * larger string's memory and keep all of it alive while we hold the word. V8 shares only
  * for lengths >= 13; for those, force a copy (concatenation then slice flattens into a new
  * string), so memory held is what the estimate counts.
@@ -112,11 +123,6 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-function countRecords(groups: KeyGroup[]): number {
-  let n = 0;
-  for (const g of groups) n += g[1].length;
-  return n;
-}
 
 /**
  * The map side's in-memory collector: partitions emitted pairs, combines, sorts, spills to
@@ -126,6 +132,12 @@ function countRecords(groups: KeyGroup[]): number {
  * once per distinct key, when spilling. A spill or finish sorts only the distinct keys
  * (compareUtf8) and writes each key's values in emit order: a stable sort of the records,
  * at a fraction of the comparisons, since map output keys repeat (that is what reduce is for).
+ *
+ * Memory: what the heap holds is the table and little else. A key emitted once holds its
+ * value without an array; an eager combine writes its output back into the key's own array
+ * (which V8 has usually moved to the old generation by then) instead of replacing it, so hot
+ * keys leave no garbage behind in the old generation; and spill and finish sort an array of
+ * keys and combine in place, with no per-key copies.
  *
  * With a combiner, a synchronous combiner folds a key's values in place once it has
  * `eagerCombineValues` of them, so a key emitted a million times costs a few values, not a
@@ -164,7 +176,11 @@ export class MapOutputBuffer {
   private memBytes = 0;
   private buffered = 0;
   /** Every buffered key (of all partitions) with its values. */
-  private table = new Map<string, Stored[]>();
+  private table = new Map<string, Slot>();
+  /** While a synchronous combine runs on a key: the key, and its array being refilled. */
+  private refillKey: string | null = null;
+  private refill: Stored[] = [];
+  private refilled = 0;
   /** null until the combiner's first call tells. */
   private combinerSync: boolean | null = null;
   private pending: Promise<void>[] = [];
@@ -216,30 +232,32 @@ export class MapOutputBuffer {
   add(key: string, value: JsonValue): void {
     if (this.finished) throw new Error('MapOutputBuffer.add after finish()');
     if (typeof key !== 'string') throw new TypeError(`emit: the key must be a string, got ${key === null ? 'null' : typeof key}`);
-    const stored = toStored(value);
+    const stored = typeof value === 'number' ? value : toStored(value);
     this.mapOutputRecords++;
     this.buffered++;
-    // One hash lookup per emit.
-    const list = this.table.get(key);
-    if (list === undefined) {
-      this.table.set(detach(key), [stored]);
+    // One hash lookup per emit (a second, with the hash cached, when a key gets its second value).
+    const slot = this.table.get(key);
+    if (slot === undefined) {
+      this.table.set(detach(key), stored);
       this.memBytes += KEY_OVERHEAD + key.length + storedSize(stored);
-    } else {
-      list.push(stored);
+    } else if (Array.isArray(slot)) {
+      slot.push(stored);
       this.memBytes += VALUE_OVERHEAD + storedSize(stored);
-      if (list.length >= this.eagerValues && this.combiner && this.combinerSync !== false) {
-        this.combineInPlace(key, list);
+      if (slot.length >= this.eagerValues && this.combiner && this.combinerSync !== false) {
+        this.combineInPlace(key, slot);
       }
+    } else {
+      this.table.set(key, [slot, stored]);
+      this.memBytes += VALUE_OVERHEAD + storedSize(stored);
     }
     if (this.memBytes >= this.spillBytes) this.needsSpill = true;
   }
 
   /** Folds one key's values with the combiner, leaving its output in their place. */
   private combineInPlace(key: string, list: Stored[]): void {
-    // The combiner gets the key's array itself (objects parsed in place); the key gets a
-    // new one, where the combiner's output for `key` lands.
-    const values = list as JsonValue[];
-    this.table.set(key, []);
+    // The combiner gets a copy (objects parsed); what it emits for `key` is written back into
+    // `list` itself, so the array, long-lived and likely in the old generation, is reused.
+    const values = list.slice() as JsonValue[];
     let freed = 0;
     for (let i = 0; i < values.length; i++) {
       const v = values[i] as Stored;
@@ -249,9 +267,26 @@ export class MapOutputBuffer {
     this.memBytes -= freed;
     this.buffered -= values.length;
     this.combineInputRecords += values.length;
-    const r = this.combiner!(key, values, this.emitToMemory);
+    this.refillKey = key;
+    this.refill = list;
+    this.refilled = 0;
+    let r: void | PromiseLike<void>;
+    try {
+      r = this.combiner!(key, values, this.emitToMemory);
+    } finally {
+      this.refillKey = null;
+      this.refill = [];
+    }
+    // A combiner that emitted nothing for the key leaves it with no values.
+    if (this.refilled === 0) {
+      this.table.delete(key);
+      this.memBytes -= KEY_OVERHEAD + key.length;
+    } else {
+      list.length = this.refilled;
+    }
     if (isThenable(r)) {
-      // Asynchronous: let it finish in the background, collected before the next spill.
+      // Asynchronous: let it finish in the background, collected before the next spill. Its
+      // later emits take the ordinary path.
       this.combinerSync = false;
       this.pending.push(
         Promise.resolve(r).then(
@@ -272,13 +307,19 @@ export class MapOutputBuffer {
     this.combineOutputRecords++;
     this.buffered++;
     const stored = toStored(v);
-    const list = this.table.get(k);
-    if (list) {
-      list.push(stored);
-      this.memBytes += VALUE_OVERHEAD + storedSize(stored);
+    this.memBytes += VALUE_OVERHEAD + storedSize(stored);
+    if (k === this.refillKey) {
+      this.refill[this.refilled++] = stored;
+      return;
+    }
+    const slot = this.table.get(k);
+    if (slot === undefined) {
+      this.table.set(detach(k), stored);
+      this.memBytes += KEY_OVERHEAD + k.length;
+    } else if (Array.isArray(slot)) {
+      slot.push(stored);
     } else {
-      this.table.set(detach(k), [stored]);
-      this.memBytes += KEY_OVERHEAD + k.length + storedSize(stored);
+      this.table.set(k, [slot, stored]);
     }
   };
 
@@ -304,62 +345,77 @@ export class MapOutputBuffer {
     await mkdir(this.spillDir, { recursive: true });
     const spill = this.spills++;
     for (let p = 0; p < this.reducers; p++) {
-      const groups = sorted[p]!;
-      if (groups.length === 0) continue;
+      const keys = sorted.keys[p]!;
+      if (keys.length === 0) continue;
       const path = this.newFile(`s${spill}-p${p}`);
-      const bytes = await writeRunFile(path, groups);
+      const { bytes, records } = await writeRunFile(path, keys, sorted.table);
       this.runs[p]!.push(path);
       this.spilledBytes += bytes;
-      this.spilledRecords += countRecords(groups);
+      this.spilledRecords += records;
     }
   }
 
-  /** Empties memory into per-partition key-sorted groups, combining when there is a combiner. */
-  private async takeSorted(): Promise<KeyGroup[][]> {
+  /**
+   * Takes the table out of the buffer: its keys grouped by partition and sorted, every key
+   * with two or more values combined in place when there is a combiner.
+   */
+  private async takeSorted(): Promise<SortedMemory> {
     const table = this.table;
     this.resetMemory();
     // Distinct keys per partition, sorted; no two are equal, so no tie rule is needed.
-    const byPartition: KeyGroup[][] = [];
-    for (let p = 0; p < this.reducers; p++) byPartition.push([]);
-    for (const entry of table) byPartition[this.partitionOf(entry[0])]!.push(entry);
-    for (const groups of byPartition) groups.sort((a, b) => compareUtf8(a[0], b[0]));
+    const keys: string[][] = [];
+    if (this.reducers === 1) keys.push([...table.keys()]);
+    else {
+      for (let p = 0; p < this.reducers; p++) keys.push([]);
+      for (const key of table.keys()) keys[this.partitionOf(key)]!.push(key);
+    }
+    for (const k of keys) k.sort(compareUtf8);
     const combiner = this.combiner;
-    if (!combiner) return byPartition;
+    if (!combiner) return { table, keys };
 
-    const outs: KeyGroup[][] = byPartition.map(() => []);
-    const sorted = byPartition.map(() => true);
-    const push = (p: number, k: string, v: Stored): void => {
-      const out = outs[p]!;
-      const last = out[out.length - 1];
-      if (last !== undefined && last[0] === k) last[1].push(v);
-      else {
-        if (last !== undefined && sorted[p] && compareUtf8(last[0], k) > 0) sorted[p] = false;
-        out.push([k, [v]]);
-      }
-    };
+    // Each key's combined output replaces its values. Output for another key joins that key's
+    // values (combining is optional: whether it is combined again does not matter); a key the
+    // table did not have is added to its partition, which is then sorted again.
+    let current = '';
+    let out: Stored[] = [];
+    const added: string[][] = keys.map(() => []);
     const emit = (k: string, v: JsonValue): void => {
       this.combineOutputRecords++;
-      push(this.partitionOf(k), k, toStored(v));
+      const stored = toStored(v);
+      if (k === current) {
+        out.push(stored);
+        return;
+      }
+      const slot = table.get(k);
+      if (slot === undefined) {
+        table.set(detach(k), stored);
+        added[this.partitionOf(k)]!.push(k);
+      } else if (Array.isArray(slot)) slot.push(stored);
+      else table.set(k, [slot, stored]);
     };
     for (let p = 0; p < this.reducers; p++) {
-      for (const [key, list] of byPartition[p]!) {
-        if (list.length === 1) {
-          // Nothing to fold; combining is optional, so a single value passes as it is.
-          push(p, key, list[0]!);
-          continue;
-        }
+      for (const key of keys[p]!) {
+        const list = table.get(key);
+        if (!Array.isArray(list) || list.length < 2) continue; // nothing to fold
         this.combineInputRecords += list.length;
-        const r = combiner(key, list.map(toValue), emit);
+        const values = list.map(toValue);
+        current = key;
+        out = list;
+        list.length = 0;
+        const r = combiner(key, values, emit);
         if (isThenable(r)) {
           this.combinerSync = false;
           await r;
         } else if (this.combinerSync === null) {
           this.combinerSync = true;
         }
+        current = '';
       }
     }
-    // In order unless the combiner emitted other keys; then a stable sort (ties keep order).
-    return outs.map((out, p) => (sorted[p] ? out : out.sort((a, b) => compareUtf8(a[0], b[0]))));
+    for (let p = 0; p < this.reducers; p++) {
+      if (added[p]!.length) keys[p] = keys[p]!.concat(added[p]!).sort(compareUtf8);
+    }
+    return { table, keys };
   }
 
   private newFile(tag: string): string {
@@ -380,11 +436,11 @@ export class MapOutputBuffer {
     const memory = await this.takeSorted();
     const result: SortedPartition[] = [];
     for (let p = 0; p < this.reducers; p++) {
-      const mem = memory[p]!;
+      const keys = memory.keys[p]!;
       // Merge the oldest runs into one until few enough remain to open together.
-      while (this.runs[p]!.length + (mem.length ? 1 : 0) > this.mergeFactor) await this.mergeOldestRuns(p);
+      while (this.runs[p]!.length + (keys.length ? 1 : 0) > this.mergeFactor) await this.mergeOldestRuns(p);
       const sources: Batched<Rec>[] = this.runs[p]!.map(runFile);
-      if (mem.length) sources.push(memoryRun(mem));
+      if (keys.length) sources.push(memoryRun(keys, memory.table));
       let stream: Batched<Rec>;
       if (sources.length === 0) stream = batched(async function* () {});
       else if (sources.length === 1) stream = sources[0]!;
@@ -506,12 +562,14 @@ function runFile(path: string): Batched<Rec> {
   return batched(() => readRunBatches(createReadStream(path, { highWaterMark: 256 * 1024 }), { name: path }));
 }
 
-/** Records of key groups held in memory, served in batches. */
-function memoryRun(groups: KeyGroup[]): Batched<Rec> {
+/** Records of sorted keys held in memory, served in batches. */
+function memoryRun(keys: string[], table: Map<string, Slot>): Batched<Rec> {
   return batched(async function* () {
     let batch: Rec[] = [];
-    for (const [key, values] of groups) {
-      for (const v of values) batch.push({ key, value: toValue(v) });
+    for (const key of keys) {
+      const slot = table.get(key)!;
+      if (Array.isArray(slot)) for (const v of slot) batch.push({ key, value: toValue(v) });
+      else batch.push({ key, value: toValue(slot) });
       if (batch.length >= DEFAULT_BATCH) {
         yield batch;
         batch = [];
@@ -521,14 +579,16 @@ function memoryRun(groups: KeyGroup[]): Batched<Rec> {
   });
 }
 
-/** Writes key groups as one run file; returns its size in bytes. */
-async function writeRunFile(path: string, groups: KeyGroup[]): Promise<number> {
+/** Writes sorted keys' values as one run file; returns its size in bytes and its records. */
+async function writeRunFile(path: string, keys: string[], table: Map<string, Slot>): Promise<{ bytes: number; records: number }> {
   const out = createWriteStream(path);
   const writer = new BackpressureWriter(out);
   try {
     const enc = new RunEncoder();
-    for (const [key, values] of groups) {
-      for (const v of values) enc.add(key, v);
+    for (const key of keys) {
+      const slot = table.get(key)!;
+      if (Array.isArray(slot)) for (const v of slot) enc.add(key, v);
+      else enc.add(key, slot);
       if (enc.hasChunk) {
         for (let c = enc.takeChunk(); c; c = enc.takeChunk()) {
           const wait = writer.write(c);
@@ -541,7 +601,7 @@ async function writeRunFile(path: string, groups: KeyGroup[]): Promise<number> {
     writer.check();
     out.end();
     await finished(out);
-    return enc.bytes;
+    return { bytes: enc.bytes, records: enc.records };
   } catch (err) {
     out.destroy();
     throw err;
