@@ -34,7 +34,7 @@ ${EXIT_CODE_HELP}`;
     process.once('SIGINT', onSignal);
     try {
       const status = await followToEnd({
-        api, forwarder: new KubePortForwarder(api.ctx), namespace: flags.namespace, jobId, signal: abort.signal,
+        api, forwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs), namespace: flags.namespace, jobId, signal: abort.signal,
         ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
       });
       const wallMs = status.finishedMs && status.startedMs ? status.finishedMs - status.startedMs : Date.now() - t0;

@@ -40,7 +40,7 @@ ${EXIT_CODE_HELP}`;
     const jobId = await resolveJobId(api, flags.namespace, args.job);
     const credentials = await readMinioCredentials(api, flags.namespace);
     if (!credentials) throw new GomrError(`no MinIO credentials in namespace ${flags.namespace}; was gomr start run there?`, EXIT.USAGE);
-    const result = await withMinio({ api, portForwarder: new KubePortForwarder(api.ctx) }, flags.namespace, credentials, 30_000, (storage) =>
+    const result = await withMinio({ api, portForwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs) }, flags.namespace, credentials, 30_000, (storage) =>
       downloadJobOutput(storage, jobId, { file: flags.output, dir: flags.dir }),
     );
     if (flags.json) process.stdout.write(JSON.stringify({ jobId, ...result }, null, 2) + '\n');

@@ -8,6 +8,7 @@ import { formatSummary } from '../job/format-summary.js';
 import { imageLoaderFor } from '../kube/image-loader.js';
 import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
 import { startKubeJob } from '../kube/kube-launcher.js';
+import { storageRetryEnv } from '../kube/manifests/job-manifests.js';
 import { DEFAULT_MINIO_IMAGE } from '../kube/manifests/minio-manifests.js';
 import { KubePortForwarder } from '../kube/port-forward.js';
 
@@ -21,6 +22,8 @@ is not rebuilt); loads them into the cluster (kind load / minikube image load / 
 --workers workers; follows the job through the master's status API; prints the summary and
 where the output is, and removes the workers. MinIO and the outputs stay (gomr down removes
 them). Ctrl-C detaches: the job goes on, and gomr attach JOB follows it again.
+
+The storage retry settings set where gomr start runs (GOMR_STORAGE_RETRY_BUDGET_MS, GOMR_STORAGE_RETRY_ATTEMPTS, GOMR_STORAGE_RETRY_BASE_MS, GOMR_STORAGE_RETRY_MAX_MS, GOMR_STORAGE_REQUEST_TIMEOUT_MS, GOMR_STORAGE_LOG_RETRIES) are passed on to the master and the workers. Every Kubernetes API request has a deadline (--request-timeout, default 15s): a cluster that does not answer in time is reported as not reachable.
 
 ${EXIT_CODE_HELP}`;
 
@@ -89,6 +92,7 @@ ${EXIT_CODE_HELP}`;
           minioTimeoutMs: flags['minio-timeout'] * 1000,
           workerResources: { cpu: flags['worker-cpu'], memory: flags['worker-memory'], memoryLimit: flags['worker-memory-limit'] },
           ...(flags['spill-mb'] ? { spillBytes: flags['spill-mb'] * 1024 * 1024 } : {}),
+          storageEnv: storageRetryEnv(process.env),
           ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
           log,
           signal: abort.signal,
@@ -105,7 +109,7 @@ ${EXIT_CODE_HELP}`;
             return { master: set.master.tag, worker: set.worker.tag };
           },
           imageLoader: imageLoaderFor(api.ctx.flavor, api.ctx.clusterName, flags.registry, () => docker!),
-          portForwarder: new KubePortForwarder(api.ctx),
+          portForwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs),
         },
       );
       if (flags.json) {

@@ -1,14 +1,19 @@
 import { Args, Flags } from '@oclif/core';
 import type { JobSnapshot } from '@gomr/master';
 import { BaseCommand } from '../base-command.js';
-import { EXIT_CODE_HELP } from '../errors.js';
+import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
 import { formatStatus } from '../job/format-status.js';
 import { loadJobSnapshot, type SnapshotSource } from '../job/load-job-snapshot.js';
+import { kubeApiFromFlags, KUBE_SELECT_HELP, kubeSelectFlags, selectedNamespace, wantsKube } from '../kube/kube-flags.js';
+import { loadKubeJobSnapshot, newestClusterJob } from '../kube/kube-job-status.js';
+import { KubePortForwarder } from '../kube/port-forward.js';
 import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
 
 export default class Status extends BaseCommand {
   static override summary = 'Show the state, progress, counters and failures of a job.';
   static override description = `Reads the job live from its master when it runs on this machine (the same data as its status page), otherwise from the summary it saved in storage when it ended. --json prints the job snapshot: phases, every task attempt (the timeline), workers, counters, failures with their stacks, throughput and ETA.
+
+${KUBE_SELECT_HELP} There the job is read live from its master's status page (port 8080 of its pod, through a port-forward), otherwise from jobs/<JOB>/summary.json in the namespace's MinIO; without JOB, the newest job whose master is in the namespace.
 
 ${EXIT_CODE_HELP}`;
 
@@ -16,20 +21,32 @@ ${EXIT_CODE_HELP}`;
     '<%= config.bin %> status 20261122-231502-3f9a',
     '<%= config.bin %> status 20261122-231502-3f9a --json | jq .counters',
     '<%= config.bin %> status 20261122-231502-3f9a --storage s3 --s3-endpoint http://127.0.0.1:9000',
+    '<%= config.bin %> status --kube                       # the newest job in namespace gomr',
+    '<%= config.bin %> status 20261122-231502-3f9a -n team-a --context kind-gomr --json',
   ];
 
   static override args = {
-    job: Args.string({ required: true, description: 'job id (gomr jobs lists them)' }),
+    job: Args.string({ required: false, description: 'job id (gomr jobs lists them) [default on Kubernetes: the newest job]' }),
   };
 
   static override flags = {
     json: Flags.boolean({ default: false, description: 'print the job snapshot as JSON' }),
     ...storageFlags,
+    ...kubeSelectFlags,
   };
 
   async run(): Promise<{ source: SnapshotSource; snapshot: JobSnapshot }> {
-    const { args, flags } = await this.parse(Status);
-    const { snapshot, source } = await loadJobSnapshot(args.job, storageConfigFromFlags(flags));
+    const { args, flags, raw } = await this.parse(Status);
+    let loaded: { snapshot: JobSnapshot; source: SnapshotSource };
+    if (wantsKube(raw)) {
+      const api = kubeApiFromFlags(flags);
+      const deps = { api, forwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs), namespace: selectedNamespace(flags) };
+      loaded = await loadKubeJobSnapshot(deps, args.job ?? (await newestClusterJob(deps)));
+    } else {
+      if (!args.job) throw new GomrError('which job? gomr status JOB (gomr jobs lists them; on Kubernetes, --kube picks the newest)', EXIT.USAGE);
+      loaded = await loadJobSnapshot(args.job, storageConfigFromFlags(flags));
+    }
+    const { snapshot, source } = loaded;
     if (flags.json) process.stdout.write(JSON.stringify({ source, ...snapshot }, null, 2) + '\n');
     else process.stdout.write(formatStatus(snapshot, source) + '\n');
     return { source, snapshot };

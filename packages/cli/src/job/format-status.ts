@@ -24,7 +24,12 @@ export function formatTime(ms: number): string {
 /** What `gomr status JOB` prints: the page's data as text. */
 export function formatStatus(s: JobSnapshot, source: SnapshotSource): string {
   const over = s.state === 'SUCCEEDED' || s.state === 'FAILED';
-  const from = source.kind === 'live' ? `live; page ${source.url}` : `from its summary in ${source.store}`;
+  const from =
+    source.kind === 'summary'
+      ? `from its summary in ${source.store}`
+      : 'url' in source
+        ? `live; page ${source.url}`
+        : `live from pod ${source.pod} in namespace ${source.namespace}, context ${source.context}; page: gomr ui ${s.jobId} -n ${source.namespace}`;
   const phase = (name: string, p: JobSnapshot['maps']) =>
     `  ${name.padEnd(9)} ${p.done}/${p.total} done, ${p.running} running, ${p.failedAttempts} failed, ${p.killedAttempts} lost attempts`;
   const inputBytes = s.inputs.reduce((n, i) => n + i.size, 0);
@@ -53,15 +58,15 @@ export function formatStatus(s: JobSnapshot, source: SnapshotSource): string {
 }
 
 /** What `gomr jobs` prints: a table, newest first. */
-export function formatJobs(jobs: JobListing[]): string {
-  if (!jobs.length) return 'no jobs yet (gomr run starts one)';
+export function formatJobs(jobs: JobListing[], empty = 'no jobs yet (gomr run starts one)'): string {
+  if (!jobs.length) return empty;
   const rows = jobs.map((j) => [
     j.id,
     j.state.toLowerCase(),
     formatTime(j.startedMs),
-    j.source === 'folder' ? '-' : formatDuration(j.durationMs),
-    shorten(j.workerFile, 36),
-    truncate(j.inputs.length === 1 ? j.inputs[0]!.name : `${j.inputs.length} files: ${j.inputs.map((i) => i.name).join(', ')}`, 48),
+    j.state === 'STOPPED' ? '-' : formatDuration(j.durationMs),
+    shorten(j.workerFile || '-', 36),
+    truncate(!j.inputs.length ? '-' : j.inputs.length === 1 ? j.inputs[0]!.name : `${j.inputs.length} files: ${j.inputs.map((i) => i.name).join(', ')}`, 48),
   ]);
   const head = ['JOB', 'STATE', 'STARTED', 'DURATION', 'WORKER', 'INPUTS'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -12,17 +12,26 @@ export interface JobListing {
   id: string;
   workerFile: string;
   inputs: { name: string; size: number }[];
-  /** MAPPING, REDUCING, ... while running; SUCCEEDED or FAILED; STOPPED: no summary, no master. */
+  /**
+   * MAPPING, REDUCING, ... while running; SUCCEEDED or FAILED; STOPPED: no summary, no master.
+   * On Kubernetes also PENDING (the master's pod does not run yet) and RUNNING (its pod runs but
+   * its status page did not answer).
+   */
   state: string;
   startedMs: number;
   /** 0 while running. */
   finishedMs: number;
   /** To the end, or so far. */
   durationMs: number;
-  /** Where the row came from: a saved summary, a running master, or only a local job folder. */
-  source: 'summary' | 'live' | 'folder';
-  /** The running master's page. */
+  /**
+   * Where the row came from: a saved summary, a running master, only a local job folder, or
+   * (Kubernetes) only the master's Job object, when its master does not answer.
+   */
+  source: 'summary' | 'live' | 'folder' | 'cluster';
+  /** The running master's page (jobs on this machine). */
   statusUrl?: string;
+  /** The master's pod (jobs on Kubernetes). */
+  pod?: string;
 }
 
 const SUMMARY_KEY = /^jobs\/([a-z0-9][a-z0-9-]{0,62})\/summary\.json$/;
@@ -32,6 +41,21 @@ const SUMMARY_KEY = /^jobs\/([a-z0-9][a-z0-9-]{0,62})\/summary\.json$/;
  * (running ones live from their masters), newest first.
  */
 export async function listJobs(storage: Storage, config: StorageConfig, nowMs = Date.now()): Promise<JobListing[]> {
+  const found = await listSavedJobs(storage);
+  await Promise.all((await localJobIds()).filter((id) => !found.has(id)).map(async (id) => {
+    const row = await localListing(id, config, nowMs);
+    if (row) found.set(id, row);
+  }));
+  return sortJobs([...found.values()]);
+}
+
+/** Newest first (ids break ties). */
+export function sortJobs(jobs: JobListing[]): JobListing[] {
+  return jobs.sort((a, b) => b.startedMs - a.startedMs || (a.id < b.id ? 1 : -1));
+}
+
+/** The jobs that saved a summary in `storage` (jobs/<id>/summary.json), by id. */
+export async function listSavedJobs(storage: Storage): Promise<Map<string, JobListing>> {
   const found = new Map<string, JobListing>();
   const keys = await storage.list('jobs/').catch((err: Error) => {
     throw new GomrError(`cannot list jobs in ${storage.describe}: ${err.message}`, EXIT.STORAGE);
@@ -48,11 +72,7 @@ export async function listJobs(storage: Storage, config: StorageConfig, nowMs = 
       // A summary being written right now, or damaged: it is not a job we can describe.
     }
   }
-  await Promise.all((await localJobIds()).filter((id) => !found.has(id)).map(async (id) => {
-    const row = await localListing(id, config, nowMs);
-    if (row) found.set(id, row);
-  }));
-  return [...found.values()].sort((a, b) => b.startedMs - a.startedMs || (a.id < b.id ? 1 : -1));
+  return found;
 }
 
 async function localJobIds(): Promise<string[]> {

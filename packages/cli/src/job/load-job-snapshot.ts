@@ -6,8 +6,14 @@ import { EXIT, GomrError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
 import { readStatusUrl } from './status-page-link.js';
 
-/** Where a snapshot came from: a running master's page, or the summary a finished job saved. */
-export type SnapshotSource = { kind: 'live'; url: string } | { kind: 'summary'; store: string };
+/**
+ * Where a snapshot came from: a running master's page (on this machine: its URL; on
+ * Kubernetes: its pod, reached through a port-forward), or the summary a finished job saved.
+ */
+export type SnapshotSource =
+  | { kind: 'live'; url: string }
+  | { kind: 'live'; pod: string; namespace: string; context: string }
+  | { kind: 'summary'; store: string };
 
 export interface LoadedSnapshot {
   snapshot: JobSnapshot;

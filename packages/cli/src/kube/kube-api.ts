@@ -1,4 +1,4 @@
-import { AppsV1Api, BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, BatchV1Api, CoreV1Api, createConfiguration, ServerConfiguration, type RequestContext } from '@kubernetes/client-node';
 import { EXIT, GomrError } from '../errors.js';
 import type { KubeContext } from './kube-context.js';
 
@@ -8,15 +8,67 @@ export interface KubeApi {
   apps: AppsV1Api;
   batch: BatchV1Api;
   ctx: KubeContext;
+  /** The deadline of every API request, ms (0: none). Port-forward handshakes use it too. */
+  requestTimeoutMs: number;
 }
 
-export function kubeApi(ctx: KubeContext): KubeApi {
-  return {
-    core: ctx.config.makeApiClient(CoreV1Api),
-    apps: ctx.config.makeApiClient(AppsV1Api),
-    batch: ctx.config.makeApiClient(BatchV1Api),
-    ctx,
+/** How long one API request may take before the cluster counts as unreachable. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+/** Sets --request-timeout for every Kubernetes command. */
+export const REQUEST_TIMEOUT_ENV = 'GOMR_KUBE_REQUEST_TIMEOUT';
+
+/**
+ * A duration as kubectl's --request-timeout takes it: "15s", "500ms", "2m", or a bare number of
+ * seconds; "0" means no deadline. Returns ms, or throws a usage error.
+ */
+export function parseRequestTimeout(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!m) throw new GomrError(`--request-timeout must be a duration like 15s, 500ms or 2m (0: none), got ${JSON.stringify(text)}`, EXIT.USAGE);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** "15 s", "500 ms": how a deadline reads in messages. */
+export function formatTimeout(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/**
+ * The API clients of one context, every request with a deadline: an address that drops packets
+ * (or a server that accepts and never answers) fails after `requestTimeoutMs`, not after the
+ * operating system's TCP timeout. The deadline covers the whole request, response body included,
+ * as kubectl's --request-timeout does.
+ */
+export function kubeApi(ctx: KubeContext, o: { requestTimeoutMs?: number } = {}): KubeApi {
+  const requestTimeoutMs = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const cluster = ctx.config.getCurrentCluster();
+  if (!cluster) throw new GomrError(`context ${ctx.context} has no cluster`, EXIT.CLUSTER);
+  const deadline = {
+    async pre(request: RequestContext): Promise<RequestContext> {
+      if (requestTimeoutMs > 0) request.setSignal(AbortSignal.timeout(requestTimeoutMs) as never);
+      return request;
+    },
+    post: async <T>(response: T) => response,
   };
+  // What KubeConfig.makeApiClient does, plus the deadline.
+  const configuration = () =>
+    createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: ctx.config }, promiseMiddleware: [deadline] });
+  return {
+    core: new CoreV1Api(configuration()),
+    apps: new AppsV1Api(configuration()),
+    batch: new BatchV1Api(configuration()),
+    ctx,
+    requestTimeoutMs,
+  };
+}
+
+/**
+ * True for a request cut off by its deadline: node-fetch rejects with an AbortError (type
+ * "aborted"); gomr aborts API requests only for their deadline.
+ */
+export function isRequestTimeout(err: unknown): boolean {
+  const e = err as { name?: string; type?: string } | undefined;
+  return !!e && (e.name === 'AbortError' || e.type === 'aborted' || e.name === 'TimeoutError');
 }
 
 /** The HTTP status of a failed API call, if the server answered. */
@@ -52,6 +104,12 @@ export async function kubeCall<T>(api: KubeApi, what: string, call: () => Promis
   } catch (err) {
     if (err instanceof GomrError) throw err;
     const status = apiStatus(err);
+    if (status === undefined && isRequestTimeout(err)) {
+      throw new GomrError(
+        `cannot reach the cluster at ${api.ctx.server} (context ${api.ctx.context}) while ${what}: no answer within ${formatTimeout(api.requestTimeoutMs)} (is it running and reachable from here? --request-timeout or ${REQUEST_TIMEOUT_ENV} sets the deadline)`,
+        EXIT.CLUSTER,
+      );
+    }
     if (status === undefined) {
       throw new GomrError(`cannot reach the cluster at ${api.ctx.server} (context ${api.ctx.context}) while ${what}: ${apiMessage(err)}`, EXIT.CLUSTER);
     }

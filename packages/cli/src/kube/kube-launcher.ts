@@ -51,6 +51,8 @@ export interface StartKubeJobOptions {
   podTimeoutMs?: number;
   workerResources?: JobManifestOptions['workerResources'];
   spillBytes?: number;
+  /** Storage retry settings passed to the master and workers (storageRetryEnv). */
+  storageEnv?: Record<string, string>;
   imagePullPolicy?: JobManifestOptions['imagePullPolicy'];
   /** @default a new id */
   jobId?: string;
@@ -137,7 +139,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
     api,
     {
       namespace: ns, jobId, masterImage: images.master, workerImage: images.worker, workers: o.workers,
-      workerResources: o.workerResources, spillBytes: o.spillBytes, imagePullPolicy: o.imagePullPolicy,
+      workerResources: o.workerResources, spillBytes: o.spillBytes, imagePullPolicy: o.imagePullPolicy, storageEnv: o.storageEnv,
     },
     { specJson: JSON.stringify(spec), storageJson: JSON.stringify(storage), token },
   );
@@ -159,11 +161,22 @@ export async function withMinio<T>(
   use: (storage: Storage) => Promise<T>,
 ): Promise<T> {
   const pod = await waitForReadyPod(deps.api, namespace, selector(componentLabels('minio')), { what: 'MinIO', timeoutMs: podTimeoutMs });
-  const forward = await deps.portForwarder.open(namespace, pod.metadata!.name!, MINIO.port);
+  return withMinioPod(deps, namespace, pod.metadata!.name!, credentials, use);
+}
+
+/** Opens MinIO through a port-forward to the given (ready) MinIO pod, runs `use`, closes both. */
+export async function withMinioPod<T>(
+  deps: Pick<LauncherDeps, 'portForwarder'>,
+  namespace: string,
+  pod: string,
+  credentials: MinioCredentials,
+  use: (storage: Storage) => Promise<T>,
+): Promise<T> {
+  const forward = await deps.portForwarder.open(namespace, pod, MINIO.port);
   let storage: Storage | undefined;
   try {
     storage = await openStorage({ kind: 's3', endpoint: `http://127.0.0.1:${forward.localPort}`, bucket: MINIO.bucket, ...credentials }).catch((err: Error) => {
-      throw new GomrError(`cannot open MinIO through a port-forward to ${pod.metadata!.name}: ${err.message}`, EXIT.STORAGE);
+      throw new GomrError(`cannot open MinIO through a port-forward to ${pod}: ${err.message}`, EXIT.STORAGE);
     });
     return await use(storage);
   } finally {

@@ -238,13 +238,19 @@ test('Ctrl-C while following detaches: the job and its workers stay, the message
   const w = await world({}, [{ state: 'MAPPING' }]);
   try {
     const abort = new AbortController();
-    const { run } = start(w, { jobId: 'job-long', signal: abort.signal, onDeployed: () => setTimeout(() => abort.abort(), 200) });
+    const storageEnv = { GOMR_STORAGE_RETRY_BUDGET_MS: '90000' };
+    const { run } = start(w, { jobId: 'job-long', storageEnv, signal: abort.signal, onDeployed: () => setTimeout(() => abort.abort(), 200) });
     await assert.rejects(run, (err: GomrError) => {
       assert.equal(err.exitCode, 130);
       assert.match(err.message, /^detached; job job-long goes on in namespace gomr\. Re-attach: gomr attach job-long/);
       return true;
     });
     assert.ok(w.kube.get('jobs', 'gomr-workers-job-long'), 'workers keep running');
+    // The storage retry settings reach both containers.
+    for (const name of ['gomr-master-job-long', 'gomr-workers-job-long']) {
+      const env = w.kube.get('jobs', name)!.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+      assert.deepEqual(env.filter((e) => e.name.startsWith('GOMR_STORAGE_RETRY')), [{ name: 'GOMR_STORAGE_RETRY_BUDGET_MS', value: '90000' }], name);
+    }
     assert.ok(!w.kube.writes().some((x) => x.startsWith('DELETE')));
   } finally {
     await w.stop();

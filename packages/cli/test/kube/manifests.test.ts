@@ -12,7 +12,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
-import { jobManifests, storeManifests, type JobManifestOptions } from '../../src/kube/manifests/index.js';
+import { jobManifests, masterJob, storageRetryEnv, storeManifests, workersJob, type JobManifestOptions } from '../../src/kube/manifests/index.js';
 
 const validators: Record<string, (o: any) => { validate(): void }> = {
   'v1/Namespace': (o) => new Namespace(o),
@@ -39,7 +39,10 @@ function everyObject(): KubernetesObject[] {
     ...storeManifests({ namespace: 'team-a', image: 'minio/minio:custom', volumeSize: '50Gi', storageClass: 'fast' }, { accessKey: 'a', secretKey: 'b' }),
     ...jobManifests(jobOptions, secretData),
     ...jobManifests(
-      { ...jobOptions, workers: 1, imagePullPolicy: 'Always', spillBytes: 1 << 20, masterLingerMs: 0, workerResources: { cpu: '2', memory: '1Gi', memoryLimit: '2Gi' } },
+      {
+        ...jobOptions, workers: 1, imagePullPolicy: 'Always', spillBytes: 1 << 20, masterLingerMs: 0, workerResources: { cpu: '2', memory: '1Gi', memoryLimit: '2Gi' },
+        storageEnv: { GOMR_STORAGE_RETRY_BUDGET_MS: '60000', GOMR_STORAGE_LOG_RETRIES: '0' },
+      },
       secretData,
     ),
   ];
@@ -139,4 +142,26 @@ test('deploy/*.yaml are what the code produces, and validate too', async () => {
   for (const { objects } of Object.values(deployFiles())) {
     for (const o of objects) validators[`${o.apiVersion}/${o.kind}`]!(o).validate();
   }
+});
+
+test("the storage retry settings of gomr start's environment reach the master and the workers", () => {
+  const env = {
+    GOMR_STORAGE_RETRY_BUDGET_MS: '120000', GOMR_STORAGE_RETRY_ATTEMPTS: '20', GOMR_STORAGE_RETRY_BASE_MS: '50', GOMR_STORAGE_RETRY_MAX_MS: '2000',
+    GOMR_STORAGE_REQUEST_TIMEOUT_MS: '10000', GOMR_STORAGE_LOG_RETRIES: '0', GOMR_STORAGE_RETRY_EMPTY: '', GOMR_S3_SECRET_KEY: 'not this', HOME: '/root',
+  };
+  const storageEnv = storageRetryEnv(env);
+  assert.deepEqual(Object.keys(storageEnv).sort(), [
+    'GOMR_STORAGE_LOG_RETRIES', 'GOMR_STORAGE_REQUEST_TIMEOUT_MS', 'GOMR_STORAGE_RETRY_ATTEMPTS', 'GOMR_STORAGE_RETRY_BASE_MS',
+    'GOMR_STORAGE_RETRY_BUDGET_MS', 'GOMR_STORAGE_RETRY_MAX_MS',
+  ]);
+  assert.deepEqual(storageRetryEnv({}), {});
+  for (const job of [masterJob({ ...jobOptions, storageEnv }), workersJob({ ...jobOptions, storageEnv })]) {
+    const vars = Object.fromEntries(job.spec!.template.spec!.containers[0]!.env!.map((e) => [e.name, e.value]));
+    for (const [k, v] of Object.entries(storageEnv)) assert.equal(vars[k], v, `${job.metadata!.name} ${k}`);
+    assert.equal(vars.GOMR_S3_SECRET_KEY, undefined);
+    assert.doesNotThrow(() => new Job(job as any).validate());
+  }
+  // Without them, the pods get none (the deploy/ files show no such variables).
+  const plain = masterJob(jobOptions).spec!.template.spec!.containers[0]!.env!.map((e) => e.name);
+  assert.ok(!plain.some((n) => n.startsWith('GOMR_STORAGE_')));
 });

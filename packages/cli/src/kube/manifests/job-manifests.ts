@@ -1,4 +1,5 @@
-import type { V1Container, V1Job, V1PodSecurityContext, V1Secret, V1SecurityContext, V1Service } from '@kubernetes/client-node';
+import type { V1Container, V1EnvVar, V1Job, V1PodSecurityContext, V1Secret, V1SecurityContext, V1Service } from '@kubernetes/client-node';
+import { STORAGE_RETRY_ENV } from '@gomr/storage';
 import { componentLabels, jobNames, MASTER_PORT, MASTER_STATUS_PORT } from '../resource-names.js';
 
 /** What the cluster needs to know to run one job. */
@@ -20,6 +21,31 @@ export interface JobManifestOptions {
    * re-attach; then its pod completes and its logs stay until `gomr down`. @default 600000
    */
   masterLingerMs?: number;
+  /**
+   * Storage retry settings for the master and the workers (GOMR_STORAGE_RETRY_BUDGET_MS, ...),
+   * see storageRetryEnv. @default none (their defaults)
+   */
+  storageEnv?: Record<string, string>;
+}
+
+/**
+ * The storage retry settings (packages/storage/README.md) set in `env`, to pass on to the pods:
+ * GOMR_STORAGE_RETRY_ATTEMPTS, _BASE_MS, _MAX_MS, _BUDGET_MS, GOMR_STORAGE_REQUEST_TIMEOUT_MS,
+ * GOMR_STORAGE_LOG_RETRIES.
+ */
+export function storageRetryEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.values(STORAGE_RETRY_ENV)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') out[name] = value;
+  }
+  return out;
+}
+
+function envList(vars: Record<string, string> | undefined): V1EnvVar[] {
+  return Object.entries(vars ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, value]) => ({ name, value }));
 }
 
 export interface JobSecretData {
@@ -64,6 +90,7 @@ export function masterJob(o: JobManifestOptions): V1Job {
       { name: 'GOMR_MASTER_EXIT_AFTER_MS', value: String(o.masterLingerMs ?? 600_000) },
       // The master's web status page (kubectl port-forward service/gomr-master-<id> 8080).
       { name: 'GOMR_STATUS_ADDRESS', value: `0.0.0.0:${MASTER_STATUS_PORT}` },
+      ...envList(o.storageEnv),
     ],
     ports: [
       { name: 'grpc', containerPort: MASTER_PORT },
@@ -129,6 +156,7 @@ export function workersJob(o: JobManifestOptions): V1Job {
       { name: 'GOMR_TOKEN', valueFrom: fromSecret('token') },
       { name: 'GOMR_STORAGE_JSON', valueFrom: fromSecret('storage.json') },
       ...(o.spillBytes ? [{ name: 'GOMR_SPILL_BYTES', value: String(o.spillBytes) }] : []),
+      ...envList(o.storageEnv),
     ],
     resources: {
       requests: { cpu: r.cpu ?? '500m', memory: r.memory ?? '512Mi' },
