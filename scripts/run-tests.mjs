@@ -32,9 +32,12 @@ if (!files.length) {
   process.exit(1);
 }
 console.log(`running ${files.length} test files`);
+// No single test may run past 10 minutes, and the whole run is cut at 30: a hung test file
+// fails the run instead of holding CI until its own limit.
 const r = spawnSync(
   process.execPath,
-  ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files.map((f) => relative(root, f))],
-  { cwd: root, stdio: 'inherit' },
+  ['--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=600000', ...files.map((f) => relative(root, f))],
+  { cwd: root, stdio: 'inherit', timeout: 30 * 60_000, killSignal: 'SIGKILL' },
 );
+if (r.error) console.error(`test run stopped: ${r.error.message}`);
 process.exit(r.status ?? 1);
