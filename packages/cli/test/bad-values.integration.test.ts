@@ -10,9 +10,10 @@ import { repoRoot, runGomr, tempDir } from './support/run-gomr.js';
  */
 
 const badEmit = join(repoRoot, 'packages/cli/test/fixtures/bad-emit-worker.ts');
+/** An upper bound on a chunk's size (the README's "about 1 MiB of whole lines"). */
 const CHUNK_BYTES = 1024 * 1024;
 
-/** 1.4 MiB of good lines, then the poison: it lands in the second chunk of the only map task. */
+/** 1.4 MiB of good lines, then the poison: it lands in a chunk past the first of the only map task. */
 async function poisonInput(): Promise<{ path: string; text: string; poisonAt: number }> {
   const dir = await tempDir();
   const text = 'fine line\n'.repeat(150_000) + 'a poison line poison\n' + 'fine\n'.repeat(10);
