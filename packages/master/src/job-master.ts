@@ -109,7 +109,8 @@ export class JobMaster {
       workerId: w.id,
       jobId: this.spec.jobId,
       reducers: this.spec.reducers,
-      heartbeatIntervalMs: this.spec.heartbeatIntervalMs,
+      // At least four heartbeats fit in the timeout, so one late beat is never a lost worker.
+      heartbeatIntervalMs: Math.max(10, Math.min(this.spec.heartbeatIntervalMs, Math.floor(this.spec.heartbeatTimeoutMs / 4))),
       params: this.spec.params,
     };
   }

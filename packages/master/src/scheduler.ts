@@ -246,7 +246,8 @@ export class Scheduler {
   private skip(task: TaskRecord, error: TaskFailure): boolean {
     if (!this.options.skipBadRecords || !error.userCode) return false;
     if (task.kind === 'MAP') {
-      if (task.skipOffsets.includes(error.offset)) return false;
+      // Only a failure that names its chunk can be skipped (a combiner's error names a key, not a chunk).
+      if (!error.input || task.skipOffsets.includes(error.offset)) return false;
       task.skipOffsets.push(error.offset);
     } else {
       if (task.skipKeys.includes(error.key)) return false;

@@ -117,3 +117,13 @@ test("gomr's own errors fail the job as a runtime failure, not as the user's", (
   assert.equal(s.failure!.kind, 'runtime');
   assert.match(s.failure!.summary, /^task m-00000 failed after 1 attempts: bad run file/);
 });
+
+test('--skip-bad-records does not blame a chunk for an error that names none (a combiner)', () => {
+  const s = scheduler(1, { skipBadRecords: true });
+  for (let i = 0; i < 2; i++) {
+    const a = s.assign('w1', i)!;
+    s.failed(a.task.id, a.attempt, { message: 'combiner threw', stack: '', input: '', offset: 0, key: 'poison', userCode: true }, i);
+  }
+  assert.equal(s.phase, 'FAILED');
+  assert.deepEqual(s.skipped, []);
+});
