@@ -10,6 +10,8 @@ import { S3Storage } from './s3-storage.js';
 import { compileStorageOptions, type OpenStorageOptions } from './storage-options.js';
 import type { StorageConfig } from './storage-config.js';
 import type { Storage } from './storage.js';
+import { join } from 'node:path';
+import { sweepStaleTemp } from './local-temp-sweep.js';
 
 /** S3's bucket naming rule, checked here so a typo fails at startup, not on first use. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -24,7 +26,13 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  */
 export async function openStorage(config: StorageConfig, options: OpenStorageOptions = {}): Promise<Storage> {
   validateStorageConfig(config);
-  if (config.kind === 'local') return new LocalStorage(config.root);
+  if (config.kind === 'local') {
+    const store = new LocalStorage(config.root);
+    // Temp files of writers killed mid-write would otherwise stay forever (never under "/",
+    // which only serves inputs read in place).
+    if (store.root !== '/') await sweepStaleTemp(join(store.root, '.tmp'));
+    return store;
+  }
   const { retry, requestTimeoutMs, onRetry } = compileStorageOptions(options);
   if (!retry) return new S3Storage(config, { requestTimeoutMs });
   const settings = { policy: retry, onRetry };
