@@ -52,12 +52,17 @@ export class ChildProcessGroup {
   }
 
   async stop(graceMs = 3000): Promise<void> {
-    const all = [...this.children];
-    for (const c of all) c.proc.kill('SIGTERM');
-    const timer = setTimeout(() => all.forEach((c) => c.proc.exitCode === null && c.proc.kill('SIGKILL')), graceMs);
-    await Promise.all(all.map((c) => c.exited));
-    clearTimeout(timer);
+    await this.stopSome(() => true, graceMs);
     await Promise.all(this.logs.map((l) => new Promise<void>((r) => l.end(r))));
+  }
+
+  /** SIGTERM to the children `which` picks, SIGKILL to those still running after graceMs. */
+  async stopSome(which: (child: ManagedChild) => boolean, graceMs = 3000): Promise<void> {
+    const some = [...this.children].filter(which);
+    for (const c of some) c.proc.kill('SIGTERM');
+    const timer = setTimeout(() => some.forEach((c) => c.proc.exitCode === null && c.proc.kill('SIGKILL')), graceMs);
+    await Promise.all(some.map((c) => c.exited));
+    clearTimeout(timer);
   }
 
   /** Last resort on process exit: synchronous SIGKILL of everything still running. */

@@ -156,6 +156,10 @@ export class LocalRuntime {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // Workers first, while the master still answers: a worker still starting when a short job
+    // ends registers, is told the job is over and exits at once, instead of retrying a master
+    // that is gone until the grace period runs out and it is killed (a 3 s stall at the end).
+    await this.group.stopSome((child) => child !== this.master);
     await this.group.stop();
     await rm(this.spillRoot, { recursive: true, force: true }).catch(() => {});
   }
