@@ -70,8 +70,10 @@ describe('LocalStorage specifics', () => {
       const storage = new LocalStorage(dir);
       const writer = await storage.createWriter('x');
       writer.write('in progress');
-      await new Promise((resolve) => setImmediate(resolve));
-      assert.equal((await readdir(join(dir, '.tmp'))).length, 1, 'the in-progress temp file exists');
+      // The temp file opens asynchronously; under load that takes more than one turn.
+      const tempFiles = async () => readdir(join(dir, '.tmp')).catch(() => [] as string[]);
+      for (let i = 0; i < 200 && (await tempFiles()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal((await tempFiles()).length, 1, 'the in-progress temp file exists');
       assert.deepEqual(await storage.list(''), []);
       assert.deepEqual(await storage.list('.tmp/'), []);
       await assert.rejects(() => storage.put('.tmp/x', 'y'), InvalidKeyError);
