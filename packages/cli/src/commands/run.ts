@@ -1,9 +1,11 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { EXIT_CODE_HELP } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
 import { runLocalJob } from '../job/run-local-job.js';
 import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
+import { parseParams } from '../job/parse-params.js';
+import { interruptSignal } from '../job/interrupt-signal.js';
 
 export default class Run extends BaseCommand {
   static override summary = 'Run a MapReduce job on this machine.';
@@ -50,17 +52,9 @@ ${EXIT_CODE_HELP}`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Run);
-    const params: Record<string, string> = {};
-    for (const p of flags.param ?? []) {
-      const eq = p.indexOf('=');
-      if (eq < 1) throw new GomrError(`--param must be KEY=VALUE, got ${JSON.stringify(p)}`, EXIT.USAGE);
-      params[p.slice(0, eq)] = p.slice(eq + 1);
-    }
+    const params = parseParams(flags.param);
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
-    const abort = new AbortController();
-    const onSignal = () => abort.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const interrupt = interruptSignal();
     const result = await runLocalJob({
       workerFile: args.worker,
       inputs: flags.input,
@@ -82,10 +76,9 @@ ${EXIT_CODE_HELP}`;
       ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
       log,
       onJob: (id, dir) => log(`job ${id} (logs in ${dir})`),
-      signal: abort.signal,
+      signal: interrupt.signal,
     }).finally(() => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupt.release();
     });
     if (flags.json) {
       process.stdout.write(JSON.stringify({ ...result.status, outputDir: result.outputDir, files: result.files, wallMs: result.wallMs }, null, 2) + '\n');

@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import { BaseCommand } from '../base-command.js';
 import { connectDocker } from '../docker/docker-client.js';
 import { buildImageSet, DEFAULT_BASE_IMAGE } from '../docker/image-set.js';
-import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { EXIT_CODE_HELP } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
 import { imageLoaderFor } from '../kube/image-loader.js';
 import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
@@ -11,6 +11,8 @@ import { startKubeJob } from '../kube/kube-launcher.js';
 import { storageRetryEnv } from '../kube/manifests/job-manifests.js';
 import { DEFAULT_MINIO_IMAGE } from '../kube/manifests/minio-manifests.js';
 import { KubePortForwarder } from '../kube/port-forward.js';
+import { parseParams } from '../job/parse-params.js';
+import { interruptSignal } from '../job/interrupt-signal.js';
 
 export default class Start extends BaseCommand {
   static override summary = 'Run a MapReduce job on Kubernetes (kind, minikube, or any cluster with a registry).';
@@ -63,19 +65,11 @@ ${EXIT_CODE_HELP}`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Start);
-    const params: Record<string, string> = {};
-    for (const p of flags.param ?? []) {
-      const eq = p.indexOf('=');
-      if (eq < 1) throw new GomrError(`--param must be KEY=VALUE, got ${JSON.stringify(p)}`, EXIT.USAGE);
-      params[p.slice(0, eq)] = p.slice(eq + 1);
-    }
+    const params = parseParams(flags.param);
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
     const api = kubeApiFromFlags(flags);
     let docker: Docker | undefined;
-    const abort = new AbortController();
-    const onSignal = () => abort.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const interrupt = interruptSignal();
     try {
       const result = await startKubeJob(
         {
@@ -95,7 +89,7 @@ ${EXIT_CODE_HELP}`;
           storageEnv: storageRetryEnv(process.env),
           ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
           log,
-          signal: abort.signal,
+          signal: interrupt.signal,
         },
         {
           api,
@@ -122,8 +116,7 @@ ${EXIT_CODE_HELP}`;
         );
       }
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupt.release();
     }
   }
 }

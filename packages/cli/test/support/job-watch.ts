@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliBin, repoRoot } from './run-gomr.js';
+import { processesOf } from './processes.js';
 
 /**
  * Watching a job from outside, as an operator would: its processes in /proc, its logs in
@@ -18,20 +18,7 @@ export interface JobProcess {
 
 /** Live processes started by the CLI with this pid (they carry GOMR_PARENT_PID). */
 export function jobProcesses(cliPid: number): JobProcess[] {
-  const found: JobProcess[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const env = readFileSync(`/proc/${entry}/environ`, 'latin1');
-      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-      if (!env.includes(`\0GOMR_PARENT_PID=${cliPid}\0`) || /\) Z /.test(stat)) continue;
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'latin1');
-      found.push({ pid: Number(entry), role: cmdline.includes('worker-main') ? 'worker' : 'master' });
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
+  return processesOf(cliPid).map((p) => ({ pid: p.pid, role: p.role === 'worker' ? 'worker' : 'master' }));
 }
 
 export interface GomrChild {
