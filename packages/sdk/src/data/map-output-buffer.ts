@@ -4,8 +4,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { batched, DEFAULT_BATCH, type Batched } from './batched.js';
-import { JsonText } from './json-text.js';
-import { NotJsonValueError, type JsonValue } from './json-value.js';
+import type { JsonValue } from './json-value.js';
+import { KeyTable, toStored, toValue } from './key-table.js';
 import { mergeSorted } from './kway-merge.js';
 import type { Rec } from './rec.js';
 import { RunEncoder, readRunBatches } from './record-codec.js';
@@ -30,8 +30,10 @@ export interface MapOutputBufferOptions {
   /** Directory for spill runs (created when first needed). */
   spillDir: string;
   /**
-   * Values one key collects before a synchronous combiner folds them; default 16 (a V8
-   * array grown from one element holds 17 without reallocating; measured fastest).
+   * Values one key collects before a synchronous combiner folds them: 256 in all, or 16 in its
+   * list (values other than a run of one repeated number, which costs no memory per value:
+   * word count's 1s). Measured fastest with bench/task-bench.mjs. A value given here is used
+   * for both limits.
    */
   eagerCombineValues?: number;
   /** Most runs merged at once; more are merged in passes first (bounds open files); default 64. */
@@ -48,70 +50,11 @@ export interface SortedPartition extends Batched<Rec> {
 
 export const DEFAULT_SPILL_BYTES = 64 * 1024 * 1024;
 
-/** A value as the buffer holds it: scalars as they are, arrays and objects as JSON text. */
-type Stored = string | number | boolean | null | JsonText;
-
-/**
- * A key's buffered values in emit order: a single value held as it is (most keys of a large
- * vocabulary are emitted once; no array for them), two or more in an array. A Stored value is
- * never an array (arrays are JsonText), so Array.isArray tells the two apart.
- */
-type Slot = Stored | Stored[];
-
-/** Memory taken out of the buffer: its keys grouped by partition and sorted, with their slots. */
+/** Memory taken out of the buffer: its keys grouped by partition and sorted. */
 interface SortedMemory {
-  table: Map<string, Slot>;
-  /** Per partition, its distinct keys in compareUtf8 order. */
-  keys: string[][];
-}
-
-// Memory estimates (V8, 64-bit, pointer compression): rough, but proportional to reality.
-/** Per distinct key: Map entry (with the table's spare room), values array, key string header. */
-const KEY_OVERHEAD = 128;
-/** Per value held in a key's values array. */
-const VALUE_OVERHEAD = 8;
-
-function storedSize(v: Stored): number {
-  switch (typeof v) {
-    case 'string':
-      return 24 + v.length;
-    case 'object':
-      return v === null ? 0 : 40 + v.text.length;
-    default:
-      return 12;
-  }
-}
-
-/**
- * A string cut out of a larger one (a word of the chunk the mapper got) can share the
- * larger string's memory and keep all of it alive while we hold the word. V8 shares only
- * for lengths >= 13; for those, force a copy (concatenation then slice flattens into a new
- * string), so memory held is what the estimate counts.
- */
-function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
-function toStored(v: JsonValue): Stored {
-  switch (typeof v) {
-    case 'number':
-    case 'boolean':
-      return v;
-    case 'string':
-      return detach(v);
-    case 'object': {
-      if (v === null) return null;
-      const text = JSON.stringify(v) as string | undefined;
-      if (typeof text !== 'string') throw new NotJsonValueError('value', 'an object whose toJSON returned undefined');
-      return new JsonText(text);
-    }
-    default:
-      throw new NotJsonValueError('value', v === undefined ? 'undefined' : `a ${typeof v}`);
-  }
-}
-
-function toValue(s: Stored): JsonValue {
-  return typeof s === 'object' && s !== null ? (JSON.parse(s.text) as JsonValue) : s;
+  table: KeyTable;
+  /** Per partition, its slots in compareUtf8 order of their keys. */
+  slots: number[][];
 }
 
 /** A private copy of what a combiner emitted, so later mutation of its objects is harmless. */
@@ -133,15 +76,13 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
  * (compareUtf8) and writes each key's values in emit order: a stable sort of the records,
  * at a fraction of the comparisons, since map output keys repeat (that is what reduce is for).
  *
- * Memory: what the heap holds is the table and little else. A key emitted once holds its
- * value without an array; an eager combine writes its output back into the key's own array
- * (which V8 has usually moved to the old generation by then) instead of replacing it, so hot
- * keys leave no garbage behind in the old generation; and spill and finish sort an array of
- * keys and combine in place, with no per-key copies.
+ * The table (key-table.ts) holds repeated numbers as runs: for word count an emit is a Map
+ * lookup and an increment, and a key costs the same memory however often it is emitted.
+ * Spill and finish sort an array of slot numbers and combine in place, with no per-key copies.
  *
  * With a combiner, a synchronous combiner folds a key's values in place once it has
- * `eagerCombineValues` of them, so a key emitted a million times costs a few values, not a
- * million. Whether the combiner is synchronous is
+ * `eagerCombineValues` of them (256, or 16 held in a list rather than as a run of one number), so a key emitted a
+ * million times costs a few values, not a million. Whether the combiner is synchronous is
  * learned from its first call (it did not return a thenable); an asynchronous combiner runs
  * only at spill and finish time, where it can be awaited. Combiner output is routed by
  * partition like mapper output. At spill and finish every key with two or more values is
@@ -170,17 +111,12 @@ export class MapOutputBuffer {
   private readonly combiner: Combiner | undefined;
   private readonly spillBytes: number;
   private readonly spillDir: string;
-  private readonly eagerValues: number;
+  private readonly eagerList: number;
+  private readonly eagerRun: number;
   private readonly mergeFactor: number;
 
-  private memBytes = 0;
-  private buffered = 0;
   /** Every buffered key (of all partitions) with its values. */
-  private table = new Map<string, Slot>();
-  /** While a synchronous combine runs on a key: the key, and its array being refilled. */
-  private refillKey: string | null = null;
-  private refill: Stored[] = [];
-  private refilled = 0;
+  private table = new KeyTable();
   /** null until the combiner's first call tells. */
   private combinerSync: boolean | null = null;
   private pending: Promise<void>[] = [];
@@ -201,7 +137,8 @@ export class MapOutputBuffer {
     this.combiner = options.combiner;
     this.spillBytes = options.spillBytes ?? DEFAULT_SPILL_BYTES;
     this.spillDir = options.spillDir;
-    this.eagerValues = Math.max(2, options.eagerCombineValues ?? 16);
+    this.eagerList = Math.max(2, options.eagerCombineValues ?? 16);
+    this.eagerRun = Math.max(2, options.eagerCombineValues ?? 256);
     this.mergeFactor = Math.max(2, options.mergeFactor ?? 64);
     for (let p = 0; p < this.reducers; p++) this.runs.push([]);
     this.resetMemory();
@@ -209,13 +146,11 @@ export class MapOutputBuffer {
 
   /** Estimated bytes held in memory now. */
   get memoryBytes(): number {
-    return this.memBytes;
+    return this.table.bytes;
   }
 
   private resetMemory(): void {
-    this.table = new Map();
-    this.memBytes = 0;
-    this.buffered = 0;
+    this.table = new KeyTable();
     this.needsSpill = false;
   }
 
@@ -232,61 +167,25 @@ export class MapOutputBuffer {
   add(key: string, value: JsonValue): void {
     if (this.finished) throw new Error('MapOutputBuffer.add after finish()');
     if (typeof key !== 'string') throw new TypeError(`emit: the key must be a string, got ${key === null ? 'null' : typeof key}`);
-    const stored = typeof value === 'number' ? value : toStored(value);
     this.mapOutputRecords++;
-    this.buffered++;
-    // One hash lookup per emit (a second, with the hash cached, when a key gets its second value).
-    const slot = this.table.get(key);
-    if (slot === undefined) {
-      this.table.set(detach(key), stored);
-      this.memBytes += KEY_OVERHEAD + key.length + storedSize(stored);
-    } else if (Array.isArray(slot)) {
-      slot.push(stored);
-      this.memBytes += VALUE_OVERHEAD + storedSize(stored);
-      if (slot.length >= this.eagerValues && this.combiner && this.combinerSync !== false) {
-        this.combineInPlace(key, slot);
-      }
-    } else {
-      this.table.set(key, [slot, stored]);
-      this.memBytes += VALUE_OVERHEAD + storedSize(stored);
+    const table = this.table;
+    const i = table.slot(key);
+    const n = table.put(i, value);
+    if ((n >= this.eagerRun || table.listLength(i) >= this.eagerList) && this.combiner && this.combinerSync !== false) {
+      this.combineInPlace(i);
     }
-    if (this.memBytes >= this.spillBytes) this.needsSpill = true;
+    if (table.bytes >= this.spillBytes) this.needsSpill = true;
   }
 
-  /** Folds one key's values with the combiner, leaving its output in their place. */
-  private combineInPlace(key: string, list: Stored[]): void {
-    // The combiner gets a copy (objects parsed); what it emits for `key` is written back into
-    // `list` itself, so the array, long-lived and likely in the old generation, is reused.
-    const values = list.slice() as JsonValue[];
-    let freed = 0;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i] as Stored;
-      freed += VALUE_OVERHEAD + storedSize(v);
-      if (typeof v === 'object' && v !== null) values[i] = toValue(v);
-    }
-    this.memBytes -= freed;
-    this.buffered -= values.length;
+  /** Folds one key's values with the combiner; its output takes their place. */
+  private combineInPlace(i: number): void {
+    const table = this.table;
+    const key = table.keys[i]!;
+    const values = table.take(i);
     this.combineInputRecords += values.length;
-    this.refillKey = key;
-    this.refill = list;
-    this.refilled = 0;
-    let r: void | PromiseLike<void>;
-    try {
-      r = this.combiner!(key, values, this.emitToMemory);
-    } finally {
-      this.refillKey = null;
-      this.refill = [];
-    }
-    // A combiner that emitted nothing for the key leaves it with no values.
-    if (this.refilled === 0) {
-      this.table.delete(key);
-      this.memBytes -= KEY_OVERHEAD + key.length;
-    } else {
-      list.length = this.refilled;
-    }
+    const r = this.combiner!(key, values, this.emitToMemory);
     if (isThenable(r)) {
-      // Asynchronous: let it finish in the background, collected before the next spill. Its
-      // later emits take the ordinary path.
+      // Asynchronous: let it finish in the background, collected before the next spill.
       this.combinerSync = false;
       this.pending.push(
         Promise.resolve(r).then(
@@ -299,28 +198,14 @@ export class MapOutputBuffer {
     } else {
       this.combinerSync = true;
     }
-    this.needsSpill = this.memBytes >= this.spillBytes;
+    this.needsSpill = table.bytes >= this.spillBytes;
   }
 
   /** Where an eager combine's output goes: back into the table. */
   private readonly emitToMemory = (k: string, v: JsonValue): void => {
     this.combineOutputRecords++;
-    this.buffered++;
-    const stored = toStored(v);
-    this.memBytes += VALUE_OVERHEAD + storedSize(stored);
-    if (k === this.refillKey) {
-      this.refill[this.refilled++] = stored;
-      return;
-    }
-    const slot = this.table.get(k);
-    if (slot === undefined) {
-      this.table.set(detach(k), stored);
-      this.memBytes += KEY_OVERHEAD + k.length;
-    } else if (Array.isArray(slot)) {
-      slot.push(stored);
-    } else {
-      this.table.set(k, [slot, stored]);
-    }
+    const table = this.table;
+    table.put(table.slot(k), v);
   };
 
   /** Waits for background combines; rethrows the first error one of them had. */
@@ -337,7 +222,7 @@ export class MapOutputBuffer {
   /** Writes everything in memory as one sorted (and combined) run per non-empty partition. */
   async spill(): Promise<void> {
     await this.settle();
-    if (this.buffered === 0) {
+    if (this.table.values === 0) {
       this.needsSpill = false;
       return;
     }
@@ -345,10 +230,10 @@ export class MapOutputBuffer {
     await mkdir(this.spillDir, { recursive: true });
     const spill = this.spills++;
     for (let p = 0; p < this.reducers; p++) {
-      const keys = sorted.keys[p]!;
-      if (keys.length === 0) continue;
+      const slots = sorted.slots[p]!;
+      if (slots.length === 0) continue;
       const path = this.newFile(`s${spill}-p${p}`);
-      const { bytes, records } = await writeRunFile(path, keys, sorted.table);
+      const { bytes, records } = await writeRunFile(path, slots, sorted.table);
       this.runs[p]!.push(path);
       this.spilledBytes += bytes;
       this.spilledRecords += records;
@@ -356,66 +241,50 @@ export class MapOutputBuffer {
   }
 
   /**
-   * Takes the table out of the buffer: its keys grouped by partition and sorted, every key
-   * with two or more values combined in place when there is a combiner.
+   * Takes the table out of the buffer: its slots grouped by partition and sorted by key, every
+   * key with two or more values combined in place when there is a combiner.
    */
   private async takeSorted(): Promise<SortedMemory> {
     const table = this.table;
     this.resetMemory();
-    // Distinct keys per partition, sorted; no two are equal, so no tie rule is needed.
-    const keys: string[][] = [];
-    if (this.reducers === 1) keys.push([...table.keys()]);
-    else {
-      for (let p = 0; p < this.reducers; p++) keys.push([]);
-      for (const key of table.keys()) keys[this.partitionOf(key)]!.push(key);
-    }
-    for (const k of keys) k.sort(compareUtf8);
+    const keys = table.keys;
+    const slots: number[][] = [];
+    for (let p = 0; p < this.reducers; p++) slots.push([]);
+    if (this.reducers === 1) for (let i = 0; i < keys.length; i++) slots[0]!.push(i);
+    else for (let i = 0; i < keys.length; i++) slots[this.partitionOf(keys[i]!)]!.push(i);
+    // No two keys are equal, so no tie rule is needed.
+    const byKey = (a: number, b: number): number => compareUtf8(keys[a]!, keys[b]!);
+    for (const list of slots) list.sort(byKey);
     const combiner = this.combiner;
-    if (!combiner) return { table, keys };
+    if (!combiner) return { table, slots };
 
-    // Each key's combined output replaces its values. Output for another key joins that key's
-    // values (combining is optional: whether it is combined again does not matter); a key the
-    // table did not have is added to its partition, which is then sorted again.
-    let current = '';
-    let out: Stored[] = [];
-    const added: string[][] = keys.map(() => []);
+    // A key's combined output replaces its values. Output for another key joins that key's
+    // values (combining is optional: whether they are combined again does not matter); a key
+    // the table did not have gets a slot in its partition, which is then sorted again.
+    const known = keys.length;
     const emit = (k: string, v: JsonValue): void => {
       this.combineOutputRecords++;
-      const stored = toStored(v);
-      if (k === current) {
-        out.push(stored);
-        return;
-      }
-      const slot = table.get(k);
-      if (slot === undefined) {
-        table.set(detach(k), stored);
-        added[this.partitionOf(k)]!.push(k);
-      } else if (Array.isArray(slot)) slot.push(stored);
-      else table.set(k, [slot, stored]);
+      table.put(table.slot(k), v);
     };
     for (let p = 0; p < this.reducers; p++) {
-      for (const key of keys[p]!) {
-        const list = table.get(key);
-        if (!Array.isArray(list) || list.length < 2) continue; // nothing to fold
-        this.combineInputRecords += list.length;
-        const values = list.map(toValue);
-        current = key;
-        out = list;
-        list.length = 0;
-        const r = combiner(key, values, emit);
+      for (const i of slots[p]!) {
+        if (table.count(i) < 2) continue; // nothing to fold
+        const values = table.take(i);
+        this.combineInputRecords += values.length;
+        const r = combiner(keys[i]!, values, emit);
         if (isThenable(r)) {
           this.combinerSync = false;
           await r;
         } else if (this.combinerSync === null) {
           this.combinerSync = true;
         }
-        current = '';
       }
     }
-    for (let p = 0; p < this.reducers; p++) {
-      if (added[p]!.length) keys[p] = keys[p]!.concat(added[p]!).sort(compareUtf8);
+    if (keys.length > known) {
+      for (let i = known; i < keys.length; i++) slots[this.reducers === 1 ? 0 : this.partitionOf(keys[i]!)]!.push(i);
+      for (const list of slots) list.sort(byKey);
     }
-    return { table, keys };
+    return { table, slots };
   }
 
   private newFile(tag: string): string {
@@ -436,11 +305,11 @@ export class MapOutputBuffer {
     const memory = await this.takeSorted();
     const result: SortedPartition[] = [];
     for (let p = 0; p < this.reducers; p++) {
-      const keys = memory.keys[p]!;
+      const slots = memory.slots[p]!;
       // Merge the oldest runs into one until few enough remain to open together.
-      while (this.runs[p]!.length + (keys.length ? 1 : 0) > this.mergeFactor) await this.mergeOldestRuns(p);
+      while (this.runs[p]!.length + (slots.length ? 1 : 0) > this.mergeFactor) await this.mergeOldestRuns(p);
       const sources: Batched<Rec>[] = this.runs[p]!.map(runFile);
-      if (keys.length) sources.push(memoryRun(keys, memory.table));
+      if (slots.length) sources.push(memoryRun(slots, memory.table));
       let stream: Batched<Rec>;
       if (sources.length === 0) stream = batched(async function* () {});
       else if (sources.length === 1) stream = sources[0]!;
@@ -562,14 +431,13 @@ function runFile(path: string): Batched<Rec> {
   return batched(() => readRunBatches(createReadStream(path, { highWaterMark: 256 * 1024 }), { name: path }));
 }
 
-/** Records of sorted keys held in memory, served in batches. */
-function memoryRun(keys: string[], table: Map<string, Slot>): Batched<Rec> {
+/** Records of sorted slots held in memory, served in batches. */
+function memoryRun(slots: number[], table: KeyTable): Batched<Rec> {
   return batched(async function* () {
     let batch: Rec[] = [];
-    for (const key of keys) {
-      const slot = table.get(key)!;
-      if (Array.isArray(slot)) for (const v of slot) batch.push({ key, value: toValue(v) });
-      else batch.push({ key, value: toValue(slot) });
+    for (const i of slots) {
+      const key = table.keys[i]!;
+      table.each(i, (v) => batch.push({ key, value: toValue(v) }));
       if (batch.length >= DEFAULT_BATCH) {
         yield batch;
         batch = [];
@@ -579,16 +447,15 @@ function memoryRun(keys: string[], table: Map<string, Slot>): Batched<Rec> {
   });
 }
 
-/** Writes sorted keys' values as one run file; returns its size in bytes and its records. */
-async function writeRunFile(path: string, keys: string[], table: Map<string, Slot>): Promise<{ bytes: number; records: number }> {
+/** Writes sorted slots' values as one run file; returns its size in bytes and its records. */
+async function writeRunFile(path: string, slots: number[], table: KeyTable): Promise<{ bytes: number; records: number }> {
   const out = createWriteStream(path);
   const writer = new BackpressureWriter(out);
   try {
     const enc = new RunEncoder();
-    for (const key of keys) {
-      const slot = table.get(key)!;
-      if (Array.isArray(slot)) for (const v of slot) enc.add(key, v);
-      else enc.add(key, slot);
+    for (const i of slots) {
+      const key = table.keys[i]!;
+      table.each(i, (v) => enc.add(key, v));
       if (enc.hasChunk) {
         for (let c = enc.takeChunk(); c; c = enc.takeChunk()) {
           const wait = writer.write(c);
