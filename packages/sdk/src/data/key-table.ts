@@ -85,7 +85,7 @@ export class KeyTable {
   bytes = 0;
   /** Values held in all slots. */
   values = 0;
-  private nums = new Float64Array(STRIDE * 1024);
+  private nums = new Float64Array(STRIDE * 64);
   /** slot -> values before the trailing run (Stored, or a Run of an earlier number), or undefined */
   private heads: ((Stored | Run)[] | undefined)[] = [];
 

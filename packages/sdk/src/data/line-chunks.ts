@@ -189,6 +189,11 @@ export async function* readLineChunks(
     // End of our range or of the input: what is left is whole lines (the last maybe without '\n').
     if (cutter.size > 0) yield emit(cutter.size);
   } finally {
+    // A stream we stop reading early is destroyed by its iterator's return() with an
+    // AbortError (a stack trace and an error event per map task); destroying it first,
+    // without an error, makes return() a no-op.
+    const destroy = (stream as { destroy?: unknown }).destroy;
+    if (typeof destroy === 'function') destroy.call(stream);
     await iterator.return?.();
   }
 }

@@ -57,6 +57,10 @@ interface SortedMemory {
   slots: number[][];
 }
 
+/** Spill file names: unique per process (random) and per buffer (a counter), without a random draw per task. */
+const PROCESS_TAG = randomBytes(4).toString('hex');
+let bufferSeq = 0;
+
 /** A private copy of what a combiner emitted, so later mutation of its objects is harmless. */
 function snapshot(v: JsonValue): JsonValue {
   return typeof v === 'object' && v !== null ? (toValue(toStored(v)) as JsonValue) : v;
@@ -124,7 +128,7 @@ export class MapOutputBuffer {
 
   private readonly runs: string[][] = [];
   private readonly files = new Set<string>();
-  private readonly filePrefix = `gomr-${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly filePrefix = `gomr-${process.pid}-${PROCESS_TAG}-${bufferSeq++}`;
   private fileSeq = 0;
   private finished = false;
 

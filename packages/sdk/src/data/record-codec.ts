@@ -37,6 +37,8 @@ const TAG_JSON = 7;
 
 /** Default size of the buffers RunEncoder hands out: large writes, few syscalls. */
 export const RUN_CHUNK_BYTES = 256 * 1024;
+/** Size of a RunEncoder's first buffer; each next one is twice as large, up to chunkBytes. */
+const FIRST_CHUNK_BYTES = 8 * 1024;
 
 /** Strings of at most this many UTF-16 units have at most 126 UTF-8 bytes: 1-byte varint. */
 const SHORT_STRING = 42;
@@ -79,7 +81,9 @@ export class RunEncoder {
   private readonly ready: Buffer[] = [];
 
   constructor(readonly chunkBytes = RUN_CHUNK_BYTES) {
-    this.buf = Buffer.allocUnsafe(Math.max(chunkBytes, 64));
+    // Buffers start small and double up to chunkBytes: a tiny run (many small map tasks)
+    // does not cost a 256 KiB allocation, a large one soon writes in large buffers.
+    this.buf = Buffer.allocUnsafe(Math.max(Math.min(chunkBytes, FIRST_CHUNK_BYTES), 64));
     RUN_MAGIC.copy(this.buf, 0);
     this.pos = RUN_MAGIC.length;
   }
@@ -162,7 +166,7 @@ export class RunEncoder {
       this.ready.push(this.buf.subarray(0, this.pos));
       this.flushed += this.pos;
     }
-    this.buf = Buffer.allocUnsafe(Math.max(this.chunkBytes, need));
+    this.buf = Buffer.allocUnsafe(Math.max(Math.min(this.chunkBytes, this.buf.length * 2), need));
     this.pos = 0;
   }
 
