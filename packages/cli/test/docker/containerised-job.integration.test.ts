@@ -112,7 +112,9 @@ test('images build with dockerode, and a whole job runs in containers', { skip, 
     }
     const diag = async () => (await Promise.all(containers.map(logsOf))).join('\n----\n');
     assert.equal(status?.state, 'SUCCEEDED', `${status?.error ?? 'no final status'}\n${await diag()}`);
-    assert.equal(status!.workers.length, 2, 'both worker containers registered');
+    // A small job can finish before the second worker has registered; that worker still joins
+    // and leaves cleanly (checked below from its log), so only one registration is certain here.
+    assert.ok(status!.workers.length >= 1, 'a worker container registered');
 
     const expected = countWords(await Promise.all(inputs.map((f) => readFile(f, 'utf8'))));
     const got = new Map<string, number>();
@@ -130,6 +132,7 @@ test('images build with dockerode, and a whole job runs in containers', { skip, 
     for (const w of containers.slice(1)) {
       const { StatusCode } = (await Promise.race([w.wait(), sleep(20_000, undefined, { ref: false }).then(() => ({ StatusCode: 'still running' }))])) as { StatusCode: unknown };
       assert.equal(StatusCode, 0, await logsOf(w));
+      assert.match(await logsOf(w), /registered for job/, 'every worker container reached the master');
     }
     await storage.close();
     process.stderr.write(`# images built in ${buildMs} ms; job ran in containers\n`);
