@@ -23,7 +23,8 @@ function panel(x0, y0, { title, xLabel, yLabel, xs, series, refs = [] }) {
   const ymax = niceMax(Math.max(0, ...all) * 1.08);
   const pw = W - M.l - M.r;
   const ph = H - M.t - M.b;
-  const px = (i) => M.l + (xs.length === 1 ? pw / 2 : (i * pw) / (xs.length - 1));
+  const inset = 45; // keeps the first and last x labels inside the panel
+  const px = (i) => M.l + (xs.length === 1 ? pw / 2 : inset + (i * (pw - 2 * inset)) / (xs.length - 1));
   const py = (v) => M.t + ph - (v / ymax) * ph;
   const out = [`<g transform="translate(${x0},${y0})">`, `<text x="${W / 2}" y="18" text-anchor="middle" font-weight="bold">${esc(title)}</text>`];
   for (let k = 0; k <= 5; k++) {
@@ -43,7 +44,7 @@ function panel(x0, y0, { title, xLabel, yLabel, xs, series, refs = [] }) {
     const color = s.color ?? COLORS[k % COLORS.length];
     const pts = s.values.map((v, i) => (v == null || !Number.isFinite(v) ? null : [px(i), py(v)]));
     const path = pts.filter(Boolean).map((p, i) => `${i ? 'L' : 'M'}${p[0].toFixed(1)},${p[1].toFixed(1)}`).join(' ');
-    if (path) out.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"${s.dash ? ' stroke-dasharray="6,3"' : ''}/>`);
+    if (path) out.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash === true ? '6,3' : s.dash}"` : ''}/>`);
     pts.forEach((p, i) => {
       if (!p) return;
       const e = s.errors?.[i];
@@ -88,9 +89,9 @@ export function benchPanels(results) {
         xs,
         series: [
           { name: 'gomr', values: [sec(v['gomr-w1'].wallMs), sec(v['gomr-w2'].wallMs)], errors: ['gomr-w1', 'gomr-w2'].map((id) => (v[id].wallMs ? [v[id].wallMs.min / 1000, v[id].wallMs.max / 1000] : null)) },
-          { name: 'naive script', values: flat('naive'), dash: true },
-          { name: 'tuned Node loop', values: flat('tuned'), dash: true },
-          { name: 'tr | sort | uniq -c', values: flat('tr'), dash: true },
+          { name: 'naive script', values: flat('naive'), dash: '10,4' },
+          { name: 'tuned Node loop', values: flat('tuned'), dash: '4,3' },
+          { name: 'tr | sort | uniq -c', values: flat('tr'), dash: '2,4' },
         ],
       });
     }

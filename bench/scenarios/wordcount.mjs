@@ -146,7 +146,7 @@ export function printWordcount(r) {
     ];
   });
   const notes = [
-    `${r.corpus.description}; ${(r.corpus.bytes / 1e6).toFixed(0)} MB, ${r.words} distinct words; ${r.reps} reps, order rotated each rep; load avg during runs: median ${r.loadAvg?.median ?? '?'}`,
+    `${r.corpus.description}; ${(r.corpus.bytes / 1e6).toFixed(0)} MB, ${r.words} distinct words; ${r.reps} reps, order rotated each rep; load avg during runs: median ${r.loadAvg ? r.loadAvg.median.toFixed(2) : "?"}`,
     'ratios are medians of per-rep ratios (A and B from the same rep), with their range',
     ...r.targets.map((t) => `target ${t.name}: ${t.value == null ? 'n/a' : t.value.toFixed(2)} ${t.pass ? 'PASS' : 'FAIL'}`),
   ];
