@@ -118,6 +118,8 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   // Whatever happens to this process, its children go with it.
   const killChildren = () => runtime.group.killAllNow();
   process.on('exit', killChildren);
+  /** Once the job is over: the pids of the workers the master knows (the others are still starting). */
+  let registered: Set<number> | undefined;
   try {
     await runtime.start();
     if (runtime.statusUrl) {
@@ -150,7 +152,10 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
           continue;
         }
         display.update(status);
-        if (status.state === 'SUCCEEDED' || status.state === 'FAILED') break;
+        if (status.state === 'SUCCEEDED' || status.state === 'FAILED') {
+          registered = new Set(status.workers.map((w) => w.pid));
+          break;
+        }
         await sleep(pollMs(Date.now() - pollStart));
       }
     } finally {
@@ -164,7 +169,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     const files = await collectOutput(storage, status.outputKeys, outputDir);
     return { jobId, status, outputDir, files, wallMs: Date.now() - t0, jobDir };
   } finally {
-    await runtime.stop();
+    await runtime.stop(registered);
     process.off('exit', killChildren);
     await storage.close();
   }

@@ -65,6 +65,11 @@ export class ChildProcessGroup {
     clearTimeout(timer);
   }
 
+  /** SIGKILL, now, to the children `which` picks that still run. */
+  killNow(which: (child: ManagedChild) => boolean): void {
+    for (const c of this.children) if (which(c) && c.proc.exitCode === null) c.proc.kill('SIGKILL');
+  }
+
   /** Last resort on process exit: synchronous SIGKILL of everything still running. */
   killAllNow(): void {
     for (const c of this.children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');

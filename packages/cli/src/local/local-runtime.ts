@@ -154,12 +154,19 @@ export class LocalRuntime {
     return text.trim().split('\n').slice(-lines).join(' | ') || `(no output; see ${logPath})`;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops every process. `registered`, when the job is over: the pids of the workers the
+   * master knows; any other worker is still starting, has no task and nothing to report, and
+   * is killed at once instead of being waited for.
+   */
+  async stop(registered?: ReadonlySet<number>): Promise<void> {
     this.stopping = true;
+    const isWorker = (child: ManagedChild) => child !== this.master;
+    if (registered) this.group.killNow((child) => isWorker(child) && !registered.has(child.proc.pid ?? -1));
     // Workers first, while the master still answers: a worker still starting when a short job
     // ends registers, is told the job is over and exits at once, instead of retrying a master
     // that is gone until the grace period runs out and it is killed (a 3 s stall at the end).
-    await this.group.stopSome((child) => child !== this.master);
+    await this.group.stopSome(isWorker);
     await this.group.stop();
     await rm(this.spillRoot, { recursive: true, force: true }).catch(() => {});
   }
