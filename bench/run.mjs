@@ -142,7 +142,7 @@ try {
   }
   if (want('overhead')) {
     await quietly('task overhead');
-    results.scenarios.overhead = await overhead(ctx, { tasks: config.tasks, reps: Math.max(1, Math.min(config.reps, 3)) });
+    results.scenarios.overhead = await overhead(ctx, { tasks: config.tasks, reps: Math.max(1, Math.min(config.reps, 2)) });
     printOverhead(results.scenarios.overhead);
   }
   if (want('startup')) {
