@@ -1,8 +1,6 @@
 import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { EXIT, GomrError } from '../errors.js';
-
-const require = createRequire(import.meta.url);
+import { runtimeEntries } from '../local/runtime-entries.js';
 
 export interface WorkerShape {
   combiner: boolean;
@@ -14,7 +12,7 @@ export interface WorkerShape {
  * process.exit or loop), and refuses it before anything starts if it is not a gomr worker.
  */
 export function checkWorker(bundlePath: string, timeoutMs = 30_000): Promise<WorkerShape> {
-  const script = require.resolve('@gomr/sdk/check-worker');
+  const script = runtimeEntries().check;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--enable-source-maps', script, bundlePath], { timeout: timeoutMs }, (err, stdout, stderr) => {
       const line = stdout.trim().split('\n').pop() ?? '';

@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url);
 /** CommonJS dependencies (minio, grpc-js) inside an ESM bundle still call require(). */
 const requireShim = "import { createRequire as __gomrCreateRequire } from 'node:module'; const require = __gomrCreateRequire(import.meta.url);";
 
-const common: esbuild.BuildOptions = {
+export const RUNTIME_BUNDLE_OPTIONS: esbuild.BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -31,7 +31,7 @@ async function moduleMarker(dir: string): Promise<void> {
  */
 export async function bundleMasterRuntime(contextDir: string): Promise<void> {
   const mainJs = require.resolve('@gomr/master/main');
-  await esbuild.build({ ...common, entryPoints: { main: mainJs }, outdir: join(contextDir, 'master/dist/src') });
+  await esbuild.build({ ...RUNTIME_BUNDLE_OPTIONS, entryPoints: { main: mainJs }, outdir: join(contextDir, 'master/dist/src') });
   const staticDir = join(dirname(mainJs), '../../static');
   if (await stat(staticDir).catch(() => null)) await cp(staticDir, join(contextDir, 'master/static'), { recursive: true });
   await moduleMarker(contextDir);
@@ -47,7 +47,7 @@ export async function bundleWorkerRuntime(contextDir: string): Promise<void> {
   const executorThread = join(dirname(workerMain), 'executor-thread.js');
   await mkdir(join(contextDir, 'runtime'), { recursive: true });
   await esbuild.build({
-    ...common,
+    ...RUNTIME_BUNDLE_OPTIONS,
     entryPoints: { 'worker-main': workerMain, 'executor-thread': executorThread },
     outdir: join(contextDir, 'runtime'),
   });

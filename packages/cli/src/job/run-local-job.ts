@@ -20,7 +20,8 @@ export interface RunJobOptions {
   workerFile: string;
   inputs: string[];
   workers: number;
-  maps: number;
+  /** @default 4 per worker, but no default task under DEFAULT_MIN_SPLIT_BYTES (see defaultMaps) */
+  maps?: number;
   reducers: number;
   /** @default gomr-output/<job id> */
   output?: string;
@@ -65,6 +66,18 @@ function pollMs(elapsedMs: number): number {
   return elapsedMs < 5000 ? 50 : 200;
 }
 
+/** The smallest map task the default plans: a tiny input gets one task, not one per worker x 4. */
+export const DEFAULT_MIN_SPLIT_BYTES = 1 << 20;
+
+/**
+ * Map tasks when --mappers is not given: 4 per worker (room to balance uneven tasks and to
+ * re-run a lost one cheaply), but none smaller than 1 MiB, where each task's fixed cost (a
+ * few ms) would outweigh its work; a 1 KB input is one task.
+ */
+export function defaultMaps(workers: number, inputBytes: number): number {
+  return Math.max(1, Math.min(workers * 4, Math.ceil(inputBytes / DEFAULT_MIN_SPLIT_BYTES)));
+}
+
 /** How long the CLI waits for a master that does not answer (it may be restarting). */
 const MASTER_SILENCE_MS = 60_000;
 /** A master that said it listens but cannot be reached (TLS mismatch, firewall) fails sooner. */
@@ -74,9 +87,10 @@ const FIRST_CONTACT_MS = 15_000;
 export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   const t0 = Date.now();
   if (o.workers < 1) throw new GomrError('--workers must be at least 1', EXIT.USAGE);
-  if (o.maps < 1) throw new GomrError('--mappers must be at least 1', EXIT.USAGE);
+  if (o.maps !== undefined && o.maps < 1) throw new GomrError('--mappers must be at least 1', EXIT.USAGE);
   if (o.reducers < 1) throw new GomrError('--reducers must be at least 1', EXIT.USAGE);
   const inputs = await resolveInputs(o.inputs);
+  const maps = o.maps ?? defaultMaps(o.workers, inputs.reduce((sum, i) => sum + i.size, 0));
   const jobId = newJobId();
   const outputDir = resolve(o.output ?? join('gomr-output', jobId));
   await checkOutputDir(outputDir, o.overwrite);
@@ -85,17 +99,22 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   o.onJob?.(jobId, jobDir);
 
   const bundle = await bundleWorker(o.workerFile, join(jobDir, 'worker.mjs'));
-  await checkWorker(bundle.path);
+  // The pre-flight check (a child process loading the bundle) runs while the master and the
+  // workers start; a worker file it refuses stops them all before any task can have run.
+  const checked = checkWorker(bundle.path);
+  checked.catch(() => {});
 
   const storage = await openStorage(o.storage).catch((err: Error) => {
     throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
   });
   const runtime = await (async () => {
+    // Uploading inputs can take long: a bad worker file is refused before that.
+    if (o.storage.kind !== 'local') await checked;
     const { inputStorage, specInputs } = await placeInputs(jobId, inputs, o.storage, storage, o.log);
     const token = newToken();
     const spec: JobSpecInput = {
       jobId, token, workerFile: o.workerFile, inputs: specInputs, inputStorage, storage: o.storage,
-      maps: o.maps, reducers: o.reducers, params: o.params, maxAttempts: o.maxAttempts,
+      maps, reducers: o.reducers, params: o.params, maxAttempts: o.maxAttempts,
       heartbeatTimeoutMs: o.heartbeatTimeoutMs, keepIntermediate: o.keepIntermediate,
       ...(o.taskTimeoutMs ? { taskTimeoutMs: o.taskTimeoutMs } : {}),
       speculation: o.speculation ?? true,
@@ -121,7 +140,9 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   /** Once the job is over: the pids of the workers the master knows (the others are still starting). */
   let registered: Set<number> | undefined;
   try {
-    await runtime.start();
+    const started = runtime.start();
+    started.catch(() => {});
+    await Promise.all([started, checked]);
     if (runtime.statusUrl) {
       // Recorded before it is printed: whoever reads the line can use `gomr status` at once.
       await recordStatusUrl(jobDir, runtime.statusUrl);

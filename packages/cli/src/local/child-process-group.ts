@@ -16,16 +16,35 @@ export class ChildProcessGroup {
   private readonly children = new Set<ManagedChild>();
   private readonly logs: WriteStream[] = [];
 
-  spawn(name: string, args: string[], env: NodeJS.ProcessEnv, logPath: string, onStdout?: (line: string) => void): ManagedChild {
+  /**
+   * Starts `node ARGS`. `stdin`, when given, is written to the child's stdin once it resolves
+   * (then stdin is closed); a rejection just closes it.
+   */
+  spawn(
+    name: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    logPath: string,
+    onStdout?: (line: string) => void,
+    stdin?: Promise<string>,
+  ): ManagedChild {
     const log = createWriteStream(logPath, { flags: 'a' });
     this.logs.push(log);
     // Own process group: a Ctrl-C in the terminal reaches only the CLI, which stops children in order.
     // GOMR_PARENT_PID makes a child exit by itself if the CLI dies without cleaning up.
     const proc = spawn(process.execPath, args, {
       env: { ...env, GOMR_PARENT_PID: String(process.pid) },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       detached: true,
     });
+    if (stdin) {
+      // A child that exits before reading makes the write fail with EPIPE: nothing to report.
+      proc.stdin!.on('error', () => {});
+      stdin.then(
+        (text) => proc.stdin!.end(text),
+        () => proc.stdin!.end(),
+      );
+    }
     let pending = '';
     proc.stdout!.on('data', (d: Buffer) => {
       log.write(d);

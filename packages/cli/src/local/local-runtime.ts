@@ -1,13 +1,11 @@
 import { readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { storageConfigToEnv, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { EXIT, GomrError } from '../errors.js';
 import { ChildProcessGroup, type ManagedChild } from './child-process-group.js';
-
-const require = createRequire(import.meta.url);
+import { runtimeEntries, type RuntimeEntries } from './runtime-entries.js';
 
 export interface LocalRuntimeOptions {
   jobDir: string;
@@ -59,6 +57,9 @@ export class LocalRuntime {
    * is killed cannot, so the runtime removes each when its worker ends, and all at stop().
    */
   private readonly spillRoot: string;
+  private readonly entries: RuntimeEntries = runtimeEntries();
+  /** The master's port, once its first start listens: what workers started meanwhile wait for. */
+  private firstPort?: Promise<number>;
   /** Set when the runtime itself broke (master died, workers cannot start). */
   fatal?: GomrError;
   onFatal?: (err: GomrError) => void;
@@ -71,9 +72,13 @@ export class LocalRuntime {
     const spec = JSON.parse(await readFile(this.opts.specPath, 'utf8')) as Pick<JobSpecInput, 'maps' | 'reducers' | 'inputs'>;
     // Every input has at least one map task.
     this.maxDeathsPerSlot = BASE_DEATHS_PER_SLOT + Math.max(spec.maps, spec.inputs.length) + spec.reducers;
-    const port = await this.startMaster('127.0.0.1:0');
-    this.masterAddress = `127.0.0.1:${port}`;
+    // Workers start with the master, not after it: node and gomr load in both at once, and a
+    // worker reads the master's address on stdin when the master listens (GOMR_MASTER=-).
+    this.firstPort = this.startMaster('127.0.0.1:0');
+    this.firstPort.catch(() => {});
     for (let slot = 0; slot < this.opts.workers; slot++) this.startWorker(slot);
+    const port = await this.firstPort;
+    this.masterAddress = `127.0.0.1:${port}`;
   }
 
   /**
@@ -81,7 +86,7 @@ export class LocalRuntime {
    * same port (workers reconnect on their own) and resumes from its checkpoint in storage.
    */
   private startMaster(address: string): Promise<number> {
-    const masterMain = require.resolve('@gomr/master/main');
+    const masterMain = this.entries.master;
     return new Promise<number>((resolve, reject) => {
       const child = this.group.spawn(
         'master',
@@ -110,13 +115,13 @@ export class LocalRuntime {
   }
 
   private startWorker(slot: number): void {
-    const workerMain = require.resolve('@gomr/sdk/worker-main');
+    const workerMain = this.entries.worker;
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       ...storageConfigToEnv(this.opts.storage),
       GOMR_STORAGE_JSON: JSON.stringify(this.opts.storage),
       GOMR_INPUT_STORAGE_JSON: JSON.stringify(this.opts.inputStorage),
-      GOMR_MASTER: this.masterAddress,
+      GOMR_MASTER: this.masterAddress || '-',
       GOMR_TOKEN: this.opts.token,
       GOMR_WORKER_BUNDLE: this.opts.bundlePath,
       ...this.opts.workerEnv,
@@ -127,7 +132,7 @@ export class LocalRuntime {
     let registered = false;
     const child = this.group.spawn(`worker-${slot}`, ['--enable-source-maps', workerMain], env, join(this.opts.jobDir, `worker-${slot}.log`), (line) => {
       if (line.startsWith('GOMR_WORKER_REGISTERED ')) registered = true;
-    });
+    }, this.masterAddress ? undefined : this.firstPort!.then((port) => `127.0.0.1:${port}\n`));
     void child.exited.then(async (code) => {
       await rm(spillDir, { recursive: true, force: true }).catch(() => {});
       if (this.stopping || code === 0) return;

@@ -1,6 +1,7 @@
 /**
  * A worker process. Configured by the environment:
- *   GOMR_MASTER          host:port of the master (required)
+ *   GOMR_MASTER          host:port of the master (required); `-`: read it from the first line
+ *                        of stdin (the local runtime starts workers while the master starts)
  *   GOMR_WORKER_BUNDLE   path of the bundled worker file (required)
  *   GOMR_TOKEN           the job's token
  *   GOMR_STORAGE_JSON    storage config as JSON (else GOMR_STORAGE / GOMR_S3_* variables)
@@ -26,8 +27,21 @@ function required(name: string): string {
   return v;
 }
 
+async function masterAddress(): Promise<string> {
+  const address = required('GOMR_MASTER');
+  if (address !== '-') return address;
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    const end = text.indexOf('\n');
+    if (end !== -1) return text.slice(0, end).trim();
+  }
+  throw new Error('GOMR_MASTER=-: stdin ended before the master address arrived');
+}
+
 async function main(): Promise<void> {
   exitWithParent(log);
+  const master = await masterAddress();
   const storage: StorageConfig = process.env.GOMR_STORAGE_JSON
     ? (JSON.parse(process.env.GOMR_STORAGE_JSON) as StorageConfig)
     : storageConfigFromEnv(process.env);
@@ -35,7 +49,7 @@ async function main(): Promise<void> {
     ? (JSON.parse(process.env.GOMR_INPUT_STORAGE_JSON) as StorageConfig)
     : storage;
   const runtime = new WorkerRuntime({
-    master: required('GOMR_MASTER'),
+    master,
     bundlePath: required('GOMR_WORKER_BUNDLE'),
     token: process.env.GOMR_TOKEN ?? '',
     ...(process.env.GOMR_TLS_CA ? { tlsCa: readFileSync(process.env.GOMR_TLS_CA) } : {}),

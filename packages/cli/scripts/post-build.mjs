@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Run by `npm run build` after `tsc -b`: what makes `gomr run` start fast.
+// 1. packages/cli/oclif.manifest.json: with it, oclif loads only the command being run instead
+//    of importing every command module (and with them dockerode and the Kubernetes client) to
+//    learn their flags: `gomr --version` went from ~0.9 s to ~0.35 s on a 2-core VM.
+// 2. packages/cli/dist/runtime-bundles: the master, worker and pre-flight check as one file
+//    each (see src/local/runtime-entries.ts).
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Config } from '@oclif/core';
+import { buildLocalRuntime } from '../dist/src/local/build-local-runtime.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const config = await Config.load({ root, ignoreManifest: true });
+const plugin = config.plugins.get(config.pjson.name);
+if (!plugin) throw new Error(`plugin ${config.pjson.name} not found under ${root}`);
+const manifest = { commands: plugin.manifest.commands, version: plugin.manifest.version };
+writeFileSync(new URL('../oclif.manifest.json', import.meta.url), JSON.stringify(manifest, null, 2) + '\n');
+await buildLocalRuntime();
