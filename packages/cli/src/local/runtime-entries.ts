@@ -40,6 +40,7 @@ function mtimeMs(path: string): number {
  * resolving a few hundred modules: a worker registers ~0.4 s sooner, the master listens ~0.15 s
  * sooner (2-core VM). The check makes a stale bundle harmless: after `tsc -b` alone rewrote a
  * package (its tsbuildinfo is newer), the processes run that package's fresh files instead.
+ * GOMR_UNBUNDLED_RUNTIME=1 forces the dist files.
  */
 export function runtimeEntries(): RuntimeEntries {
   const dist = {
@@ -48,14 +49,21 @@ export function runtimeEntries(): RuntimeEntries {
     check: require.resolve('@gomr/sdk/check-worker'),
   };
   if (process.env.GOMR_UNBUNDLED_RUNTIME === '1') return { ...dist, bundled: false };
-  const bundles = bundledEntries();
-  const built = Math.min(...Object.values(bundles).map(mtimeMs));
-  const compiled = Math.max(
-    ...['@gomr/proto', '@gomr/storage', '@gomr/sdk', '@gomr/master'].map((p) =>
-      // <package>/dist/src/index.js -> <package>/dist/tsconfig.tsbuildinfo
-      mtimeMs(join(dirname(dirname(require.resolve(p))), 'tsconfig.tsbuildinfo')),
-    ),
+  // <package>/dist/src/index.js -> <package>/dist/tsconfig.tsbuildinfo
+  const buildInfos = ['@gomr/proto', '@gomr/storage', '@gomr/sdk', '@gomr/master'].map((p) =>
+    join(dirname(dirname(require.resolve(p))), 'tsconfig.tsbuildinfo'),
   );
+  return chooseRuntime(bundledEntries(), dist, buildInfos);
+}
+
+/** The bundles if every one exists and none is older than any of `buildInfos`, else `dist`. */
+export function chooseRuntime(
+  bundles: Omit<RuntimeEntries, 'bundled'>,
+  dist: Omit<RuntimeEntries, 'bundled'>,
+  buildInfos: string[],
+): RuntimeEntries {
+  const built = Math.min(...Object.values(bundles).map(mtimeMs));
+  const compiled = Math.max(...buildInfos.map(mtimeMs));
   // NaN (a missing file) fails the comparison: the dist files are used.
   return built >= compiled ? { ...bundles, bundled: true } : { ...dist, bundled: false };
 }
