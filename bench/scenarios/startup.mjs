@@ -47,7 +47,7 @@ export async function startup(ctx, { reps, workers = [2, 1] }) {
 
 const MILESTONES = [
   ['bundled', 'CLI loaded, inputs resolved, worker bundled'],
-  ['specWritten', 'pre-flight check done, job spec written'],
+  ['specWritten', 'job spec written (pre-flight check, master, workers start)'],
   ['masterListening', 'master listening'],
   ['firstWorker', 'first worker registered'],
   ['lastWorker', 'last worker registered'],
