@@ -52,12 +52,17 @@ export function parseJobSpec(raw: unknown): JobSpec {
   return result.data as JobSpec;
 }
 
-/** Storage layout of a job. Every attempt writes under its own prefix. */
+/**
+ * Storage layout of a job. Every attempt writes under its own prefix. The attempt prefixes are
+ * name prefixes in one folder per phase (jobs/J/map/m-00003.a2.part-00000.run), not a folder
+ * per task and attempt: on a local store a new directory costs as much as a new file, and a
+ * job of 2,000 tiny map tasks would otherwise create 4,000 of them (and remove them at the end).
+ */
 export const jobKeys = {
   root: (jobId: string) => `jobs/${jobId}/`,
   input: (jobId: string, name: string) => `jobs/${jobId}/input/${name}`,
-  mapAttempt: (jobId: string, taskId: string, attempt: number) => `jobs/${jobId}/map/${taskId}/a${attempt}/`,
-  reduceAttempt: (jobId: string, taskId: string, attempt: number) => `jobs/${jobId}/reduce/${taskId}/a${attempt}/`,
+  mapAttempt: (jobId: string, taskId: string, attempt: number) => `jobs/${jobId}/map/${taskId}.a${attempt}.`,
+  reduceAttempt: (jobId: string, taskId: string, attempt: number) => `jobs/${jobId}/reduce/${taskId}.a${attempt}.`,
   intermediate: (jobId: string) => [`jobs/${jobId}/map/`, `jobs/${jobId}/reduce/`],
   output: (jobId: string) => `jobs/${jobId}/output/`,
   part: (jobId: string, partition: number) => `jobs/${jobId}/output/${partName(partition)}`,

@@ -1,5 +1,5 @@
 /** Streams into a temp file, then renames it onto the key (see LocalStorage). */
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { rm, type FileHandle } from 'node:fs/promises';
 import { StagedObjectWriter } from './staged-object-writer.js';
 
 export class LocalObjectWriter extends StagedObjectWriter {
@@ -8,6 +8,8 @@ export class LocalObjectWriter extends StagedObjectWriter {
   constructor(
     key: string,
     private readonly tempPath: string,
+    /** Creates the temp file (exclusively: its name is unique). */
+    private readonly createTemp: () => Promise<FileHandle>,
     /** Renames the finished temp file onto the key's path. */
     private readonly commitTemp: (tempPath: string) => Promise<void>,
   ) {
@@ -37,8 +39,7 @@ export class LocalObjectWriter extends StagedObjectWriter {
   }
 
   private async openTemp(): Promise<FileHandle> {
-    // 'wx': the temp name is unique, so an existing file would mean a bug, not a retry.
-    this.handle ??= await open(this.tempPath, 'wx');
+    this.handle ??= await this.createTemp();
     return this.handle;
   }
 }

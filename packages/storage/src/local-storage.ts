@@ -31,6 +31,8 @@ export class LocalStorage implements Storage {
   readonly root: string;
   readonly describe: string;
   private readonly tempDir: string;
+  /** .tmp/ was created (or found) once; it is created again only if a write finds it gone. */
+  private tempDirReady = false;
   private closed = false;
 
   constructor(root: string) {
@@ -42,9 +44,9 @@ export class LocalStorage implements Storage {
 
   async put(key: string, data: Buffer | string): Promise<void> {
     const path = this.pathOf(key);
-    const temp = await this.newTempPath();
+    const temp = this.newTempPath();
     try {
-      await writeFile(temp, data, { flag: 'wx' });
+      await this.inTempDir(() => writeFile(temp, data, { flag: 'wx' }));
       await this.commitTemp(temp, path);
     } catch (error) {
       await rm(temp, { force: true });
@@ -85,8 +87,14 @@ export class LocalStorage implements Storage {
 
   async createWriter(key: string): Promise<ObjectWriter> {
     const path = this.pathOf(key);
-    const temp = await this.newTempPath();
-    return new LocalObjectWriter(key, temp, (tempPath) => this.commitTemp(tempPath, path));
+    const temp = this.newTempPath();
+    return new LocalObjectWriter(
+      key,
+      temp,
+      // 'wx': the temp name is unique, so an existing file would mean a bug, not a retry.
+      () => this.inTempDir(() => open(temp, 'wx')),
+      (tempPath) => this.commitTemp(tempPath, path),
+    );
   }
 
   async stat(key: string): Promise<ObjectInfo | null> {
@@ -140,9 +148,9 @@ export class LocalStorage implements Storage {
   async copy(src: string, dst: string): Promise<void> {
     const srcPath = this.pathOf(src);
     const dstPath = this.pathOf(dst);
-    const temp = await this.newTempPath();
+    const temp = this.newTempPath();
     try {
-      await copyFile(srcPath, temp).catch((error: unknown) => {
+      await this.inTempDir(() => copyFile(srcPath, temp)).catch((error: unknown) => {
         throw missingAsNotFound(error, src);
       });
       await this.commitTemp(temp, dstPath);
@@ -170,22 +178,43 @@ export class LocalStorage implements Storage {
     if (this.closed) throw new Error(`storage ${this.describe} is closed`);
   }
 
-  private async newTempPath(): Promise<string> {
-    await mkdir(this.tempDir, { recursive: true });
+  private newTempPath(): string {
     return join(this.tempDir, randomUUID());
   }
 
-  /** Renames a finished temp file onto `path`, creating its directories. */
+  /**
+   * Runs a step that creates a file in .tmp/. The folder is made on the first write of this
+   * instance, not before every one (a mkdir per object is a syscall and a thread-pool round trip
+   * per small write); if it vanished since (removed by hand), the step runs again after making it.
+   */
+  private async inTempDir<T>(step: () => Promise<T>): Promise<T> {
+    if (!this.tempDirReady) {
+      await mkdir(this.tempDir, { recursive: true });
+      this.tempDirReady = true;
+    }
+    try {
+      return await step();
+    } catch (error) {
+      if (!hasCode(error, 'ENOENT')) throw error;
+      await mkdir(this.tempDir, { recursive: true });
+      return step();
+    }
+  }
+
+  /**
+   * Renames a finished temp file onto `path`, creating its directories when the rename finds them
+   * missing: most writes go to a folder that exists already, and then cost one rename.
+   */
   private async commitTemp(temp: string, path: string): Promise<void> {
     // A concurrent deletePrefix may remove the (empty) directory between mkdir and rename.
     for (let attempt = 1; ; attempt++) {
-      await mkdir(dirname(path), { recursive: true });
       try {
         await rename(temp, path);
         return;
       } catch (error) {
         if (attempt >= 3 || !hasCode(error, 'ENOENT')) throw error;
       }
+      await mkdir(dirname(path), { recursive: true });
     }
   }
 
