@@ -27,7 +27,8 @@ export type { StorageConfig, LocalStorageConfig, S3StorageConfig } from './stora
 export { NotFoundError, InvalidKeyError, StorageUnavailableError, StorageUnreachableError, ObjectChangedError } from './errors.js';
 export { joinKey, validateKey, validatePrefix, keyProblem, compareKeys } from './keys.js';
 export { LocalStorage } from './local-storage.js';
-export { S3Storage, DEFAULT_S3_REGION, DEFAULT_REQUEST_TIMEOUT_MS, type S3StorageOptions } from './s3-storage.js';
+export { DEFAULT_S3_REGION, DEFAULT_REQUEST_TIMEOUT_MS } from './s3-defaults.js';
+// S3Storage itself: `@gomr/storage/s3` (or openStorage), so importing this index does not load minio.
 export { RetryingStorage } from './retrying-storage.js';
 export { Retrier, isRetryable, type RetrySettings, type RetryEvent } from './retrier.js';
 export { DEFAULT_RETRY_POLICY, nextDelay, planRetry, validateRetryPolicy, type RetryPolicy, type RetryState } from './retry-policy.js';

@@ -6,7 +6,6 @@ import { isAbsolute } from 'node:path';
 import { LocalStorage } from './local-storage.js';
 import { RetryingStorage } from './retrying-storage.js';
 import { parseS3Endpoint } from './s3-endpoint.js';
-import { S3Storage } from './s3-storage.js';
 import { compileStorageOptions, type OpenStorageOptions } from './storage-options.js';
 import type { StorageConfig } from './storage-config.js';
 import type { Storage } from './storage.js';
@@ -34,6 +33,8 @@ export async function openStorage(config: StorageConfig, options: OpenStorageOpt
     return store;
   }
   const { retry, requestTimeoutMs, onRetry } = compileStorageOptions(options);
+  // Loaded on demand: the minio client costs every process ~0.2 s, and most jobs run local.
+  const { S3Storage } = await import('./s3-storage.js');
   if (!retry) return new S3Storage(config, { requestTimeoutMs });
   const settings = { policy: retry, onRetry };
   return new RetryingStorage(new S3Storage(config, { requestTimeoutMs, streamRetry: settings }), settings);

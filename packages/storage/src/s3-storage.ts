@@ -25,7 +25,9 @@ import { timedTransport } from './s3-transport.js';
 import type { S3StorageConfig } from './storage-config.js';
 import type { ByteRange, ObjectInfo, ObjectWriter, Storage } from './storage.js';
 
-export const DEFAULT_S3_REGION = 'us-east-1';
+import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_S3_REGION } from './s3-defaults.js';
+
+export { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_S3_REGION };
 
 export interface S3StorageOptions {
   /**
@@ -46,8 +48,6 @@ export interface S3StorageOptions {
    */
   streamRetry?: RetrySettings;
 }
-
-export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 /** S3's DeleteObjects takes at most 1000 keys per request. */

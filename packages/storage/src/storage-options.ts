@@ -8,7 +8,7 @@
 import { StorageUnavailableError } from './errors.js';
 import type { RetryEvent } from './retrier.js';
 import { DEFAULT_RETRY_POLICY, validateRetryPolicy, type RetryPolicy } from './retry-policy.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS } from './s3-storage.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './s3-defaults.js';
 
 export interface OpenStorageOptions {
   /**
