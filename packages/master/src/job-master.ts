@@ -2,6 +2,7 @@ import type { Storage } from '@gomr/storage';
 import type {
   GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply, ReportTaskRequest__Output,
 } from '@gomr/proto';
+import type { WorkerRecord } from './worker-registry.js';
 import { jobKeys, type JobSpec } from './job-spec.js';
 import { planSplits } from './plan-splits.js';
 import { Scheduler } from './scheduler.js';
@@ -15,6 +16,22 @@ import { snapshotOfMaster } from './master-snapshot.js';
 /** Attempt numbers of epoch e start at (e - 1) * ATTEMPTS_PER_EPOCH + 1. */
 const ATTEMPTS_PER_EPOCH = 1000;
 
+/** The longest the master holds a GetTask call open waiting for a task (long poll). */
+export const MAX_TASK_WAIT_MS = 10_000;
+
+/**
+ * A report of a finished attempt: the ReportTask request. `next` (ask for the next task in the
+ * same call) and `waitMs` (how long that may wait) are optional for callers in-process.
+ */
+export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs'> & { next?: boolean; waitMs?: number };
+
+/** A GetTask call held open until a task frees up, the job ends, or its time is up. */
+interface TaskWaiter {
+  workerId: string;
+  answer: (reply: GetTaskReply) => void;
+  fail: (err: Error) => void;
+}
+
 export class UnknownWorkerError extends Error {
   constructor(readonly workerId: string) {
     super(`unknown worker ${workerId}; register again`);
@@ -26,6 +43,8 @@ export interface JobMasterOptions {
   log?: (line: string) => void;
   /** How often to look for silent workers. @default 250 */
   livenessCheckMs?: number;
+  /** How long a map's commit record may wait to share a write with others (see CommitLog). @default 20 */
+  commitBatchMs?: number;
 }
 
 /**
@@ -45,6 +64,9 @@ export class JobMaster {
   private livenessTimer?: NodeJS.Timeout;
   private finishing?: Promise<void>;
   private readonly finishedWaiters: (() => void)[] = [];
+  /** Long-polling GetTask calls, oldest first: the first to ask is the first served. */
+  private readonly taskWaiters = new Set<TaskWaiter>();
+  private stopped = false;
 
   constructor(
     readonly spec: JobSpec,
@@ -63,7 +85,7 @@ export class JobMaster {
       taskTimeoutMs: spec.taskTimeoutMs,
       skipBadRecords: spec.skipBadRecords,
     });
-    this.commitLog = new CommitLog(storage, spec.jobId);
+    this.commitLog = new CommitLog(storage, spec.jobId, options.commitBatchMs === undefined ? {} : { batchMs: options.commitBatchMs });
     this.log(`job ${spec.jobId}: ${splits.length} map tasks over ${spec.inputs.length} inputs, ${spec.reducers} reduce tasks`);
     const every = options.livenessCheckMs ?? 250;
     this.livenessTimer = setInterval(() => this.checkLiveness(), every);
@@ -115,9 +137,66 @@ export class JobMaster {
     };
   }
 
+  /** The worker's next task, or WAIT (ask again after waitMs) or EXIT; answers at once. */
   getTask(workerId: string): GetTaskReply {
     const w = this.workers.touch(workerId, this.now());
     if (!w) throw new UnknownWorkerError(workerId);
+    // A call of this worker still held is stale (its caller gave up on it): it gets nothing.
+    for (const waiter of this.taskWaiters) if (waiter.workerId === workerId) waiter.answer({ action: 'WAIT', waitMs: 0 });
+    return this.assignTo(w);
+  }
+
+  /**
+   * getTask, except that when no task is free it holds the call for up to waitMs (capped at
+   * MAX_TASK_WAIT_MS) and answers as soon as one frees up: a commit that ends the map phase, a
+   * failed or lost attempt to run again, a straggler worth a backup, or the end of the job
+   * (EXIT). Only when the time is up does it answer WAIT, with waitMs 0: ask again at once.
+   * A worker that stays idle is woken within a liveness check (250 ms) of any change, instead
+   * of polling every 50 ms. `signal` aborts the wait (the caller went away).
+   */
+  nextTask(workerId: string, waitMs = 0, signal?: AbortSignal): Promise<GetTaskReply> {
+    const first = this.getTask(workerId);
+    if (first.action !== 'WAIT' || waitMs <= 0 || this.stopped || signal?.aborted) return Promise.resolve(first);
+    return new Promise<GetTaskReply>((resolve, reject) => {
+      const settle = () => {
+        this.taskWaiters.delete(waiter);
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const waiter: TaskWaiter = {
+        workerId,
+        answer: (reply) => {
+          settle();
+          resolve(reply);
+        },
+        fail: (err) => {
+          settle();
+          reject(err);
+        },
+      };
+      const onAbort = () => waiter.answer({ action: 'WAIT', waitMs: 0 });
+      const timer = setTimeout(() => waiter.answer({ action: 'WAIT', waitMs: 0 }), Math.min(waitMs, MAX_TASK_WAIT_MS));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.taskWaiters.add(waiter);
+    });
+  }
+
+  /** Offers work to the held GetTask calls, oldest first. Waking is not a sign of life. */
+  private wakeTaskWaiters(): void {
+    for (const waiter of [...this.taskWaiters]) {
+      const w = this.workers.get(waiter.workerId);
+      if (!w) {
+        // Lost meanwhile (missed heartbeats): it must register again.
+        waiter.fail(new UnknownWorkerError(waiter.workerId));
+        continue;
+      }
+      const reply = this.stopped ? { action: 'WAIT' as const, waitMs: 0 } : this.assignTo(w);
+      if (reply.action !== 'WAIT' || this.stopped) waiter.answer(reply);
+    }
+  }
+
+  private assignTo(w: WorkerRecord): GetTaskReply {
+    const workerId = w.id;
     if (w.current) {
       // The worker asks again while we think it runs something: that attempt is gone.
       this.scheduler.killed(w.current.taskId, w.current.attempt, 'worker asked for new work', this.now());
@@ -165,7 +244,16 @@ export class JobMaster {
     };
   }
 
-  async reportTask(req: ReportTaskRequest__Output): Promise<ReportTaskReply> {
+  /**
+   * The end of an attempt. A successful one that wins is committed: its commit record is
+   * written (durable) before the task counts as done. Without `next`, the reply waits for that.
+   * With `next`, the reply carries the worker's next task (as nextTask, waiting up to waitMs)
+   * and does not wait for the record: the worker starts its next task while the record is
+   * written, and the task still counts only once the record is durable (a master that dies
+   * before then runs it again). A repeated report of the committed attempt (a retried call
+   * whose reply was lost) changes nothing.
+   */
+  async reportTask(req: TaskReport, signal?: AbortSignal): Promise<ReportTaskReply> {
     const now = this.now();
     const w = this.workers.touch(req.workerId, now);
     if (w && w.current?.taskId === req.taskId && w.current.attempt === req.attempt) {
@@ -177,25 +265,51 @@ export class JobMaster {
       this.log(`task ${req.taskId} attempt ${req.attempt} failed on ${req.workerId}: ${e.message}`);
       this.scheduler.failed(req.taskId, req.attempt, e, now);
       await this.afterChange();
-      return { committed: false };
+      return this.withNext(req, { committed: false }, signal);
     }
     const verdict = this.scheduler.succeeded(req.taskId, req.attempt, now);
     const outputs: RunRef[] = req.outputs.map((o) => ({ partition: o.partition, key: o.key, bytes: o.bytes, records: o.records }));
+    if (verdict === 'repeat') return this.withNext(req, { committed: true }, signal);
     if (verdict === 'ignore') {
       await this.discard(outputs.map((o) => o.key), req.taskId, req.attempt);
-      return { committed: false };
+      return this.withNext(req, { committed: false }, signal);
     }
+    const committing = this.commit(req, outputs);
+    if (!req.next) {
+      await committing;
+      return { committed: true };
+    }
+    return this.withNext(req, { committed: true }, signal);
+  }
+
+  /** Adds the worker's next task to a report's reply when it asked for one (and is known). */
+  private async withNext(req: TaskReport, reply: ReportTaskReply, signal?: AbortSignal): Promise<ReportTaskReply> {
+    // An unknown worker (this master restarted) gets no next task: it asks with GetTask, is
+    // told NOT_FOUND, and registers again.
+    if (!req.next || !this.workers.get(req.workerId)) return reply;
+    return { ...reply, next: await this.nextTask(req.workerId, req.waitMs ?? 0, signal) };
+  }
+
+  /**
+   * Writes the commit record, then counts the task; never rejects (a failure re-runs the task).
+   * The record of a map whose worker is not waiting for the reply (it asked for its next task)
+   * may share a write with others (see CommitLog), unless nothing but commits is left to wait
+   * for in the phase: then it is written at once.
+   */
+  private async commit(req: TaskReport, outputs: RunRef[]): Promise<void> {
     const task = this.scheduler.task(req.taskId)!;
     try {
       const committed = task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : outputs;
-      await this.commitLog.record({ taskId: req.taskId, attempt: req.attempt, outputs: committed, counters: req.counters, userCounters: req.userCounters });
+      const batch = !!req.next && task.kind === 'MAP';
+      const durable = this.commitLog.record({ taskId: req.taskId, attempt: req.attempt, outputs: committed, counters: req.counters, userCounters: req.userCounters }, { batch });
+      if (batch && this.scheduler.onlyCommitsLeft()) this.commitLog.flush();
+      await durable;
       this.scheduler.commitDone(req.taskId, committed, req.counters, req.userCounters);
     } catch (err) {
       this.log(`commit of ${req.taskId} attempt ${req.attempt} failed: ${(err as Error).message}`);
       this.scheduler.commitFailed(req.taskId, req.attempt, `commit failed: ${(err as Error).message}`);
     }
     await this.afterChange();
-    return { committed: true };
   }
 
   heartbeat(workerId: string, taskId: string, attempt: number, progress = 0): HeartbeatReply {
@@ -246,7 +360,14 @@ export class JobMaster {
     };
   }
 
+  /** Stops the liveness checks and answers every held GetTask call (WAIT): the master is going away. */
   stop(): void {
+    this.stopLiveness();
+    this.stopped = true;
+    this.wakeTaskWaiters();
+  }
+
+  private stopLiveness(): void {
     if (this.livenessTimer) clearInterval(this.livenessTimer);
   }
 
@@ -286,14 +407,15 @@ export class JobMaster {
 
   private async afterChange(): Promise<void> {
     const s = this.scheduler;
-    if (this.finishing) return this.finishing;
-    if (s.phase === 'COMMITTING' || s.phase === 'FAILED') {
+    if (!this.finishing && (s.phase === 'COMMITTING' || s.phase === 'FAILED')) {
       this.finishing = this.finish().finally(() => {
         this.finishing = undefined;
         for (const resolve of this.finishedWaiters.splice(0)) resolve();
+        this.wakeTaskWaiters(); // the job is over: EXIT
       });
-      return this.finishing;
     }
+    this.wakeTaskWaiters();
+    return this.finishing;
   }
 
   private async finish(): Promise<void> {
@@ -306,7 +428,7 @@ export class JobMaster {
     }
     const succeeded = s.phase === 'COMMITTING';
     const finishedMs = this.now();
-    this.stop();
+    this.stopLiveness();
     const totals = s.totals();
     const summary: JobSummary = {
       jobId,

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadGomrProto, tokenFrom, type MasterHandlers } from '@gomr/proto';
+import { loadGomrProto, tokenFrom, type GetTaskReply, type MasterHandlers } from '@gomr/proto';
 import { JobMaster, UnknownWorkerError } from './job-master.js';
 
 /** Maps an error to the gRPC status a client can act on. */
@@ -14,6 +14,13 @@ function authorized(master: JobMaster, call: grpc.ServerUnaryCall<unknown, unkno
 
 const DENIED = { code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong job token' };
 
+/** Aborts when the client cancels the call or its deadline passes: a held call stops waiting. */
+function cancelSignal(call: grpc.ServerUnaryCall<unknown, unknown>): AbortSignal {
+  const controller = new AbortController();
+  call.once('cancelled', () => controller.abort());
+  return controller.signal;
+}
+
 /** One plain function per RPC; only GetStatus is open without the token (read-only). */
 export function masterHandlers(master: JobMaster): MasterHandlers {
   return {
@@ -23,15 +30,20 @@ export function masterHandlers(master: JobMaster): MasterHandlers {
     },
     GetTask(call, cb) {
       if (!authorized(master, call)) return cb(DENIED);
+      let reply: Promise<GetTaskReply>;
       try {
-        cb(null, master.getTask(call.request.workerId));
+        reply = master.nextTask(call.request.workerId, call.request.waitMs, cancelSignal(call));
       } catch (err) {
-        cb(toStatus(err));
+        return cb(toStatus(err));
       }
+      reply.then(
+        (r) => cb(null, r),
+        (err) => cb(toStatus(err)),
+      );
     },
     ReportTask(call, cb) {
       if (!authorized(master, call)) return cb(DENIED);
-      master.reportTask(call.request).then(
+      master.reportTask(call.request, call.request.next ? cancelSignal(call) : undefined).then(
         (reply) => cb(null, reply),
         (err) => cb(toStatus(err)),
       );

@@ -139,6 +139,20 @@ export class Scheduler {
     return stalled;
   }
 
+  /**
+   * Whether every task of the current phase is committed or committing: the phase then waits
+   * for nothing but commit records. Scans from the end, where idle tasks are while a phase runs.
+   */
+  onlyCommitsLeft(): boolean {
+    if (this.phase !== 'MAPPING' && this.phase !== 'REDUCING') return false;
+    const tasks = this.phase === 'MAPPING' ? this.maps : this.reduces;
+    for (let i = tasks.length - 1; i >= 0; i--) {
+      const state = tasks[i]!.state;
+      if (state === 'idle' || state === 'running') return false;
+    }
+    return true;
+  }
+
   /** The committed runs of one partition, in map-task order (keeps reduce input deterministic). */
   runKeysFor(partition: number): string[] {
     const keys: string[] = [];
@@ -148,11 +162,14 @@ export class Scheduler {
 
   /**
    * An attempt succeeded. Returns 'commit' if the caller must commit it (and then call
-   * commitDone or commitFailed), or 'ignore' when another attempt already won.
+   * commitDone or commitFailed), 'ignore' when another attempt already won (its outputs can go),
+   * or 'repeat' when this very attempt already won: a report sent again (a retried call whose
+   * reply was lost), whose outputs are the committed ones and must stay.
    */
-  succeeded(taskId: string, attempt: number, nowMs: number): 'commit' | 'ignore' {
+  succeeded(taskId: string, attempt: number, nowMs: number): 'commit' | 'ignore' | 'repeat' {
     const task = this.task(taskId);
     const a = task?.attempts.find((x) => x.attempt === attempt);
+    if (a && a.outcome === 'committed') return 'repeat';
     if (!task || !a || a.outcome !== 'running' || this.finished) {
       if (a && a.outcome === 'running') a.outcome = 'superseded';
       return 'ignore';

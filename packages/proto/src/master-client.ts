@@ -44,26 +44,36 @@ export class MasterConnection {
     this.deadlineMs = options.deadlineMs ?? 10_000;
   }
 
-  private call<Req, Res>(method: Unary<Req, Res>, req: Req, deadlineMs = this.deadlineMs): Promise<Res> {
+  private call<Req, Res>(method: Unary<Req, Res>, req: Req, deadlineMs = this.deadlineMs, signal?: AbortSignal): Promise<Res> {
     return new Promise((resolve, reject) => {
-      method.call(
+      const call = method.call(
         this.raw,
         req,
         tokenMetadata(this.token),
         { deadline: Date.now() + deadlineMs },
-        (err, res) => (err ? reject(err) : resolve(res as Res)),
+        (err, res) => {
+          signal?.removeEventListener('abort', cancel);
+          if (err) reject(err);
+          else resolve(res as Res);
+        },
       );
+      // Cancelling rejects the call with status CANCELLED.
+      const cancel = () => call.cancel();
+      if (signal?.aborted) cancel();
+      else signal?.addEventListener('abort', cancel, { once: true });
     });
   }
 
   register(req: RegisterRequest): Promise<RegisterReply__Output> {
     return this.call(this.raw.register as Unary<RegisterRequest, RegisterReply__Output>, req);
   }
-  getTask(req: GetTaskRequest): Promise<GetTaskReply__Output> {
-    return this.call(this.raw.getTask as Unary<GetTaskRequest, GetTaskReply__Output>, req);
+  /** With req.waitMs (a long poll), the deadline is that much longer; `signal` cancels the call. */
+  getTask(req: GetTaskRequest, signal?: AbortSignal): Promise<GetTaskReply__Output> {
+    return this.call(this.raw.getTask as Unary<GetTaskRequest, GetTaskReply__Output>, req, this.deadlineMs + (req.waitMs ?? 0), signal);
   }
-  reportTask(req: ReportTaskRequest): Promise<ReportTaskReply__Output> {
-    return this.call(this.raw.reportTask as Unary<ReportTaskRequest, ReportTaskReply__Output>, req);
+  /** With req.next and req.waitMs, the deadline is that much longer; `signal` cancels the call. */
+  reportTask(req: ReportTaskRequest, signal?: AbortSignal): Promise<ReportTaskReply__Output> {
+    return this.call(this.raw.reportTask as Unary<ReportTaskRequest, ReportTaskReply__Output>, req, this.deadlineMs + (req.next ? (req.waitMs ?? 0) : 0), signal);
   }
   heartbeat(req: HeartbeatRequest): Promise<HeartbeatReply__Output> {
     return this.call(this.raw.heartbeat as Unary<HeartbeatRequest, HeartbeatReply__Output>, req);

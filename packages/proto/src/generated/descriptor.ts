@@ -146,6 +146,10 @@ export const gomrDescriptor = {
             "workerId": {
               "type": "string",
               "id": 1
+            },
+            "waitMs": {
+              "type": "int32",
+              "id": 2
             }
           }
         },
@@ -262,6 +266,14 @@ export const gomrDescriptor = {
             "error": {
               "type": "TaskError",
               "id": 8
+            },
+            "next": {
+              "type": "bool",
+              "id": 9
+            },
+            "waitMs": {
+              "type": "int32",
+              "id": 10
             }
           }
         },
@@ -270,6 +282,10 @@ export const gomrDescriptor = {
             "committed": {
               "type": "bool",
               "id": 1
+            },
+            "next": {
+              "type": "GetTaskReply",
+              "id": 2
             }
           }
         },

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { mkdir, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { MasterConnection, type Task__Output } from '@gomr/proto';
+import { MasterConnection, type GetTaskReply__Output, type Task__Output } from '@gomr/proto';
 import { TaskExecutor } from './task-executor.js';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import { withDefaults, type WorkerOptions, type WorkerOptionsWithDefaults } from './worker-options.js';
@@ -10,6 +10,12 @@ import { withDefaults, type WorkerOptions, type WorkerOptionsWithDefaults } from
 export type WorkerState = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FAILED';
 
 const SDK_VERSION = '0.1.0';
+
+/**
+ * How long the master may hold a request for work when none is free (long poll): it answers as
+ * soon as a task frees up, so an idle worker neither polls nor sleeps past that moment.
+ */
+const TASK_WAIT_MS = 1000;
 
 function isCode(err: unknown, code: grpcStatus): boolean {
   return (err as ServiceError)?.code === code;
@@ -28,6 +34,8 @@ export class WorkerRuntime {
   private job?: JobInfo;
   private heartbeatTimer?: NodeJS.Timeout;
   private current?: { taskId: string; attempt: number };
+  /** Cancels a GetTask held open at the master, so a draining worker stops waiting for work. */
+  private waitingForWork?: AbortController;
   /** Tasks completed by this worker, for logs and tests. */
   tasksRun = 0;
 
@@ -72,6 +80,7 @@ export class WorkerRuntime {
   /** Finishes the current task, then stops (SIGTERM). */
   drain(): void {
     if (this.state === 'RUNNING') this.state = 'STOPPING';
+    this.waitingForWork?.abort();
   }
 
   private heartbeatMs = 1000;
@@ -87,28 +96,49 @@ export class WorkerRuntime {
     this.opts.onRegistered?.(reply.workerId);
   }
 
+  /**
+   * Asks for a task, runs it, and reports it in a call that also asks for the next one: one
+   * round trip per task. A task the master handed out is run even if a drain began meanwhile.
+   */
   private async loop(): Promise<void> {
-    while (this.state === 'RUNNING') {
-      let reply;
-      try {
-        reply = await this.withMasterRetry(() => this.master.getTask({ workerId: this.workerId }));
-      } catch (err) {
-        if (isCode(err, grpcStatus.NOT_FOUND)) {
-          await this.register();
-          continue;
+    // The master's answer not yet acted on: a task to run, WAIT or EXIT.
+    let reply: GetTaskReply__Output | null = null;
+    while (reply || this.state === 'RUNNING') {
+      if (!reply) {
+        try {
+          reply = await this.askForTask();
+        } catch (err) {
+          if (isCode(err, grpcStatus.NOT_FOUND)) {
+            await this.register();
+            continue;
+          }
+          if (this.state !== 'RUNNING' && isCode(err, grpcStatus.CANCELLED)) return;
+          throw err;
         }
-        throw err;
       }
-      if (reply.action === 'EXIT') return;
-      if (reply.action === 'WAIT' || !reply.task) {
-        await sleep(reply.waitMs || 50);
+      const r = reply;
+      reply = null;
+      if (r.action === 'EXIT') return;
+      if (r.action === 'WAIT' || !r.task) {
+        if (r.waitMs) await sleep(r.waitMs);
         continue;
       }
-      await this.runTask(reply.task);
+      reply = await this.runTask(r.task);
     }
   }
 
-  private async runTask(t: Task__Output): Promise<void> {
+  private async askForTask(): Promise<GetTaskReply__Output> {
+    const waiting = new AbortController();
+    this.waitingForWork = waiting;
+    try {
+      return await this.withMasterRetry(() => this.master.getTask({ workerId: this.workerId, waitMs: TASK_WAIT_MS }, waiting.signal));
+    } finally {
+      this.waitingForWork = undefined;
+    }
+  }
+
+  /** Runs a task and reports it; resolves with the next task when the report asked for one. */
+  private async runTask(t: Task__Output): Promise<GetTaskReply__Output | null> {
     const task: TaskSpec = {
       taskId: t.taskId,
       kind: t.kind === 'REDUCE' ? 'REDUCE' : 'MAP',
@@ -132,13 +162,17 @@ export class WorkerRuntime {
     }
     if ('cancelled' in outcome) {
       this.log(`task ${task.taskId}#${task.attempt} cancelled by the master`);
-      return;
+      return null;
     }
     this.tasksRun++;
+    // A draining worker only reports; otherwise the reply brings the next task.
+    const next = this.state === 'RUNNING';
+    const ask = { next, waitMs: next ? TASK_WAIT_MS : 0 };
     const report = outcome.ok
-      ? { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: true, outputs: outcome.outputs, counters: outcome.counters, userCounters: outcome.userCounters }
-      : { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: false, error: outcome.error };
-    await this.withMasterRetry(() => this.master.reportTask(report));
+      ? { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: true, outputs: outcome.outputs, counters: outcome.counters, userCounters: outcome.userCounters, ...ask }
+      : { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: false, error: outcome.error, ...ask };
+    const reply = await this.withMasterRetry(() => this.master.reportTask(report));
+    return reply.next ?? null;
   }
 
   private async heartbeat(): Promise<void> {

@@ -30,14 +30,16 @@ export interface MasterClient extends grpc.Client {
   getStatus(argument: _gomr_StatusRequest, callback: grpc.requestCallback<_gomr_JobStatus__Output>): grpc.ClientUnaryCall;
   
   /**
-   * A worker asks for its next task; the reply may say "wait" or "exit".
+   * A worker asks for its next task; the reply may say "wait" or "exit". With wait_ms the
+   * master holds the call until a task frees up (long poll) instead of answering "wait".
    */
   GetTask(argument: _gomr_GetTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gomr_GetTaskReply__Output>): grpc.ClientUnaryCall;
   GetTask(argument: _gomr_GetTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gomr_GetTaskReply__Output>): grpc.ClientUnaryCall;
   GetTask(argument: _gomr_GetTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gomr_GetTaskReply__Output>): grpc.ClientUnaryCall;
   GetTask(argument: _gomr_GetTaskRequest, callback: grpc.requestCallback<_gomr_GetTaskReply__Output>): grpc.ClientUnaryCall;
   /**
-   * A worker asks for its next task; the reply may say "wait" or "exit".
+   * A worker asks for its next task; the reply may say "wait" or "exit". With wait_ms the
+   * master holds the call until a task frees up (long poll) instead of answering "wait".
    */
   getTask(argument: _gomr_GetTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gomr_GetTaskReply__Output>): grpc.ClientUnaryCall;
   getTask(argument: _gomr_GetTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gomr_GetTaskReply__Output>): grpc.ClientUnaryCall;
@@ -75,14 +77,16 @@ export interface MasterClient extends grpc.Client {
   register(argument: _gomr_RegisterRequest, callback: grpc.requestCallback<_gomr_RegisterReply__Output>): grpc.ClientUnaryCall;
   
   /**
-   * A worker reports the end of a task attempt, successful or not.
+   * A worker reports the end of a task attempt, successful or not; with next set, the reply
+   * also carries the worker's next task, as GetTask would (one round trip per task).
    */
   ReportTask(argument: _gomr_ReportTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gomr_ReportTaskReply__Output>): grpc.ClientUnaryCall;
   ReportTask(argument: _gomr_ReportTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gomr_ReportTaskReply__Output>): grpc.ClientUnaryCall;
   ReportTask(argument: _gomr_ReportTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gomr_ReportTaskReply__Output>): grpc.ClientUnaryCall;
   ReportTask(argument: _gomr_ReportTaskRequest, callback: grpc.requestCallback<_gomr_ReportTaskReply__Output>): grpc.ClientUnaryCall;
   /**
-   * A worker reports the end of a task attempt, successful or not.
+   * A worker reports the end of a task attempt, successful or not; with next set, the reply
+   * also carries the worker's next task, as GetTask would (one round trip per task).
    */
   reportTask(argument: _gomr_ReportTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gomr_ReportTaskReply__Output>): grpc.ClientUnaryCall;
   reportTask(argument: _gomr_ReportTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gomr_ReportTaskReply__Output>): grpc.ClientUnaryCall;
@@ -98,7 +102,8 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   GetStatus: grpc.handleUnaryCall<_gomr_StatusRequest__Output, _gomr_JobStatus>;
   
   /**
-   * A worker asks for its next task; the reply may say "wait" or "exit".
+   * A worker asks for its next task; the reply may say "wait" or "exit". With wait_ms the
+   * master holds the call until a task frees up (long poll) instead of answering "wait".
    */
   GetTask: grpc.handleUnaryCall<_gomr_GetTaskRequest__Output, _gomr_GetTaskReply>;
   
@@ -113,7 +118,8 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   Register: grpc.handleUnaryCall<_gomr_RegisterRequest__Output, _gomr_RegisterReply>;
   
   /**
-   * A worker reports the end of a task attempt, successful or not.
+   * A worker reports the end of a task attempt, successful or not; with next set, the reply
+   * also carries the worker's next task, as GetTask would (one round trip per task).
    */
   ReportTask: grpc.handleUnaryCall<_gomr_ReportTaskRequest__Output, _gomr_ReportTaskReply>;
   

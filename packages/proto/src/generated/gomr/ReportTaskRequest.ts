@@ -19,6 +19,14 @@ export interface ReportTaskRequest {
    */
   'userCounters'?: ({[key: string]: number | string | Long});
   'error'?: (_gomr_TaskError | null);
+  /**
+   * also hand out the worker's next task (the reply's next)
+   */
+  'next'?: (boolean);
+  /**
+   * with next: as GetTaskRequest.wait_ms
+   */
+  'waitMs'?: (number);
 }
 
 export interface ReportTaskRequest__Output {
@@ -36,4 +44,12 @@ export interface ReportTaskRequest__Output {
    */
   'userCounters': ({[key: string]: number});
   'error': (_gomr_TaskError__Output | null);
+  /**
+   * also hand out the worker's next task (the reply's next)
+   */
+  'next': (boolean);
+  /**
+   * with next: as GetTaskRequest.wait_ms
+   */
+  'waitMs': (number);
 }

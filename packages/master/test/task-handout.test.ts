@@ -1,0 +1,292 @@
+// How workers get tasks: a GetTask held open until a task frees up (long poll), and a report
+// that also hands out the next task (one round trip per task), without losing exactly-once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { MasterConnection } from '@gomr/proto';
+import { openStorage, type Storage } from '@gomr/storage';
+import { bindServer, getServer, JobMaster, parseJobSpec, type TaskReport } from '../src/index.js';
+
+async function setup(opts: { maps?: number; reducers?: number; storage?: (s: Storage) => Storage } = {}) {
+  const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
+  const base = await openStorage({ kind: 'local', root });
+  const storage = opts.storage ? opts.storage(base) : base;
+  const spec = parseJobSpec({
+    jobId: 'job-h', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
+    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: opts.maps ?? 1, reducers: opts.reducers ?? 1,
+  });
+  const master = await JobMaster.open(spec, storage, { livenessCheckMs: 50 });
+  return {
+    root,
+    spec,
+    storage,
+    master,
+    async put(key: string) {
+      await mkdir(dirname(join(root, key)), { recursive: true });
+      await writeFile(join(root, key), 'run');
+    },
+    async close() {
+      master.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+function ok(workerId: string, taskId: string, attempt: number, extra: Partial<TaskReport> = {}): TaskReport {
+  return { workerId, taskId, attempt, ok: true, outputs: [], counters: { mapInputRecords: 1 }, userCounters: {}, error: null, ...extra };
+}
+
+test('a held GetTask answers as soon as a failed attempt frees its task, not after its wait', async () => {
+  const h = await setup();
+  try {
+    const w1 = h.master.register('h', 1).workerId;
+    const w2 = h.master.register('h', 2).workerId;
+    const t1 = h.master.getTask(w1);
+    assert.equal(t1.action, 'RUN');
+    const t0 = Date.now();
+    const held = h.master.nextTask(w2, 5000);
+    let answered = false;
+    void held.then(() => (answered = true));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(answered, false, 'nothing is free yet: the call is held');
+    await h.master.reportTask({ ...ok(w1, t1.task!.taskId!, t1.task!.attempt!), ok: false, error: { message: 'boom', stack: '', input: 'a.txt', offset: 0, key: '', userCode: true, storageUnreachable: false } });
+    const t2 = await held;
+    assert.equal(t2.action, 'RUN');
+    assert.equal(t2.task!.taskId, t1.task!.taskId);
+    assert.ok(Date.now() - t0 < 2000, `answered after ${Date.now() - t0} ms`);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a held GetTask gets the reduce when the last map commits, and EXIT when the job ends', async () => {
+  const h = await setup();
+  try {
+    const w1 = h.master.register('h', 1).workerId;
+    const w2 = h.master.register('h', 2).workerId;
+    const m = h.master.getTask(w1);
+    const heldForReduce = h.master.nextTask(w2, 5000);
+    await h.master.reportTask(ok(w1, m.task!.taskId!, m.task!.attempt!));
+    const r = await heldForReduce;
+    assert.equal(r.action, 'RUN');
+    assert.equal(r.task!.kind, 'REDUCE');
+    const heldForExit = h.master.nextTask(w1, 5000);
+    await h.master.reportTask(ok(w2, r.task!.taskId!, r.task!.attempt!));
+    assert.equal((await heldForExit).action, 'EXIT');
+    assert.equal(h.master.status().state, 'SUCCEEDED');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a held GetTask answers WAIT (ask again at once) when its time is up or its caller leaves', async () => {
+  const h = await setup();
+  try {
+    const w1 = h.master.register('h', 1).workerId;
+    const w2 = h.master.register('h', 2).workerId;
+    h.master.getTask(w1);
+    const t0 = Date.now();
+    assert.deepEqual(await h.master.nextTask(w2, 150), { action: 'WAIT', waitMs: 0 });
+    assert.ok(Date.now() - t0 >= 140);
+    const controller = new AbortController();
+    const held = h.master.nextTask(w2, 5000, controller.signal);
+    controller.abort();
+    assert.deepEqual(await held, { action: 'WAIT', waitMs: 0 });
+    // Without a wait, the answer is immediate, as before.
+    assert.equal((await h.master.nextTask(w2, 0)).action, 'WAIT');
+  } finally {
+    await h.close();
+  }
+});
+
+test('a held GetTask of a worker that misses its heartbeats ends with unknown worker', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
+  const storage = await openStorage({ kind: 'local', root });
+  const spec = parseJobSpec({
+    jobId: 'job-l', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 10 }],
+    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 1, reducers: 1, heartbeatTimeoutMs: 200,
+  });
+  const master = new JobMaster(spec, storage, { livenessCheckMs: 50 });
+  try {
+    const w1 = master.register('h', 1).workerId;
+    const w2 = master.register('h', 2).workerId;
+    master.getTask(w1);
+    const held = master.nextTask(w2, 5000);
+    // w1 keeps beating; w2 does not: being held is not a sign of life.
+    const beat = setInterval(() => master.heartbeat(w1, '', 0), 50);
+    try {
+      await assert.rejects(held, /unknown worker/);
+    } finally {
+      clearInterval(beat);
+    }
+  } finally {
+    master.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('report + next task in one call: the next task comes back, a repeated report keeps the committed outputs', async () => {
+  const h = await setup({ maps: 2 });
+  try {
+    const w1 = h.master.register('h', 1).workerId;
+    const first = h.master.getTask(w1);
+    const runKey = `${first.task!.outputPrefix}part-00000.run`;
+    await h.put(runKey);
+    const report = ok(w1, first.task!.taskId!, first.task!.attempt!, {
+      outputs: [{ partition: 0, key: runKey, bytes: 3, records: 1 }], next: true, waitMs: 1000,
+    });
+    const reply = await h.master.reportTask(report);
+    assert.equal(reply.committed, true);
+    assert.equal(reply.next?.action, 'RUN');
+    const second = reply.next!.task!;
+    assert.notEqual(second.taskId, first.task!.taskId);
+
+    // The reply was lost and the worker sends the same report again: nothing changes, the
+    // committed run stays, and the task handed out by the lost reply runs elsewhere.
+    const again = await h.master.reportTask(report);
+    assert.equal(again.committed, true);
+    assert.ok(existsSync(join(h.root, runKey)), 'the committed run is not discarded');
+    await new Promise((r) => setTimeout(r, 50)); // the first commit record lands
+    assert.equal(h.master.status().counters!.mapInputRecords, 1, 'counted once');
+    const t = h.master.scheduler.task(second.taskId!)!;
+    assert.equal(t.attempts[0]!.outcome, 'killed', 'the task of the lost reply is given up');
+    assert.equal(again.next?.action, 'RUN');
+    assert.equal(again.next!.task!.taskId, second.taskId, 'and handed out again');
+  } finally {
+    await h.close();
+  }
+});
+
+test('report + next: a duplicate attempt that lost the race is not committed and gets its next task', async () => {
+  const h = await setup({ maps: 1 });
+  try {
+    const w1 = h.master.register('h', 1).workerId;
+    const w2 = h.master.register('h', 2).workerId;
+    const a = h.master.getTask(w1);
+    // The first attempt is lost with its worker's silence, and runs again on w2.
+    h.master.scheduler.killed(a.task!.taskId!, a.task!.attempt!, 'lost', Date.now());
+    const b = h.master.getTask(w2);
+    assert.equal(b.task!.taskId, a.task!.taskId);
+    const winner = await h.master.reportTask(ok(w2, b.task!.taskId!, b.task!.attempt!, { next: true, waitMs: 1000 }));
+    assert.equal(winner.committed, true);
+    assert.equal(winner.next?.task?.kind, 'REDUCE');
+    const lateKey = `${a.task!.outputPrefix}part-00000.run`;
+    await h.put(lateKey);
+    const late = await h.master.reportTask(ok(w1, a.task!.taskId!, a.task!.attempt!, { outputs: [{ partition: 0, key: lateKey, bytes: 3, records: 1 }], next: true, waitMs: 100 }));
+    assert.equal(late.committed, false);
+    assert.ok(!existsSync(join(h.root, lateKey)), "the loser's outputs are removed");
+    assert.equal(late.next?.action, 'WAIT', 'nothing left for it: it waited, then asks again');
+    assert.equal(h.master.status().counters!.mapInputRecords, 1);
+  } finally {
+    await h.close();
+  }
+});
+
+test('report + next answers before the commit record is written; the task counts only once it is durable', async () => {
+  let releaseCommit!: () => void;
+  const commitGate = new Promise<void>((r) => (releaseCommit = r));
+  const h = await setup({
+    maps: 2,
+    storage: (s) =>
+      new Proxy(s, {
+        get(target, prop, receiver) {
+          if (prop === 'put') {
+            return async (key: string, data: Buffer | string) => {
+              if (key.includes('/commits/')) await commitGate;
+              return target.put(key, data);
+            };
+          }
+          const v = Reflect.get(target, prop, receiver);
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      }),
+  });
+  try {
+    const w1 = h.master.register('h', 1).workerId;
+    const t = h.master.getTask(w1);
+    const reply = await h.master.reportTask(ok(w1, t.task!.taskId!, t.task!.attempt!, { next: true, waitMs: 1000 }));
+    assert.equal(reply.next?.action, 'RUN', 'the next task comes while the record is still being written');
+    assert.equal(h.master.scheduler.task(t.task!.taskId!)!.state, 'committing');
+    assert.equal(h.master.status().maps!.done, 0, 'not counted before the record is durable');
+    assert.equal(h.master.status().counters!.mapInputRecords, undefined);
+    releaseCommit();
+    for (let i = 0; i < 100 && h.master.status().maps!.done === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(h.master.status().maps!.done, 1);
+    assert.equal(h.master.status().counters!.mapInputRecords, 1);
+  } finally {
+    releaseCommit();
+    await h.close();
+  }
+});
+
+test('over gRPC: held report + next calls run a whole job', async () => {
+  const h = await setup({ maps: 2 });
+  const server = getServer(h.master);
+  const port = await bindServer(server, '127.0.0.1:0');
+  const c = new MasterConnection(`127.0.0.1:${port}`);
+  try {
+    const w1 = (await c.register({ host: 'h', pid: 1, version: 't' })).workerId;
+    const w2 = (await c.register({ host: 'h', pid: 2, version: 't' })).workerId;
+    const m0 = (await c.getTask({ workerId: w1, waitMs: 1000 })).task!;
+    const m1 = (await c.getTask({ workerId: w2, waitMs: 1000 })).task!;
+    assert.deepEqual([m0.taskId, m1.taskId], ['m-00000', 'm-00001']);
+    const report = (workerId: string, t: typeof m0) =>
+      c.reportTask({ workerId, taskId: t.taskId, attempt: t.attempt, ok: true, outputs: [], counters: { mapInputRecords: 1 }, next: true, waitMs: 3000 });
+    // w1's report is held: the only task left (the reduce) waits for m1's commit.
+    const t0 = Date.now();
+    const first = report(w1, m0);
+    await new Promise((r) => setTimeout(r, 100));
+    const second = report(w2, m1);
+    const r1 = await first;
+    assert.equal(r1.committed, true);
+    assert.equal(r1.next?.action, 'RUN');
+    assert.equal(r1.next!.task!.kind, 'REDUCE', 'handed out as soon as the last map committed');
+    assert.ok(Date.now() - t0 < 2000, `after ${Date.now() - t0} ms`);
+    // w2 is held in turn, until the job ends.
+    const done = await report(w1, r1.next!.task!);
+    assert.equal(done.next?.action, 'EXIT');
+    assert.equal((await second).next?.action, 'EXIT');
+    assert.equal((await c.getStatus()).state, 'SUCCEEDED');
+    // An unknown worker's report gets no next task; its GetTask says NOT_FOUND (register again).
+    const unknown = await c.reportTask({ workerId: 'w-999', taskId: 'm-00000', attempt: 1, ok: true, next: true, waitMs: 100 });
+    assert.equal(unknown.next, null);
+    await assert.rejects(c.getTask({ workerId: 'w-999', waitMs: 100 }), (e: grpc.ServiceError) => e.code === grpc.status.NOT_FOUND);
+  } finally {
+    c.close();
+    server.forceShutdown();
+    await h.close();
+  }
+});
+
+test('over gRPC: a client that cancels its held GetTask frees it at once', async () => {
+  const h = await setup({ maps: 1 });
+  const server = getServer(h.master);
+  const port = await bindServer(server, '127.0.0.1:0');
+  const c = new MasterConnection(`127.0.0.1:${port}`);
+  try {
+    const w1 = (await c.register({ host: 'h', pid: 1, version: 't' })).workerId;
+    const w2 = (await c.register({ host: 'h', pid: 2, version: 't' })).workerId;
+    await c.getTask({ workerId: w1 });
+    const controller = new AbortController();
+    const held = c.getTask({ workerId: w2, waitMs: 5000 }, controller.signal);
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    controller.abort();
+    await assert.rejects(held, (e: grpc.ServiceError) => e.code === grpc.status.CANCELLED);
+    assert.ok(Date.now() - t0 < 1000);
+    // The master no longer holds it: a stop has nothing left to answer, and shutdown is prompt.
+    await new Promise((r) => setTimeout(r, 50));
+    h.master.stop();
+    const s0 = Date.now();
+    await new Promise<void>((r) => server.tryShutdown(() => r()));
+    assert.ok(Date.now() - s0 < 1000);
+  } finally {
+    c.close();
+    server.forceShutdown();
+    await h.close();
+  }
+});
