@@ -28,6 +28,14 @@ run({
 });
 `;
 
+/** Task ids in the master's commit log: an object holds one record, or an array of them. */
+function committedTasks(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const parsed = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { taskId: string } | { taskId: string }[];
+    return (Array.isArray(parsed) ? parsed : [parsed]).map((r) => r.taskId);
+  });
+}
+
 async function killMasterDuring(phase: 'map' | 'reduce') {
   const dir = await tempDir();
   const worker = join(dir, 'counting.ts');
@@ -49,12 +57,12 @@ async function killMasterDuring(phase: 'map' | 'reduce') {
     await sleep(50);
     const job = existsSync(jobsDir) ? readdirSync(jobsDir)[0] : undefined;
     const commits = job ? join(jobsDir, job, 'commits') : '';
-    if (commits && existsSync(commits)) committedBefore = readdirSync(commits).filter((f) => f.startsWith(prefix)).map((f) => f.replace('.json', ''));
+    if (commits && existsSync(commits)) committedBefore = committedTasks(commits).filter((t) => t.startsWith(prefix));
   }
   assert.ok(committedBefore.length >= 2, `no ${phase} commits seen\n${stderr}`);
   const master = processesOf(child.pid!).find((p) => p.role === 'master');
   assert.ok(master, 'master process found');
-  const allCommitted = readdirSync(join(jobsDir, readdirSync(jobsDir)[0]!, 'commits')).map((f) => f.replace('.json', ''));
+  const allCommitted = committedTasks(join(jobsDir, readdirSync(jobsDir)[0]!, 'commits'));
   process.kill(master.pid, 'SIGKILL');
 
   assert.equal(await exited, 0, stderr);

@@ -17,25 +17,127 @@ export interface EpochRecord {
   firstStartedMs: number;
 }
 
+export interface CommitLogOptions {
+  /**
+   * How long a record written with `batch` may wait for others to share its object. @default 20
+   */
+  batchMs?: number;
+  /** Most records in one object. @default 1000 */
+  maxBatch?: number;
+}
+
+interface Pending {
+  rec: CommitRecord;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** Objects read at once when a restarted master replays the log. */
+const READ_CONCURRENCY = 8;
+
 /**
- * The master's checkpoint: one object per committed task, written before the commit is
- * acknowledged. A restarted master replays them and does not run those tasks again. Small
- * objects, not one growing file, so a commit costs one small PUT whatever the job size.
+ * The master's checkpoint: the commit records of committed tasks, each durable before the task
+ * counts as done. A restarted master replays them and does not run those tasks again.
+ *
+ * Small objects, not one growing file, so a commit costs one small PUT whatever the job size.
+ * A record alone is the object commits/<task id>.json. Records that may wait (`batch`: the
+ * worker already has its next task) are gathered for up to batchMs and written together as one
+ * object, commits/batch-e<epoch>-<n>.json holding an array: a job of 2,000 tiny map tasks
+ * writes a few dozen objects instead of 2,000 (a new file is the dearest thing a small commit
+ * does on a local disk). Every record still resolves only once the object holding it is written.
+ * One write at a time: records that arrive meanwhile go into the next.
  */
 export class CommitLog {
+  private readonly batchMs: number;
+  private readonly maxBatch: number;
+  private pending: Pending[] = [];
+  private writing = false;
+  /** A write is due: at once, or when the batch timer fires. */
+  private due = false;
+  private timer?: NodeJS.Timeout;
+  private epoch = 1;
+  private batches = 0;
+
   constructor(
     private readonly storage: Storage,
     private readonly jobId: string,
-  ) {}
+    options: CommitLogOptions = {},
+  ) {
+    this.batchMs = options.batchMs ?? 20;
+    this.maxBatch = options.maxBatch ?? 1000;
+  }
 
-  async record(rec: CommitRecord): Promise<void> {
-    await this.storage.put(jobKeys.commit(this.jobId, rec.taskId), JSON.stringify(rec));
+  /**
+   * Resolves once the record is durable; rejects if it could not be written. With `batch`, the
+   * write may wait up to batchMs for other records to share it; without, it starts now (taking
+   * along any records waiting).
+   */
+  record(rec: CommitRecord, options: { batch?: boolean } = {}): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ rec, resolve, reject });
+      if (options.batch && this.batchMs > 0 && this.pending.length < this.maxBatch) this.flushWithin(this.batchMs);
+      else this.flush();
+    });
+  }
+
+  /** Writes the waiting records now (or as soon as the write in progress ends). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.due = true;
+    this.writeNext();
+  }
+
+  /** Records waiting for their write. */
+  get waiting(): number {
+    return this.pending.length;
+  }
+
+  private flushWithin(ms: number): void {
+    if (this.due || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, ms);
+  }
+
+  private writeNext(): void {
+    if (this.writing || !this.due || !this.pending.length) return;
+    this.due = false;
+    this.writing = true;
+    const batch = this.pending.splice(0, this.maxBatch);
+    const key =
+      batch.length === 1
+        ? jobKeys.commit(this.jobId, batch[0]!.rec.taskId)
+        : `${jobKeys.commits(this.jobId)}batch-e${this.epoch}-${++this.batches}.json`;
+    const body = JSON.stringify(batch.length === 1 ? batch[0]!.rec : batch.map((p) => p.rec));
+    this.storage.put(key, body).then(
+      () => {
+        for (const p of batch) p.resolve();
+      },
+      (err: Error) => {
+        for (const p of batch) p.reject(err);
+      },
+    ).finally(() => {
+      this.writing = false;
+      // Records that came during the write: at once if one of them asked for it (or too many
+      // wait), else within batchMs.
+      if (this.pending.length >= this.maxBatch) this.due = true;
+      if (this.due) this.writeNext();
+      else if (this.pending.length) this.flushWithin(this.batchMs);
+    });
   }
 
   async readAll(): Promise<CommitRecord[]> {
     const objects = await this.storage.list(jobKeys.commits(this.jobId));
     const records: CommitRecord[] = [];
-    for (const o of objects) records.push(JSON.parse((await this.storage.get(o.key)).toString('utf8')) as CommitRecord);
+    for (let i = 0; i < objects.length; i += READ_CONCURRENCY) {
+      const bodies = await Promise.all(objects.slice(i, i + READ_CONCURRENCY).map((o) => this.storage.get(o.key)));
+      for (const body of bodies) {
+        const parsed = JSON.parse(body.toString('utf8')) as CommitRecord | CommitRecord[];
+        records.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+      }
+    }
     return records;
   }
 
@@ -45,6 +147,7 @@ export class CommitLog {
     const prev = (await this.storage.stat(key)) ? (JSON.parse((await this.storage.get(key)).toString('utf8')) as EpochRecord) : undefined;
     const next: EpochRecord = { epoch: (prev?.epoch ?? 0) + 1, firstStartedMs: prev?.firstStartedMs ?? nowMs };
     await this.storage.put(key, JSON.stringify(next));
+    this.epoch = next.epoch;
     return next;
   }
 }
