@@ -26,6 +26,19 @@ export interface CommitLogOptions {
   maxBatch?: number;
 }
 
+/** A record as stored: an inline run's bytes in base64. */
+type JsonRecord = Omit<CommitRecord, 'outputs'> & { outputs: (Omit<RunRef, 'data'> & { data?: string })[] };
+
+function toJson(rec: CommitRecord): JsonRecord {
+  if (!rec.outputs.some((o) => o.data)) return rec as JsonRecord;
+  return { ...rec, outputs: rec.outputs.map((o) => (o.data ? { ...o, data: o.data.toString('base64') } : (o as Omit<RunRef, 'data'>))) };
+}
+
+function fromJson(rec: JsonRecord): CommitRecord {
+  if (!rec.outputs.some((o) => o.data !== undefined)) return rec as CommitRecord;
+  return { ...rec, outputs: rec.outputs.map((o) => (o.data !== undefined ? { ...o, data: Buffer.from(o.data, 'base64') } : (o as RunRef))) };
+}
+
 interface Pending {
   rec: CommitRecord;
   resolve: () => void;
@@ -36,8 +49,8 @@ interface Pending {
 const READ_CONCURRENCY = 8;
 
 /**
- * The master's checkpoint: the commit records of committed tasks, each durable before the task
- * counts as done. A restarted master replays them and does not run those tasks again.
+ * The master's checkpoint: the commit records of committed tasks (with the bytes of their
+ * inline runs), each durable before the task counts as done. A restarted master replays them and does not run those tasks again.
  *
  * Small objects, not one growing file, so a commit costs one small PUT whatever the job size.
  * A record alone is the object commits/<task id>.json. Records that may wait (`batch`: the
@@ -110,7 +123,7 @@ export class CommitLog {
       batch.length === 1
         ? jobKeys.commit(this.jobId, batch[0]!.rec.taskId)
         : `${jobKeys.commits(this.jobId)}batch-e${this.epoch}-${++this.batches}.json`;
-    const body = JSON.stringify(batch.length === 1 ? batch[0]!.rec : batch.map((p) => p.rec));
+    const body = JSON.stringify(batch.length === 1 ? toJson(batch[0]!.rec) : batch.map((p) => toJson(p.rec)));
     this.storage.put(key, body).then(
       () => {
         for (const p of batch) p.resolve();
@@ -134,8 +147,8 @@ export class CommitLog {
     for (let i = 0; i < objects.length; i += READ_CONCURRENCY) {
       const bodies = await Promise.all(objects.slice(i, i + READ_CONCURRENCY).map((o) => this.storage.get(o.key)));
       for (const body of bodies) {
-        const parsed = JSON.parse(body.toString('utf8')) as CommitRecord | CommitRecord[];
-        records.push(...(Array.isArray(parsed) ? parsed : [parsed]));
+        const parsed = JSON.parse(body.toString('utf8')) as JsonRecord | JsonRecord[];
+        for (const r of Array.isArray(parsed) ? parsed : [parsed]) records.push(fromJson(r));
       }
     }
     return records;

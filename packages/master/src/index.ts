@@ -9,7 +9,7 @@
  * const port = await bindServer(server, '127.0.0.1:0');
  * ```
  */
-export { JobMaster, UnknownWorkerError, MAX_TASK_WAIT_MS, type JobMasterOptions, type TaskReport } from './job-master.js';
+export { JobMaster, UnknownWorkerError, MAX_TASK_WAIT_MS, INLINE_RUN_BYTES, INLINE_BUDGET_BYTES, type JobMasterOptions, type TaskReport } from './job-master.js';
 export { getServer, bindServer, masterHandlers, type ServerTls } from './master-service.js';
 export { parseJobSpec, jobKeys, partName, type JobSpec, type JobSpecInput } from './job-spec.js';
 export { planSplits, type Split } from './plan-splits.js';

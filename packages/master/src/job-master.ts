@@ -1,6 +1,6 @@
 import type { Storage } from '@gomr/storage';
 import type {
-  GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply, ReportTaskRequest__Output,
+  GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply, ReportTaskRequest__Output, RunObject__Output,
 } from '@gomr/proto';
 import type { WorkerRecord } from './worker-registry.js';
 import { jobKeys, type JobSpec } from './job-spec.js';
@@ -20,10 +20,23 @@ const ATTEMPTS_PER_EPOCH = 1000;
 export const MAX_TASK_WAIT_MS = 10_000;
 
 /**
+ * Map output runs may come back inline, in the report, instead of as objects: up to
+ * INLINE_RUN_BYTES per map task, while the inline runs the master holds (committed, until the
+ * job ends) stay within INLINE_BUDGET_BYTES. A tiny map task then writes no object at all,
+ * and its reducer gets the run in its task instead of opening a file per map.
+ */
+export const INLINE_RUN_BYTES = 16 * 1024;
+export const INLINE_BUDGET_BYTES = 16 * 1024 * 1024;
+
+/**
  * A report of a finished attempt: the ReportTask request. `next` (ask for the next task in the
  * same call) and `waitMs` (how long that may wait) are optional for callers in-process.
  */
-export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs'> & { next?: boolean; waitMs?: number };
+export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs' | 'outputs'> & {
+  outputs: (Omit<RunObject__Output, 'data'> & { data?: Uint8Array })[];
+  next?: boolean;
+  waitMs?: number;
+};
 
 /** A GetTask call held open until a task frees up, the job ends, or its time is up. */
 interface TaskWaiter {
@@ -45,6 +58,10 @@ export interface JobMasterOptions {
   livenessCheckMs?: number;
   /** How long a map's commit record may wait to share a write with others (see CommitLog). @default 20 */
   commitBatchMs?: number;
+  /** Inline runs per map task. @default INLINE_RUN_BYTES */
+  inlineRunBytes?: number;
+  /** Inline runs held in all. @default INLINE_BUDGET_BYTES */
+  inlineBudgetBytes?: number;
 }
 
 /**
@@ -66,7 +83,12 @@ export class JobMaster {
   private readonly finishedWaiters: (() => void)[] = [];
   /** Long-polling GetTask calls, oldest first: the first to ask is the first served. */
   private readonly taskWaiters = new Set<TaskWaiter>();
+  private readonly stopListeners = new Set<() => void>();
   private stopped = false;
+  private readonly inlineRunBytes: number;
+  private readonly inlineBudgetBytes: number;
+  /** Bytes of the inline runs of committed maps. */
+  private inlineHeld = 0;
 
   constructor(
     readonly spec: JobSpec,
@@ -74,6 +96,8 @@ export class JobMaster {
     options: JobMasterOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.inlineRunBytes = options.inlineRunBytes ?? INLINE_RUN_BYTES;
+    this.inlineBudgetBytes = options.inlineBudgetBytes ?? INLINE_BUDGET_BYTES;
     this.log = options.log ?? (() => {});
     this.startedMs = this.now();
     const splits = planSplits(spec.inputs, spec.maps);
@@ -113,7 +137,11 @@ export class JobMaster {
     const records = await this.commitLog.readAll();
     // Maps first: restoring every map is what moves the job to its reduce phase.
     records.sort((a, b) => (a.taskId < b.taskId ? -1 : 1));
-    for (const r of records) this.scheduler.restoreCommitted(r.taskId, r.attempt, r.outputs, r.counters, r.userCounters);
+    for (const r of records) {
+      if (this.scheduler.task(r.taskId)?.state === 'committed') continue;
+      this.scheduler.restoreCommitted(r.taskId, r.attempt, r.outputs, r.counters, r.userCounters);
+      this.inlineHeld += inlineBytes(r.outputs);
+    }
     this.log(`restarted (epoch ${epoch}): ${records.length} committed tasks restored from the checkpoint`);
     await this.afterChange();
   }
@@ -226,7 +254,9 @@ export class JobMaster {
         index: t.index,
         attempt: a.attempt,
         outputPrefix,
-        runKeys: a.runKeys,
+        // Inline runs need the full list, in map order; otherwise the keys say it all.
+        ...(a.runs.some((r) => r.data) ? { runKeys: [], runs: a.runs } : { runKeys: a.runKeys }),
+        inlineRunBytes: t.kind === 'MAP' ? this.inlineAllowance() : 0,
         skipOffsets: t.skipOffsets,
         skipKeys: t.skipKeys,
         ...(t.split
@@ -268,10 +298,13 @@ export class JobMaster {
       return this.withNext(req, { committed: false }, signal);
     }
     const verdict = this.scheduler.succeeded(req.taskId, req.attempt, now);
-    const outputs: RunRef[] = req.outputs.map((o) => ({ partition: o.partition, key: o.key, bytes: o.bytes, records: o.records }));
+    const outputs: RunRef[] = req.outputs.map((o) => ({
+      partition: o.partition, key: o.key, bytes: o.bytes, records: o.records,
+      ...(o.data?.length ? { data: Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength) } : {}),
+    }));
     if (verdict === 'repeat') return this.withNext(req, { committed: true }, signal);
     if (verdict === 'ignore') {
-      await this.discard(outputs.map((o) => o.key), req.taskId, req.attempt);
+      await this.discard(outputs.filter((o) => !o.data).map((o) => o.key), req.taskId, req.attempt);
       return this.withNext(req, { committed: false }, signal);
     }
     const committing = this.commit(req, outputs);
@@ -305,6 +338,7 @@ export class JobMaster {
       if (batch && this.scheduler.onlyCommitsLeft()) this.commitLog.flush();
       await durable;
       this.scheduler.commitDone(req.taskId, committed, req.counters, req.userCounters);
+      this.inlineHeld += inlineBytes(committed);
     } catch (err) {
       this.log(`commit of ${req.taskId} attempt ${req.attempt} failed: ${(err as Error).message}`);
       this.scheduler.commitFailed(req.taskId, req.attempt, `commit failed: ${(err as Error).message}`);
@@ -365,6 +399,17 @@ export class JobMaster {
     this.stopLiveness();
     this.stopped = true;
     this.wakeTaskWaiters();
+    for (const fn of [...this.stopListeners]) fn();
+  }
+
+  /** Calls fn when stop() is called (at once if it was); returns a function that unsubscribes. */
+  onStop(fn: () => void): () => void {
+    if (this.stopped) {
+      queueMicrotask(fn);
+      return () => {};
+    }
+    this.stopListeners.add(fn);
+    return () => this.stopListeners.delete(fn);
   }
 
   private stopLiveness(): void {
@@ -382,6 +427,17 @@ export class JobMaster {
       this.log(`task ${s.taskId} attempt ${s.attempt} on ${s.workerId} made no progress for ${this.spec.taskTimeoutMs} ms; it runs elsewhere`);
     }
     void this.afterChange();
+  }
+
+  /**
+   * How many bytes of runs the next map task may return inline: INLINE_RUN_BYTES, unless that
+   * could take the inline runs held past the budget (every worker may be running a map that
+   * was allowed as much).
+   */
+  private inlineAllowance(): number {
+    let workers = 0;
+    for (const w of this.workers.all()) if (w.state !== 'lost') workers++;
+    return this.inlineHeld + this.inlineRunBytes * (workers + 1) <= this.inlineBudgetBytes ? this.inlineRunBytes : 0;
   }
 
   /** Copies a reduce attempt's part file to its final name: the output appears only complete. */
@@ -456,4 +512,10 @@ export class JobMaster {
     this.finishedMs = finishedMs;
     this.log(`job ${jobId} ${summary.state} in ${finishedMs - this.startedMs} ms`);
   }
+}
+
+function inlineBytes(runs: RunRef[]): number {
+  let n = 0;
+  for (const r of runs) n += r.data?.length ?? 0;
+  return n;
 }

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadGomrProto, tokenFrom, type GetTaskReply, type MasterHandlers } from '@gomr/proto';
+import { loadGomrProto, tokenFrom, type GetTaskReply, type MasterHandlers, type TaskStreamReply, type TaskStreamRequest__Output } from '@gomr/proto';
 import { JobMaster, UnknownWorkerError } from './job-master.js';
 
 /** Maps an error to the gRPC status a client can act on. */
@@ -8,7 +8,7 @@ function toStatus(err: unknown): Partial<grpc.StatusObject> {
   return { code: grpc.status.INTERNAL, details: (err as Error)?.message ?? String(err) };
 }
 
-function authorized(master: JobMaster, call: grpc.ServerUnaryCall<unknown, unknown>): boolean {
+function authorized(master: JobMaster, call: { metadata: grpc.Metadata }): boolean {
   return !master.spec.token || tokenFrom(call.metadata) === master.spec.token;
 }
 
@@ -55,7 +55,56 @@ export function masterHandlers(master: JobMaster): MasterHandlers {
     GetStatus(_call, cb) {
       cb(null, master.status());
     },
+    TaskStream(call) {
+      serveTaskStream(master, call);
+    },
   };
+}
+
+/**
+ * A worker's task loop on one stream: requests are answered in order, one reply each, by the
+ * same JobMaster methods as GetTask and ReportTask. An error ends the stream with its status
+ * (NOT_FOUND for an unknown worker: it registers again and opens a new stream). A cancelled
+ * stream (the worker left or gave up) releases a held request; a stopping master ends its
+ * streams, so shutting down does not wait for them.
+ */
+function serveTaskStream(master: JobMaster, call: grpc.ServerDuplexStream<TaskStreamRequest__Output, TaskStreamReply>): void {
+  if (!authorized(master, call)) {
+    call.emit('error', DENIED);
+    return;
+  }
+  const controller = new AbortController();
+  let queue: Promise<void> = Promise.resolve();
+  let over = false;
+  const release = () => {
+    over = true;
+    controller.abort();
+    unsubscribe();
+  };
+  const finish = (err?: Partial<grpc.StatusObject>) => {
+    if (over) return;
+    release();
+    if (err) call.emit('error', err);
+    else call.end();
+  };
+  const unsubscribe = master.onStop(() => void queue.then(() => finish()));
+  call.once('cancelled', release);
+  call.on('error', release);
+  call.on('end', () => void queue.then(() => finish()));
+  call.on('data', (req: TaskStreamRequest__Output) => {
+    queue = queue.then(async () => {
+      if (over) return;
+      try {
+        let reply: TaskStreamReply;
+        if (req.get) reply = { get: await master.nextTask(req.get.workerId, req.get.waitMs, controller.signal) };
+        else if (req.report) reply = { report: await master.reportTask(req.report, req.report.next ? controller.signal : undefined) };
+        else return finish({ code: grpc.status.INVALID_ARGUMENT, details: 'a task stream request with neither get nor report' });
+        if (!over) call.write(reply);
+      } catch (err) {
+        finish(toStatus(err));
+      }
+    });
+  });
 }
 
 /** A server with the master service added; binding a port is separate so tests pick any. */

@@ -8,8 +8,10 @@ export type JobPhase = 'MAPPING' | 'REDUCING' | 'COMMITTING' | 'SUCCEEDED' | 'FA
 export interface Assignment {
   task: TaskRecord;
   attempt: number;
-  /** REDUCE only: the committed runs of this partition, in map order. */
+  /** REDUCE only: the keys of the committed runs of this partition stored as objects, in map order. */
   runKeys: string[];
+  /** REDUCE only: all the committed runs of this partition (objects and inline), in map order. */
+  runs: RunRef[];
 }
 
 export interface TaskFailure {
@@ -95,7 +97,8 @@ export class Scheduler {
     const attempt = task.attemptBase + task.attempts.length + 1;
     task.attempts.push({ attempt, workerId, startedMs: nowMs, outcome: 'running', progress: 0, lastProgressMs: nowMs, ...(speculative ? { speculative } : {}) });
     task.state = 'running';
-    return { task, attempt, runKeys: task.kind === 'REDUCE' ? this.runKeysFor(task.index) : [] };
+    const runs = task.kind === 'REDUCE' ? this.runsFor(task.index) : [];
+    return { task, attempt, runKeys: runs.filter((r) => !r.data).map((r) => r.key), runs };
   }
 
   /**
@@ -155,9 +158,14 @@ export class Scheduler {
 
   /** The committed runs of one partition, in map-task order (keeps reduce input deterministic). */
   runKeysFor(partition: number): string[] {
-    const keys: string[] = [];
-    for (const m of this.maps) for (const o of m.outputs) if (o.partition === partition) keys.push(o.key);
-    return keys;
+    return this.runsFor(partition).filter((r) => !r.data).map((r) => r.key);
+  }
+
+  /** The committed runs of one partition, objects and inline ones, in map-task order. */
+  runsFor(partition: number): RunRef[] {
+    const runs: RunRef[] = [];
+    for (const m of this.maps) for (const o of m.outputs) if (o.partition === partition) runs.push(o);
+    return runs;
   }
 
   /**

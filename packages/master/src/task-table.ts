@@ -25,9 +25,12 @@ export interface AttemptRecord {
 
 export interface RunRef {
   partition: number;
+  /** The run's object in storage; empty for an inline run. */
   key: string;
   bytes: number;
   records: number;
+  /** An inline run's bytes: it came in the report and goes to the reducer in its task. */
+  data?: Buffer;
 }
 
 export interface TaskRecord {

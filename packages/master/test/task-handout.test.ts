@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { MasterConnection } from '@gomr/proto';
 import { openStorage, type Storage } from '@gomr/storage';
-import { bindServer, getServer, JobMaster, parseJobSpec, type TaskReport } from '../src/index.js';
+import { bindServer, getServer, INLINE_RUN_BYTES, JobMaster, parseJobSpec, type TaskReport } from '../src/index.js';
 
 async function setup(opts: { maps?: number; reducers?: number; storage?: (s: Storage) => Storage } = {}) {
   const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
@@ -288,5 +288,131 @@ test('over gRPC: a client that cancels its held GetTask frees it at once', async
     c.close();
     server.forceShutdown();
     await h.close();
+  }
+});
+
+test('over the task stream: gets and reports with next, one reply each, in order; NOT_FOUND ends it, a new one follows', async () => {
+  const h = await setup({ maps: 2 });
+  const server = getServer(h.master);
+  const port = await bindServer(server, '127.0.0.1:0');
+  const c = new MasterConnection(`127.0.0.1:${port}`);
+  try {
+    const tasks = c.taskChannel();
+    const w1 = (await c.register({ host: 'h', pid: 1, version: 't' })).workerId;
+    let reply = await tasks.getTask({ workerId: w1, waitMs: 1000 });
+    const seen: string[] = [];
+    while (reply.action === 'RUN') {
+      const t = reply.task!;
+      seen.push(t.taskId);
+      const rep = await tasks.reportTask({ workerId: w1, taskId: t.taskId, attempt: t.attempt, ok: true, outputs: [], counters: { mapInputRecords: 1 }, next: true, waitMs: 2000 });
+      assert.equal(rep.committed, true);
+      reply = rep.next!;
+    }
+    assert.deepEqual(seen, ['m-00000', 'm-00001', 'r-00000']);
+    assert.equal(reply.action, 'EXIT');
+    assert.equal((await c.getStatus()).state, 'SUCCEEDED');
+    await assert.rejects(tasks.getTask({ workerId: 'w-999', waitMs: 100 }), (e: grpc.ServiceError) => e.code === grpc.status.NOT_FOUND);
+    // The stream ended; the next request opens a new one.
+    assert.equal((await tasks.getTask({ workerId: w1, waitMs: 100 })).action, 'EXIT');
+  } finally {
+    c.close();
+    server.forceShutdown();
+    await h.close();
+  }
+});
+
+test('over the task stream: a cancelled request releases its held get, and a stopping master ends the streams', async () => {
+  const h = await setup({ maps: 1 });
+  const server = getServer(h.master);
+  const port = await bindServer(server, '127.0.0.1:0');
+  const c = new MasterConnection(`127.0.0.1:${port}`);
+  const c2 = new MasterConnection(`127.0.0.1:${port}`);
+  try {
+    const w1 = (await c.register({ host: 'h', pid: 1, version: 't' })).workerId;
+    const w2 = (await c2.register({ host: 'h', pid: 2, version: 't' })).workerId;
+    assert.equal((await c.taskChannel().getTask({ workerId: w1 })).action, 'RUN');
+    const controller = new AbortController();
+    const held = c2.taskChannel().getTask({ workerId: w2, waitMs: 5000 }, controller.signal);
+    await new Promise((r) => setTimeout(r, 100));
+    controller.abort();
+    await assert.rejects(held, (e: grpc.ServiceError) => e.code === grpc.status.CANCELLED);
+    // Held again, then the master stops: the stream ends and shutting down does not wait for it.
+    const again = c2.taskChannel().getTask({ workerId: w2, waitMs: 5000 });
+    await new Promise((r) => setTimeout(r, 100));
+    h.master.stop();
+    const s0 = Date.now();
+    const settled = await again.then(
+      (r) => r.action,
+      (e: grpc.ServiceError) => e.code,
+    );
+    assert.ok(settled === 'WAIT' || settled === grpc.status.UNAVAILABLE, String(settled));
+    await new Promise<void>((r) => server.tryShutdown(() => r()));
+    assert.ok(Date.now() - s0 < 1500, `shutdown took ${Date.now() - s0} ms`);
+  } finally {
+    c.close();
+    c2.close();
+    server.forceShutdown();
+    await h.close();
+  }
+});
+
+test('inline runs: the reduce gets every run in map order, inline or object, also from a restarted master', async () => {
+  const h = await setup({ maps: 3 });
+  try {
+    const w = h.master.register('h', 1).workerId;
+    const runs: { key: string; data?: Buffer }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = h.master.getTask(w).task!;
+      assert.equal(t.inlineRunBytes, INLINE_RUN_BYTES, 'maps may return runs inline');
+      const inline = i !== 1;
+      const key = inline ? '' : `${t.outputPrefix}part-00000.run`;
+      if (!inline) await h.put(key);
+      const data = inline ? Buffer.from(`run ${i}`) : undefined;
+      runs.push(data ? { key, data } : { key });
+      await h.master.reportTask(ok(w, t.taskId!, t.attempt!, { outputs: [{ partition: 0, key, bytes: data?.length ?? 3, records: 1, ...(data ? { data } : {}) }] }));
+    }
+    const reduce = (m: JobMaster, worker: string) => {
+      const t = m.getTask(worker).task!;
+      assert.equal(t.kind, 'REDUCE');
+      assert.equal(t.inlineRunBytes, 0);
+      assert.deepEqual(t.runKeys, [], 'the keys are in runs');
+      return t.runs!.map((r) => (r.data ? { key: r.key!, data: Buffer.from(r.data as Buffer) } : { key: r.key! }));
+    };
+    assert.deepEqual(reduce(h.master, w), runs);
+    h.master.stop();
+    const second = await JobMaster.open(h.spec, h.storage);
+    try {
+      assert.deepEqual(reduce(second, second.register('h', 2).workerId), runs, 'inline runs survive in the commit log');
+    } finally {
+      second.stop();
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+test('inline runs stop being allowed once those held could pass the budget', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
+  const storage = await openStorage({ kind: 'local', root });
+  const spec = parseJobSpec({
+    jobId: 'job-i', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
+    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 4, reducers: 1,
+  });
+  const master = new JobMaster(spec, storage, { inlineRunBytes: 100, inlineBudgetBytes: 400 });
+  try {
+    const w = master.register('h', 1).workerId;
+    const sizes = [150, 100];
+    const allowed: number[] = [];
+    for (const size of sizes) {
+      const t = master.getTask(w).task!;
+      allowed.push(t.inlineRunBytes!);
+      await master.reportTask(ok(w, t.taskId!, t.attempt!, { outputs: [{ partition: 0, key: '', bytes: size, records: 1, data: Buffer.alloc(size) }] }));
+    }
+    allowed.push(master.getTask(w).task!.inlineRunBytes!);
+    // held 0 and 150 leave room for a worker's run and one more (100 each); 250 does not.
+    assert.deepEqual(allowed, [100, 100, 0]);
+  } finally {
+    master.stop();
+    await rm(root, { recursive: true, force: true });
   }
 });

@@ -11,6 +11,7 @@
 export { loadGomrProto, PROTO_OPTIONS } from './load-proto.js';
 export { TOKEN_METADATA_KEY, tokenMetadata, tokenFrom } from './auth.js';
 export { MasterConnection, type MasterClientOptions } from './master-client.js';
+export { TaskChannel } from './task-channel.js';
 export { exitWithParent } from './exit-with-parent.js';
 export type { ProtoGrpcType } from './generated/gomr.js';
 export type { MasterHandlers } from './generated/gomr/Master.js';
@@ -25,6 +26,8 @@ export type { RunObject, RunObject__Output } from './generated/gomr/RunObject.js
 export type { TaskError, TaskError__Output } from './generated/gomr/TaskError.js';
 export type { ReportTaskRequest, ReportTaskRequest__Output } from './generated/gomr/ReportTaskRequest.js';
 export type { ReportTaskReply, ReportTaskReply__Output } from './generated/gomr/ReportTaskReply.js';
+export type { TaskStreamRequest, TaskStreamRequest__Output } from './generated/gomr/TaskStreamRequest.js';
+export type { TaskStreamReply, TaskStreamReply__Output } from './generated/gomr/TaskStreamReply.js';
 export type { HeartbeatRequest, HeartbeatRequest__Output } from './generated/gomr/HeartbeatRequest.js';
 export type { HeartbeatReply, HeartbeatReply__Output } from './generated/gomr/HeartbeatReply.js';
 export type { JobStatus, JobStatus__Output } from './generated/gomr/JobStatus.js';

@@ -11,6 +11,7 @@ import type { ReportTaskReply__Output } from './generated/gomr/ReportTaskReply.j
 import type { HeartbeatRequest } from './generated/gomr/HeartbeatRequest.js';
 import type { HeartbeatReply__Output } from './generated/gomr/HeartbeatReply.js';
 import type { JobStatus__Output } from './generated/gomr/JobStatus.js';
+import { TaskChannel } from './task-channel.js';
 
 export interface MasterClientOptions {
   /** Per-job secret; the status call works without it. */
@@ -33,6 +34,7 @@ export class MasterConnection {
   readonly raw: MasterClient;
   private readonly token: string;
   private readonly deadlineMs: number;
+  private tasks?: TaskChannel;
 
   constructor(address: string, options: MasterClientOptions = {}) {
     const proto = loadGomrProto();
@@ -81,6 +83,11 @@ export class MasterConnection {
   getStatus(deadlineMs?: number): Promise<JobStatus__Output> {
     return this.call(this.raw.getStatus as Unary<object, JobStatus__Output>, {}, deadlineMs);
   }
+  /** The worker's task loop on one stream (TaskStream), opened on first use. */
+  taskChannel(): TaskChannel {
+    this.tasks ??= new TaskChannel(this.raw, this.token, this.deadlineMs);
+    return this.tasks;
+  }
   /** Resolves when the channel is connected, rejects after timeoutMs. */
   waitForReady(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) =>
@@ -88,6 +95,7 @@ export class MasterConnection {
     );
   }
   close(): void {
+    this.tasks?.close();
     this.raw.close();
   }
 }

@@ -24,6 +24,12 @@ export const gomrDescriptor = {
             "GetStatus": {
               "requestType": "StatusRequest",
               "responseType": "JobStatus"
+            },
+            "TaskStream": {
+              "requestType": "TaskStreamRequest",
+              "requestStream": true,
+              "responseType": "TaskStreamReply",
+              "responseStream": true
             }
           }
         },
@@ -138,6 +144,15 @@ export const gomrDescriptor = {
               "rule": "repeated",
               "type": "string",
               "id": 9
+            },
+            "inlineRunBytes": {
+              "type": "int32",
+              "id": 10
+            },
+            "runs": {
+              "rule": "repeated",
+              "type": "RunObject",
+              "id": 11
             }
           }
         },
@@ -195,6 +210,10 @@ export const gomrDescriptor = {
             "records": {
               "type": "int64",
               "id": 4
+            },
+            "data": {
+              "type": "bytes",
+              "id": 5
             }
           }
         },
@@ -285,6 +304,46 @@ export const gomrDescriptor = {
             },
             "next": {
               "type": "GetTaskReply",
+              "id": 2
+            }
+          }
+        },
+        "TaskStreamRequest": {
+          "oneofs": {
+            "request": {
+              "oneof": [
+                "get",
+                "report"
+              ]
+            }
+          },
+          "fields": {
+            "get": {
+              "type": "GetTaskRequest",
+              "id": 1
+            },
+            "report": {
+              "type": "ReportTaskRequest",
+              "id": 2
+            }
+          }
+        },
+        "TaskStreamReply": {
+          "oneofs": {
+            "reply": {
+              "oneof": [
+                "get",
+                "report"
+              ]
+            }
+          },
+          "fields": {
+            "get": {
+              "type": "GetTaskReply",
+              "id": 1
+            },
+            "report": {
+              "type": "ReportTaskReply",
               "id": 2
             }
           }

@@ -17,6 +17,8 @@ import type { RunObject as _gomr_RunObject, RunObject__Output as _gomr_RunObject
 import type { StatusRequest as _gomr_StatusRequest, StatusRequest__Output as _gomr_StatusRequest__Output } from './gomr/StatusRequest.js';
 import type { Task as _gomr_Task, Task__Output as _gomr_Task__Output } from './gomr/Task.js';
 import type { TaskError as _gomr_TaskError, TaskError__Output as _gomr_TaskError__Output } from './gomr/TaskError.js';
+import type { TaskStreamReply as _gomr_TaskStreamReply, TaskStreamReply__Output as _gomr_TaskStreamReply__Output } from './gomr/TaskStreamReply.js';
+import type { TaskStreamRequest as _gomr_TaskStreamRequest, TaskStreamRequest__Output as _gomr_TaskStreamRequest__Output } from './gomr/TaskStreamRequest.js';
 import type { WorkerStatus as _gomr_WorkerStatus, WorkerStatus__Output as _gomr_WorkerStatus__Output } from './gomr/WorkerStatus.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -42,6 +44,8 @@ export interface ProtoGrpcType {
     Task: MessageTypeDefinition<_gomr_Task, _gomr_Task__Output>
     TaskError: MessageTypeDefinition<_gomr_TaskError, _gomr_TaskError__Output>
     TaskKind: EnumTypeDefinition
+    TaskStreamReply: MessageTypeDefinition<_gomr_TaskStreamReply, _gomr_TaskStreamReply__Output>
+    TaskStreamRequest: MessageTypeDefinition<_gomr_TaskStreamRequest, _gomr_TaskStreamRequest__Output>
     WorkerStatus: MessageTypeDefinition<_gomr_WorkerStatus, _gomr_WorkerStatus__Output>
   }
 }

@@ -22,6 +22,16 @@ export interface TaskSpec {
   skipOffsets?: number[];
   skipKeys?: string[];
   split?: { inputKey: string; inputName: string; start: number; end: number; fileSize: number };
+  /** MAP: runs adding up to this many bytes may be returned inline (TaskOutput.data) instead of written. */
+  inlineRunBytes?: number;
+  /** REDUCE: the partition's runs in map order, objects (key) or inline (data); when absent, runKeys. */
+  runs?: RunInput[];
+}
+
+/** A reduce task's input run: an object in storage, or its bytes themselves. */
+export interface RunInput {
+  key: string;
+  data?: Uint8Array;
 }
 
 export interface JobInfo {
@@ -32,9 +42,12 @@ export interface JobInfo {
 
 export interface TaskOutput {
   partition: number;
+  /** The run's object; empty when the run is inline. */
   key: string;
   bytes: number;
   records: number;
+  /** An inline run's bytes (see TaskSpec.inlineRunBytes). */
+  data?: Uint8Array;
 }
 
 export interface TaskErrorInfo {

@@ -1,6 +1,9 @@
-import type { Storage } from '@gomr/storage';
+import { Writable } from 'node:stream';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { ObjectWriter, Storage } from '@gomr/storage';
 import {
-  MapOutputBuffer, defaultPartition, readLineChunks, splitReadRange, writeRun, type SortedPartition,
+  MapOutputBuffer, defaultHeapLimit, defaultPartition, readLineChunks, splitReadRange, writeRun, type SortedPartition,
 } from '../data/index.js';
 import type { JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
@@ -52,6 +55,8 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
     reducers: job.reducers,
     partition,
     spillBytes: env.spillBytes,
+    // Spill also when the thread's heap in use says so, whatever the estimate says.
+    heapLimitBytes: defaultHeapLimit(env.spillBytes),
     spillDir: env.spillDir,
     ...(combiner
       ? {
@@ -114,10 +119,22 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
     }
     const partitions = await buffer.finish();
     const outputs: TaskOutput[] = [];
+    // What may still go back inline, in the report, instead of as objects.
+    let inlineLeft = task.inlineRunBytes ?? 0;
     for (let p = 0; p < partitions.length; p++) {
       // Empty partitions cost no object; the reducer simply gets fewer runs.
       if (partitions[p]!.empty) continue;
       const key = `${task.outputPrefix}${partName(p)}.run`;
+      if (inlineLeft > 0) {
+        const run = await writePartitionOrInline(env.storage, key, partitions[p]!, inlineLeft);
+        if (run.data) {
+          inlineLeft -= run.data.length;
+          outputs.push({ partition: p, key: '', bytes: run.bytes, records: run.records, data: run.data });
+        } else {
+          outputs.push({ partition: p, key, bytes: run.bytes, records: run.records });
+        }
+        continue;
+      }
       outputs.push({ partition: p, key, ...(await writePartition(env.storage, key, partitions[p]!)) });
     }
     return {
@@ -129,6 +146,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
         combineInputRecords: buffer.combineInputRecords,
         combineOutputRecords: buffer.combineOutputRecords,
         spills: buffer.spills,
+        ...(buffer.heapSpills ? { heapSpills: buffer.heapSpills } : {}),
         ...(skippedRecords ? { skippedRecords } : {}),
         shuffleBytes: outputs.reduce((n, o) => n + o.bytes, 0),
         shuffleRecords: outputs.reduce((n, o) => n + o.records, 0),
@@ -150,6 +168,84 @@ async function writePartition(storage: Storage, key: string, records: SortedPart
   } catch (err) {
     await writer.abort().catch(() => {});
     throw err;
+  }
+}
+
+/**
+ * Writes a run that is kept in memory while it stays within `limit` bytes and returned as
+ * `data` (an inline run: it travels in the report, no object is made), or else written to
+ * storage under `key` as writePartition would.
+ */
+async function writePartitionOrInline(
+  storage: Storage,
+  key: string,
+  records: SortedPartition,
+  limit: number,
+): Promise<{ bytes: number; records: number; data?: Buffer }> {
+  const sink = new RunSink(() => storage.createWriter(key), limit);
+  try {
+    const stats = await writeRun(records, sink);
+    sink.end();
+    await finished(sink);
+    const data = sink.inline();
+    return data ? { ...stats, data } : stats;
+  } catch (err) {
+    await sink.abortObject();
+    throw err;
+  }
+}
+
+/** Collects a run in memory up to `limit` bytes; past that, streams it all into a storage object. */
+class RunSink extends Writable {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private object?: ObjectWriter;
+
+  constructor(
+    private readonly open: () => Promise<ObjectWriter>,
+    private readonly limit: number,
+  ) {
+    super();
+  }
+
+  /** The run's bytes when it stayed in memory; undefined when it went to an object. */
+  inline(): Buffer | undefined {
+    return this.object ? undefined : Buffer.concat(this.chunks, this.size);
+  }
+
+  async abortObject(): Promise<void> {
+    await this.object?.abort().catch(() => {});
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (!this.object && this.size + chunk.length <= this.limit) {
+      this.chunks.push(chunk);
+      this.size += chunk.length;
+      callback();
+      return;
+    }
+    this.toObject()
+      .then(async (w) => {
+        if (!w.write(chunk)) await once(w, 'drain');
+      })
+      .then(() => callback(), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (!this.object) return callback();
+    const w = this.object;
+    w.end();
+    w.done().then(() => callback(), callback);
+  }
+
+  private async toObject(): Promise<ObjectWriter> {
+    if (!this.object) {
+      this.object = await this.open();
+      for (const c of this.chunks) this.object.write(c);
+      this.chunks = [];
+      this.size = 0;
+    }
+    return this.object;
   }
 }
 

@@ -1,5 +1,7 @@
 import { groupByKey, mergeSorted, OutputOrderError, readRun, SortedLineWriter, type Rec } from '../data/index.js';
-import type { JobInfo, TaskSpec } from './executor-protocol.js';
+import type { Readable } from 'node:stream';
+import type { Storage } from '@gomr/storage';
+import type { JobInfo, RunInput, TaskSpec } from './executor-protocol.js';
 import type { TaskEnv, TaskResult } from './map-task.js';
 import { TaskContext } from './task-context.js';
 import { UserCodeError, isThenable } from './user-code-error.js';
@@ -23,9 +25,47 @@ export async function runReduceTask(task: TaskSpec, job: JobInfo, env: TaskEnv):
   }
 }
 
+/** Runs whose objects are opened at once (the k-way merge then reads them all anyway). */
+const OPEN_CONCURRENCY = 16;
+
+/**
+ * The partition's runs as record sources, in map order: inline runs from their bytes, objects
+ * opened OPEN_CONCURRENCY at a time (opening thousands of small runs one after the other is
+ * mostly waiting).
+ */
+async function openRuns(task: TaskSpec, storage: Storage): Promise<AsyncIterable<Rec>[]> {
+  const runs: RunInput[] = task.runs?.length ? task.runs : task.runKeys.map((key) => ({ key }));
+  const streams: (Readable | undefined)[] = new Array(runs.length);
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const opener = async () => {
+    while (next < runs.length && !failure) {
+      const i = next++;
+      const run = runs[i]!;
+      if (run.data) continue;
+      try {
+        streams[i] = await storage.getStream(run.key);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, runs.length) }, opener));
+  if (failure) {
+    for (const s of streams) s?.destroy();
+    throw failure.error;
+  }
+  return runs.map((run, i) =>
+    run.data ? readRun(inlineBytes(run.data), { name: `inline run ${i} of ${task.taskId}` }) : readRun(streams[i]!, { name: run.key }),
+  );
+}
+
+async function* inlineBytes(data: Uint8Array): AsyncIterable<Uint8Array> {
+  yield data;
+}
+
 async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: boolean): Promise<TaskResult> {
-  const sources: AsyncIterable<Rec>[] = [];
-  for (const key of task.runKeys) sources.push(readRun(await env.storage.getStream(key), { name: key }));
+  const sources = await openRuns(task, env.storage);
   const outKey = `${task.outputPrefix}${partName(task.index)}`;
   const writer = await env.storage.createWriter(outKey);
   const lines = new SortedLineWriter(writer, { spillDir: env.spillDir, sortAll });

@@ -12,6 +12,8 @@ import type { RegisterRequest as _gomr_RegisterRequest, RegisterRequest__Output 
 import type { ReportTaskReply as _gomr_ReportTaskReply, ReportTaskReply__Output as _gomr_ReportTaskReply__Output } from '../gomr/ReportTaskReply.js';
 import type { ReportTaskRequest as _gomr_ReportTaskRequest, ReportTaskRequest__Output as _gomr_ReportTaskRequest__Output } from '../gomr/ReportTaskRequest.js';
 import type { StatusRequest as _gomr_StatusRequest, StatusRequest__Output as _gomr_StatusRequest__Output } from '../gomr/StatusRequest.js';
+import type { TaskStreamReply as _gomr_TaskStreamReply, TaskStreamReply__Output as _gomr_TaskStreamReply__Output } from '../gomr/TaskStreamReply.js';
+import type { TaskStreamRequest as _gomr_TaskStreamRequest, TaskStreamRequest__Output as _gomr_TaskStreamRequest__Output } from '../gomr/TaskStreamRequest.js';
 
 export interface MasterClient extends grpc.Client {
   /**
@@ -93,6 +95,23 @@ export interface MasterClient extends grpc.Client {
   reportTask(argument: _gomr_ReportTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gomr_ReportTaskReply__Output>): grpc.ClientUnaryCall;
   reportTask(argument: _gomr_ReportTaskRequest, callback: grpc.requestCallback<_gomr_ReportTaskReply__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * A worker's task loop on one long-lived stream: each request (get: as GetTask, report: as
+   * ReportTask) is answered by one reply, in order, for a fraction of the cost of a call per
+   * task. The stream ends with NOT_FOUND when the master does not know the worker (register
+   * again); a held request stops waiting when the stream is cancelled.
+   */
+  TaskStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_gomr_TaskStreamRequest, _gomr_TaskStreamReply__Output>;
+  TaskStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_gomr_TaskStreamRequest, _gomr_TaskStreamReply__Output>;
+  /**
+   * A worker's task loop on one long-lived stream: each request (get: as GetTask, report: as
+   * ReportTask) is answered by one reply, in order, for a fraction of the cost of a call per
+   * task. The stream ends with NOT_FOUND when the master does not know the worker (register
+   * again); a held request stops waiting when the stream is cancelled.
+   */
+  taskStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_gomr_TaskStreamRequest, _gomr_TaskStreamReply__Output>;
+  taskStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_gomr_TaskStreamRequest, _gomr_TaskStreamReply__Output>;
+  
 }
 
 export interface MasterHandlers extends grpc.UntypedServiceImplementation {
@@ -123,6 +142,14 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
    */
   ReportTask: grpc.handleUnaryCall<_gomr_ReportTaskRequest__Output, _gomr_ReportTaskReply>;
   
+  /**
+   * A worker's task loop on one long-lived stream: each request (get: as GetTask, report: as
+   * ReportTask) is answered by one reply, in order, for a fraction of the cost of a call per
+   * task. The stream ends with NOT_FOUND when the master does not know the worker (register
+   * again); a held request stops waiting when the stream is cancelled.
+   */
+  TaskStream: grpc.handleBidiStreamingCall<_gomr_TaskStreamRequest__Output, _gomr_TaskStreamReply>;
+  
 }
 
 export interface MasterDefinition extends grpc.ServiceDefinition {
@@ -131,4 +158,5 @@ export interface MasterDefinition extends grpc.ServiceDefinition {
   Heartbeat: MethodDefinition<_gomr_HeartbeatRequest, _gomr_HeartbeatReply, _gomr_HeartbeatRequest__Output, _gomr_HeartbeatReply__Output>
   Register: MethodDefinition<_gomr_RegisterRequest, _gomr_RegisterReply, _gomr_RegisterRequest__Output, _gomr_RegisterReply__Output>
   ReportTask: MethodDefinition<_gomr_ReportTaskRequest, _gomr_ReportTaskReply, _gomr_ReportTaskRequest__Output, _gomr_ReportTaskReply__Output>
+  TaskStream: MethodDefinition<_gomr_TaskStreamRequest, _gomr_TaskStreamReply, _gomr_TaskStreamRequest__Output, _gomr_TaskStreamReply__Output>
 }

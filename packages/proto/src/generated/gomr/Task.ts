@@ -2,6 +2,7 @@
 
 import type { TaskKind as _gomr_TaskKind, TaskKind__Output as _gomr_TaskKind__Output } from '../gomr/TaskKind.js';
 import type { MapSplit as _gomr_MapSplit, MapSplit__Output as _gomr_MapSplit__Output } from '../gomr/MapSplit.js';
+import type { RunObject as _gomr_RunObject, RunObject__Output as _gomr_RunObject__Output } from '../gomr/RunObject.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Task {
@@ -35,6 +36,16 @@ export interface Task {
    * REDUCE, --skip-bad-records: keys to skip
    */
   'skipKeys'?: (string)[];
+  /**
+   * MAP: runs adding up to at most this many bytes may come back inline (RunObject.data) in
+   * the report instead of being written as objects; 0: objects only.
+   */
+  'inlineRunBytes'?: (number);
+  /**
+   * REDUCE, when some of its runs are inline: all the committed runs of its partition, in map
+   * order, each an object (key) or inline (data); run_keys is then empty.
+   */
+  'runs'?: (_gomr_RunObject)[];
 }
 
 export interface Task__Output {
@@ -68,4 +79,14 @@ export interface Task__Output {
    * REDUCE, --skip-bad-records: keys to skip
    */
   'skipKeys': (string)[];
+  /**
+   * MAP: runs adding up to at most this many bytes may come back inline (RunObject.data) in
+   * the report instead of being written as objects; 0: objects only.
+   */
+  'inlineRunBytes': (number);
+  /**
+   * REDUCE, when some of its runs are inline: all the committed runs of its partition, in map
+   * order, each an object (key) or inline (data); run_keys is then empty.
+   */
+  'runs': (_gomr_RunObject__Output)[];
 }
