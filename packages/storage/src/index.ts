@@ -26,7 +26,7 @@ export type { Storage, ObjectWriter, ObjectInfo, ByteRange } from './storage.js'
 export type { StorageConfig, LocalStorageConfig, S3StorageConfig } from './storage-config.js';
 export { NotFoundError, InvalidKeyError, StorageUnavailableError, StorageUnreachableError, ObjectChangedError } from './errors.js';
 export { joinKey, validateKey, validatePrefix, keyProblem, compareKeys } from './keys.js';
-export { LocalStorage } from './local-storage.js';
+export { LocalStorage, type LocalStorageOptions } from './local-storage.js';
 export { DEFAULT_S3_REGION, DEFAULT_REQUEST_TIMEOUT_MS } from './s3-defaults.js';
 // S3Storage itself: `@gomr/storage/s3` (or openStorage), so importing this index does not load minio.
 export { RetryingStorage } from './retrying-storage.js';

@@ -12,6 +12,9 @@ import type { Storage } from './storage.js';
 import { join } from 'node:path';
 import { sweepStaleTemp } from './local-temp-sweep.js';
 
+/** With syncSmallReads, the largest range a local store reads synchronously. */
+const SYNC_READ_MAX_BYTES = 64 * 1024;
+
 /** S3's bucket naming rule, checked here so a typo fails at startup, not on first use. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -26,7 +29,7 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export async function openStorage(config: StorageConfig, options: OpenStorageOptions = {}): Promise<Storage> {
   validateStorageConfig(config);
   if (config.kind === 'local') {
-    const store = new LocalStorage(config.root);
+    const store = new LocalStorage(config.root, options.syncSmallReads ? { syncReadMaxBytes: SYNC_READ_MAX_BYTES } : {});
     // Temp files of writers killed mid-write would otherwise stay forever (never under "/",
     // which only serves inputs read in place).
     if (store.root !== '/') await sweepStaleTemp(join(store.root, '.tmp'));

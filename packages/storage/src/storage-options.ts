@@ -23,6 +23,13 @@ export interface OpenStorageOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Where the overrides below are read. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Local stores: read small ranges (see LocalStorage's syncReadMaxBytes) synchronously. For a
+   * thread with no event loop to keep responsive (a worker's executor thread), where one small
+   * read costs less than the four thread-pool round trips of open, stat, read and close.
+   * @default false
+   */
+  syncSmallReads?: boolean;
 }
 
 /** Environment overrides, all in milliseconds except the attempt count and the log switch. */

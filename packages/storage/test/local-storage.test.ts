@@ -142,6 +142,25 @@ describe('LocalStorage specifics', () => {
     }
   });
 
+  test('with syncReadMaxBytes, small ranges are read at once and behave like streamed ones', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      const streamed = new LocalStorage(dir);
+      const sync = new LocalStorage(dir, { syncReadMaxBytes: 64 });
+      await streamed.put('a/b.txt', 'line one\nline two\n');
+      for (const range of [{ start: 0, end: 18 }, { start: 9, end: 100 }, { start: 18, end: 20 }, { start: 50, end: 60 }, { start: 3, end: 3 }]) {
+        assert.deepEqual(await readAll(await sync.getStream('a/b.txt', range)), await readAll(await streamed.getStream('a/b.txt', range)), JSON.stringify(range));
+      }
+      // A large range, or none, streams as before.
+      assert.equal((await readAll(await sync.getStream('a/b.txt', { start: 0, end: 1000 }))).toString(), 'line one\nline two\n');
+      await assert.rejects(() => sync.getStream('a/missing.txt', { start: 0, end: 10 }), NotFoundError);
+      await assert.rejects(() => sync.getStream('a', { start: 0, end: 10 }), NotFoundError);
+      await assert.rejects(() => sync.getStream('a/b.txt', { start: 5, end: 2 }), RangeError);
+    } finally {
+      await cleanup();
+    }
+  });
+
   test('the root must be absolute', () => {
     assert.throws(() => new LocalStorage('relative/dir'), /absolute/);
   });

@@ -15,21 +15,35 @@ const port = parentPort!;
 const data = workerData as ExecutorData;
 const post = (msg: FromExecutor) => port.postMessage(msg);
 
+/**
+ * Progress goes to the control thread at most this often: it only feeds heartbeats (a second
+ * or more apart), and a message per chunk would wake the control thread for every tiny task.
+ */
+const PROGRESS_EVERY_MS = 200;
+let lastProgressMs = 0;
+function reportProgress(progress: number): void {
+  const now = Date.now();
+  if (now - lastProgressMs < PROGRESS_EVERY_MS) return;
+  lastProgressMs = now;
+  post({ type: 'progress', progress });
+}
+
 async function start(): Promise<void> {
   guardProcessExit();
   let env: TaskEnv;
   try {
     const definition = await loadDefinition(data.bundlePath);
-    const storage: Storage = await openStorage(data.storage);
+    // This thread has no event loop anyone waits on: small local reads are done synchronously.
+    const storage: Storage = await openStorage(data.storage, { syncSmallReads: true });
     const inputStorage: Storage =
-      JSON.stringify(data.inputStorage) === JSON.stringify(data.storage) ? storage : await openStorage(data.inputStorage);
+      JSON.stringify(data.inputStorage) === JSON.stringify(data.storage) ? storage : await openStorage(data.inputStorage, { syncSmallReads: true });
     env = {
       definition,
       storage,
       inputStorage,
       spillDir: data.spillDir,
       spillBytes: data.spillBytes,
-      onProgress: (progress) => post({ type: 'progress', progress }),
+      onProgress: reportProgress,
     };
   } catch (err) {
     post({ type: 'fatal', message: (err as Error).message });
