@@ -362,12 +362,17 @@ export class JobMaster {
 
   status(): JobStatus {
     const s = this.scheduler;
-    const phase = (tasks: TaskRecord[]) => ({
-      total: tasks.length,
-      done: tasks.filter((t) => t.state === 'committed').length,
-      running: tasks.filter((t) => t.state === 'running' || t.state === 'committing').length,
-      failed: tasks.reduce((n, t) => n + t.failures, 0),
-    });
+    const phase = (tasks: TaskRecord[]) => {
+      let done = 0;
+      let running = 0;
+      let failed = 0;
+      for (const t of tasks) {
+        if (t.state === 'committed') done++;
+        else if (t.state === 'running' || t.state === 'committing') running++;
+        failed += t.failures;
+      }
+      return { total: tasks.length, done, running, failed };
+    };
     const totals = s.totals();
     // The job is over only once its summary is written; until then it is "FINISHING".
     const state = this.finishedMs ? s.phase : s.phase === 'COMMITTING' || s.phase === 'FAILED' ? 'FINISHING' : s.phase;

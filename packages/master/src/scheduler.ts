@@ -63,6 +63,14 @@ export class Scheduler {
   readonly skipped: SkippedRecord[] = [];
   private readonly speculation: SpeculationOptions;
   private readonly taskTimeoutMs: number;
+  /**
+   * Per kind, an index below which no task is idle: assign() looks from there instead of over
+   * every task (thousands of tiny tasks), and a task that becomes idle again moves it back.
+   */
+  private readonly idleFrom: Record<TaskKind, number> = { MAP: 0, REDUCE: 0 };
+  /** Committed tasks per kind, and the sums of their counters, kept as tasks commit. */
+  private readonly committedCount: Record<TaskKind, number> = { MAP: 0, REDUCE: 0 };
+  private readonly sums: { counters: Counters; userCounters: Counters } = { counters: {}, userCounters: {} };
 
   constructor(splits: Split[], private readonly options: SchedulerOptions) {
     this.maps = splits.map((s, i) => newTask('MAP', i, s));
@@ -84,10 +92,24 @@ export class Scheduler {
   /** Picks the next task for a worker, or null when there is nothing to do right now. */
   assign(workerId: string, nowMs: number): Assignment | null {
     if (this.phase !== 'MAPPING' && this.phase !== 'REDUCING') return null;
-    const tasks = this.phase === 'MAPPING' ? this.maps : this.reduces;
+    const kind: TaskKind = this.phase === 'MAPPING' ? 'MAP' : 'REDUCE';
+    const tasks = kind === 'MAP' ? this.maps : this.reduces;
+    let i = this.idleFrom[kind];
+    while (i < tasks.length && tasks[i]!.state !== 'idle') i++;
+    this.idleFrom[kind] = i;
     // Prefer a task this worker has not failed before, so a bad machine does not burn retries.
-    const idle = tasks.filter((t) => t.state === 'idle');
-    const pick = idle.find((t) => !t.attempts.some((a) => a.workerId === workerId && a.outcome === 'failed')) ?? idle[0];
+    let first: TaskRecord | undefined;
+    let pick: TaskRecord | undefined;
+    for (; i < tasks.length; i++) {
+      const t = tasks[i]!;
+      if (t.state !== 'idle') continue;
+      first ??= t;
+      if (!t.attempts.some((a) => a.workerId === workerId && a.outcome === 'failed')) {
+        pick = t;
+        break;
+      }
+    }
+    pick ??= first;
     if (pick) return this.start(pick, workerId, nowMs, false);
     const straggler = this.straggler(tasks, workerId, nowMs);
     return straggler ? this.start(straggler, workerId, nowMs, true) : null;
@@ -134,6 +156,8 @@ export class Scheduler {
   expireStalled(nowMs: number): { taskId: string; attempt: number; workerId: string }[] {
     const stalled: { taskId: string; attempt: number; workerId: string }[] = [];
     for (const t of [...this.maps, ...this.reduces]) {
+      // Idle and committed tasks have no running attempt (commitDone supersedes the others).
+      if (t.state === 'idle' || t.state === 'committed') continue;
       for (const a of runningAttempts(t)) {
         if (nowMs - (a.lastProgressMs ?? a.startedMs) > this.taskTimeoutMs) stalled.push({ taskId: t.id, attempt: a.attempt, workerId: a.workerId });
       }
@@ -195,14 +219,19 @@ export class Scheduler {
   /** Records the committed attempt's outputs and counters, and advances the phase. */
   commitDone(taskId: string, outputs: RunRef[], counters: Counters, userCounters: Counters): void {
     const task = this.task(taskId)!;
+    if (task.state !== 'committed') {
+      this.committedCount[task.kind]++;
+      addCounters(this.sums.counters, counters);
+      addCounters(this.sums.userCounters, userCounters);
+    }
     task.state = 'committed';
     task.outputs = outputs;
     task.counters = addCounters({}, counters);
     task.userCounters = addCounters({}, userCounters);
     // Other attempts of the same task are now duplicates.
     for (const a of runningAttempts(task)) a.outcome = 'superseded';
-    if (this.phase === 'MAPPING' && this.maps.every((t) => t.state === 'committed')) this.phase = 'REDUCING';
-    if (this.phase === 'REDUCING' && this.reduces.every((t) => t.state === 'committed')) this.phase = 'COMMITTING';
+    if (this.phase === 'MAPPING' && this.committedCount.MAP === this.maps.length) this.phase = 'REDUCING';
+    if (this.phase === 'REDUCING' && this.committedCount.REDUCE === this.reduces.length) this.phase = 'COMMITTING';
   }
 
   /** Committing the output failed (storage): the attempt is lost, the task runs again. */
@@ -212,8 +241,14 @@ export class Scheduler {
     a.outcome = 'killed';
     a.error = reason;
     task.kills++;
-    task.state = runningAttempts(task).length ? 'running' : 'idle';
+    this.runningOrIdle(task);
     this.checkKillCap(task);
+  }
+
+  /** After an attempt ended: running while another attempt runs, else idle (to be assigned again). */
+  private runningOrIdle(task: TaskRecord): void {
+    task.state = runningAttempts(task).length ? 'running' : 'idle';
+    if (task.state === 'idle') this.idleFrom[task.kind] = Math.min(this.idleFrom[task.kind], task.index);
   }
 
   /** The user's code threw. Retries until maxAttempts, then fails the job. */
@@ -236,7 +271,7 @@ export class Scheduler {
       this.fail(task, attempt, error);
       return;
     }
-    task.state = runningAttempts(task).length ? 'running' : 'idle';
+    this.runningOrIdle(task);
   }
 
   /** An attempt was lost with its worker, or cancelled. Does not count toward maxAttempts. */
@@ -249,7 +284,7 @@ export class Scheduler {
     a.error = reason;
     if (task.state !== 'running') return;
     task.kills++;
-    task.state = runningAttempts(task).length ? 'running' : 'idle';
+    this.runningOrIdle(task);
     this.checkKillCap(task);
   }
 
@@ -318,15 +353,11 @@ export class Scheduler {
     this.failure = { task: task.id, attempt, error, summary, kind: user ? 'user' : 'runtime' };
   }
 
-  /** Sums the counters of committed attempts only, so retries never inflate them. */
+  /**
+   * Sums the counters of committed attempts only, so retries never inflate them. Kept as tasks
+   * commit (a commit is final), so a status poll does not add up thousands of tasks.
+   */
   totals(): { counters: Counters; userCounters: Counters } {
-    const counters: Counters = {};
-    const userCounters: Counters = {};
-    for (const t of [...this.maps, ...this.reduces]) {
-      if (t.state !== 'committed') continue;
-      addCounters(counters, t.counters);
-      addCounters(userCounters, t.userCounters);
-    }
-    return { counters, userCounters };
+    return { counters: { ...this.sums.counters }, userCounters: { ...this.sums.userCounters } };
   }
 }

@@ -82,3 +82,28 @@ test('a worker that failed a task gets a different task first', () => {
   const next = s.assign('w1', 2)!;
   assert.notEqual(next.task.id, a.task.id);
 });
+
+test('a task that fails or is lost after later ones started is the next one handed out', () => {
+  const s = scheduler(5);
+  const started = [0, 1, 2].map(() => s.assign('w1', 0)!);
+  assert.deepEqual(started.map((a) => a.task.index), [0, 1, 2]);
+  s.killed(started[1]!.task.id, started[1]!.attempt, 'lost', 1);
+  assert.equal(s.assign('w2', 2)!.task.index, 1, 'the freed task before the untouched ones');
+  s.failed(started[0]!.task.id, started[0]!.attempt, err('x'), 3);
+  assert.equal(s.assign('w2', 4)!.task.index, 0);
+  assert.equal(s.assign('w2', 5)!.task.index, 3);
+});
+
+test('totals add the counters of each committed task once, and of nothing else', () => {
+  const s = scheduler(3);
+  const a = s.assign('w1', 0)!;
+  const b = s.assign('w1', 0)!;
+  assert.equal(s.succeeded(a.task.id, a.attempt, 1), 'commit');
+  s.commitDone(a.task.id, [], { mapInputRecords: 2 }, { mine: 1 });
+  s.failed(b.task.id, b.attempt, err('x'), 1);
+  const t = s.totals();
+  assert.deepEqual(t, { counters: { mapInputRecords: 2 }, userCounters: { mine: 1 } });
+  t.counters.mapInputRecords = 99; // a copy: callers cannot change the sums
+  s.restoreCommitted(a.task.id, 1, [], { mapInputRecords: 2 }, {}); // already committed: ignored
+  assert.deepEqual(s.totals().counters, { mapInputRecords: 2 });
+});
