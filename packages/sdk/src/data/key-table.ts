@@ -12,20 +12,47 @@ class Run {
   ) {}
 }
 
-// Memory estimates (V8, 64-bit, pointer compression): rough, but proportional to reality.
-/** Per distinct key: Map entry (with the table's spare room), slot, key string header. */
+// Memory estimates, measured (heap after a full GC, per key, 300k keys) on Node 20 x64, whose
+// V8 has no pointer compression (8-byte slots); see test/data/key-table-memory.test.ts.
+/**
+ * Per distinct key: its Map entry (with the hash table's spare room), its slots in `keys` and
+ * `heads`, 24 bytes in `nums` (doubling: half spare on average) and the key string's header.
+ * Measured 128-132 + length for keys under 13 characters.
+ */
 export const KEY_OVERHEAD = 128;
-/** Per value held in a key's list of values (a run of equal numbers counts as one). */
-export const VALUE_OVERHEAD = 8;
+/**
+ * Extra for a key of LONG_STRING characters or more: detach() gives it a copy of its own,
+ * which V8 holds as a sliced string over a flat one (two headers). Measured 160 + length.
+ */
+export const LONG_KEY_EXTRA = 32;
+/** Strings this long can share a larger string's memory (V8's SlicedString::kMinLength). */
+const LONG_STRING = 13;
+/**
+ * Heap bytes of a key's list of `n` values (`heads`), slots included, values not: a JS array
+ * (32 bytes) and its backing store (16 + 8 per slot of room). Made as [first] (room for 1),
+ * V8 then grows it to room + room/2 + 16: 17, 41, ... (beyond 17 slots: 8 per value + half
+ * as much spare on average). Measured: 56 for one value, 184 for 2 to 17.
+ */
+function listBytes(n: number): number {
+  return n === 0 ? 0 : n === 1 ? 56 : n <= 17 ? 184 : 184 + 12 * (n - 17);
+}
+/** A Run object in a list (a repeated number that is no longer the trailing run). Measured 41. */
+const RUN_SIZE = 40;
 
+/** Heap bytes of a value held in a list, beyond its slot. */
 function storedSize(v: Stored): number {
   switch (typeof v) {
     case 'string':
-      return 24 + v.length;
+      // Short: a flat string (16-byte header). Long: detached, a sliced + a flat string.
+      return v.length < LONG_STRING ? 16 + v.length : 56 + v.length;
     case 'object':
-      return v === null ? 0 : 40 + v.text.length;
+      // JsonText object (32) + its flat string (16 + length). Measured 56 for '{"a":1}'.
+      return v === null ? 0 : 48 + v.text.length;
+    case 'number':
+      // A small integer lives in its slot; any other number is a HeapNumber (16).
+      return (v | 0) === v ? 0 : 16;
     default:
-      return 12;
+      return 0;
   }
 }
 
@@ -36,7 +63,7 @@ function storedSize(v: Stored): number {
  * string), so memory held is what the estimate counts.
  */
 export function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
+  return s.length < LONG_STRING ? s : (' ' + s).slice(1);
 }
 
 /** A value as held: numbers, strings, booleans and null as they are; arrays and objects as JSON text. */
@@ -113,7 +140,7 @@ export class KeyTable {
     const j = STRIDE * i;
     this.nums[j + 1] = 0;
     this.nums[j + 2] = 0;
-    this.bytes += KEY_OVERHEAD + key.length;
+    this.bytes += KEY_OVERHEAD + (key.length < LONG_STRING ? key.length : LONG_KEY_EXTRA + key.length);
     return i;
   }
 
@@ -134,13 +161,13 @@ export class KeyTable {
     const run = s[j + 1]!;
     if (typeof value === 'number') {
       // Same number as the run's (Object.is: -0 and 0 differ; NaN starts a run of its own).
+      // The trailing run lives in `nums`: it costs nothing beyond the key's own overhead.
       if (run > 0 && s[j] === value && (value !== 0 || 1 / value === 1 / s[j]!)) {
         s[j + 1] = run + 1;
       } else {
         if (run > 0) this.flushRun(i, s[j]!, run);
         s[j] = value;
         s[j + 1] = 1;
-        this.bytes += VALUE_OVERHEAD;
       }
     } else {
       if (run > 0) {
@@ -148,17 +175,25 @@ export class KeyTable {
         s[j + 1] = 0;
       }
       const stored = toStored(value);
-      (this.heads[i] ??= []).push(stored);
-      this.bytes += VALUE_OVERHEAD + storedSize(stored);
+      this.push(i, stored, storedSize(stored));
     }
     this.values++;
     return (s[j + 2] = s[j + 2]! + 1);
   }
 
-  /** Moves the trailing run into the head list (its VALUE_OVERHEAD is already counted). */
+  /** Moves the trailing run into the head list. */
   private flushRun(i: number, value: number, count: number): void {
-    (this.heads[i] ??= []).push(count === 1 ? value : new Run(value, count));
-    if (count > 1) this.bytes += 24;
+    if (count === 1) this.push(i, value, storedSize(value));
+    else this.push(i, new Run(value, count), RUN_SIZE);
+  }
+
+  /** Appends to slot i's list (created on first use), counting `size` bytes besides the slot. */
+  private push(i: number, item: Stored | Run, size: number): void {
+    const head = this.heads[i];
+    let n = 0;
+    if (head === undefined) this.heads[i] = [item];
+    else n = head.push(item) - 1;
+    this.bytes += listBytes(n + 1) - listBytes(n) + size;
   }
 
   /** Calls fn with each value of slot i, as held, in emit order. */
@@ -193,12 +228,12 @@ export class KeyTable {
   private clear(i: number): void {
     const j = STRIDE * i;
     const head = this.heads[i];
-    let freed = this.nums[j + 1]! > 0 ? VALUE_OVERHEAD : 0;
     if (head) {
-      for (const v of head) freed += VALUE_OVERHEAD + (v instanceof Run ? 24 : storedSize(v));
+      let freed = listBytes(head.length);
+      for (const v of head) freed += v instanceof Run ? RUN_SIZE : storedSize(v);
       this.heads[i] = undefined;
+      this.bytes -= freed;
     }
-    this.bytes -= freed;
     this.values -= this.nums[j + 2]!;
     this.nums[j + 1] = 0;
     this.nums[j + 2] = 0;
