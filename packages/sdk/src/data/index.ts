@@ -19,6 +19,7 @@ export {
 } from './record-codec.js';
 export { mergeSorted } from './kway-merge.js';
 export { groupByKey } from './group-by-key.js';
+export { mergeDown, runFile, writeRunFile, type MergeInput, type MergeDownOptions } from './run-files.js';
 export {
   readLineChunks,
   splitReadRange,
@@ -29,6 +30,8 @@ export {
 export {
   MapOutputBuffer,
   DEFAULT_SPILL_BYTES,
+  defaultHeapLimit,
+  heapInUse,
   type Combiner,
   type MapOutputBufferOptions,
   type SortedPartition,

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { getHeapStatistics } from 'node:v8';
 import { batched, DEFAULT_BATCH, type Batched } from './batched.js';
 import type { JsonValue } from './json-value.js';
 import { KeyTable, toStored, toValue } from './key-table.js';
 import { mergeSorted } from './kway-merge.js';
 import type { Rec } from './rec.js';
-import { RunEncoder, readRunBatches } from './record-codec.js';
+import { RunEncoder } from './record-codec.js';
+import { mergeDown, runFile } from './run-files.js';
 import { compareUtf8 } from './utf8-compare.js';
 import { BackpressureWriter } from './write-with-backpressure.js';
 
@@ -38,6 +40,42 @@ export interface MapOutputBufferOptions {
   eagerCombineValues?: number;
   /** Most runs merged at once; more are merged in passes first (bounds open files); default 64. */
   mergeFactor?: number;
+  /**
+   * Spill on measured memory too: when the thread's heap in use (`heapInUse`, looked at every
+   * 1024 added pairs) reaches this many bytes while the buffer holds at least heapSpillMinBytes
+   * by its estimate. A backstop for what the estimate misses; the heap in use includes garbage
+   * not yet collected, hence the minimum, so that garbage alone cannot cause a run of tiny
+   * spills. Default: none (the estimate alone). See `defaultHeapLimit`.
+   */
+  heapLimitBytes?: number;
+  /** Least estimated memory a spill on heapLimitBytes takes; default spillBytes / 4. */
+  heapSpillMinBytes?: number;
+  /** How heap in use is measured; default `heapInUse` (tests pass their own). */
+  heapInUse?: () => number;
+}
+
+/**
+ * Heap in use by this thread's V8 isolate (objects, live or not yet collected) plus the
+ * memory of its ArrayBuffers and external strings. About 0.3 µs.
+ */
+export function heapInUse(): number {
+  const h = getHeapStatistics();
+  return h.used_heap_size + h.external_memory;
+}
+
+/** Pairs added between two looks at the heap. */
+const HEAP_CHECK_RECORDS = 1024;
+
+/**
+ * The heap limit a buffer of `spillBytes` gets in a task: 2.5 x spillBytes (160 MiB for the
+ * default 64 MiB), or spillBytes above what the thread has in use now (the user's own data,
+ * loaded before the task), whichever is higher. At the estimate's limit the buffer holds about
+ * spillBytes; V8 lets garbage grow the heap to well over that before it collects (how much
+ * depends on the thread's heap limit, see task-executor.ts), so a lower limit would spill on
+ * garbage.
+ */
+export function defaultHeapLimit(spillBytes: number, inUse: number = heapInUse()): number {
+  return Math.max(2.5 * spillBytes, inUse + spillBytes);
 }
 
 /**
@@ -107,6 +145,8 @@ export class MapOutputBuffer {
   spills = 0;
   spilledBytes = 0;
   spilledRecords = 0;
+  /** Times the heap limit (measured memory), not the estimate, asked for a spill. */
+  heapSpills = 0;
   /** Set when memory passed spillBytes: the owner should `await spillIfFull()`. */
   needsSpill = false;
 
@@ -118,6 +158,13 @@ export class MapOutputBuffer {
   private readonly eagerList: number;
   private readonly eagerRun: number;
   private readonly mergeFactor: number;
+  private readonly heapLimit: number;
+  private readonly heapSpillMin: number;
+  private readonly heapInUse: () => number;
+  /** Pairs to add before the next look at the heap. */
+  private heapCheckIn: number;
+  /** The heap limit asked for the next spill. */
+  private heapFull = false;
 
   /** Every buffered key (of all partitions) with its values. */
   private table = new KeyTable();
@@ -144,6 +191,10 @@ export class MapOutputBuffer {
     this.eagerList = Math.max(2, options.eagerCombineValues ?? 16);
     this.eagerRun = Math.max(2, options.eagerCombineValues ?? 256);
     this.mergeFactor = Math.max(2, options.mergeFactor ?? 64);
+    this.heapLimit = options.heapLimitBytes ?? Infinity;
+    this.heapSpillMin = options.heapSpillMinBytes ?? this.spillBytes / 4;
+    this.heapInUse = options.heapInUse ?? heapInUse;
+    this.heapCheckIn = this.heapLimit === Infinity ? 2 ** 30 : HEAP_CHECK_RECORDS;
     for (let p = 0; p < this.reducers; p++) this.runs.push([]);
     this.resetMemory();
   }
@@ -156,6 +207,7 @@ export class MapOutputBuffer {
   private resetMemory(): void {
     this.table = new KeyTable();
     this.needsSpill = false;
+    this.heapFull = false;
   }
 
   private partitionOf(key: string): number {
@@ -179,6 +231,21 @@ export class MapOutputBuffer {
       this.combineInPlace(i);
     }
     if (table.bytes >= this.spillBytes) this.needsSpill = true;
+    else if (--this.heapCheckIn === 0) this.checkHeap();
+  }
+
+  /** Asks for a spill if the thread's heap in use passed the limit (and a spill would free enough). */
+  private checkHeap(): void {
+    if (this.heapLimit === Infinity) {
+      this.heapCheckIn = 2 ** 30;
+      return;
+    }
+    this.heapCheckIn = HEAP_CHECK_RECORDS;
+    if (this.table.bytes >= this.heapSpillMin && !this.needsSpill && this.heapInUse() >= this.heapLimit) {
+      this.needsSpill = true;
+      this.heapFull = true;
+      this.heapSpills++;
+    }
   }
 
   /** Folds one key's values with the combiner; its output takes their place. */
@@ -202,7 +269,8 @@ export class MapOutputBuffer {
     } else {
       this.combinerSync = true;
     }
-    this.needsSpill = table.bytes >= this.spillBytes;
+    // The combine may have brought the estimate back under the limit; a spill the heap asked for stands.
+    this.needsSpill = table.bytes >= this.spillBytes || this.heapFull;
   }
 
   /** Where an eager combine's output goes: back into the table. */
@@ -228,6 +296,7 @@ export class MapOutputBuffer {
     await this.settle();
     if (this.table.values === 0) {
       this.needsSpill = false;
+      this.heapFull = false;
       return;
     }
     const sorted = await this.takeSorted();
@@ -237,7 +306,7 @@ export class MapOutputBuffer {
       const slots = sorted.slots[p]!;
       if (slots.length === 0) continue;
       const path = this.newFile(`s${spill}-p${p}`);
-      const { bytes, records } = await writeRunFile(path, slots, sorted.table);
+      const { bytes, records } = await writeTableRun(path, slots, sorted.table);
       this.runs[p]!.push(path);
       this.spilledBytes += bytes;
       this.spilledRecords += records;
@@ -310,9 +379,22 @@ export class MapOutputBuffer {
     const result: SortedPartition[] = [];
     for (let p = 0; p < this.reducers; p++) {
       const slots = memory.slots[p]!;
-      // Merge the oldest runs into one until few enough remain to open together.
-      while (this.runs[p]!.length + (slots.length ? 1 : 0) > this.mergeFactor) await this.mergeOldestRuns(p);
-      const sources: Batched<Rec>[] = this.runs[p]!.map(runFile);
+      // Merge runs (oldest first) into local files until few enough remain to read together.
+      const runs = await mergeDown(
+        this.runs[p]!.map((file) => ({ stream: runFile(file), file })),
+        {
+          factor: this.mergeFactor,
+          target: this.mergeFactor - (slots.length ? 1 : 0),
+          newFile: () => this.newFile(`m${p}`),
+          removeFile: async (file) => {
+            await rm(file, { force: true });
+            this.files.delete(file);
+          },
+          ...(this.combiner ? { transform: (merged: Batched<Rec>) => this.combineAdjacent(merged) } : {}),
+        },
+      );
+      this.runs[p] = runs.map((r) => r.file!);
+      const sources: Batched<Rec>[] = runs.map((r) => r.stream);
       if (slots.length) sources.push(memoryRun(slots, memory.table));
       let stream: Batched<Rec>;
       if (sources.length === 0) stream = batched(async function* () {});
@@ -321,37 +403,6 @@ export class MapOutputBuffer {
       result.push({ batches: () => stream.batches(), [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](), empty: sources.length === 0 });
     }
     return result;
-  }
-
-  /** Replaces partition p's oldest mergeFactor runs by one merged (and combined) run. */
-  private async mergeOldestRuns(p: number): Promise<void> {
-    const runs = this.runs[p]!;
-    const oldest = runs.slice(0, this.mergeFactor);
-    let merged: Batched<Rec> = mergeSorted(oldest.map(runFile));
-    if (this.combiner) merged = this.combineAdjacent(merged);
-    const path = this.newFile(`m${p}`);
-    const out = createWriteStream(path);
-    try {
-      const enc = new RunEncoder();
-      const writer = new BackpressureWriter(out);
-      try {
-        for await (const batch of merged.batches()) {
-          for (const r of batch) enc.add(r.key, r.value);
-          for (let c = enc.takeChunk(); c; c = enc.takeChunk()) await writer.write(c);
-        }
-        await writer.write(enc.finish());
-      } finally {
-        writer.release();
-      }
-      out.end();
-      await finished(out);
-    } catch (err) {
-      out.destroy();
-      throw err;
-    }
-    runs.splice(0, oldest.length, path);
-    await Promise.all(oldest.map((f) => rm(f, { force: true })));
-    for (const f of oldest) this.files.delete(f);
   }
 
   /**
@@ -430,11 +481,6 @@ export class MapOutputBuffer {
   }
 }
 
-/** A spill run as a lazily opened stream of records. */
-function runFile(path: string): Batched<Rec> {
-  return batched(() => readRunBatches(createReadStream(path, { highWaterMark: 256 * 1024 }), { name: path }));
-}
-
 /** Records of sorted slots held in memory, served in batches. */
 function memoryRun(slots: number[], table: KeyTable): Batched<Rec> {
   return batched(async function* () {
@@ -452,7 +498,7 @@ function memoryRun(slots: number[], table: KeyTable): Batched<Rec> {
 }
 
 /** Writes sorted slots' values as one run file; returns its size in bytes and its records. */
-async function writeRunFile(path: string, slots: number[], table: KeyTable): Promise<{ bytes: number; records: number }> {
+async function writeTableRun(path: string, slots: number[], table: KeyTable): Promise<{ bytes: number; records: number }> {
   const out = createWriteStream(path);
   const writer = new BackpressureWriter(out);
   try {

@@ -27,13 +27,26 @@ const sumCombiner: Combiner = (key, values, emit) => {
 
 async function run(
   pairs: [string, JsonValue][],
-  options: { reducers: number; spillBytes: number; combiner?: Combiner; mergeFactor?: number; spillEvery?: number; eager?: number },
+  options: {
+    reducers: number;
+    spillBytes: number;
+    combiner?: Combiner;
+    mergeFactor?: number;
+    spillEvery?: number;
+    eager?: number;
+    heapLimitBytes?: number;
+    heapSpillMinBytes?: number;
+    heapInUse?: () => number;
+  },
 ): Promise<{ parts: Rec[][]; buffer: MapOutputBuffer }> {
   const buffer = new MapOutputBuffer({
     reducers: options.reducers,
     partition: defaultPartition,
     spillBytes: options.spillBytes,
     spillDir: dir,
+    ...(options.heapLimitBytes !== undefined ? { heapLimitBytes: options.heapLimitBytes } : {}),
+    ...(options.heapSpillMinBytes !== undefined ? { heapSpillMinBytes: options.heapSpillMinBytes } : {}),
+    ...(options.heapInUse ? { heapInUse: options.heapInUse } : {}),
     ...(options.combiner ? { combiner: options.combiner } : {}),
     ...(options.mergeFactor ? { mergeFactor: options.mergeFactor } : {}),
     ...(options.eager ? { eagerCombineValues: options.eager } : {}),
@@ -209,4 +222,78 @@ test('an async combiner error reaches the owner; a bad partition is reported', a
   const bad = new MapOutputBuffer({ reducers: 2, partition: () => 2, spillDir: dir });
   bad.add('k', 1);
   await assert.rejects(bad.finish(), /partition 2 for key "k" is not an integer in \[0, 2\)/);
+});
+
+test('measured memory: a buffer whose heap in use passes its limit spills, with the same output as without spills', async () => {
+  await fc.assert(
+    fc.asyncProperty(pairsArb, fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.integer({ min: 1, max: 5 }), async (pairs, reducers, withCombiner, every) => {
+      // A heap "over the limit" at every other look (every 1024 pairs), whatever the estimate says.
+      let looks = 0;
+      const many = [...pairs, ...pairs, ...pairs, ...pairs].concat(Array.from({ length: 5000 }, (_, i): [string, number] => [`k${i % 500}`, i % 7]));
+      const opts = { reducers, spillBytes: 1 << 30, ...(withCombiner ? { combiner: sumCombiner } : {}), spillEvery: every };
+      const base = await run(many, opts);
+      assert.equal(base.buffer.spills, 0);
+      const measured = await run(many, { ...opts, heapLimitBytes: 1000, heapSpillMinBytes: 1, heapInUse: () => (looks++ % 2 === 0 ? 2000 : 0) });
+      assert.ok(measured.buffer.heapSpills >= 1, 'the heap limit asked for a spill');
+      assert.equal(measured.buffer.spills, measured.buffer.heapSpills);
+      assert.ok(looks >= 3);
+      assert.deepEqual(measured.parts, base.parts);
+      assert.equal(measured.buffer.mapOutputRecords, many.length);
+    }),
+    { numRuns: 40 },
+  );
+});
+
+test('measured memory: spills on the real heap of this thread, and results match', async () => {
+  const { heapInUse } = await import('../../src/data/map-output-buffer.js');
+  // Distinct keys with string values (~250 bytes each by the estimate); the estimate's limit is
+  // out of reach, the heap limit 4 MiB above what is in use now.
+  const pairs: [string, JsonValue][] = Array.from({ length: 60000 }, (_, i) => [`key-${i % 20000}`, `value ${i} ${'x'.repeat(i % 40)}`]);
+  const base = await run(pairs, { reducers: 2, spillBytes: 1 << 30 });
+  const measured = await run(pairs, { reducers: 2, spillBytes: 1 << 30, heapLimitBytes: heapInUse() + (4 << 20), heapSpillMinBytes: 1 << 20, spillEvery: 100 });
+  assert.ok(measured.buffer.spills >= 1, `spills ${measured.buffer.spills}`);
+  assert.equal(measured.buffer.spills, measured.buffer.heapSpills);
+  assert.deepEqual(measured.parts, base.parts);
+});
+
+test('measured memory: garbage alone cannot cause a run of tiny spills (heapSpillMinBytes)', async () => {
+  const buffer = new MapOutputBuffer({
+    reducers: 1,
+    partition: defaultPartition,
+    spillBytes: 1 << 30,
+    spillDir: dir,
+    heapLimitBytes: 1,
+    heapSpillMinBytes: 64 * 1024,
+    heapInUse: () => 2, // always over the limit
+  });
+  let spilledAt = 0;
+  for (let i = 0; i < 20000; i++) {
+    buffer.add(`k${i}`, i);
+    if (buffer.needsSpill) {
+      const held = buffer.memoryBytes;
+      await buffer.spillIfFull();
+      assert.ok(held >= 64 * 1024, `spilled at ${held} bytes`);
+      spilledAt++;
+    }
+  }
+  // ~140 bytes per key: a spill every ~470 keys at most, looked at every 1024 pairs.
+  assert.ok(spilledAt >= 5 && spilledAt <= 20, `${spilledAt} spills`);
+  assert.equal(buffer.heapSpills, spilledAt);
+  const [p] = await buffer.finish();
+  assert.equal((await collect(p!)).length, 20000);
+  await buffer.cleanup();
+});
+
+test('without a heap limit the heap is never looked at', async () => {
+  const buffer = new MapOutputBuffer({
+    reducers: 1,
+    partition: defaultPartition,
+    spillBytes: 1 << 30,
+    spillDir: dir,
+    heapInUse: () => assert.fail('looked at the heap'),
+  });
+  for (let i = 0; i < 5000; i++) buffer.add(`k${i % 100}`, i);
+  assert.equal(buffer.needsSpill, false);
+  await buffer.finish();
+  await buffer.cleanup();
 });
