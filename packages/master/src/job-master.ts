@@ -1,7 +1,8 @@
 import type { Storage } from '@gomr/storage';
 import type {
-  GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply, ReportTaskRequest__Output, RunObject__Output,
+  GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply, ReportTaskRequest__Output, RunObject__Output, Task,
 } from '@gomr/proto';
+import type { Assignment } from './scheduler.js';
 import type { WorkerRecord } from './worker-registry.js';
 import { jobKeys, type JobSpec } from './job-spec.js';
 import { planSplits } from './plan-splits.js';
@@ -29,18 +30,28 @@ export const INLINE_RUN_BYTES = 16 * 1024;
 export const INLINE_BUDGET_BYTES = 16 * 1024 * 1024;
 
 /**
+ * A worker that asks for several tasks at once (max_tasks) gets a batch only of map tasks whose
+ * splits are at most this big, and only while at least two batches per worker are left: tiny
+ * tasks cost less when a worker runs a few between round trips to the master, larger ones gain
+ * nothing and would only wait behind each other.
+ */
+export const BATCH_SPLIT_BYTES = 256 * 1024;
+
+/**
  * A report of a finished attempt: the ReportTask request. `next` (ask for the next task in the
  * same call) and `waitMs` (how long that may wait) are optional for callers in-process.
  */
-export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs' | 'outputs'> & {
+export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs' | 'maxTasks' | 'outputs'> & {
   outputs: (Omit<RunObject__Output, 'data'> & { data?: Uint8Array })[];
   next?: boolean;
   waitMs?: number;
+  maxTasks?: number;
 };
 
 /** A GetTask call held open until a task frees up, the job ends, or its time is up. */
 interface TaskWaiter {
   workerId: string;
+  maxTasks: number;
   answer: (reply: GetTaskReply) => void;
   fail: (err: Error) => void;
 }
@@ -87,6 +98,11 @@ export class JobMaster {
   private stopped = false;
   private readonly inlineRunBytes: number;
   private readonly inlineBudgetBytes: number;
+  /**
+   * No batches once a worker was lost: a job whose workers die goes back to one task at a time,
+   * so a death costs only the task that was running.
+   */
+  private batching = true;
   /** Bytes of the inline runs of committed maps. */
   private inlineHeld = 0;
 
@@ -165,13 +181,17 @@ export class JobMaster {
     };
   }
 
-  /** The worker's next task, or WAIT (ask again after waitMs) or EXIT; answers at once. */
-  getTask(workerId: string): GetTaskReply {
+  /**
+   * The worker's next task (with maxTasks > 1, maybe a batch: see BATCH_SPLIT_BYTES), or WAIT
+   * (ask again after waitMs) or EXIT; answers at once. Attempts handed to the worker earlier and
+   * not reported are given up: it would not ask while it still had them.
+   */
+  getTask(workerId: string, maxTasks = 1): GetTaskReply {
     const w = this.workers.touch(workerId, this.now());
     if (!w) throw new UnknownWorkerError(workerId);
     // A call of this worker still held is stale (its caller gave up on it): it gets nothing.
     for (const waiter of this.taskWaiters) if (waiter.workerId === workerId) waiter.answer({ action: 'WAIT', waitMs: 0 });
-    return this.assignTo(w);
+    return this.assignTo(w, maxTasks);
   }
 
   /**
@@ -182,8 +202,8 @@ export class JobMaster {
    * A worker that stays idle is woken within a liveness check (250 ms) of any change, instead
    * of polling every 50 ms. `signal` aborts the wait (the caller went away).
    */
-  nextTask(workerId: string, waitMs = 0, signal?: AbortSignal): Promise<GetTaskReply> {
-    const first = this.getTask(workerId);
+  nextTask(workerId: string, waitMs = 0, signal?: AbortSignal, maxTasks = 1): Promise<GetTaskReply> {
+    const first = this.getTask(workerId, maxTasks);
     if (first.action !== 'WAIT' || waitMs <= 0 || this.stopped || signal?.aborted) return Promise.resolve(first);
     return new Promise<GetTaskReply>((resolve, reject) => {
       const settle = () => {
@@ -193,6 +213,7 @@ export class JobMaster {
       };
       const waiter: TaskWaiter = {
         workerId,
+        maxTasks,
         answer: (reply) => {
           settle();
           resolve(reply);
@@ -218,18 +239,15 @@ export class JobMaster {
         waiter.fail(new UnknownWorkerError(waiter.workerId));
         continue;
       }
-      const reply = this.stopped ? { action: 'WAIT' as const, waitMs: 0 } : this.assignTo(w);
+      const reply = this.stopped ? { action: 'WAIT' as const, waitMs: 0 } : this.assignTo(w, waiter.maxTasks);
       if (reply.action !== 'WAIT' || this.stopped) waiter.answer(reply);
     }
   }
 
-  private assignTo(w: WorkerRecord): GetTaskReply {
+  private assignTo(w: WorkerRecord, maxTasks = 1): GetTaskReply {
     const workerId = w.id;
-    if (w.current) {
-      // The worker asks again while we think it runs something: that attempt is gone.
-      this.scheduler.killed(w.current.taskId, w.current.attempt, 'worker asked for new work', this.now());
-      w.current = undefined;
-    }
+    // The worker asks again while we think it runs something: those attempts are gone.
+    this.giveUpHeld(w, 'worker asked for new work', this.now());
     if (this.scheduler.finished) return { action: 'EXIT' };
     const a = this.scheduler.assign(workerId, this.now());
     if (!a) {
@@ -237,7 +255,26 @@ export class JobMaster {
       return { action: 'WAIT', waitMs: 50 };
     }
     w.state = 'busy';
-    w.current = { taskId: a.task.id, attempt: a.attempt };
+    const first = this.taskMessage(w, a);
+    const more: Task[] = [];
+    if (maxTasks > 1 && this.batching && isSmallMap(a.task)) {
+      let live = 0;
+      for (const x of this.workers.all()) if (x.state !== 'lost') live++;
+      // Leave at least two tasks per worker for every one batched, so the phase ends evenly.
+      const room = Math.min(maxTasks - 1, Math.floor(this.scheduler.idleLeft() / (2 * Math.max(1, live))));
+      for (let i = 0; i < room; i++) {
+        const extra = this.scheduler.assignIdle(workerId, this.now(), isSmallMap);
+        if (!extra) break;
+        more.push(this.taskMessage(w, extra));
+      }
+    }
+    return more.length ? { action: 'RUN', task: first, more } : { action: 'RUN', task: first };
+  }
+
+  /** Records an assignment as held by the worker, and describes it for the wire. */
+  private taskMessage(w: WorkerRecord, a: Assignment): Task {
+    const workerId = w.id;
+    w.held.push({ taskId: a.task.id, attempt: a.attempt });
     const t = a.task;
     const started = t.attempts[t.attempts.length - 1]!;
     if (started.speculative) this.log(`task ${t.id}: speculative attempt ${a.attempt} on ${workerId} (straggler)`);
@@ -247,30 +284,27 @@ export class JobMaster {
         ? jobKeys.mapAttempt(this.spec.jobId, t.id, a.attempt)
         : jobKeys.reduceAttempt(this.spec.jobId, t.id, a.attempt);
     return {
-      action: 'RUN',
-      task: {
-        taskId: t.id,
-        kind: t.kind,
-        index: t.index,
-        attempt: a.attempt,
-        outputPrefix,
-        // Inline runs need the full list, in map order; otherwise the keys say it all.
-        ...(a.runs.some((r) => r.data) ? { runKeys: [], runs: a.runs } : { runKeys: a.runKeys }),
-        inlineRunBytes: t.kind === 'MAP' ? this.inlineAllowance() : 0,
-        skipOffsets: t.skipOffsets,
-        skipKeys: t.skipKeys,
-        ...(t.split
-          ? {
-              split: {
-                inputKey: t.split.inputKey,
-                inputName: t.split.inputName,
-                start: t.split.start,
-                end: t.split.end,
-                fileSize: t.split.fileSize,
-              },
-            }
-          : {}),
-      },
+      taskId: t.id,
+      kind: t.kind,
+      index: t.index,
+      attempt: a.attempt,
+      outputPrefix,
+      // Inline runs need the full list, in map order; otherwise the keys say it all.
+      ...(a.runs.some((r) => r.data) ? { runKeys: [], runs: a.runs } : { runKeys: a.runKeys }),
+      inlineRunBytes: t.kind === 'MAP' ? this.inlineAllowance() : 0,
+      skipOffsets: t.skipOffsets,
+      skipKeys: t.skipKeys,
+      ...(t.split
+        ? {
+            split: {
+              inputKey: t.split.inputKey,
+              inputName: t.split.inputName,
+              start: t.split.start,
+              end: t.split.end,
+              fileSize: t.split.fileSize,
+            },
+          }
+        : {}),
     };
   }
 
@@ -284,35 +318,56 @@ export class JobMaster {
    * whose reply was lost) changes nothing.
    */
   async reportTask(req: TaskReport, signal?: AbortSignal): Promise<ReportTaskReply> {
+    return this.reportBatch([], req, signal);
+  }
+
+  /**
+   * The reports of a batch of tasks (see getTask's maxTasks), in order: `earlier` are taken as
+   * a report with `next` would be (their commit records may share a write, and are not waited
+   * for), then `last` as reportTask takes it.
+   */
+  async reportBatch(earlier: TaskReport[], last: TaskReport, signal?: AbortSignal): Promise<ReportTaskReply> {
+    for (const req of earlier) await this.settle(req, true);
+    const { reply, committing } = await this.settle(last, !!last.next);
+    if (!last.next) {
+      await committing;
+      return reply;
+    }
+    return this.withNext(last, reply, signal);
+  }
+
+  /**
+   * One attempt's end: its failure recorded, or its commit decided and started (`committing`
+   * settles once the record is written and the task counted; it never rejects). `mayWait`: the
+   * record may share a write with others (the worker is not waiting on it).
+   */
+  private async settle(req: TaskReport, mayWait: boolean): Promise<{ reply: ReportTaskReply; committing?: Promise<void> }> {
     const now = this.now();
     const w = this.workers.touch(req.workerId, now);
-    if (w && w.current?.taskId === req.taskId && w.current.attempt === req.attempt) {
-      w.current = undefined;
-      w.state = 'idle';
+    if (w) {
+      const i = w.held.findIndex((h) => h.taskId === req.taskId && h.attempt === req.attempt);
+      if (i >= 0) w.held.splice(i, 1);
+      if (!w.held.length) w.state = 'idle';
+      if (w.running?.taskId === req.taskId && w.running.attempt === req.attempt) w.running = undefined;
     }
     if (!req.ok) {
       const e = req.error ?? { message: 'unknown error', stack: '', input: '', offset: 0, key: '' };
       this.log(`task ${req.taskId} attempt ${req.attempt} failed on ${req.workerId}: ${e.message}`);
       this.scheduler.failed(req.taskId, req.attempt, e, now);
       await this.afterChange();
-      return this.withNext(req, { committed: false }, signal);
+      return { reply: { committed: false } };
     }
     const verdict = this.scheduler.succeeded(req.taskId, req.attempt, now);
     const outputs: RunRef[] = req.outputs.map((o) => ({
       partition: o.partition, key: o.key, bytes: o.bytes, records: o.records,
       ...(o.data?.length ? { data: Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength) } : {}),
     }));
-    if (verdict === 'repeat') return this.withNext(req, { committed: true }, signal);
+    if (verdict === 'repeat') return { reply: { committed: true } };
     if (verdict === 'ignore') {
       await this.discard(outputs.filter((o) => !o.data).map((o) => o.key), req.taskId, req.attempt);
-      return this.withNext(req, { committed: false }, signal);
+      return { reply: { committed: false } };
     }
-    const committing = this.commit(req, outputs);
-    if (!req.next) {
-      await committing;
-      return { committed: true };
-    }
-    return this.withNext(req, { committed: true }, signal);
+    return { reply: { committed: true }, committing: this.commit(req, outputs, mayWait) };
   }
 
   /** Adds the worker's next task to a report's reply when it asked for one (and is known). */
@@ -320,7 +375,7 @@ export class JobMaster {
     // An unknown worker (this master restarted) gets no next task: it asks with GetTask, is
     // told NOT_FOUND, and registers again.
     if (!req.next || !this.workers.get(req.workerId)) return reply;
-    return { ...reply, next: await this.nextTask(req.workerId, req.waitMs ?? 0, signal) };
+    return { ...reply, next: await this.nextTask(req.workerId, req.waitMs ?? 0, signal, req.maxTasks ?? 1) };
   }
 
   /**
@@ -329,11 +384,11 @@ export class JobMaster {
    * may share a write with others (see CommitLog), unless nothing but commits is left to wait
    * for in the phase: then it is written at once.
    */
-  private async commit(req: TaskReport, outputs: RunRef[]): Promise<void> {
+  private async commit(req: TaskReport, outputs: RunRef[], mayWait: boolean): Promise<void> {
     const task = this.scheduler.task(req.taskId)!;
     try {
       const committed = task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : outputs;
-      const batch = !!req.next && task.kind === 'MAP';
+      const batch = mayWait && task.kind === 'MAP';
       const durable = this.commitLog.record({ taskId: req.taskId, attempt: req.attempt, outputs: committed, counters: req.counters, userCounters: req.userCounters }, { batch });
       if (batch && this.scheduler.onlyCommitsLeft()) this.commitLog.flush();
       await durable;
@@ -350,6 +405,7 @@ export class JobMaster {
     const w = this.workers.touch(workerId, this.now());
     if (w && taskId) this.scheduler.progress(taskId, attempt, progress, this.now());
     if (!w) return { known: false, cancelCurrent: true };
+    w.running = taskId ? { taskId, attempt } : undefined;
     let cancel = false;
     if (taskId) {
       const t = this.scheduler.task(taskId);
@@ -391,7 +447,7 @@ export class JobMaster {
         host: w.host,
         pid: w.pid,
         state: w.state,
-        currentTask: w.current ? `${w.current.taskId}#${w.current.attempt}` : '',
+        currentTask: w.held.length ? `${w.held[0]!.taskId}#${w.held[0]!.attempt}` : '',
         lastHeartbeatMs: w.lastHeartbeatMs,
       })),
       startedMs: this.startedMs,
@@ -425,8 +481,9 @@ export class JobMaster {
     const now = this.now();
     for (const w of this.workers.expire(now, this.spec.heartbeatTimeoutMs)) {
       this.log(`worker ${w.id} missed heartbeats for ${this.spec.heartbeatTimeoutMs} ms; its task runs elsewhere`);
-      if (w.current) this.scheduler.killed(w.current.taskId, w.current.attempt, `worker ${w.id} lost`, now);
-      w.current = undefined;
+      if (w.held.length > 1) this.log(`worker ${w.id} held a batch of ${w.held.length} tasks; no more batches in this job`);
+      this.batching = false;
+      this.giveUpHeld(w, `worker ${w.id} lost`, now);
     }
     for (const s of this.scheduler.expireStalled(now)) {
       this.log(`task ${s.taskId} attempt ${s.attempt} on ${s.workerId} made no progress for ${this.spec.taskTimeoutMs} ms; it runs elsewhere`);
@@ -443,6 +500,17 @@ export class JobMaster {
     let workers = 0;
     for (const w of this.workers.all()) if (w.state !== 'lost') workers++;
     return this.inlineHeld + this.inlineRunBytes * (workers + 1) <= this.inlineBudgetBytes ? this.inlineRunBytes : 0;
+  }
+
+  /**
+   * Gives up the attempts a worker holds. Only the one it was running (per its last heartbeat,
+   * else the first) counts toward the task's cap on kills: the others of a batch only waited.
+   */
+  private giveUpHeld(w: WorkerRecord, reason: string, now: number): void {
+    const held = w.held.splice(0);
+    const running = held.find((h) => h.taskId === w.running?.taskId && h.attempt === w.running.attempt) ?? held[0];
+    for (const h of held) this.scheduler.killed(h.taskId, h.attempt, reason, now, h === running);
+    w.running = undefined;
   }
 
   /** Copies a reduce attempt's part file to its final name: the output appears only complete. */
@@ -523,4 +591,9 @@ function inlineBytes(runs: RunRef[]): number {
   let n = 0;
   for (const r of runs) n += r.data?.length ?? 0;
   return n;
+}
+
+/** A map task over a split small enough to be handed out in a batch (see BATCH_SPLIT_BYTES). */
+function isSmallMap(t: TaskRecord): boolean {
+  return t.kind === 'MAP' && !!t.split && t.split.end - t.split.start <= BATCH_SPLIT_BYTES;
 }

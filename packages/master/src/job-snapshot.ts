@@ -254,7 +254,7 @@ function lastCommitMs(tasks: readonly TaskRecord[]): number {
 function workerViews(workers: readonly WorkerRecord[], attempts: TimelineAttempt[]): WorkerView[] {
   const views: WorkerView[] = workers.map((w) => ({
     id: w.id, host: w.host, pid: w.pid, state: w.state,
-    currentTask: w.current ? `${w.current.taskId}#${w.current.attempt}` : '',
+    currentTask: w.held.length ? `${w.held[0]!.taskId}#${w.held[0]!.attempt}` : '',
     registeredMs: w.registeredMs, lastHeartbeatMs: w.lastHeartbeatMs,
   }));
   const known = new Set(views.map((w) => w.id));

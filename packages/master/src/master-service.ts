@@ -32,7 +32,7 @@ export function masterHandlers(master: JobMaster): MasterHandlers {
       if (!authorized(master, call)) return cb(DENIED);
       let reply: Promise<GetTaskReply>;
       try {
-        reply = master.nextTask(call.request.workerId, call.request.waitMs, cancelSignal(call));
+        reply = master.nextTask(call.request.workerId, call.request.waitMs, cancelSignal(call), call.request.maxTasks);
       } catch (err) {
         return cb(toStatus(err));
       }
@@ -96,8 +96,12 @@ function serveTaskStream(master: JobMaster, call: grpc.ServerDuplexStream<TaskSt
       if (over) return;
       try {
         let reply: TaskStreamReply;
-        if (req.get) reply = { get: await master.nextTask(req.get.workerId, req.get.waitMs, controller.signal) };
-        else if (req.report) reply = { report: await master.reportTask(req.report, req.report.next ? controller.signal : undefined) };
+        if (req.get) reply = { get: await master.nextTask(req.get.workerId, req.get.waitMs, controller.signal, req.get.maxTasks) };
+        else if (req.report) {
+          // The rest of a batch first, in order; then the last report, which may ask for more.
+          const earlier = req.earlier.map((e) => ({ ...e, next: false }));
+          reply = { report: await master.reportBatch(earlier, req.report, req.report.next ? controller.signal : undefined) };
+        }
         else return finish({ code: grpc.status.INVALID_ARGUMENT, details: 'a task stream request with neither get nor report' });
         if (!over) call.write(reply);
       } catch (err) {

@@ -92,27 +92,42 @@ export class Scheduler {
   /** Picks the next task for a worker, or null when there is nothing to do right now. */
   assign(workerId: string, nowMs: number): Assignment | null {
     if (this.phase !== 'MAPPING' && this.phase !== 'REDUCING') return null;
+    const tasks = this.phase === 'MAPPING' ? this.maps : this.reduces;
+    const pick = this.nextIdle(workerId);
+    if (pick) return this.start(pick, workerId, nowMs, false);
+    const straggler = this.straggler(tasks, workerId, nowMs);
+    return straggler ? this.start(straggler, workerId, nowMs, true) : null;
+  }
+
+  /** Like assign, but only an idle task of the phase (no backup copy), and only if `accept` takes it. */
+  assignIdle(workerId: string, nowMs: number, accept: (task: TaskRecord) => boolean): Assignment | null {
+    if (this.phase !== 'MAPPING' && this.phase !== 'REDUCING') return null;
+    const pick = this.nextIdle(workerId);
+    return pick && accept(pick) ? this.start(pick, workerId, nowMs, false) : null;
+  }
+
+  /** At most this many tasks of the current phase are idle (an upper bound, in O(1)). */
+  idleLeft(): number {
+    if (this.phase !== 'MAPPING' && this.phase !== 'REDUCING') return 0;
+    const kind: TaskKind = this.phase === 'MAPPING' ? 'MAP' : 'REDUCE';
+    return (kind === 'MAP' ? this.maps : this.reduces).length - this.idleFrom[kind];
+  }
+
+  /** The idle task to hand out next, preferring one this worker has not failed (a bad machine does not burn retries). */
+  private nextIdle(workerId: string): TaskRecord | undefined {
     const kind: TaskKind = this.phase === 'MAPPING' ? 'MAP' : 'REDUCE';
     const tasks = kind === 'MAP' ? this.maps : this.reduces;
     let i = this.idleFrom[kind];
     while (i < tasks.length && tasks[i]!.state !== 'idle') i++;
     this.idleFrom[kind] = i;
-    // Prefer a task this worker has not failed before, so a bad machine does not burn retries.
     let first: TaskRecord | undefined;
-    let pick: TaskRecord | undefined;
     for (; i < tasks.length; i++) {
       const t = tasks[i]!;
       if (t.state !== 'idle') continue;
       first ??= t;
-      if (!t.attempts.some((a) => a.workerId === workerId && a.outcome === 'failed')) {
-        pick = t;
-        break;
-      }
+      if (!t.attempts.some((a) => a.workerId === workerId && a.outcome === 'failed')) return t;
     }
-    pick ??= first;
-    if (pick) return this.start(pick, workerId, nowMs, false);
-    const straggler = this.straggler(tasks, workerId, nowMs);
-    return straggler ? this.start(straggler, workerId, nowMs, true) : null;
+    return first;
   }
 
   private start(task: TaskRecord, workerId: string, nowMs: number, speculative: boolean): Assignment {
@@ -274,8 +289,12 @@ export class Scheduler {
     this.runningOrIdle(task);
   }
 
-  /** An attempt was lost with its worker, or cancelled. Does not count toward maxAttempts. */
-  killed(taskId: string, attempt: number, reason: string, nowMs: number): void {
+  /**
+   * An attempt was lost with its worker, or cancelled. Does not count toward maxAttempts; it
+   * counts toward maxKilledAttempts unless `culprit` is false: an attempt that was only waiting
+   * behind another in a worker's batch did not kill that worker.
+   */
+  killed(taskId: string, attempt: number, reason: string, nowMs: number, culprit = true): void {
     const task = this.task(taskId);
     const a = task?.attempts.find((x) => x.attempt === attempt);
     if (!task || !a || a.outcome !== 'running') return;
@@ -283,7 +302,7 @@ export class Scheduler {
     a.endedMs = nowMs;
     a.error = reason;
     if (task.state !== 'running') return;
-    task.kills++;
+    if (culprit) task.kills++;
     this.runningOrIdle(task);
     this.checkKillCap(task);
   }

@@ -7,7 +7,10 @@ export interface WorkerRecord {
   registeredMs: number;
   lastHeartbeatMs: number;
   state: WorkerState;
-  current?: { taskId: string; attempt: number };
+  /** Attempts handed to the worker and not reported yet, in the order it runs them (a batch). */
+  held: { taskId: string; attempt: number }[];
+  /** The attempt its last heartbeat said it was running. */
+  running?: { taskId: string; attempt: number };
 }
 
 /** Workers known to the master, with liveness by heartbeat. */
@@ -26,7 +29,7 @@ export class WorkerRegistry {
 
   register(host: string, pid: number, nowMs: number): WorkerRecord {
     const id = `${this.prefix}${String(this.nextId++).padStart(3, '0')}`;
-    const w: WorkerRecord = { id, host, pid, registeredMs: nowMs, lastHeartbeatMs: nowMs, state: 'idle' };
+    const w: WorkerRecord = { id, host, pid, registeredMs: nowMs, lastHeartbeatMs: nowMs, state: 'idle', held: [] };
     this.workers.set(id, w);
     return w;
   }

@@ -147,7 +147,7 @@ test('a running attempt counts toward the ETA for what is left of the mean, spre
   running.attempts = [{ attempt: 1, workerId: 'w', startedMs: 1000, outcome: 'running' }];
   const idle = [2, 3, 4].map((i) => newTask('MAP', i));
   const reduce = newTask('REDUCE', 0);
-  const worker = (id: string, state: 'idle' | 'busy' | 'lost') => ({ id, host: 'h', pid: 1, registeredMs: 0, lastHeartbeatMs: 0, state });
+  const worker = (id: string, state: 'idle' | 'busy' | 'lost') => ({ id, host: 'h', pid: 1, registeredMs: 0, lastHeartbeatMs: 0, state, held: [] });
   const s = buildJobSnapshot({
     jobId: 'j', state: 'MAPPING', workerFile: '', inputs: [], startedMs: 0, finishedMs: 0,
     maps: [done, running, ...idle], reduces: [reduce], workers: [worker('a', 'busy'), worker('b', 'idle'), worker('c', 'lost')],

@@ -416,3 +416,132 @@ test('inline runs stop being allowed once those held could pass the budget', asy
     await rm(root, { recursive: true, force: true });
   }
 });
+
+async function batchSetup(maps: number, inputSize: number) {
+  const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
+  const storage = await openStorage({ kind: 'local', root });
+  const spec = parseJobSpec({
+    jobId: 'job-b', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: inputSize }],
+    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps, reducers: 1,
+  });
+  const master = new JobMaster(spec, storage, { commitBatchMs: 5 });
+  return { master, close: async () => { master.stop(); await rm(root, { recursive: true, force: true }); } };
+}
+
+test('a worker that asks for several tasks gets a batch of small maps, leaving enough for the others', async () => {
+  const many = await batchSetup(40, 4000);
+  try {
+    const w1 = many.master.register('h', 1).workerId;
+    many.master.register('h', 2);
+    const r = many.master.getTask(w1, 8);
+    assert.equal(r.action, 'RUN');
+    assert.deepEqual([r.task!, ...r.more!].map((t) => t.taskId), Array.from({ length: 8 }, (_, i) => `m-0000${i}`));
+    assert.equal(many.master.status().workers![0]!.currentTask, 'm-00000#1');
+    assert.equal(many.master.getTask(w1, 1).more, undefined, 'one asked, one given (and the batch not reported is given up)');
+    assert.equal(many.master.scheduler.task('m-00003')!.attempts[0]!.outcome, 'killed');
+  } finally {
+    await many.close();
+  }
+  const few = await batchSetup(6, 600);
+  try {
+    const w1 = few.master.register('h', 1).workerId;
+    few.master.register('h', 2);
+    // 5 left after the first, 2 workers: one more, the rest for the others.
+    assert.equal(few.master.getTask(w1, 8).more!.length, 1);
+  } finally {
+    await few.close();
+  }
+  const large = await batchSetup(4, 40 * 1024 * 1024);
+  try {
+    const w1 = large.master.register('h', 1).workerId;
+    assert.equal(large.master.getTask(w1, 8).more, undefined, '10 MiB splits are not batched');
+  } finally {
+    await large.close();
+  }
+});
+
+test('a batch reported together commits each task once; a task of it left unreported runs again', async () => {
+  const h = await batchSetup(20, 2000);
+  try {
+    const w1 = h.master.register('h', 1).workerId;
+    const batch = (() => {
+      const r = h.master.getTask(w1, 3);
+      return [r.task!, ...r.more!];
+    })();
+    assert.equal(batch.length, 3);
+    const rep = (t: (typeof batch)[number], extra: Partial<TaskReport> = {}) => ok(w1, t.taskId!, t.attempt!, extra);
+    // The third was cancelled: only two reports, the last asking for more.
+    const reply = await h.master.reportBatch([rep(batch[0]!)], rep(batch[1]!, { next: true, waitMs: 100, maxTasks: 1 }));
+    assert.equal(reply.committed, true);
+    assert.equal(reply.next?.action, 'RUN');
+    assert.equal(h.master.scheduler.task(batch[2]!.taskId!)!.attempts[0]!.outcome, 'killed', 'the unreported one is given up');
+    assert.equal(reply.next!.task!.taskId, batch[2]!.taskId, 'and handed out again first');
+    // The same reports again (a retried call): nothing changes.
+    await h.master.reportBatch([rep(batch[0]!)], rep(batch[1]!));
+    for (let i = 0; i < 100 && (h.master.status().maps?.done ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(h.master.status().maps!.done, 2);
+    assert.equal(h.master.status().counters!.mapInputRecords, 2, 'each counted once');
+  } finally {
+    await h.close();
+  }
+});
+
+test('over the task stream: a batch and its reports in one round trip each', async () => {
+  const h = await batchSetup(12, 1200);
+  const server = getServer(h.master);
+  const port = await bindServer(server, '127.0.0.1:0');
+  const c = new MasterConnection(`127.0.0.1:${port}`);
+  try {
+    const tasks = c.taskChannel();
+    const w1 = (await c.register({ host: 'h', pid: 1, version: 't' })).workerId;
+    let reply = await tasks.getTask({ workerId: w1, maxTasks: 4 });
+    const done: string[] = [];
+    while (reply.action === 'RUN') {
+      const batch = [reply.task!, ...reply.more];
+      const reports = batch.map((t) => ({ workerId: w1, taskId: t.taskId, attempt: t.attempt, ok: true, outputs: [], counters: (t.kind === 'MAP' ? { mapInputRecords: 1 } : {}) as Record<string, number> }));
+      done.push(...batch.map((t) => t.taskId));
+      const last = reports.pop()!;
+      reply = (await tasks.reportTask({ ...last, next: true, waitMs: 2000, maxTasks: 4 }, undefined, reports)).next!;
+    }
+    assert.equal(reply.action, 'EXIT');
+    assert.deepEqual(done.filter((t) => t.startsWith('m-')).sort(), Array.from({ length: 12 }, (_, i) => `m-${String(i).padStart(5, '0')}`));
+    assert.equal((await c.getStatus()).counters.mapInputRecords, 12);
+  } finally {
+    c.close();
+    server.forceShutdown();
+    await h.close();
+  }
+});
+
+test('a worker lost with a batch: only the task it was running counts as killed by it, and batches stop', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
+  const storage = await openStorage({ kind: 'local', root });
+  const spec = parseJobSpec({
+    jobId: 'job-lb', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 4000 }],
+    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 40, reducers: 1, heartbeatTimeoutMs: 200,
+  });
+  const master = new JobMaster(spec, storage, { livenessCheckMs: 50 });
+  try {
+    const w1 = master.register('h', 1).workerId;
+    const w2 = master.register('h', 2).workerId;
+    const r = master.getTask(w1, 4);
+    const batch = [r.task!, ...r.more!];
+    assert.equal(batch.length, 4);
+    master.heartbeat(w1, batch[1]!.taskId!, batch[1]!.attempt!, 10); // running the second
+    const beat = setInterval(() => master.heartbeat(w2, '', 0), 50);
+    try {
+      for (let i = 0; i < 100 && master.status().workers!.find((w) => w.workerId === w1)!.state !== 'lost'; i++) await new Promise((res) => setTimeout(res, 20));
+    } finally {
+      clearInterval(beat);
+    }
+    const kills = batch.map((t) => master.scheduler.task(t.taskId!)!.kills);
+    assert.deepEqual(kills, [0, 1, 0, 0], 'only the running one counts toward the cap');
+    for (const t of batch) assert.equal(master.scheduler.task(t.taskId!)!.state, 'idle');
+    const next = master.getTask(w2, 4);
+    assert.equal(next.task!.taskId, batch[0]!.taskId, 'the batch runs again');
+    assert.equal(next.more, undefined, 'one at a time now');
+  } finally {
+    master.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+});

@@ -49,9 +49,12 @@ export class TaskChannel {
     return reply.get;
   }
 
-  /** ReportTask on the stream (with next: the next task comes in the reply). */
-  async reportTask(req: ReportTaskRequest, signal?: AbortSignal): Promise<ReportTaskReply__Output> {
-    const reply = await this.request({ report: req }, req.next ? (req.waitMs ?? 0) : 0, signal);
+  /**
+   * ReportTask on the stream (with next: the next task comes in the reply). `earlier`: the
+   * reports of the other tasks of a batch, which the master processes first, in order.
+   */
+  async reportTask(req: ReportTaskRequest, signal?: AbortSignal, earlier: ReportTaskRequest[] = []): Promise<ReportTaskReply__Output> {
+    const reply = await this.request({ report: req, earlier }, req.next ? (req.waitMs ?? 0) : 0, signal);
     if (!reply.report) throw statusError(grpc.status.INTERNAL, 'task stream: a reply to ReportTask without its answer');
     return reply.report;
   }

@@ -165,6 +165,10 @@ export const gomrDescriptor = {
             "waitMs": {
               "type": "int32",
               "id": 2
+            },
+            "maxTasks": {
+              "type": "int32",
+              "id": 3
             }
           }
         },
@@ -181,6 +185,11 @@ export const gomrDescriptor = {
             "waitMs": {
               "type": "int32",
               "id": 3
+            },
+            "more": {
+              "rule": "repeated",
+              "type": "Task",
+              "id": 4
             }
           },
           "nested": {
@@ -293,6 +302,10 @@ export const gomrDescriptor = {
             "waitMs": {
               "type": "int32",
               "id": 10
+            },
+            "maxTasks": {
+              "type": "int32",
+              "id": 11
             }
           }
         },
@@ -325,6 +338,11 @@ export const gomrDescriptor = {
             "report": {
               "type": "ReportTaskRequest",
               "id": 2
+            },
+            "earlier": {
+              "rule": "repeated",
+              "type": "ReportTaskRequest",
+              "id": 3
             }
           }
         },

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { mkdir, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { MasterConnection, type GetTaskReply__Output, type TaskChannel, type Task__Output } from '@gomr/proto';
+import { MasterConnection, type GetTaskReply__Output, type ReportTaskRequest, type TaskChannel, type Task__Output } from '@gomr/proto';
 import { TaskExecutor } from './task-executor.js';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import { withDefaults, type WorkerOptions, type WorkerOptionsWithDefaults } from './worker-options.js';
@@ -16,6 +16,15 @@ const SDK_VERSION = '0.1.0';
  * soon as a task frees up, so an idle worker neither polls nor sleeps past that moment.
  */
 const TASK_WAIT_MS = 1000;
+
+/**
+ * Tasks a worker asks for at once while its tasks are tiny (each under BATCH_BELOW_MS in the
+ * executor): it runs them in order and reports them together, one round trip to the master per
+ * batch instead of per task. The master batches only small map splits, and only while plenty
+ * are left.
+ */
+const BATCH_TASKS = 8;
+const BATCH_BELOW_MS = 20;
 
 function isCode(err: unknown, code: grpcStatus): boolean {
   return (err as ServiceError)?.code === code;
@@ -40,6 +49,8 @@ export class WorkerRuntime {
   private waitingForWork?: AbortController;
   /** Tasks completed by this worker, for logs and tests. */
   tasksRun = 0;
+  /** How many tasks to ask for at once: BATCH_TASKS while tasks are tiny, else 1. */
+  private batch = 1;
 
   constructor(options: WorkerOptions) {
     this.opts = withDefaults(options);
@@ -100,8 +111,9 @@ export class WorkerRuntime {
   }
 
   /**
-   * Asks for a task, runs it, and reports it in a call that also asks for the next one: one
-   * round trip per task. A task the master handed out is run even if a drain began meanwhile.
+   * Asks for a task (or a batch of tiny ones), runs it, and reports it in a call that also asks
+   * for the next: one round trip per task or batch. Tasks the master handed out are run even if
+   * a drain began meanwhile.
    */
   private async loop(): Promise<void> {
     // The master's answer not yet acted on: a task to run, WAIT or EXIT.
@@ -126,7 +138,7 @@ export class WorkerRuntime {
         if (r.waitMs) await sleep(r.waitMs);
         continue;
       }
-      reply = await this.runTask(r.task);
+      reply = await this.runBatch([r.task, ...r.more]);
     }
   }
 
@@ -134,14 +146,37 @@ export class WorkerRuntime {
     const waiting = new AbortController();
     this.waitingForWork = waiting;
     try {
-      return await this.withMasterRetry(() => this.tasks.getTask({ workerId: this.workerId, waitMs: TASK_WAIT_MS }, waiting.signal));
+      return await this.withMasterRetry(() => this.tasks.getTask({ workerId: this.workerId, waitMs: TASK_WAIT_MS, maxTasks: this.batch }, waiting.signal));
     } finally {
       this.waitingForWork = undefined;
     }
   }
 
-  /** Runs a task and reports it; resolves with the next task when the report asked for one. */
-  private async runTask(t: Task__Output): Promise<GetTaskReply__Output | null> {
+  /**
+   * Runs the tasks in order and reports them together; resolves with the next task (or batch)
+   * when the report asked for it.
+   */
+  private async runBatch(batch: Task__Output[]): Promise<GetTaskReply__Output | null> {
+    const reports: ReportTaskRequest[] = [];
+    let slowest = 0;
+    for (const t of batch) {
+      const started = performance.now();
+      const report = await this.runTask(t);
+      slowest = Math.max(slowest, performance.now() - started);
+      if (report) reports.push(report);
+    }
+    this.batch = slowest < BATCH_BELOW_MS ? BATCH_TASKS : 1;
+    const last = reports.pop();
+    if (!last) return null; // all cancelled: nothing to report
+    // A draining worker only reports; otherwise the reply brings the next task.
+    const next = this.state === 'RUNNING';
+    const ask = { next, waitMs: next ? TASK_WAIT_MS : 0, maxTasks: next ? this.batch : 0 };
+    const reply = await this.withMasterRetry(() => this.tasks.reportTask({ ...last, ...ask }, undefined, reports));
+    return reply.next ?? null;
+  }
+
+  /** Runs a task; resolves with its report, or null when the master cancelled it. */
+  private async runTask(t: Task__Output): Promise<ReportTaskRequest | null> {
     const task: TaskSpec = {
       taskId: t.taskId,
       kind: t.kind === 'REDUCE' ? 'REDUCE' : 'MAP',
@@ -170,14 +205,9 @@ export class WorkerRuntime {
       return null;
     }
     this.tasksRun++;
-    // A draining worker only reports; otherwise the reply brings the next task.
-    const next = this.state === 'RUNNING';
-    const ask = { next, waitMs: next ? TASK_WAIT_MS : 0 };
-    const report = outcome.ok
-      ? { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: true, outputs: outcome.outputs, counters: outcome.counters, userCounters: outcome.userCounters, ...ask }
-      : { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: false, error: outcome.error, ...ask };
-    const reply = await this.withMasterRetry(() => this.tasks.reportTask(report));
-    return reply.next ?? null;
+    return outcome.ok
+      ? { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: true, outputs: outcome.outputs, counters: outcome.counters, userCounters: outcome.userCounters }
+      : { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: false, error: outcome.error };
   }
 
   private async heartbeat(): Promise<void> {

@@ -24,10 +24,18 @@ export interface GetTaskReply {
   'action'?: (_gomr_GetTaskReply_Action);
   'task'?: (_gomr_Task | null);
   'waitMs'?: (number);
+  /**
+   * RUN with max_tasks > 1: more tasks to run after `task`, in order
+   */
+  'more'?: (_gomr_Task)[];
 }
 
 export interface GetTaskReply__Output {
   'action': (_gomr_GetTaskReply_Action__Output);
   'task': (_gomr_Task__Output | null);
   'waitMs': (number);
+  /**
+   * RUN with max_tasks > 1: more tasks to run after `task`, in order
+   */
+  'more': (_gomr_Task__Output)[];
 }

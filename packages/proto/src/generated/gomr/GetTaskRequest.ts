@@ -8,6 +8,11 @@ export interface GetTaskRequest {
    * master may cap it). 0: answer at once, WAIT included.
    */
   'waitMs'?: (number);
+  /**
+   * The worker takes up to this many tasks at once (a batch: run in order, reported together).
+   * The master hands out more than one only for small map splits while plenty are left. 0: one.
+   */
+  'maxTasks'?: (number);
 }
 
 export interface GetTaskRequest__Output {
@@ -17,4 +22,9 @@ export interface GetTaskRequest__Output {
    * master may cap it). 0: answer at once, WAIT included.
    */
   'waitMs': (number);
+  /**
+   * The worker takes up to this many tasks at once (a batch: run in order, reported together).
+   * The master hands out more than one only for small map splits while plenty are left. 0: one.
+   */
+  'maxTasks': (number);
 }

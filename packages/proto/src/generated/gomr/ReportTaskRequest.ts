@@ -27,6 +27,10 @@ export interface ReportTaskRequest {
    * with next: as GetTaskRequest.wait_ms
    */
   'waitMs'?: (number);
+  /**
+   * with next: as GetTaskRequest.max_tasks
+   */
+  'maxTasks'?: (number);
 }
 
 export interface ReportTaskRequest__Output {
@@ -52,4 +56,8 @@ export interface ReportTaskRequest__Output {
    * with next: as GetTaskRequest.wait_ms
    */
   'waitMs': (number);
+  /**
+   * with next: as GetTaskRequest.max_tasks
+   */
+  'maxTasks': (number);
 }
