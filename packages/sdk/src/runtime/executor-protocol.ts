@@ -26,7 +26,17 @@ export interface TaskSpec {
   inlineRunBytes?: number;
   /** REDUCE: the partition's runs in map order, objects (key) or inline (data); when absent, runKeys. */
   runs?: RunInput[];
+  /**
+   * Tasks to run right after this one, in order, in the same thread (a batch of tiny tasks):
+   * their outcomes come back with this one's, in the result's `then`, in one message.
+   */
+  then?: TaskSpec[];
 }
+
+/** The outcome of one task of a batch (see TaskSpec.then). */
+export type TaskOutcome =
+  | { ok: true; outputs: TaskOutput[]; counters: Record<string, number>; userCounters: Record<string, number> }
+  | { ok: false; error: TaskErrorInfo };
 
 /** A reduce task's input run: an object in storage, or its bytes themselves. */
 export interface RunInput {
@@ -74,5 +84,6 @@ export type FromExecutor =
       outputs: TaskOutput[];
       counters: Record<string, number>;
       userCounters: Record<string, number>;
+      then?: TaskOutcome[];
     }
-  | { type: 'result'; ok: false; error: TaskErrorInfo };
+  | { type: 'result'; ok: false; error: TaskErrorInfo; then?: TaskOutcome[] };

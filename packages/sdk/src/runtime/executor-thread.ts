@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStorage, StorageUnreachableError, type Storage } from '@gomr/storage';
-import type { ExecutorData, FromExecutor, ToExecutor } from './executor-protocol.js';
+import type { ExecutorData, FromExecutor, JobInfo, TaskOutcome, TaskSpec, ToExecutor } from './executor-protocol.js';
 import { loadDefinition } from './load-definition.js';
 import { runMapTask, type TaskEnv } from './map-task.js';
 import { runReduceTask } from './reduce-task.js';
@@ -49,13 +49,22 @@ async function start(): Promise<void> {
     post({ type: 'fatal', message: (err as Error).message });
     return;
   }
+  const runOne = (task: TaskSpec, job: JobInfo): Promise<TaskOutcome> =>
+    (task.kind === 'MAP' ? runMapTask : runReduceTask)(task, job, env).then(
+      (result) => ({ ok: true as const, ...result }),
+      (err: unknown) => ({ ok: false as const, error: describe(err) }),
+    );
   port.on('message', (msg: ToExecutor) => {
     if (msg.type !== 'run') return;
-    const run = msg.task.kind === 'MAP' ? runMapTask : runReduceTask;
-    run(msg.task, msg.job, env).then(
-      (result) => post({ type: 'result', ok: true, ...result }),
-      (err: unknown) => post({ type: 'result', ok: false, error: describe(err) }),
-    );
+    const { then: rest, ...first } = msg.task;
+    void (async () => {
+      const outcome = await runOne(first, msg.job);
+      // A batch: the tasks after the first run here too, and all outcomes go back in one message.
+      if (!rest?.length) return post({ type: 'result', ...outcome });
+      const then: TaskOutcome[] = [];
+      for (const task of rest) then.push(await runOne(task, msg.job));
+      post({ type: 'result', ...outcome, then });
+    })();
   });
   post({ type: 'ready' });
 }

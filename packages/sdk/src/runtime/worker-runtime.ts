@@ -3,8 +3,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { MasterConnection, type GetTaskReply__Output, type ReportTaskRequest, type TaskChannel, type Task__Output } from '@gomr/proto';
-import { TaskExecutor } from './task-executor.js';
-import type { JobInfo, TaskSpec } from './executor-protocol.js';
+import { TaskExecutor, type ExecutionOutcome } from './task-executor.js';
+import type { JobInfo, TaskOutcome, TaskSpec } from './executor-protocol.js';
 import { withDefaults, type WorkerOptions, type WorkerOptionsWithDefaults } from './worker-options.js';
 
 export type WorkerState = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'FAILED';
@@ -51,6 +51,8 @@ export class WorkerRuntime {
   tasksRun = 0;
   /** How many tasks to ask for at once: BATCH_TASKS while tasks are tiny, else 1. */
   private batch = 1;
+  /** Set once the executor thread died during a batch: one task at a time from then on. */
+  private noBatches = false;
 
   constructor(options: WorkerOptions) {
     this.opts = withDefaults(options);
@@ -157,17 +159,23 @@ export class WorkerRuntime {
    * when the report asked for it.
    */
   private async runBatch(batch: Task__Output[]): Promise<GetTaskReply__Output | null> {
+    const specs = batch.map(taskSpec);
+    const started = performance.now();
+    const outcomes = await this.execute(specs);
+    this.batch = !this.noBatches && (performance.now() - started) / specs.length < BATCH_BELOW_MS ? BATCH_TASKS : 1;
     const reports: ReportTaskRequest[] = [];
-    let slowest = 0;
-    for (const t of batch) {
-      const started = performance.now();
-      const report = await this.runTask(t);
-      slowest = Math.max(slowest, performance.now() - started);
-      if (report) reports.push(report);
-    }
-    this.batch = slowest < BATCH_BELOW_MS ? BATCH_TASKS : 1;
+    specs.forEach((task, i) => {
+      const outcome = outcomes[i];
+      if (!outcome) return; // cancelled, or lost with the thread: the master gives it up
+      this.tasksRun++;
+      reports.push(
+        outcome.ok
+          ? { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: true, outputs: outcome.outputs, counters: outcome.counters, userCounters: outcome.userCounters }
+          : { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: false, error: outcome.error },
+      );
+    });
     const last = reports.pop();
-    if (!last) return null; // all cancelled: nothing to report
+    if (!last) return null; // nothing to report: ask again
     // A draining worker only reports; otherwise the reply brings the next task.
     const next = this.state === 'RUNNING';
     const ask = { next, waitMs: next ? TASK_WAIT_MS : 0, maxTasks: next ? this.batch : 0 };
@@ -175,39 +183,36 @@ export class WorkerRuntime {
     return reply.next ?? null;
   }
 
-  /** Runs a task; resolves with its report, or null when the master cancelled it. */
-  private async runTask(t: Task__Output): Promise<ReportTaskRequest | null> {
-    const task: TaskSpec = {
-      taskId: t.taskId,
-      kind: t.kind === 'REDUCE' ? 'REDUCE' : 'MAP',
-      index: t.index,
-      attempt: t.attempt,
-      outputPrefix: t.outputPrefix,
-      runKeys: t.runKeys,
-      skipOffsets: t.skipOffsets,
-      skipKeys: t.skipKeys,
-      ...(t.split ? { split: { ...t.split } } : {}),
-      ...(t.inlineRunBytes ? { inlineRunBytes: t.inlineRunBytes } : {}),
-      ...(t.runs.length ? { runs: t.runs.map((r) => (r.data.length ? { key: r.key, data: r.data } : { key: r.key })) } : {}),
-    };
-    this.current = { taskId: task.taskId, attempt: task.attempt };
-    let outcome;
+  /**
+   * Runs the tasks in the executor thread, a batch in one round trip (TaskSpec.then); resolves
+   * with each one's outcome, or null for one cancelled by the master or lost with the thread.
+   */
+  private async execute(specs: TaskSpec[]): Promise<(TaskOutcome | null)[]> {
+    const [first, ...rest] = specs as [TaskSpec, ...TaskSpec[]];
+    this.current = { taskId: first.taskId, attempt: first.attempt };
+    let outcome: ExecutionOutcome;
     try {
-      outcome = await this.executor.run(task, this.job!);
+      outcome = await this.executor.run(rest.length ? { ...first, then: rest } : first, this.job!);
     } catch (err) {
-      // The executor thread died (out of memory, native crash): report it as a failure.
-      outcome = { ok: false as const, error: { message: (err as Error).message, stack: (err as Error).stack ?? '', input: '', offset: 0, key: '', userCode: false } };
+      // The executor thread died (out of memory, native crash). Alone, the task reports it as a
+      // failure; in a batch nobody knows which task did it: none is reported (the master gives
+      // them up), and this worker runs one task at a time from now on, so the next death is
+      // pinned on the right task.
+      if (rest.length) {
+        this.log(`the executor thread died during a batch of ${specs.length} tasks (${(err as Error).message}); no more batches`);
+        this.noBatches = true;
+        return specs.map(() => null);
+      }
+      outcome = { ok: false, error: { message: (err as Error).message, stack: (err as Error).stack ?? '', input: '', offset: 0, key: '', userCode: false } };
     } finally {
       this.current = undefined;
     }
     if ('cancelled' in outcome) {
-      this.log(`task ${task.taskId}#${task.attempt} cancelled by the master`);
-      return null;
+      this.log(`task ${first.taskId}#${first.attempt}${rest.length ? ` and the ${rest.length} after it` : ''} cancelled by the master`);
+      return specs.map(() => null);
     }
-    this.tasksRun++;
-    return outcome.ok
-      ? { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: true, outputs: outcome.outputs, counters: outcome.counters, userCounters: outcome.userCounters }
-      : { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: false, error: outcome.error };
+    const { then, ...own } = outcome as ExecutionOutcome & { then?: TaskOutcome[] };
+    return [own as TaskOutcome, ...rest.map((_, i) => then?.[i] ?? null)];
   }
 
   private async heartbeat(): Promise<void> {
@@ -242,4 +247,21 @@ export class WorkerRuntime {
       }
     }
   }
+}
+
+/** The executor's view of a task from the master. */
+function taskSpec(t: Task__Output): TaskSpec {
+  return {
+    taskId: t.taskId,
+    kind: t.kind === 'REDUCE' ? 'REDUCE' : 'MAP',
+    index: t.index,
+    attempt: t.attempt,
+    outputPrefix: t.outputPrefix,
+    runKeys: t.runKeys,
+    skipOffsets: t.skipOffsets,
+    skipKeys: t.skipKeys,
+    ...(t.split ? { split: { ...t.split } } : {}),
+    ...(t.inlineRunBytes ? { inlineRunBytes: t.inlineRunBytes } : {}),
+    ...(t.runs.length ? { runs: t.runs.map((r) => (r.data.length ? { key: r.key, data: r.data } : { key: r.key })) } : {}),
+  };
 }
