@@ -230,6 +230,18 @@ export class JobMaster {
     });
   }
 
+  private wakeScheduled = false;
+
+  /** wakeTaskWaiters once the current burst of changes is over (a batch of commits: one wake). */
+  private wakeSoon(): void {
+    if (this.wakeScheduled || !this.taskWaiters.size) return;
+    this.wakeScheduled = true;
+    queueMicrotask(() => {
+      this.wakeScheduled = false;
+      this.wakeTaskWaiters();
+    });
+  }
+
   /** Offers work to the held GetTask calls, oldest first. Waking is not a sign of life. */
   private wakeTaskWaiters(): void {
     for (const waiter of [...this.taskWaiters]) {
@@ -543,7 +555,7 @@ export class JobMaster {
         this.wakeTaskWaiters(); // the job is over: EXIT
       });
     }
-    this.wakeTaskWaiters();
+    this.wakeSoon();
     return this.finishing;
   }
 

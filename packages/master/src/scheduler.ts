@@ -1,7 +1,7 @@
 import { addCounters, type Counters } from './counters.js';
-import { newTask, runningAttempts, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
+import { newTask, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
 import type { Split } from './plan-splits.js';
-import { DEFAULT_SPECULATION, isStraggler, type SpeculationOptions } from './straggler-policy.js';
+import { DEFAULT_SPECULATION, stragglerThresholdMs, type SpeculationOptions } from './straggler-policy.js';
 
 export type JobPhase = 'MAPPING' | 'REDUCING' | 'COMMITTING' | 'SUCCEEDED' | 'FAILED';
 
@@ -143,18 +143,39 @@ export class Scheduler {
    * speculative yet, not on this worker, and a straggler by the policy in straggler-policy.ts.
    */
   private straggler(tasks: TaskRecord[], workerId: string, nowMs: number): TaskRecord | undefined {
-    const done = tasks.flatMap((t) =>
-      t.attempts.filter((a) => a.outcome === 'committed' && a.endedMs !== undefined).map((a) => a.endedMs! - a.startedMs),
-    );
+    if (!this.speculation.enabled) return undefined;
+    let threshold: number | undefined;
     let best: { task: TaskRecord; elapsed: number } | undefined;
     for (const t of tasks) {
       if (t.state !== 'running') continue;
-      const running = runningAttempts(t);
-      if (running.length !== 1 || running[0]!.workerId === workerId || t.attempts.some((a) => a.speculative && a.outcome === 'running')) continue;
-      const elapsed = nowMs - running[0]!.startedMs;
-      if (isStraggler(elapsed, done, this.speculation) && (!best || elapsed > best.elapsed)) best = { task: t, elapsed };
+      let running: AttemptRecord | undefined;
+      let count = 0;
+      for (const a of t.attempts) {
+        if (a.outcome !== 'running') continue;
+        count++;
+        running = a;
+      }
+      if (count !== 1 || running!.workerId === workerId || running!.speculative) continue;
+      // Worked out only when some attempt could be a straggler, once per commit.
+      threshold ??= this.stragglerThreshold(tasks);
+      const elapsed = nowMs - running!.startedMs;
+      if (elapsed > threshold && (!best || elapsed > best.elapsed)) best = { task: t, elapsed };
     }
     return best?.task;
+  }
+
+  private thresholdCache?: { tasks: TaskRecord[]; committed: number; ms: number };
+
+  /** stragglerThresholdMs over the committed attempts of the phase, recomputed only after a commit. */
+  private stragglerThreshold(tasks: TaskRecord[]): number {
+    const committed = this.committedCount[tasks === this.maps ? 'MAP' : 'REDUCE'];
+    const c = this.thresholdCache;
+    if (c && c.tasks === tasks && c.committed === committed) return c.ms;
+    const done: number[] = [];
+    for (const t of tasks) for (const a of t.attempts) if (a.outcome === 'committed' && a.endedMs !== undefined) done.push(a.endedMs - a.startedMs);
+    const ms = stragglerThresholdMs(done, this.speculation);
+    this.thresholdCache = { tasks, committed, ms };
+    return ms;
   }
 
   /** Records an attempt's progress (from a heartbeat). */

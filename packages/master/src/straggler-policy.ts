@@ -30,7 +30,12 @@ export function median(values: number[]): number {
 }
 
 export function isStraggler(elapsedMs: number, completedDurationsMs: number[], o: SpeculationOptions): boolean {
-  if (!o.enabled || completedDurationsMs.length < o.minCompleted) return false;
+  return elapsedMs > stragglerThresholdMs(completedDurationsMs, o);
+}
+
+/** The running time past which an attempt is a straggler (Infinity: none can be yet). */
+export function stragglerThresholdMs(completedDurationsMs: number[], o: SpeculationOptions): number {
+  if (!o.enabled || completedDurationsMs.length < o.minCompleted) return Infinity;
   const m = median(completedDurationsMs);
-  return elapsedMs > o.factor * m && elapsedMs > m + o.minExtraMs;
+  return Math.max(o.factor * m, m + o.minExtraMs);
 }
