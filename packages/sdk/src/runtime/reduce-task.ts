@@ -1,5 +1,9 @@
-import { groupByKey, mergeSorted, OutputOrderError, readRun, SortedLineWriter, type Rec } from '../data/index.js';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import {
+  groupByKey, mergeDown, mergeSorted, OutputOrderError, readRun, SortedLineWriter, type Batched, type Rec,
+} from '../data/index.js';
 import type { Storage } from '@gomr/storage';
 import type { JobInfo, RunInput, TaskSpec } from './executor-protocol.js';
 import type { TaskEnv, TaskResult } from './map-task.js';
@@ -33,7 +37,7 @@ const OPEN_CONCURRENCY = 16;
  * opened OPEN_CONCURRENCY at a time (opening thousands of small runs one after the other is
  * mostly waiting).
  */
-async function openRuns(task: TaskSpec, storage: Storage): Promise<AsyncIterable<Rec>[]> {
+async function openRuns(task: TaskSpec, storage: Storage): Promise<Batched<Rec>[]> {
   const runs: RunInput[] = task.runs?.length ? task.runs : task.runKeys.map((key) => ({ key }));
   const streams: (Readable | undefined)[] = new Array(runs.length);
   let next = 0;
@@ -64,8 +68,53 @@ async function* inlineBytes(data: Uint8Array): AsyncIterable<Uint8Array> {
   yield data;
 }
 
+/**
+ * Most runs a reduce merges at once. Each run being read holds a buffer of its bytes and a
+ * batch of decoded records (up to a few hundred KB; an inline run, all of it decoded); with
+ * more runs (map tasks) than this, consecutive ones are first merged into local files, so the
+ * reduce's memory does not grow with the number of map tasks.
+ */
+export const REDUCE_MERGE_FACTOR = 64;
+
+let mergeFileSeq = 0;
+
+/** The runs cut down to REDUCE_MERGE_FACTOR sources (see mergeDown); files made go in `files`. */
+async function boundRuns(sources: Batched<Rec>[], env: TaskEnv, files: Set<string>): Promise<Batched<Rec>[]> {
+  if (sources.length <= REDUCE_MERGE_FACTOR) return sources;
+  await mkdir(env.spillDir, { recursive: true });
+  const prefix = join(env.spillDir, `gomr-reduce-${process.pid}-${mergeFileSeq++}`);
+  let n = 0;
+  const left = await mergeDown(
+    sources.map((stream) => ({ stream })),
+    {
+      factor: REDUCE_MERGE_FACTOR,
+      newFile: () => {
+        const f = `${prefix}-${n++}.run`;
+        files.add(f);
+        return f;
+      },
+      removeFile: async (f) => {
+        files.delete(f);
+        await rm(f, { force: true });
+      },
+    },
+  );
+  return left.map((l) => l.stream);
+}
+
+async function removeFiles(files: Set<string>): Promise<void> {
+  await Promise.all([...files].map((f) => rm(f, { force: true })));
+}
+
 async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: boolean): Promise<TaskResult> {
-  const sources = await openRuns(task, env.storage);
+  const mergeFiles = new Set<string>();
+  let sources: Batched<Rec>[];
+  try {
+    sources = await boundRuns(await openRuns(task, env.storage), env, mergeFiles);
+  } catch (err) {
+    await removeFiles(mergeFiles);
+    throw err;
+  }
   const outKey = `${task.outputPrefix}${partName(task.index)}`;
   const writer = await env.storage.createWriter(outKey);
   const lines = new SortedLineWriter(writer, { spillDir: env.spillDir, sortAll });
@@ -113,5 +162,6 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
     throw err;
   } finally {
     await lines.cleanup();
+    await removeFiles(mergeFiles);
   }
 }
