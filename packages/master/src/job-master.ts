@@ -505,13 +505,13 @@ export class JobMaster {
 
   /**
    * How many bytes of runs the next map task may return inline: INLINE_RUN_BYTES, unless that
-   * could take the inline runs held past the budget (every worker may be running a map that
-   * was allowed as much).
+   * could take the inline runs held past the budget (every attempt handed out and not reported
+   * yet may have been allowed as much).
    */
   private inlineAllowance(): number {
-    let workers = 0;
-    for (const w of this.workers.all()) if (w.state !== 'lost') workers++;
-    return this.inlineHeld + this.inlineRunBytes * (workers + 1) <= this.inlineBudgetBytes ? this.inlineRunBytes : 0;
+    let outstanding = 0;
+    for (const w of this.workers.all()) if (w.state !== 'lost') outstanding += w.held.length;
+    return this.inlineHeld + this.inlineRunBytes * (outstanding + 1) <= this.inlineBudgetBytes ? this.inlineRunBytes : 0;
   }
 
   /**
