@@ -414,8 +414,13 @@ export class JobMaster {
   }
 
   heartbeat(workerId: string, taskId: string, attempt: number, progress = 0): HeartbeatReply {
-    const w = this.workers.touch(workerId, this.now());
-    if (w && taskId) this.scheduler.progress(taskId, attempt, progress, this.now());
+    const now = this.now();
+    const w = this.workers.touch(workerId, now);
+    if (w && taskId && this.scheduler.progress(taskId, attempt, progress, now) && w.held.length > 1) {
+      // A worker names the first task of a batch; the batch runs in order in one go, so its
+      // other tasks are moving too (and a stuck one stops them all, progress included).
+      if (w.held.some((h) => h.taskId === taskId && h.attempt === attempt)) for (const h of w.held) this.scheduler.moving(h.taskId, h.attempt, now);
+    }
     if (!w) return { known: false, cancelCurrent: true };
     w.running = taskId ? { taskId, attempt } : undefined;
     let cancel = false;

@@ -178,14 +178,20 @@ export class Scheduler {
     return ms;
   }
 
-  /** Records an attempt's progress (from a heartbeat). */
-  progress(taskId: string, attempt: number, progress: number, nowMs: number): void {
+  /** Records an attempt's progress (from a heartbeat); true when it moved. */
+  progress(taskId: string, attempt: number, progress: number, nowMs: number): boolean {
     const a = this.task(taskId)?.attempts.find((x) => x.attempt === attempt);
-    if (!a || a.outcome !== 'running') return;
-    if (progress !== a.progress) {
-      a.progress = progress;
-      a.lastProgressMs = nowMs;
-    }
+    if (!a || a.outcome !== 'running') return false;
+    if (progress === a.progress) return false;
+    a.progress = progress;
+    a.lastProgressMs = nowMs;
+    return true;
+  }
+
+  /** Counts a running attempt as progressing now (it waits on one that moved: see JobMaster.heartbeat). */
+  moving(taskId: string, attempt: number, nowMs: number): void {
+    const a = this.task(taskId)?.attempts.find((x) => x.attempt === attempt);
+    if (a && a.outcome === 'running') a.lastProgressMs = nowMs;
   }
 
   /** Kills attempts whose progress has not moved for taskTimeoutMs (hung user code). */

@@ -545,3 +545,30 @@ test('a worker lost with a batch: only the task it was running counts as killed 
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test("a batch progresses as one: the heartbeat's progress on its first task keeps the others from counting as stalled", async () => {
+  let now = 1_000;
+  const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
+  const storage = await openStorage({ kind: 'local', root });
+  const spec = parseJobSpec({
+    jobId: 'job-p', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 4000 }],
+    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 40, reducers: 1, taskTimeoutMs: 1000,
+  });
+  const master = new JobMaster(spec, storage, { now: () => now, livenessCheckMs: 60_000 });
+  try {
+    const w1 = master.register('h', 1).workerId;
+    const r = master.getTask(w1, 4);
+    const batch = [r.task!, ...r.more!];
+    for (let t = 1; t <= 5; t++) {
+      now += 500;
+      master.heartbeat(w1, batch[0]!.taskId!, batch[0]!.attempt!, t * 100);
+    }
+    assert.deepEqual(master.scheduler.expireStalled(now), [], 'moving: nothing stalled after 2.5 s with a 1 s timeout');
+    now += 1500; // no progress any more
+    master.heartbeat(w1, batch[0]!.taskId!, batch[0]!.attempt!, 500);
+    assert.deepEqual(master.scheduler.expireStalled(now).map((s) => s.taskId).sort(), batch.map((t) => t.taskId).sort(), 'a stuck batch is stalled as a whole');
+  } finally {
+    master.stop();
+    await rm(root, { recursive: true, force: true });
+  }
+});
