@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /** An exception thrown by the user's mapper, combiner, reducer or partitioner, with where. */
 export class UserCodeError extends Error {
   constructor(
@@ -23,14 +25,32 @@ export function combinerError(original: unknown, input: string, key: string): Us
   return err;
 }
 
-/** This package's directory: frames below it are gomr's plumbing, not the user's code. */
-const RUNTIME_DIR = new URL('../..', import.meta.url).pathname.replace(/\/dist\/$/, '/');
+/**
+ * Where gomr's runtime frames come from: this package's directory (in frames mapped back to
+ * sources, and in the compiled files), and the file this module was loaded from, which is a
+ * one-file bundle of the runtime when the CLI runs workers from its bundles. That file's own
+ * place says nothing about the package: its frames map back to packages/sdk/src/..., and a
+ * directory worked out from it could hold the user's file.
+ */
+const RUNTIME_PLACES = runtimePlaces();
+
+function runtimePlaces(): string[] {
+  const file = fileURLToPath(import.meta.url);
+  const places = [file];
+  // This module's own frame, as stacks show it (mapped to the .ts source when source maps are on).
+  const own = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/.exec(new Error().stack?.split('\n')[1] ?? '')?.[1];
+  for (const f of [file, own && (own.startsWith('file:') ? fileURLToPath(own) : own)]) {
+    const m = f ? /^(.*?\/)(?:dist\/)?src\/runtime\/user-code-error\.[jt]s$/.exec(f) : null;
+    if (m) places.push(m[1]!);
+  }
+  return [...new Set(places)];
+}
 
 /** Drops the stack frames that belong to gomr's runtime, so the user sees their own code. */
 export function userFrames(stack: string): string {
   return stack
     .split('\n')
-    .filter((line) => !/^\s+at /.test(line) || (!line.includes(RUNTIME_DIR) && !line.includes('node:internal')))
+    .filter((line) => !/^\s+at /.test(line) || (!RUNTIME_PLACES.some((p) => line.includes(p)) && !line.includes('node:internal')))
     .join('\n');
 }
 
