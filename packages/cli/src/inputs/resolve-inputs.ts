@@ -1,4 +1,5 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { EXIT, GomrError } from '../errors.js';
@@ -53,7 +54,7 @@ export async function resolveInputs(patterns: string[], cwd = process.cwd()): Pr
       throw new GomrError(`two inputs share the base name ${name} (${other} and ${path}); ctx.input must identify one file`, EXIT.INPUT);
     }
     byName.set(name, path);
-    result.push({ path, name, size: await checkReadableText(path) });
+    result.push({ path, name, size: checkReadableText(path) });
   }
   return result;
 }
@@ -76,24 +77,28 @@ async function listFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-/** Opens the file (so permission problems surface now) and refuses binary content. */
-async function checkReadableText(path: string): Promise<number> {
-  let fh;
+/**
+ * Opens the file (so permission problems surface now) and refuses binary content.
+ * Synchronous on purpose: nothing else runs yet, and four syscalls in a row cost a fraction of
+ * four trips through the thread pool (a job over 2,000 small files spent ~0.4 s here).
+ */
+function checkReadableText(path: string): number {
+  let fd: number;
   try {
-    fh = await open(path, 'r');
+    fd = openSync(path, 'r');
   } catch (err) {
     throw new GomrError(`cannot read input ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.INPUT);
   }
   try {
-    const { size } = await fh.stat();
+    const { size } = fstatSync(fd);
     const buf = Buffer.alloc(Math.min(SNIFF_BYTES, size));
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const bytesRead = readSync(fd, buf, 0, buf.length, 0);
     const nul = buf.subarray(0, bytesRead).indexOf(0);
     if (nul !== -1) {
       throw new GomrError(`input ${path} looks binary (NUL byte at offset ${nul}); gomr reads text, one record per line`, EXIT.INPUT);
     }
     return size;
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
