@@ -90,7 +90,7 @@ export class LocalRuntime {
     return new Promise<number>((resolve, reject) => {
       const child = this.group.spawn(
         'master',
-        ['--enable-source-maps', masterMain],
+        [masterMain],
         { ...process.env, ...this.opts.masterEnv, GOMR_JOB_SPEC: this.opts.specPath, GOMR_MASTER_ADDRESS: address,
           // A restarted master serves its page on the same port, so the printed URL stays valid.
           GOMR_STATUS_ADDRESS: this.statusUrl ? new URL(this.statusUrl).host : '127.0.0.1:0' },
@@ -130,7 +130,7 @@ export class LocalRuntime {
     const spillDir = join(this.spillRoot, `worker-${slot}-${state.started++}`);
     env.GOMR_SPILL_DIR = spillDir;
     let registered = false;
-    const child = this.group.spawn(`worker-${slot}`, ['--enable-source-maps', workerMain], env, join(this.opts.jobDir, `worker-${slot}.log`), (line) => {
+    const child = this.group.spawn(`worker-${slot}`, [workerMain], env, join(this.opts.jobDir, `worker-${slot}.log`), (line) => {
       if (line.startsWith('GOMR_WORKER_REGISTERED ')) registered = true;
     }, this.masterAddress ? undefined : this.firstPort!.then((port) => `127.0.0.1:${port}\n`));
     void child.exited.then(async (code) => {

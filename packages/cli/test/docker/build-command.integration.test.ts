@@ -19,7 +19,7 @@ test('gomr build --json prints both images, tagged by content hash', { skip, tim
   assert.match(set.worker.tag, /^gomr-worker:[0-9a-f]{16}$/);
   assert.equal(set.baseImage, TEST_BASE_IMAGE);
   const image = await new Docker().getImage(set.worker.tag).inspect();
-  assert.deepEqual(image.Config.Cmd, ['node', '--enable-source-maps', '/app/runtime/worker-main.js']);
+  assert.deepEqual(image.Config.Cmd, ['node', '/app/runtime/worker-main.js']);
   assert.equal(image.Config.User, '1000:1000');
 });
 
