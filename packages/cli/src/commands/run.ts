@@ -30,7 +30,7 @@ ${EXIT_CODE_HELP}`;
   static override flags = {
     input: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, required: true, description: 'input file, directory or glob (repeatable)' }),
     workers: Flags.integer({ char: 'w', default: 2, min: 1, description: 'worker processes' }),
-    mappers: Flags.integer({ char: 'm', description: 'target number of map tasks [default: 4 per worker, none under 1 MiB]', min: 1 }),
+    mappers: Flags.integer({ char: 'm', description: 'target number of map tasks [default: 4 per worker, none under 32 MiB]', min: 1 }),
     reducers: Flags.integer({ char: 'r', default: 1, min: 1, description: 'reduce tasks = output part files' }),
     output: Flags.string({ char: 'o', description: 'output directory [default: gomr-output/<job id>]' }),
     overwrite: Flags.boolean({ default: false, description: 'replace a non-empty output directory' }),

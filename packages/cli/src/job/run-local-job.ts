@@ -66,13 +66,15 @@ function pollMs(elapsedMs: number): number {
   return elapsedMs < 5000 ? 50 : 200;
 }
 
-/** The smallest map task the default plans: a tiny input gets one task, not one per worker x 4. */
-export const DEFAULT_MIN_SPLIT_BYTES = 1 << 20;
+/** The smallest map task the default plans: a small input gets one task, not one per worker x 4. */
+export const DEFAULT_MIN_SPLIT_BYTES = 32 << 20;
 
 /**
  * Map tasks when --mappers is not given: 4 per worker (room to balance uneven tasks and to
- * re-run a lost one cheaply), but none smaller than 1 MiB, where each task's fixed cost (a
- * few ms) would outweigh its work; a 1 KB input is one task.
+ * re-run a lost one cheaply), but none under 32 MiB (as Hadoop's block-sized splits), because
+ * a task has a fixed cost beyond its scheduling: its table of keys is built, sorted and written
+ * afresh. Word count of 100 MB on 2 workers (2-core VM): 4 tasks 2.6-3.0 s, 8 tasks 2.8-3.4 s,
+ * 16 tasks 3.6 s, 32 tasks 3.9-4.3 s.
  */
 export function defaultMaps(workers: number, inputBytes: number): number {
   return Math.max(1, Math.min(workers * 4, Math.ceil(inputBytes / DEFAULT_MIN_SPLIT_BYTES)));
