@@ -1,18 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import { getHeapStatistics } from 'node:v8';
 import { batched, DEFAULT_BATCH, type Batched } from './batched.js';
 import type { JsonValue } from './json-value.js';
 import { KeyTable, toStored, toValue } from './key-table.js';
 import { mergeSorted } from './kway-merge.js';
 import type { Rec } from './rec.js';
-import { RunEncoder } from './record-codec.js';
-import { mergeDown, runFile } from './run-files.js';
+import { mergeDown, runFile, writeRunFileWith } from './run-files.js';
 import { compareUtf8 } from './utf8-compare.js';
-import { BackpressureWriter } from './write-with-backpressure.js';
 
 /** A combiner as the data path calls it; it may emit any pairs, usually for its own key. */
 export type Combiner = (
@@ -498,31 +494,12 @@ function memoryRun(slots: number[], table: KeyTable): Batched<Rec> {
 }
 
 /** Writes sorted slots' values as one run file; returns its size in bytes and its records. */
-async function writeTableRun(path: string, slots: number[], table: KeyTable): Promise<{ bytes: number; records: number }> {
-  const out = createWriteStream(path);
-  const writer = new BackpressureWriter(out);
-  try {
-    const enc = new RunEncoder();
+function writeTableRun(path: string, slots: number[], table: KeyTable): Promise<{ bytes: number; records: number }> {
+  return writeRunFileWith(path, async (enc, drain) => {
     for (const i of slots) {
       const key = table.keys[i]!;
       table.each(i, (v) => enc.add(key, v));
-      if (enc.hasChunk) {
-        for (let c = enc.takeChunk(); c; c = enc.takeChunk()) {
-          const wait = writer.write(c);
-          if (wait) await wait;
-        }
-      }
+      if (enc.hasChunk) await drain();
     }
-    const wait = writer.write(enc.finish());
-    if (wait) await wait;
-    writer.check();
-    out.end();
-    await finished(out);
-    return { bytes: enc.bytes, records: enc.records };
-  } catch (err) {
-    out.destroy();
-    throw err;
-  } finally {
-    writer.release();
-  }
+  });
 }

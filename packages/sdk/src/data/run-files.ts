@@ -21,19 +21,25 @@ export function runFile(path: string): Batched<Rec> {
   return batched(() => readRunBatches(createReadStream(path, { highWaterMark: RUN_READ_BYTES }), { name: path }));
 }
 
-/** Writes a sorted stream as one run file; resolves with its size in bytes and its records. */
-export async function writeRunFile(path: string, records: Batched<Rec>): Promise<{ bytes: number; records: number }> {
+/**
+ * Writes one run file: `fill` adds records to the encoder, awaiting `drain()` whenever it may
+ * have produced chunks (they go to the file with backpressure). Resolves with the file's size
+ * in bytes and its records; on failure the file is left for the caller to remove.
+ */
+export async function writeRunFileWith(
+  path: string,
+  fill: (enc: RunEncoder, drain: () => Promise<void>) => Promise<void>,
+): Promise<{ bytes: number; records: number }> {
   const out = createWriteStream(path);
   const writer = new BackpressureWriter(out);
   try {
     const enc = new RunEncoder();
-    for await (const batch of records.batches()) {
-      for (let i = 0; i < batch.length; i++) enc.add(batch[i]!.key, batch[i]!.value);
+    await fill(enc, async () => {
       for (let c = enc.takeChunk(); c; c = enc.takeChunk()) {
         const wait = writer.write(c);
         if (wait) await wait;
       }
-    }
+    });
     const wait = writer.write(enc.finish());
     if (wait) await wait;
     writer.check();
@@ -46,6 +52,16 @@ export async function writeRunFile(path: string, records: Batched<Rec>): Promise
   } finally {
     writer.release();
   }
+}
+
+/** Writes a sorted stream as one run file; resolves with its size in bytes and its records. */
+export function writeRunFile(path: string, records: Batched<Rec>): Promise<{ bytes: number; records: number }> {
+  return writeRunFileWith(path, async (enc, drain) => {
+    for await (const batch of records.batches()) {
+      for (let i = 0; i < batch.length; i++) enc.add(batch[i]!.key, batch[i]!.value);
+      await drain();
+    }
+  });
 }
 
 /** A sorted run to merge: a stream that opens its source only when read, and its local file if it has one. */
