@@ -13,19 +13,10 @@ if (dir) {
   const fs = require('node:fs');
   const path = require('node:path');
   const inspector = require('node:inspector');
+  const { processRole } = require('./process-role.cjs');
   const { isMainThread, threadId, parentPort } = require('node:worker_threads');
   const main = process.argv[1] || '';
-  const role = !isMainThread
-    ? 'executor'
-    : /master[/\\]dist[/\\]src[/\\]main\.js$/.test(main)
-    ? 'master'
-    : /worker-main\.js$/.test(main)
-      ? 'worker'
-      : /check-worker\.js$/.test(main)
-        ? 'check'
-        : /bin[/\\]run\.js$/.test(main)
-          ? 'cli'
-          : 'other';
+  const role = isMainThread ? processRole(main) : 'executor';
   fs.mkdirSync(dir, { recursive: true });
   const session = new inspector.Session();
   session.connect();

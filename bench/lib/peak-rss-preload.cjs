@@ -3,19 +3,12 @@
 // getrusage's ru_maxrss, the same peak as /proc's VmHWM, taken when the process is done.
 'use strict';
 const fs = require('node:fs');
+const { processRole } = require('./process-role.cjs');
 const file = process.env.GOMR_BENCH_RSS_FILE;
 if (file) {
   process.on('exit', () => {
     const main = process.argv[1] || '';
-    const role = /master[/\\]dist[/\\]src[/\\]main\.js$/.test(main)
-      ? 'master'
-      : /worker-main\.js$/.test(main)
-        ? 'worker'
-        : /check-worker\.js$/.test(main)
-          ? 'check'
-          : /bin[/\\]run\.js$/.test(main)
-            ? 'cli'
-            : 'other';
+    const role = processRole(main);
     try {
       fs.appendFileSync(file, JSON.stringify({ pid: process.pid, role, maxRssKb: process.resourceUsage().maxRSS }) + '\n');
     } catch {
