@@ -168,6 +168,28 @@ export class JobMaster {
     return new Promise((resolve) => this.finishedWaiters.push(resolve));
   }
 
+  /**
+   * Resolves once the job has ended (as whenFinished), waitMs have passed, the master stops
+   * or `signal` aborts, whichever comes first: the status long poll. Leaves nothing behind.
+   */
+  waitForEnd(waitMs: number, signal?: AbortSignal): Promise<void> {
+    if ((this.scheduler.finished && !this.finishing) || this.stopped || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        const i = this.finishedWaiters.indexOf(done);
+        if (i !== -1) this.finishedWaiters.splice(i, 1);
+        unsubscribe();
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      this.finishedWaiters.push(done);
+      const unsubscribe = this.onStop(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
   register(host: string, pid: number): Required<RegisterReply> {
     const w = this.workers.register(host, pid, this.now());
     this.log(`worker ${w.id} registered (${host} pid ${pid})`);

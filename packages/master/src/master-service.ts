@@ -21,6 +21,9 @@ function cancelSignal(call: grpc.ServerUnaryCall<unknown, unknown>): AbortSignal
   return controller.signal;
 }
 
+/** The longest a GetStatus long poll is held. */
+const MAX_STATUS_WAIT_MS = 10_000;
+
 /** One plain function per RPC; only GetStatus is open without the token (read-only). */
 export function masterHandlers(master: JobMaster): MasterHandlers {
   return {
@@ -52,8 +55,13 @@ export function masterHandlers(master: JobMaster): MasterHandlers {
       if (!authorized(master, call)) return cb(DENIED);
       cb(null, master.heartbeat(call.request.workerId, call.request.taskId, call.request.attempt, call.request.progress));
     },
-    GetStatus(_call, cb) {
-      cb(null, master.status());
+    GetStatus(call, cb) {
+      const waitMs = Math.min(Math.max(call.request.waitMs ?? 0, 0), MAX_STATUS_WAIT_MS);
+      if (!waitMs) return cb(null, master.status());
+      const signal = cancelSignal(call);
+      void master.waitForEnd(waitMs, signal).then(() => {
+        if (!signal.aborted) cb(null, master.status());
+      });
     },
     TaskStream(call) {
       serveTaskStream(master, call);

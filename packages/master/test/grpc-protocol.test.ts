@@ -152,3 +152,42 @@ test('a restarted master resumes from the checkpoint and never reuses a worker i
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('a status long poll is answered when the job ends, or when its wait is over, and can be cancelled', async () => {
+  const m = await startMaster();
+  const c = new MasterConnection(m.address, { token: 'secret' });
+  try {
+    // Nothing happens: the call is held for its wait, then answered with the job still running.
+    let t0 = Date.now();
+    const idle = await c.getStatus({ waitMs: 300 });
+    assert.equal(idle.state, 'MAPPING');
+    assert.ok(Date.now() - t0 >= 280, `answered after ${Date.now() - t0} ms, before its wait`);
+
+    // Cancelled by the client: it rejects at once, and the master holds nothing.
+    const controller = new AbortController();
+    const cancelled = c.getStatus({ waitMs: 5000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    t0 = Date.now();
+    await assert.rejects(cancelled, (e: grpc.ServiceError) => e.code === grpc.status.CANCELLED);
+    assert.ok(Date.now() - t0 < 1000);
+
+    // The job ends while a call is held: the answer comes at once, not after the wait.
+    const held = c.getStatus({ waitMs: 8000 });
+    t0 = Date.now();
+    const reg = await c.register({ host: 'h', pid: 1, version: 't' });
+    for (let i = 0; i < 3; i++) {
+      const t = await c.getTask({ workerId: reg.workerId });
+      await c.reportTask({ workerId: reg.workerId, taskId: t.task!.taskId, attempt: t.task!.attempt, ok: true, outputs: [] });
+    }
+    const ended = await held;
+    assert.equal(ended.state, 'SUCCEEDED');
+    assert.ok(Date.now() - t0 < 4000, `answered ${Date.now() - t0} ms after the job started to end`);
+    // Once the job is over, a long poll does not wait at all.
+    t0 = Date.now();
+    assert.equal((await c.getStatus({ waitMs: 8000 })).state, 'SUCCEEDED');
+    assert.ok(Date.now() - t0 < 1000);
+  } finally {
+    c.close();
+    await m.stop();
+  }
+});

@@ -11,6 +11,7 @@ import type { ReportTaskReply__Output } from './generated/gomr/ReportTaskReply.j
 import type { HeartbeatRequest } from './generated/gomr/HeartbeatRequest.js';
 import type { HeartbeatReply__Output } from './generated/gomr/HeartbeatReply.js';
 import type { JobStatus__Output } from './generated/gomr/JobStatus.js';
+import type { StatusRequest } from './generated/gomr/StatusRequest.js';
 import { TaskChannel } from './task-channel.js';
 
 export interface MasterClientOptions {
@@ -80,8 +81,13 @@ export class MasterConnection {
   heartbeat(req: HeartbeatRequest): Promise<HeartbeatReply__Output> {
     return this.call(this.raw.heartbeat as Unary<HeartbeatRequest, HeartbeatReply__Output>, req);
   }
-  getStatus(deadlineMs?: number): Promise<JobStatus__Output> {
-    return this.call(this.raw.getStatus as Unary<object, JobStatus__Output>, {}, deadlineMs);
+  /**
+   * The job's status. With waitMs, a long poll: the master answers when the job ends or after
+   * waitMs (the deadline is that much longer); `signal` cancels the call.
+   */
+  getStatus(options: { waitMs?: number; signal?: AbortSignal } = {}): Promise<JobStatus__Output> {
+    const waitMs = options.waitMs ?? 0;
+    return this.call(this.raw.getStatus as Unary<StatusRequest, JobStatus__Output>, { waitMs }, this.deadlineMs + waitMs, options.signal);
   }
   /** The worker's task loop on one stream (TaskStream), opened on first use. */
   taskChannel(): TaskChannel {

@@ -399,7 +399,12 @@ export const gomrDescriptor = {
           }
         },
         "StatusRequest": {
-          "fields": {}
+          "fields": {
+            "waitMs": {
+              "type": "int32",
+              "id": 1
+            }
+          }
         },
         "PhaseStatus": {
           "fields": {
