@@ -104,10 +104,14 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   await mkdir(jobDir, { recursive: true });
   o.onJob?.(jobId, jobDir);
 
-  const bundle = await bundleWorker(o.workerFile, join(jobDir, 'worker.mjs'));
-  // The pre-flight check (a child process loading the bundle) runs while the master and the
-  // workers start; a worker file it refuses stops them all before any task can have run.
-  const checked = checkWorker(bundle.path);
+  // Bundling, then the pre-flight check (a child process loading the bundle), run while the
+  // master and the workers start: workers get the master's address only once the bundle is
+  // written, and a worker file that does not build, or that the check refuses, stops them all
+  // before any task can have run.
+  const bundlePath = join(jobDir, 'worker.mjs');
+  const bundled = bundleWorker(o.workerFile, bundlePath);
+  bundled.catch(() => {});
+  const checked = bundled.then((bundle) => checkWorker(bundle.path));
   checked.catch(() => {});
 
   const storage = await openStorage(o.storage).catch((err: Error) => {
@@ -129,7 +133,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     const specPath = join(jobDir, 'spec.json');
     await writeFile(specPath, JSON.stringify(spec, null, 2), { mode: 0o600 });
     return new LocalRuntime({
-      jobDir, specPath, bundlePath: bundle.path, token, workers: o.workers, storage: o.storage, inputStorage,
+      jobDir, specPath, bundlePath, bundleReady: bundled, token, workers: o.workers, storage: o.storage, inputStorage,
       workerEnv: {
         ...(o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {}),
         ...(o.tls ? { GOMR_TLS_CA: resolve(o.tls.ca) } : {}),

@@ -15,6 +15,11 @@ export interface LocalRuntimeOptions {
   workers: number;
   storage: StorageConfig;
   inputStorage: StorageConfig;
+  /**
+   * Resolves once the worker bundle at bundlePath is written; workers start before that and
+   * are given the master's address only then. Default: written already.
+   */
+  bundleReady?: Promise<unknown>;
   /** Extra environment for workers (e.g. GOMR_SPILL_BYTES). */
   workerEnv?: Record<string, string>;
   /** Extra environment for the master (e.g. GOMR_TLS_CERT). */
@@ -58,8 +63,11 @@ export class LocalRuntime {
    */
   private readonly spillRoot: string;
   private readonly entries: RuntimeEntries = runtimeEntries();
-  /** The master's port, once its first start listens: what workers started meanwhile wait for. */
+  /** The master's port, once its first start listens. */
   private firstPort?: Promise<number>;
+  /** The master's address once it listens and the bundle is written: what workers started before wait for. */
+  private workersGo?: Promise<string>;
+  private bundleWritten = false;
   /** Set when the runtime itself broke (master died, workers cannot start). */
   fatal?: GomrError;
   onFatal?: (err: GomrError) => void;
@@ -76,6 +84,11 @@ export class LocalRuntime {
     // worker reads the master's address on stdin when the master listens (GOMR_MASTER=-).
     this.firstPort = this.startMaster('127.0.0.1:0');
     this.firstPort.catch(() => {});
+    const bundled = (this.opts.bundleReady ?? Promise.resolve()).then(() => {
+      this.bundleWritten = true;
+    });
+    this.workersGo = Promise.all([this.firstPort, bundled]).then(([port]) => `127.0.0.1:${port}`);
+    this.workersGo.catch(() => {});
     for (let slot = 0; slot < this.opts.workers; slot++) this.startWorker(slot);
     const port = await this.firstPort;
     this.masterAddress = `127.0.0.1:${port}`;
@@ -121,7 +134,7 @@ export class LocalRuntime {
       ...storageConfigToEnv(this.opts.storage),
       GOMR_STORAGE_JSON: JSON.stringify(this.opts.storage),
       GOMR_INPUT_STORAGE_JSON: JSON.stringify(this.opts.inputStorage),
-      GOMR_MASTER: this.masterAddress || '-',
+      GOMR_MASTER: this.masterAddress && this.bundleWritten ? this.masterAddress : '-',
       GOMR_TOKEN: this.opts.token,
       GOMR_WORKER_BUNDLE: this.opts.bundlePath,
       ...this.opts.workerEnv,
@@ -132,7 +145,7 @@ export class LocalRuntime {
     let registered = false;
     const child = this.group.spawn(`worker-${slot}`, [workerMain], env, join(this.opts.jobDir, `worker-${slot}.log`), (line) => {
       if (line.startsWith('GOMR_WORKER_REGISTERED ')) registered = true;
-    }, this.masterAddress ? undefined : this.firstPort!.then((port) => `127.0.0.1:${port}\n`));
+    }, env.GOMR_MASTER === '-' ? this.workersGo!.then((address) => `${address}\n`) : undefined);
     void child.exited.then(async (code) => {
       await rm(spillDir, { recursive: true, force: true }).catch(() => {});
       if (this.stopping || code === 0) return;

@@ -77,8 +77,13 @@ export class WorkerRuntime {
     this.state = 'RUNNING';
     try {
       await mkdir(this.opts.spillDir, { recursive: true });
+      // The executor thread loads the user's code while the master registers us.
+      const registered = this.register();
+      registered.catch(() => {});
       await this.executor.start();
-      await this.register();
+      await registered;
+      // Told only now: a worker whose user code cannot load has not started, whatever the master knows.
+      this.opts.onRegistered?.(this.workerId);
       this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.heartbeatMs);
       await this.loop();
       this.state = 'STOPPED';
@@ -109,7 +114,6 @@ export class WorkerRuntime {
     this.heartbeatMs = reply.heartbeatIntervalMs || 1000;
     this.job = { workerId: reply.workerId, reducers: reply.reducers, params: { ...reply.params } };
     this.log(`registered for job ${reply.jobId}`);
-    this.opts.onRegistered?.(reply.workerId);
   }
 
   /**
