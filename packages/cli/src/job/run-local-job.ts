@@ -1,16 +1,15 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MasterConnection, type JobStatus__Output } from '@gomr/proto';
+import type { JobStatus__Output } from '@gomr/proto';
 import { openStorage, type Storage, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
-import { bundleWorker } from '../bundle/bundle-worker.js';
 import { checkWorker } from '../bundle/check-worker.js';
 import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs, type ResolvedInput } from '../inputs/resolve-inputs.js';
 import { LocalRuntime } from '../local/local-runtime.js';
 import { checkOutputDir, collectOutput } from '../output/collect-output.js';
-import { createProgressDisplay } from '../progress/progress-display.js';
+import type { ProgressDisplay } from '../progress/progress-display.js';
 import { uploadInputs } from './upload-inputs.js';
 import { localJobDir } from './gomr-home.js';
 import { newJobId, newToken } from './job-id.js';
@@ -67,6 +66,9 @@ export interface RunJobResult {
 function statusWaitMs(displayed: boolean): number {
   return displayed ? 200 : 1000;
 }
+/** What shows progress when nothing is shown. */
+const NO_DISPLAY: ProgressDisplay = { update() {}, stop() {} };
+
 /** Between tries while the master cannot be reached (it is starting, or restarting). */
 const RETRY_MS = 50;
 
@@ -109,17 +111,26 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   // written, and a worker file that does not build, or that the check refuses, stops them all
   // before any task can have run.
   const bundlePath = join(jobDir, 'worker.mjs');
-  const bundled = bundleWorker(o.workerFile, bundlePath);
-  bundled.catch(() => {});
-  const checked = bundled.then((bundle) => checkWorker(bundle.path));
-  checked.catch(() => {});
+  let bundling: { bundled: Promise<unknown>; checked: Promise<unknown> } | undefined;
+  /** Starts bundling and the check, once; on a local store, after every process is spawned. */
+  const startBundling = () => {
+    if (!bundling) {
+      // esbuild is loaded only now: until the processes are spawned, nothing else is loaded.
+      const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(o.workerFile, bundlePath));
+      const checked = bundled.then(() => checkWorker(bundlePath));
+      bundled.catch(() => {});
+      checked.catch(() => {});
+      bundling = { bundled, checked };
+    }
+    return bundling;
+  };
 
   const storage = await openStorage(o.storage).catch((err: Error) => {
     throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
   });
   const runtime = await (async () => {
     // Uploading inputs can take long: a bad worker file is refused before that.
-    if (o.storage.kind !== 'local') await checked;
+    if (o.storage.kind !== 'local') await startBundling().checked;
     const { inputStorage, specInputs } = await placeInputs(jobId, inputs, o.storage, storage, o.log);
     const token = newToken();
     const spec: JobSpecInput = {
@@ -133,7 +144,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     const specPath = join(jobDir, 'spec.json');
     await writeFile(specPath, JSON.stringify(spec, null, 2), { mode: 0o600 });
     return new LocalRuntime({
-      jobDir, specPath, bundlePath, bundleReady: bundled, token, workers: o.workers, storage: o.storage, inputStorage,
+      jobDir, specPath, bundlePath, bundleReady: () => startBundling().bundled, token, workers: o.workers, storage: o.storage, inputStorage,
       workerEnv: {
         ...(o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {}),
         ...(o.tls ? { GOMR_TLS_CA: resolve(o.tls.ca) } : {}),
@@ -143,7 +154,6 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     });
   })();
 
-  const display = createProgressDisplay(o.progress ?? process.stderr, !!o.progress);
   // A held status call ends early on Ctrl-C and when the runtime breaks (a worker that cannot start).
   const broken = new AbortController();
   runtime.onFatal = () => broken.abort();
@@ -156,7 +166,12 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   try {
     const started = runtime.start();
     started.catch(() => {});
-    await Promise.all([started, checked]);
+    // Loaded once the processes are spawned (they start meanwhile): the gRPC client and the display.
+    const [{ MasterConnection }, display] = await Promise.all([
+      import('@gomr/proto'),
+      o.progress ? import('../progress/progress-display.js').then((m) => m.createProgressDisplay(o.progress!)) : NO_DISPLAY,
+    ]);
+    await Promise.all([started, startBundling().checked]);
     if (runtime.statusUrl) {
       // Recorded before it is printed: whoever reads the line can use `gomr status` at once.
       await recordStatusUrl(jobDir, runtime.statusUrl);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -16,10 +17,11 @@ export interface LocalRuntimeOptions {
   storage: StorageConfig;
   inputStorage: StorageConfig;
   /**
-   * Resolves once the worker bundle at bundlePath is written; workers start before that and
-   * are given the master's address only then. Default: written already.
+   * Called once the master and the first workers are spawned; resolves once the worker bundle
+   * at bundlePath is written. Workers are given the master's address only then. Default: the
+   * bundle is written already.
    */
-  bundleReady?: Promise<unknown>;
+  bundleReady?: () => Promise<unknown>;
   /** Extra environment for workers (e.g. GOMR_SPILL_BYTES). */
   workerEnv?: Record<string, string>;
   /** Extra environment for the master (e.g. GOMR_TLS_CERT). */
@@ -77,16 +79,20 @@ export class LocalRuntime {
   }
 
   async start(): Promise<void> {
-    const spec = JSON.parse(await readFile(this.opts.specPath, 'utf8')) as Pick<JobSpecInput, 'maps' | 'reducers' | 'inputs'>;
+    // Read synchronously: every process is spawned before this call first yields.
+    const spec = JSON.parse(readFileSync(this.opts.specPath, 'utf8')) as Pick<JobSpecInput, 'maps' | 'reducers' | 'inputs'>;
     // Every input has at least one map task.
     this.maxDeathsPerSlot = BASE_DEATHS_PER_SLOT + Math.max(spec.maps, spec.inputs.length) + spec.reducers;
     // Workers start with the master, not after it: node and gomr load in both at once, and a
     // worker reads the master's address on stdin when the master listens (GOMR_MASTER=-).
     this.firstPort = this.startMaster('127.0.0.1:0');
     this.firstPort.catch(() => {});
-    const bundled = (this.opts.bundleReady ?? Promise.resolve()).then(() => {
-      this.bundleWritten = true;
-    });
+    // Asked for in a microtask: after the workers below are spawned.
+    const bundled = Promise.resolve()
+      .then(() => this.opts.bundleReady?.())
+      .then(() => {
+        this.bundleWritten = true;
+      });
     this.workersGo = Promise.all([this.firstPort, bundled]).then(([port]) => `127.0.0.1:${port}`);
     this.workersGo.catch(() => {});
     for (let slot = 0; slot < this.opts.workers; slot++) this.startWorker(slot);
