@@ -39,9 +39,10 @@ export const BATCH_SPLIT_BYTES = 256 * 1024;
 
 /**
  * A report of a finished attempt: the ReportTask request. `next` (ask for the next task in the
- * same call) and `waitMs` (how long that may wait) are optional for callers in-process.
+ * same call), `waitMs` (how long that may wait) and `runMs` are optional for callers in-process.
  */
-export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs' | 'maxTasks' | 'outputs'> & {
+export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs' | 'maxTasks' | 'outputs' | 'runMs'> & {
+  runMs?: number;
   outputs: (Omit<RunObject__Output, 'data'> & { data?: Uint8Array })[];
   next?: boolean;
   waitMs?: number;
@@ -361,8 +362,16 @@ export class JobMaster {
    * for), then `last` as reportTask takes it.
    */
   async reportBatch(earlier: TaskReport[], last: TaskReport, signal?: AbortSignal): Promise<ReportTaskReply> {
-    for (const req of earlier) await this.settle(req, true);
-    const { reply, committing } = await this.settle(last, !!last.next);
+    // The batch ran in order and ended now: each task ended when the ones after it started.
+    const now = this.now();
+    let after = last.runMs ?? 0;
+    const ends = earlier.map(() => 0);
+    for (let i = earlier.length - 1; i >= 0; i--) {
+      ends[i] = now - after;
+      after += earlier[i]!.runMs ?? 0;
+    }
+    for (let i = 0; i < earlier.length; i++) await this.settle(earlier[i]!, true, ends[i]);
+    const { reply, committing } = await this.settle(last, !!last.next, now);
     if (!last.next) {
       await committing;
       return reply;
@@ -375,9 +384,10 @@ export class JobMaster {
    * settles once the record is written and the task counted; it never rejects). `mayWait`: the
    * record may share a write with others (the worker is not waiting on it).
    */
-  private async settle(req: TaskReport, mayWait: boolean): Promise<{ reply: ReportTaskReply; committing?: Promise<void> }> {
+  private async settle(req: TaskReport, mayWait: boolean, endedMs: number): Promise<{ reply: ReportTaskReply; committing?: Promise<void> }> {
     const now = this.now();
     const w = this.workers.touch(req.workerId, now);
+    const ran = { endedMs, runMs: req.runMs ?? 0 };
     if (w) {
       const i = w.held.findIndex((h) => h.taskId === req.taskId && h.attempt === req.attempt);
       if (i >= 0) w.held.splice(i, 1);
@@ -387,11 +397,11 @@ export class JobMaster {
     if (!req.ok) {
       const e = req.error ?? { message: 'unknown error', stack: '', input: '', offset: 0, key: '' };
       this.log(`task ${req.taskId} attempt ${req.attempt} failed on ${req.workerId}: ${e.message}`);
-      this.scheduler.failed(req.taskId, req.attempt, e, now);
+      this.scheduler.failed(req.taskId, req.attempt, e, ran);
       await this.afterChange();
       return { reply: { committed: false } };
     }
-    const verdict = this.scheduler.succeeded(req.taskId, req.attempt, now);
+    const verdict = this.scheduler.succeeded(req.taskId, req.attempt, ran);
     const outputs: RunRef[] = req.outputs.map((o) => ({
       partition: o.partition, key: o.key, bytes: o.bytes, records: o.records,
       ...(o.data?.length ? { data: Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength) } : {}),

@@ -240,7 +240,7 @@ export class Scheduler {
    * or 'repeat' when this very attempt already won: a report sent again (a retried call whose
    * reply was lost), whose outputs are the committed ones and must stay.
    */
-  succeeded(taskId: string, attempt: number, nowMs: number): 'commit' | 'ignore' | 'repeat' {
+  succeeded(taskId: string, attempt: number, ran: AttemptEnd | number): 'commit' | 'ignore' | 'repeat' {
     const task = this.task(taskId);
     const a = task?.attempts.find((x) => x.attempt === attempt);
     if (a && a.outcome === 'committed') return 'repeat';
@@ -248,7 +248,7 @@ export class Scheduler {
       if (a && a.outcome === 'running') a.outcome = 'superseded';
       return 'ignore';
     }
-    a.endedMs = nowMs;
+    placeAttempt(a, ran);
     if (task.state === 'committing' || task.state === 'committed') {
       a.outcome = 'superseded';
       return 'ignore';
@@ -294,12 +294,12 @@ export class Scheduler {
   }
 
   /** The user's code threw. Retries until maxAttempts, then fails the job. */
-  failed(taskId: string, attempt: number, error: TaskFailure, nowMs: number): void {
+  failed(taskId: string, attempt: number, error: TaskFailure, ran: AttemptEnd | number): void {
     const task = this.task(taskId);
     const a = task?.attempts.find((x) => x.attempt === attempt);
     if (!task || !a || a.outcome !== 'running') return;
     a.outcome = 'failed';
-    a.endedMs = nowMs;
+    placeAttempt(a, ran);
     a.error = error.message;
     if (error.stack) a.stack = error.stack; // for the status page's failures list
     if (task.state === 'committed' || task.state === 'committing') return;
@@ -406,4 +406,21 @@ export class Scheduler {
   totals(): { counters: Counters; userCounters: Counters } {
     return { counters: { ...this.sums.counters }, userCounters: { ...this.sums.userCounters } };
   }
+}
+
+/** When a reported attempt ended (a number: that time), and how long it ran by the worker's clock (0: not said). */
+export interface AttemptEnd {
+  endedMs: number;
+  runMs: number;
+}
+
+/**
+ * Sets an attempt's end, and its start to its end less its run time when the worker said it:
+ * an attempt handed out in a batch starts when the one before it ends, not at the hand-out.
+ * Never earlier than the hand-out (clocks and rounding).
+ */
+function placeAttempt(a: { startedMs: number; endedMs?: number }, end: AttemptEnd | number): void {
+  const ran = typeof end === 'number' ? { endedMs: end, runMs: 0 } : end;
+  a.endedMs = ran.endedMs;
+  if (ran.runMs > 0) a.startedMs = Math.min(ran.endedMs, Math.max(a.startedMs, ran.endedMs - ran.runMs));
 }

@@ -417,14 +417,14 @@ test('inline runs stop being allowed once those held could pass the budget', asy
   }
 });
 
-async function batchSetup(maps: number, inputSize: number) {
+async function batchSetup(maps: number, inputSize: number, now?: () => number) {
   const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
   const storage = await openStorage({ kind: 'local', root });
   const spec = parseJobSpec({
     jobId: 'job-b', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: inputSize }],
     inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps, reducers: 1,
   });
-  const master = new JobMaster(spec, storage, { commitBatchMs: 5 });
+  const master = new JobMaster(spec, storage, { commitBatchMs: 5, ...(now ? { now } : {}) });
   return { master, close: async () => { master.stop(); await rm(root, { recursive: true, force: true }); } };
 }
 
@@ -481,6 +481,34 @@ test('a batch reported together commits each task once; a task of it left unrepo
     for (let i = 0; i < 100 && (h.master.status().maps?.done ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 10));
     assert.equal(h.master.status().maps!.done, 2);
     assert.equal(h.master.status().counters!.mapInputRecords, 2, 'each counted once');
+  } finally {
+    await h.close();
+  }
+});
+
+test('the tasks of a batch, reported together, are placed where they ran (run_ms): timeline and mean task time', async () => {
+  let clock = 1_000_000;
+  const h = await batchSetup(20, 2000, () => clock);
+  try {
+    const w1 = h.master.register('h', 1).workerId;
+    const r = h.master.getTask(w1, 3);
+    const batch = [r.task!, ...r.more!];
+    assert.equal(batch.length, 3);
+    // Handed out at 1,000,000; they ran 100, 200 and 300 ms one after the other; reported at the end.
+    clock += 600;
+    const rep = (i: number) => ok(w1, batch[i]!.taskId!, batch[i]!.attempt!, { runMs: 100 * (i + 1) });
+    await h.master.reportBatch([rep(0), rep(1)], rep(2));
+    const span = (i: number) => {
+      const a = h.master.scheduler.task(batch[i]!.taskId!)!.attempts[0]!;
+      return [a.startedMs - 1_000_000, a.endedMs! - 1_000_000];
+    };
+    assert.deepEqual([span(0), span(1), span(2)], [[0, 100], [100, 300], [300, 600]]);
+    // A report without run_ms (an older worker) keeps the hand-out as its start.
+    const next = h.master.getTask(w1, 1).task!;
+    clock += 50;
+    await h.master.reportTask(ok(w1, next.taskId!, next.attempt!));
+    const a = h.master.scheduler.task(next.taskId!)!.attempts[0]!;
+    assert.equal(a.endedMs! - a.startedMs, 50);
   } finally {
     await h.close();
   }

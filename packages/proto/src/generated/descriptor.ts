@@ -306,6 +306,10 @@ export const gomrDescriptor = {
             "maxTasks": {
               "type": "int32",
               "id": 11
+            },
+            "runMs": {
+              "type": "int32",
+              "id": 12
             }
           }
         },

@@ -35,8 +35,8 @@ export interface TaskSpec {
 
 /** The outcome of one task of a batch (see TaskSpec.then). */
 export type TaskOutcome =
-  | { ok: true; outputs: TaskOutput[]; counters: Record<string, number>; userCounters: Record<string, number> }
-  | { ok: false; error: TaskErrorInfo };
+  | { ok: true; outputs: TaskOutput[]; counters: Record<string, number>; userCounters: Record<string, number>; runMs?: number }
+  | { ok: false; error: TaskErrorInfo; runMs?: number };
 
 /** A reduce task's input run: an object in storage, or its bytes themselves. */
 export interface RunInput {

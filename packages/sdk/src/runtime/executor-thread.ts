@@ -54,11 +54,14 @@ async function start(): Promise<void> {
     post({ type: 'fatal', message: (err as Error).message });
     return;
   }
-  const runOne = (task: TaskSpec, job: JobInfo): Promise<TaskOutcome> =>
-    (task.kind === 'MAP' ? runMapTask : runReduceTask)(task, job, env).then(
-      (result) => ({ ok: true as const, ...result }),
-      (err: unknown) => ({ ok: false as const, error: describe(err) }),
+  const runOne = (task: TaskSpec, job: JobInfo): Promise<TaskOutcome> => {
+    const started = performance.now();
+    const runMs = () => Math.round(performance.now() - started);
+    return (task.kind === 'MAP' ? runMapTask : runReduceTask)(task, job, env).then(
+      (result) => ({ ok: true as const, ...result, runMs: runMs() }),
+      (err: unknown) => ({ ok: false as const, error: describe(err), runMs: runMs() }),
     );
+  };
   port.on('message', (msg: ToExecutor) => {
     if (msg.type !== 'run') return;
     const { then: rest, ...first } = msg.task;

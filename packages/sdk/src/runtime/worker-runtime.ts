@@ -174,8 +174,8 @@ export class WorkerRuntime {
       this.tasksRun++;
       reports.push(
         outcome.ok
-          ? { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: true, outputs: outcome.outputs, counters: outcome.counters, userCounters: outcome.userCounters }
-          : { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: false, error: outcome.error },
+          ? { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: true, outputs: outcome.outputs, counters: outcome.counters, userCounters: outcome.userCounters, runMs: outcome.runMs ?? 0 }
+          : { workerId: this.workerId, taskId: task.taskId, attempt: task.attempt, ok: false, error: outcome.error, runMs: outcome.runMs ?? 0 },
       );
     });
     const last = reports.pop();

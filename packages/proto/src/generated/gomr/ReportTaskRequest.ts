@@ -31,6 +31,12 @@ export interface ReportTaskRequest {
    * with next: as GetTaskRequest.max_tasks
    */
   'maxTasks'?: (number);
+  /**
+   * How long the attempt itself ran, in ms (0: not said). The tasks of a batch are reported
+   * together at its end: with this the master places each one where it really ran (status
+   * page timeline, mean task time and ETA, straggler detection).
+   */
+  'runMs'?: (number);
 }
 
 export interface ReportTaskRequest__Output {
@@ -60,4 +66,10 @@ export interface ReportTaskRequest__Output {
    * with next: as GetTaskRequest.max_tasks
    */
   'maxTasks': (number);
+  /**
+   * How long the attempt itself ran, in ms (0: not said). The tasks of a batch are reported
+   * together at its end: with this the master places each one where it really ran (status
+   * page timeline, mean task time and ETA, straggler detection).
+   */
+  'runMs': (number);
 }
