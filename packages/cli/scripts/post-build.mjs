@@ -5,15 +5,19 @@
 //    learn their flags: `gomr --version` went from ~0.9 s to ~0.35 s on a 2-core VM.
 // 2. packages/cli/dist/runtime-bundles: the master, worker and pre-flight check as one file
 //    each (see src/local/runtime-entries.ts).
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Config } from '@oclif/core';
 import { buildLocalRuntime } from '../dist/src/local/build-local-runtime.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const manifestUrl = new URL('../oclif.manifest.json', import.meta.url);
+// Config.load's ignoreManifest does not reach the root plugin (@oclif/core 4): with the old
+// manifest there, the new one would be a copy of it, missing every flag added since.
+rmSync(manifestUrl, { force: true });
 const config = await Config.load({ root, ignoreManifest: true });
 const plugin = config.plugins.get(config.pjson.name);
 if (!plugin) throw new Error(`plugin ${config.pjson.name} not found under ${root}`);
 const manifest = { commands: plugin.manifest.commands, version: plugin.manifest.version };
-writeFileSync(new URL('../oclif.manifest.json', import.meta.url), JSON.stringify(manifest, null, 2) + '\n');
+writeFileSync(manifestUrl, JSON.stringify(manifest, null, 2) + '\n');
 await buildLocalRuntime();

@@ -17,9 +17,19 @@ export abstract class BaseCommand extends Command {
     }
     // oclif's own parse errors (bad flag, missing argument) are usage errors.
     if (err.oclif?.exit === 2 || /Unexpected argument|Missing required|Expected an integer|Nonexistent flag|Expected --/.test(err.message)) {
-      process.stderr.write(`gomr: ${err.message.split('\n')[0]}\n`);
+      process.stderr.write(`gomr: ${usageLine(err.message)}\n`);
       return this.exit(EXIT.USAGE);
     }
     return super.catch(err);
   }
+}
+
+/**
+ * One line of an oclif parse error. A refused flag value reads "Parsing --FLAG \n\tREASON\nSee
+ * more help with --help", whose first line alone does not say what is wrong: the flag and the
+ * reason are joined.
+ */
+export function usageLine(message: string): string {
+  const refused = /^Parsing (--\S+)\s*\n\s*(.+)/.exec(message);
+  return refused ? `${refused[1]}: ${refused[2]}` : message.split('\n')[0]!;
 }

@@ -4,6 +4,7 @@ import { EXIT_CODE_HELP } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
 import { runLocalJob } from '../job/run-local-job.js';
 import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
+import { executorHeapFlag } from '../executor-heap-flag.js';
 import { parseParams } from '../job/parse-params.js';
 import { interruptSignal } from '../job/interrupt-signal.js';
 
@@ -42,6 +43,7 @@ ${EXIT_CODE_HELP}`;
     'skip-bad-records': Flags.boolean({ default: false, description: 'skip a chunk or key that fails every attempt (reported in the summary) instead of failing the job' }),
     'keep-intermediate': Flags.boolean({ default: false, description: 'keep map outputs after the job (debugging)' }),
     'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
+    'executor-heap-mb': executorHeapFlag,
     'tls-cert': Flags.string({ description: 'PEM certificate: the master serves gRPC over TLS (needs --tls-key and --tls-ca)', dependsOn: ['tls-key', 'tls-ca'] }),
     'tls-key': Flags.string({ description: 'PEM private key of --tls-cert', dependsOn: ['tls-cert'] }),
     'tls-ca': Flags.string({ description: 'PEM CA certificate workers and the CLI trust', dependsOn: ['tls-cert'] }),
@@ -73,6 +75,7 @@ ${EXIT_CODE_HELP}`;
       skipBadRecords: flags['skip-bad-records'],
       ...(flags['tls-cert'] ? { tls: { cert: flags['tls-cert'], key: flags['tls-key']!, ca: flags['tls-ca']! } } : {}),
       ...(flags['spill-mb'] ? { spillBytes: flags['spill-mb'] * 1024 * 1024 } : {}),
+      ...(flags['executor-heap-mb'] ? { executorHeapMb: flags['executor-heap-mb'] } : {}),
       ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
       log,
       onJob: (id, dir) => log(`job ${id} (logs in ${dir})`),

@@ -9,6 +9,8 @@ import { imageLoaderFor } from '../kube/image-loader.js';
 import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
 import { startKubeJob } from '../kube/kube-launcher.js';
 import { storageRetryEnv } from '../kube/manifests/job-manifests.js';
+import { checkWorkerMemoryLimit, DEFAULT_WORKER_MEMORY_LIMIT, WORKER_MEMORY_HEADROOM_MIB } from '../kube/manifests/worker-memory.js';
+import { executorHeapFlag } from '../executor-heap-flag.js';
 import { DEFAULT_MINIO_IMAGE } from '../kube/manifests/minio-manifests.js';
 import { KubePortForwarder } from '../kube/port-forward.js';
 import { parseParams } from '../job/parse-params.js';
@@ -49,11 +51,14 @@ ${EXIT_CODE_HELP}`;
     'max-attempts': Flags.integer({ default: 4, min: 1, description: 'attempts per task before the job fails' }),
     'heartbeat-timeout': Flags.integer({ default: 10_000, min: 100, description: 'ms without a heartbeat before a worker counts as dead' }),
     'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
+    'executor-heap-mb': executorHeapFlag,
     'base-image': Flags.string({ default: DEFAULT_BASE_IMAGE, description: 'Node base image of the master and worker images' }),
     registry: Flags.string({ description: 'push images here (HOST[:PORT][/PATH]) for clusters that are neither kind nor minikube' }),
     'worker-cpu': Flags.string({ default: '500m', description: 'CPU requested per worker pod' }),
     'worker-memory': Flags.string({ default: '512Mi', description: 'memory requested per worker pod' }),
-    'worker-memory-limit': Flags.string({ default: '1Gi', description: 'memory limit per worker pod' }),
+    'worker-memory-limit': Flags.string({
+      description: `memory limit per worker pod; must be above --executor-heap-mb [default: ${DEFAULT_WORKER_MEMORY_LIMIT}, or --executor-heap-mb + ${WORKER_MEMORY_HEADROOM_MIB}Mi if more]`,
+    }),
     'minio-image': Flags.string({ default: DEFAULT_MINIO_IMAGE, description: 'MinIO image (used when MinIO is first created)' }),
     'minio-size': Flags.string({ default: '10Gi', description: 'size of the MinIO volume (used when it is first created)' }),
     'storage-class': Flags.string({ description: 'storage class of the MinIO volume [default: the cluster default]' }),
@@ -66,6 +71,7 @@ ${EXIT_CODE_HELP}`;
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Start);
     const params = parseParams(flags.param);
+    checkWorkerMemoryLimit(flags['worker-memory-limit'], flags['executor-heap-mb']);
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
     const api = kubeApiFromFlags(flags);
     let docker: Docker | undefined;
@@ -86,6 +92,7 @@ ${EXIT_CODE_HELP}`;
           minioTimeoutMs: flags['minio-timeout'] * 1000,
           workerResources: { cpu: flags['worker-cpu'], memory: flags['worker-memory'], memoryLimit: flags['worker-memory-limit'] },
           ...(flags['spill-mb'] ? { spillBytes: flags['spill-mb'] * 1024 * 1024 } : {}),
+          ...(flags['executor-heap-mb'] ? { executorHeapMb: flags['executor-heap-mb'] } : {}),
           storageEnv: storageRetryEnv(process.env),
           ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
           log,

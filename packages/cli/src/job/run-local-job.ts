@@ -37,6 +37,8 @@ export interface RunJobOptions {
   /** @default false */
   skipBadRecords?: boolean;
   spillBytes?: number;
+  /** Heap limit of each worker's executor thread, MiB (GOMR_EXECUTOR_HEAP_MB). @default the worker's own */
+  executorHeapMb?: number;
   /** Serve the master's gRPC over TLS: PEM files; workers and the CLI trust `ca`. */
   tls?: { cert: string; key: string; ca: string };
   /** Show progress on this stream (bars on a TTY, lines otherwise). */
@@ -151,6 +153,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
       jobDir, specPath, bundlePath, bundleReady: () => startBundling().bundled, token, workers: o.workers, storage: o.storage, inputStorage,
       workerEnv: {
         ...(o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {}),
+        ...(o.executorHeapMb ? { GOMR_EXECUTOR_HEAP_MB: String(o.executorHeapMb) } : {}),
         ...(o.tls ? { GOMR_TLS_CA: resolve(o.tls.ca) } : {}),
       },
       masterEnv: o.tls ? { GOMR_TLS_CERT: resolve(o.tls.cert), GOMR_TLS_KEY: resolve(o.tls.key) } : {},

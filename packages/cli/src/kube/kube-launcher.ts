@@ -51,6 +51,8 @@ export interface StartKubeJobOptions {
   podTimeoutMs?: number;
   workerResources?: JobManifestOptions['workerResources'];
   spillBytes?: number;
+  /** Heap limit of each worker's executor thread, MiB (GOMR_EXECUTOR_HEAP_MB). */
+  executorHeapMb?: number;
   /** Storage retry settings passed to the master and workers (storageRetryEnv). */
   storageEnv?: Record<string, string>;
   imagePullPolicy?: JobManifestOptions['imagePullPolicy'];
@@ -139,7 +141,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
     api,
     {
       namespace: ns, jobId, masterImage: images.master, workerImage: images.worker, workers: o.workers,
-      workerResources: o.workerResources, spillBytes: o.spillBytes, imagePullPolicy: o.imagePullPolicy, storageEnv: o.storageEnv,
+      workerResources: o.workerResources, spillBytes: o.spillBytes, executorHeapMb: o.executorHeapMb, imagePullPolicy: o.imagePullPolicy, storageEnv: o.storageEnv,
     },
     { specJson: JSON.stringify(spec), storageJson: JSON.stringify(storage), token },
   );

@@ -21,6 +21,9 @@ test('gomr build --json prints both images, tagged by content hash', { skip, tim
   const image = await new Docker().getImage(set.worker.tag).inspect();
   assert.deepEqual(image.Config.Cmd, ['node', '/app/runtime/worker-main.js']);
   assert.equal(image.Config.User, '1000:1000');
+  // No --enable-source-maps in either: node would parse the maps of gomr's own bundle up front.
+  const master = await new Docker().getImage(set.master.tag).inspect();
+  assert.deepEqual(master.Config.Cmd, ['node', '/app/master/dist/src/main.js']);
 });
 
 test('a build that fails is one error with the tail of the build log', { skip, timeout: 60_000 }, async () => {

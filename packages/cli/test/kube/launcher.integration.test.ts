@@ -239,7 +239,7 @@ test('Ctrl-C while following detaches: the job and its workers stay, the message
   try {
     const abort = new AbortController();
     const storageEnv = { GOMR_STORAGE_RETRY_BUDGET_MS: '90000' };
-    const { run } = start(w, { jobId: 'job-long', storageEnv, signal: abort.signal, onDeployed: () => setTimeout(() => abort.abort(), 200) });
+    const { run } = start(w, { jobId: 'job-long', storageEnv, executorHeapMb: 3000, signal: abort.signal, onDeployed: () => setTimeout(() => abort.abort(), 200) });
     await assert.rejects(run, (err: GomrError) => {
       assert.equal(err.exitCode, 130);
       assert.match(err.message, /^detached; job job-long goes on in namespace gomr\. Re-attach: gomr attach job-long/);
@@ -251,6 +251,12 @@ test('Ctrl-C while following detaches: the job and its workers stay, the message
       const env = w.kube.get('jobs', name)!.spec.template.spec.containers[0].env as { name: string; value?: string }[];
       assert.deepEqual(env.filter((e) => e.name.startsWith('GOMR_STORAGE_RETRY')), [{ name: 'GOMR_STORAGE_RETRY_BUDGET_MS', value: '90000' }], name);
     }
+    // --executor-heap-mb reaches the workers' container only, with a memory limit that holds it.
+    const workers = w.kube.get('jobs', 'gomr-workers-job-long')!.spec.template.spec.containers[0];
+    assert.ok(workers.env.some((e: { name: string; value?: string }) => e.name === 'GOMR_EXECUTOR_HEAP_MB' && e.value === '3000'));
+    assert.equal(workers.resources.limits.memory, '3512Mi');
+    const masterEnv = w.kube.get('jobs', 'gomr-master-job-long')!.spec.template.spec.containers[0].env as { name: string }[];
+    assert.ok(!masterEnv.some((e) => e.name === 'GOMR_EXECUTOR_HEAP_MB'));
     assert.ok(!w.kube.writes().some((x) => x.startsWith('DELETE')));
   } finally {
     await w.stop();

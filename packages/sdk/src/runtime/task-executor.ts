@@ -91,7 +91,7 @@ export class TaskExecutor {
         const e = isOutOfMemory(err)
           ? new Error(
               `the task ran out of memory: the heap of the thread running user code is limited to ${heapMb ?? 'V8\'s default'} MiB` +
-                (heapMb === undefined ? '' : ' (GOMR_EXECUTOR_HEAP_MB on the workers raises it; 0 means V8\'s default)'),
+                (heapMb === undefined ? '' : ' (--executor-heap-mb, or GOMR_EXECUTOR_HEAP_MB on the workers, raises it; 0 in the variable means V8\'s default)'),
             )
           : err;
         reject(e);

@@ -6,6 +6,7 @@ import { namespaceManifest } from './namespace-manifest.js';
 export * from './job-manifests.js';
 export * from './minio-manifests.js';
 export * from './namespace-manifest.js';
+export * from './worker-memory.js';
 
 /** The objects of the shared store, in the order they are created. */
 export function storeManifests(o: MinioManifestOptions, credentials: { accessKey: string; secretKey: string }): KubernetesObject[] {

@@ -1,6 +1,7 @@
 import type { V1Container, V1EnvVar, V1Job, V1PodSecurityContext, V1Secret, V1SecurityContext, V1Service } from '@kubernetes/client-node';
 import { STORAGE_RETRY_ENV } from '@gomr/storage';
 import { componentLabels, jobNames, MASTER_PORT, MASTER_STATUS_PORT } from '../resource-names.js';
+import { workerMemoryLimit } from './worker-memory.js';
 
 /** What the cluster needs to know to run one job. */
 export interface JobManifestOptions {
@@ -12,10 +13,19 @@ export interface JobManifestOptions {
   workers: number;
   /** @default "IfNotPresent" (images are tagged by content, and kind/minikube load them locally) */
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-  /** Per worker. @default { cpu: "500m", memory: "512Mi" } requested, { memory: "1Gi" } limit */
+  /**
+   * Per worker. @default { cpu: "500m", memory: "512Mi" } requested; { memory: "1Gi" } limit, or
+   * executorHeapMb + 512Mi when that is more (see workerMemoryLimit)
+   */
   workerResources?: { cpu?: string; memory?: string; memoryLimit?: string };
   /** Map-side buffer per task before spilling, bytes. @default the worker's own default (64 MiB) */
   spillBytes?: number;
+  /**
+   * Heap limit of the thread running user code in each worker, MiB (GOMR_EXECUTOR_HEAP_MB).
+   * @default the worker's own: 1536, or less where V8 sizes the process's heap smaller from the
+   * pod's memory limit
+   */
+  executorHeapMb?: number;
   /**
    * How long the master keeps serving status after the job ends, so a detached CLI can
    * re-attach; then its pod completes and its logs stay until `gomr down`. @default 600000
@@ -156,11 +166,12 @@ export function workersJob(o: JobManifestOptions): V1Job {
       { name: 'GOMR_TOKEN', valueFrom: fromSecret('token') },
       { name: 'GOMR_STORAGE_JSON', valueFrom: fromSecret('storage.json') },
       ...(o.spillBytes ? [{ name: 'GOMR_SPILL_BYTES', value: String(o.spillBytes) }] : []),
+      ...(o.executorHeapMb ? [{ name: 'GOMR_EXECUTOR_HEAP_MB', value: String(o.executorHeapMb) }] : []),
       ...envList(o.storageEnv),
     ],
     resources: {
       requests: { cpu: r.cpu ?? '500m', memory: r.memory ?? '512Mi' },
-      limits: { memory: r.memoryLimit ?? '1Gi' },
+      limits: { memory: workerMemoryLimit(r.memoryLimit, o.executorHeapMb) },
     },
     securityContext: containerSecurity,
     // Spills go to the temp directory: give it a volume of its own.
