@@ -82,6 +82,12 @@ export interface MergeDownOptions {
   removeFile: (path: string) => Promise<void>;
   /** Applied to each merged group before it is written (the map side's combiner). */
   transform?: (merged: Batched<Rec>) => Batched<Rec>;
+  /**
+   * Called with each group just before it is merged. The merge opens its inputs one after
+   * the other as it starts; a caller whose inputs are slow to open (storage objects) opens
+   * the group's together here, and only that group's: inputs are never all open at once.
+   */
+  beforeMerge?: (group: readonly MergeInput[]) => Promise<void>;
 }
 
 /**
@@ -115,6 +121,7 @@ export async function mergeDown(inputs: MergeInput[], options: MergeDownOptions)
 }
 
 async function mergeGroup(group: MergeInput[], options: MergeDownOptions): Promise<MergeInput> {
+  if (options.beforeMerge) await options.beforeMerge(group);
   let merged = mergeSorted(group.map((g) => g.stream));
   if (options.transform) merged = options.transform(merged);
   const path = options.newFile();

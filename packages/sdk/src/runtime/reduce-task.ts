@@ -1,12 +1,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import {
-  groupByKey, mergeDown, mergeSorted, OutputOrderError, readRun, SortedLineWriter, type Batched, type Rec,
+  groupByKey, mergeDown, mergeSorted, OutputOrderError, SortedLineWriter, type Batched, type Rec,
 } from '../data/index.js';
-import type { Storage } from '@gomr/storage';
-import type { JobInfo, RunInput, TaskSpec } from './executor-protocol.js';
+import type { ObjectWriter } from '@gomr/storage';
+import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import type { TaskEnv, TaskResult } from './map-task.js';
+import { closeRuns, openObjects, reduceRuns } from './reduce-runs.js';
 import { TaskContext } from './task-context.js';
 import { UserCodeError, isThenable } from './user-code-error.js';
 
@@ -20,74 +20,57 @@ function partName(partition: number): string {
  * emits keys out of order after output began streaming makes the writer give up; the task then
  * runs once more with the writer sorting everything (slower, still bounded in memory).
  */
-export async function runReduceTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Promise<TaskResult> {
+export async function runReduceTask(
+  task: TaskSpec,
+  job: JobInfo,
+  env: TaskEnv,
+  options: ReduceTaskOptions = {},
+): Promise<TaskResult> {
+  const factor = Math.max(2, options.mergeFactor ?? REDUCE_MERGE_FACTOR);
   try {
-    return await reduceOnce(task, job, env, false);
+    return await reduceOnce(task, job, env, false, factor);
   } catch (err) {
-    if (err instanceof UserCodeError && err.original instanceof OutputOrderError) return reduceOnce(task, job, env, true);
+    if (err instanceof UserCodeError && err.original instanceof OutputOrderError) return reduceOnce(task, job, env, true, factor);
     throw err;
   }
 }
 
-/** Runs whose objects are opened at once (the k-way merge then reads them all anyway). */
-const OPEN_CONCURRENCY = 16;
-
-/**
- * The partition's runs as record sources, in map order: inline runs from their bytes, objects
- * opened OPEN_CONCURRENCY at a time (opening thousands of small runs one after the other is
- * mostly waiting).
- */
-async function openRuns(task: TaskSpec, storage: Storage): Promise<Batched<Rec>[]> {
-  const runs: RunInput[] = task.runs?.length ? task.runs : task.runKeys.map((key) => ({ key }));
-  const streams: (Readable | undefined)[] = new Array(runs.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const opener = async () => {
-    while (next < runs.length && !failure) {
-      const i = next++;
-      const run = runs[i]!;
-      if (run.data) continue;
-      try {
-        streams[i] = await storage.getStream(run.key);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, runs.length) }, opener));
-  if (failure) {
-    for (const s of streams) s?.destroy();
-    throw failure.error;
-  }
-  return runs.map((run, i) =>
-    run.data ? readRun(inlineBytes(run.data), { name: `inline run ${i} of ${task.taskId}` }) : readRun(streams[i]!, { name: run.key }),
-  );
-}
-
-async function* inlineBytes(data: Uint8Array): AsyncIterable<Uint8Array> {
-  yield data;
+export interface ReduceTaskOptions {
+  /** Most runs read (and open) at once. @default REDUCE_MERGE_FACTOR */
+  mergeFactor?: number;
 }
 
 /**
- * Most runs a reduce merges at once. Each run being read holds a buffer of its bytes and a
- * batch of decoded records (up to a few hundred KB; an inline run, all of it decoded); with
- * more runs (map tasks) than this, consecutive ones are first merged into local files, so the
- * reduce's memory does not grow with the number of map tasks.
+ * Most runs a reduce merges, and holds open, at once. Each run being read holds a buffer of
+ * its bytes and a batch of decoded records (up to a few hundred KB; an inline run, all of it
+ * decoded) and a file descriptor or a socket; with more runs (map tasks) than this,
+ * consecutive ones are first merged into local files, a group at a time, so neither the
+ * reduce's memory nor its open files grow with the number of map tasks.
  */
 export const REDUCE_MERGE_FACTOR = 64;
 
 let mergeFileSeq = 0;
 
-/** The runs cut down to REDUCE_MERGE_FACTOR sources (see mergeDown); files made go in `files`. */
-async function boundRuns(sources: Batched<Rec>[], env: TaskEnv, files: Set<string>): Promise<Batched<Rec>[]> {
-  if (sources.length <= REDUCE_MERGE_FACTOR) return sources;
+/**
+ * The runs cut down to `factor` sources (see mergeDown), their objects open; files made go in
+ * `files`. Objects are opened a merge group at a time, just before the group is read, so at
+ * most `factor` are open at once however many runs there are.
+ */
+async function boundRuns(runs: Batched<Rec>[], env: TaskEnv, factor: number, files: Set<string>): Promise<Batched<Rec>[]> {
+  const left = runs.length <= factor ? runs : await mergeRuns(runs, env, factor, files);
+  await openObjects(left);
+  return left;
+}
+
+async function mergeRuns(runs: Batched<Rec>[], env: TaskEnv, factor: number, files: Set<string>): Promise<Batched<Rec>[]> {
   await mkdir(env.spillDir, { recursive: true });
   const prefix = join(env.spillDir, `gomr-reduce-${process.pid}-${mergeFileSeq++}`);
   let n = 0;
   const left = await mergeDown(
-    sources.map((stream) => ({ stream })),
+    runs.map((stream) => ({ stream })),
     {
-      factor: REDUCE_MERGE_FACTOR,
+      factor,
+      beforeMerge: (group) => openObjects(group.map((g) => g.stream)),
       newFile: () => {
         const f = `${prefix}-${n++}.run`;
         files.add(f);
@@ -106,17 +89,20 @@ async function removeFiles(files: Set<string>): Promise<void> {
   await Promise.all([...files].map((f) => rm(f, { force: true })));
 }
 
-async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: boolean): Promise<TaskResult> {
+async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: boolean, factor: number): Promise<TaskResult> {
   const mergeFiles = new Set<string>();
+  const runs = reduceRuns(task, env.storage);
+  const outKey = `${task.outputPrefix}${partName(task.index)}`;
   let sources: Batched<Rec>[];
+  let writer: ObjectWriter;
   try {
-    sources = await boundRuns(await openRuns(task, env.storage), env, mergeFiles);
+    sources = await boundRuns(runs, env, factor, mergeFiles);
+    writer = await env.storage.createWriter(outKey);
   } catch (err) {
+    closeRuns(runs);
     await removeFiles(mergeFiles);
     throw err;
   }
-  const outKey = `${task.outputPrefix}${partName(task.index)}`;
-  const writer = await env.storage.createWriter(outKey);
   const lines = new SortedLineWriter(writer, { spillDir: env.spillDir, sortAll });
   let currentKey = '';
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => lines.write(k, v, currentKey));
@@ -161,6 +147,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
     await writer.abort().catch(() => {});
     throw err;
   } finally {
+    closeRuns(runs);
     await lines.cleanup();
     await removeFiles(mergeFiles);
   }

@@ -104,3 +104,36 @@ test('mergeDown merges only what it must: one small merge when a few inputs are 
   assert.equal(left.slice(1).every((l, i) => l === inputs[i + 7]), true);
   assert.deepEqual((await collect(left[0]!.stream)).map((r) => r.value), [0, 1, 2, 3, 4, 5, 6]);
 });
+
+test('mergeDown hands each group to beforeMerge before reading any of it, and no other input', async () => {
+  const read = new Set<number>();
+  const prepared = new Set<number>();
+  const index = new Map<Batched<Rec>, number>();
+  const inputs: MergeInput[] = Array.from({ length: 10 }, (_, s) => {
+    const stream = batched(async function* () {
+      assert.ok(prepared.has(s), `input ${s} read before beforeMerge saw it`);
+      read.add(s);
+      yield [{ key: `k${s}`, value: s }];
+    });
+    index.set(stream, s);
+    return { stream };
+  });
+  const sub = await mkdtemp(join(dir, 'before-'));
+  let files = 0;
+  const groups: number[][] = [];
+  const left = await mergeDown(inputs, {
+    factor: 3,
+    newFile: () => join(sub, `m${files++}.run`),
+    removeFile: (f) => rm(f),
+    beforeMerge: async (group) => {
+      assert.ok(group.length <= 3);
+      assert.ok(group.every((g) => !read.has(index.get(g.stream) ?? -1)), 'nothing of the group read yet');
+      for (const g of group) if (index.has(g.stream)) prepared.add(index.get(g.stream)!);
+      groups.push(group.map((g) => index.get(g.stream) ?? -1));
+    },
+  });
+  // 10 inputs, factor 3: a pass of groups [0..2] [3..5] [6..8] (9 left alone), then one merge of two.
+  assert.deepEqual(groups, [[0, 1, 2], [3, 4, 5], [6, 7, 8], [-1, -1]]);
+  assert.equal(left.length, 3);
+  assert.deepEqual([...read].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8], 'input 9 left unread');
+});
