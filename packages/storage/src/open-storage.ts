@@ -35,12 +35,12 @@ export async function openStorage(config: StorageConfig, options: OpenStorageOpt
     if (store.root !== '/') await sweepStaleTemp(join(store.root, '.tmp'));
     return store;
   }
-  const { retry, requestTimeoutMs, onRetry } = compileStorageOptions(options);
+  const { retry, requestTimeoutMs, onRetry, onWarning } = compileStorageOptions(options);
   // Loaded on demand: the minio client costs every process ~0.2 s, and most jobs run local.
   const { S3Storage } = await import('./s3-storage.js');
-  if (!retry) return new S3Storage(config, { requestTimeoutMs });
+  if (!retry) return new S3Storage(config, { requestTimeoutMs, onWarning });
   const settings = { policy: retry, onRetry };
-  return new RetryingStorage(new S3Storage(config, { requestTimeoutMs, streamRetry: settings }), settings);
+  return new RetryingStorage(new S3Storage(config, { requestTimeoutMs, streamRetry: settings, onWarning }), settings);
 }
 
 /** Throws an Error naming the first missing or malformed field. */

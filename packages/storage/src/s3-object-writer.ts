@@ -34,6 +34,8 @@ export class S3ObjectWriter extends StagedObjectWriter {
     /** Maps minio errors to typed ones. */
     private readonly mapError: (error: unknown) => unknown,
     private readonly retry: RetryRequest = (_operation, request) => request(),
+    /** Told when an upload could not be aborted (its parts stay until deletePrefix sweeps them). */
+    private readonly onAbortFailed: (error: unknown) => void = () => {},
   ) {
     super(key);
   }
@@ -53,8 +55,15 @@ export class S3ObjectWriter extends StagedObjectWriter {
     this.bufferedBytes = 0;
     const uploadId = this.uploadId;
     this.uploadId = undefined;
-    // Best effort: the parts are invisible anyway, and s3rver does not implement this call.
-    if (uploadId) await this.client.abortMultipartUpload(this.bucket, this.key, uploadId).catch(() => {});
+    if (uploadId === undefined) return;
+    // One try, not retried: abort() should not hang on a server that is down (the likely reason
+    // the write failed). What is left is invisible, and the job's deletePrefix aborts it later.
+    try {
+      await this.client.abortMultipartUpload(this.bucket, this.key, uploadId);
+    } catch (error) {
+      // NoSuchUpload: already gone. Anything else (s3rver answers MethodNotAllowed) is reported.
+      if ((error as { code?: unknown }).code !== 'NoSuchUpload') this.onAbortFailed(error);
+    }
   }
 
   private async finish(): Promise<void> {

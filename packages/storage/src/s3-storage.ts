@@ -13,12 +13,13 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import * as Minio from 'minio';
-import { Retrier, type RetrySettings } from './retrier.js';
+import { isRetryable, Retrier, type RetrySettings } from './retrier.js';
 import { clampRange, emptyReadable } from './byte-range.js';
 import { InvalidKeyError, NotFoundError } from './errors.js';
 import { compareKeys, validateKey, validatePrefix } from './keys.js';
 import { parseS3Endpoint } from './s3-endpoint.js';
 import { isS3NotFound, mapS3Error } from './s3-errors.js';
+import { abortIncompleteUploads } from './s3-incomplete-uploads.js';
 import { S3ObjectWriter, type RetryRequest } from './s3-object-writer.js';
 import { S3ReadStream } from './s3-read-stream.js';
 import { timedTransport } from './s3-transport.js';
@@ -47,6 +48,13 @@ export interface S3StorageOptions {
    * @default undefined (no retries)
    */
   streamRetry?: RetrySettings;
+  /**
+   * Told, once per store and kind of failure, when incomplete multipart uploads could not be
+   * aborted: the server does not implement it (s3rver), or refuses it. Their parts then stay
+   * on the server (a bucket lifecycle rule AbortIncompleteMultipartUpload can remove them).
+   * openStorage logs them on stderr. @default no-op
+   */
+  onWarning?: (message: string) => void;
 }
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -65,6 +73,9 @@ export class S3Storage implements Storage {
   readonly retrier: Retrier | undefined;
   private bucketReady: Promise<void> | undefined;
   private closed = false;
+  private readonly onWarning: (message: string) => void;
+  /** Warnings already given (one per kind, so a server without the call says so once). */
+  private readonly warned = new Set<string>();
 
   constructor(config: S3StorageConfig, options: S3StorageOptions = {}) {
     const { host, port, useSSL } = parseS3Endpoint(config.endpoint);
@@ -77,6 +88,7 @@ export class S3Storage implements Storage {
       throw new RangeError(`requestTimeoutMs must be a finite number >= 0, got ${this.requestTimeoutMs}`);
     }
     this.retrier = options.streamRetry ? new Retrier(this.describe, options.streamRetry) : undefined;
+    this.onWarning = options.onWarning ?? (() => {});
     this.agent = useSSL ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.client = new Minio.Client({
       endPoint: host,
@@ -152,7 +164,9 @@ export class S3Storage implements Storage {
     await this.ready(key);
     const retrier = this.retrier;
     const retry: RetryRequest = retrier ? (operation, request) => retrier.run(operation, request) : (_operation, request) => request();
-    return new S3ObjectWriter(this.client, this.bucket, key, this.partSize, (error) => mapS3Error(error, this.describe, key), retry);
+    const onAbortFailed = (error: unknown): void =>
+      this.warnOnce(`abort:${errorCode(error)}`, `could not abort the multipart upload of ${key} (${describeError(error)}); the job's cleanup (deletePrefix) aborts it, where the server lists uploads`);
+    return new S3ObjectWriter(this.client, this.bucket, key, this.partSize, (error) => mapS3Error(error, this.describe, key), retry, onAbortFailed);
   }
 
   async stat(key: string): Promise<ObjectInfo | null> {
@@ -199,11 +213,28 @@ export class S3Storage implements Storage {
     }
   }
 
-  /** Deletes every object under prefix. An empty prefix is refused, as on LocalStorage. */
+  /**
+   * Deletes every object under prefix, and aborts the incomplete multipart uploads under it
+   * (writers killed mid-write leave them, invisible to list()). An empty prefix is refused, as
+   * on LocalStorage.
+   *
+   * Uploads go first, so that a writer still running cannot complete one into an object after
+   * the objects are gone. A transient failure of that sweep is thrown, but only after the
+   * objects are deleted (a retry then finds little to do); any other failure of it (a server
+   * without the calls) is a warning: the objects are what the caller asked to remove.
+   */
   async deletePrefix(prefix: string): Promise<void> {
     if (prefix === '') throw new InvalidKeyError(prefix, 'deletePrefix needs a non-empty prefix');
+    this.assertOpen();
+    validatePrefix(prefix);
+    await this.ensureBucket();
+    const sweepFailure = await this.abortUploadsUnder(prefix).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
     const objects = await this.list(prefix);
     await this.delete(objects.map((o) => o.key));
+    if (sweepFailure) throw sweepFailure.error;
   }
 
   async copy(src: string, dst: string): Promise<void> {
@@ -220,6 +251,26 @@ export class S3Storage implements Storage {
   async close(): Promise<void> {
     this.closed = true;
     this.agent.destroy();
+  }
+
+  /** Aborts the incomplete uploads under prefix; throws only a retryable failure (see deletePrefix). */
+  private async abortUploadsUnder(prefix: string): Promise<void> {
+    try {
+      await abortIncompleteUploads(this.client, this.bucket, prefix);
+    } catch (error) {
+      const mapped = mapS3Error(error, this.describe);
+      if (isRetryable(mapped)) throw mapped;
+      this.warnOnce(
+        `sweep:${errorCode(error)}`,
+        `could not abort incomplete multipart uploads under ${prefix} (${describeError(error)}); their parts stay on the server`,
+      );
+    }
+  }
+
+  private warnOnce(kind: string, message: string): void {
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
+    this.onWarning(`storage ${this.describe}: ${message}`);
   }
 
   /** Validates the key and the store's state, and makes sure the bucket exists. */
@@ -252,4 +303,16 @@ export class S3Storage implements Storage {
       if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw error;
     }
   }
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'error';
+}
+
+/** "NotImplemented: A parameter you provided ...", or the message alone when there is no code. */
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && !message.startsWith(code) ? `${code}: ${message}` : message;
 }

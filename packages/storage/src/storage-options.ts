@@ -21,6 +21,11 @@ export interface OpenStorageOptions {
   requestTimeoutMs?: number;
   /** Called before each retry. @default one line on stderr, unless GOMR_STORAGE_LOG_RETRIES=0 */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * Called with what an S3 store could not do and does not fail for (e.g. a server that cannot
+   * list incomplete multipart uploads, so deletePrefix leaves them). @default one line on stderr
+   */
+  onWarning?: (message: string) => void;
   /** Where the overrides below are read. @default process.env */
   env?: NodeJS.ProcessEnv;
   /**
@@ -48,6 +53,7 @@ export interface StorageOptionsWithDefaults {
   retry: RetryPolicy | null;
   requestTimeoutMs: number;
   onRetry: (event: RetryEvent) => void;
+  onWarning: (message: string) => void;
 }
 
 export function compileStorageOptions(options: OpenStorageOptions = {}): StorageOptionsWithDefaults {
@@ -65,7 +71,8 @@ export function compileStorageOptions(options: OpenStorageOptions = {}): Storage
   }
   const quiet = env[STORAGE_RETRY_ENV.logRetries] === '0';
   const onRetry = options.onRetry ?? (quiet ? () => {} : logRetry);
-  if (options.retry === false) return { retry: null, requestTimeoutMs, onRetry };
+  const onWarning = options.onWarning ?? logWarning;
+  if (options.retry === false) return { retry: null, requestTimeoutMs, onRetry, onWarning };
   const given = options.retry ?? {};
   const policy: RetryPolicy = {
     baseDelayMs: given.baseDelayMs ?? fromEnv(STORAGE_RETRY_ENV.baseDelayMs, 0) ?? DEFAULT_RETRY_POLICY.baseDelayMs,
@@ -74,7 +81,7 @@ export function compileStorageOptions(options: OpenStorageOptions = {}): Storage
   };
   const attempts = given.attempts ?? fromEnv(STORAGE_RETRY_ENV.attempts, 1);
   if (attempts !== undefined) policy.attempts = attempts;
-  return { retry: validateRetryPolicy(policy), requestTimeoutMs, onRetry };
+  return { retry: validateRetryPolicy(policy), requestTimeoutMs, onRetry, onWarning };
 }
 
 /** The default onRetry: one line, so that a flaky store shows in the master's and workers' logs. */
@@ -87,4 +94,8 @@ export function formatRetry(event: RetryEvent): string {
 
 function logRetry(event: RetryEvent): void {
   process.stderr.write(`${new Date().toISOString()} ${formatRetry(event)}\n`);
+}
+
+function logWarning(message: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${message}\n`);
 }

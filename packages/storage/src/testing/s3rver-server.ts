@@ -8,12 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import type { S3StorageConfig } from '../storage-config.js';
+import { addMultipartApi, readIncompleteUploads, type IncompleteUpload, type MultipartApiOptions } from './s3rver-multipart.js';
 
 export interface RunningS3rver {
   /** e.g. "http://127.0.0.1:41234" */
   endpoint: string;
   /** A config for a bucket on this server ("gomr-test", created on first use by S3Storage). */
   config: S3StorageConfig;
+  /**
+   * The multipart uploads in progress in a bucket (default: the config's), read from the
+   * server's store: they are there with or without `multipartApi`.
+   */
+  incompleteUploads(bucket?: string): Promise<IncompleteUpload[]>;
   /** Closes the server (dropping open connections) and removes its directory. */
   stop(): Promise<void>;
 }
@@ -22,24 +28,37 @@ export interface RunningS3rver {
 export const S3RVER_ACCESS_KEY = 'S3RVER';
 export const S3RVER_SECRET_KEY = 'S3RVER';
 
-export async function startS3rver(opts: { directory?: string; bucket?: string } = {}): Promise<RunningS3rver> {
+export interface StartS3rverOptions {
+  directory?: string;
+  bucket?: string;
+  /**
+   * Adds ListMultipartUploads and AbortMultipartUpload, which s3rver lacks (see
+   * s3rver-multipart.ts). @default false: s3rver as it is
+   */
+  multipartApi?: boolean | MultipartApiOptions;
+}
+
+export async function startS3rver(opts: StartS3rverOptions = {}): Promise<RunningS3rver> {
   const ownsDirectory = opts.directory === undefined;
   const directory = opts.directory ?? (await mkdtemp(join(tmpdir(), 'gomr-s3rver-')));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false });
   serializeDeletes(server);
+  if (opts.multipartApi) addMultipartApi(server, opts.multipartApi === true ? {} : opts.multipartApi);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   let stopped = false;
+  const bucket = opts.bucket ?? 'gomr-test';
   return {
     endpoint,
     config: {
       kind: 's3',
       endpoint,
-      bucket: opts.bucket ?? 'gomr-test',
+      bucket,
       accessKey: S3RVER_ACCESS_KEY,
       secretKey: S3RVER_SECRET_KEY,
       region: 'us-east-1',
     },
+    incompleteUploads: (name = bucket) => readIncompleteUploads(directory, name),
     async stop() {
       if (stopped) return;
       stopped = true;

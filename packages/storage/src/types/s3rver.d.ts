@@ -14,6 +14,20 @@ declare module 's3rver' {
     configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
   }
 
+  /** The part of a Koa context that gomr's additions to s3rver use. */
+  interface S3rverContext {
+    method: string;
+    /** The request path, percent-encoded as sent. */
+    path: string;
+    query: Record<string, string | string[] | undefined>;
+    status: number;
+    type: string;
+    body: unknown;
+    req: import('node:http').IncomingMessage;
+  }
+
+  type S3rverMiddleware = (ctx: S3rverContext, next: () => Promise<void>) => Promise<void>;
+
   class S3rver {
     constructor(options?: S3rverOptions);
     /** Resolves with the bound address once listening. */
@@ -22,7 +36,13 @@ declare module 's3rver' {
     /** Set by run(). */
     httpServer?: Server;
     /** The filesystem store behind the server (not part of s3rver's documented API). */
-    store: { deleteObject(bucket: string, key: string): Promise<void> };
+    store: { rootDirectory: string; deleteObject(bucket: string, key: string): Promise<void> };
+    /** Koa's middleware list, composed when run() starts listening; the router is the last one. */
+    middleware: S3rverMiddleware[];
+  }
+
+  namespace S3rver {
+    export type { S3rverContext, S3rverMiddleware };
   }
 
   export = S3rver;
