@@ -46,8 +46,8 @@ export async function startup(ctx, { reps, workers = [2, 1] }) {
 }
 
 const MILESTONES = [
-  ['bundled', 'CLI loaded, inputs resolved, worker bundled'],
-  ['specWritten', 'job spec written (pre-flight check, master, workers start)'],
+  ['specWritten', 'CLI loaded, inputs resolved, job spec written: master and workers start'],
+  ['bundled', 'worker file bundled (meanwhile; then the pre-flight check)'],
   ['masterListening', 'master listening'],
   ['firstWorker', 'first worker registered'],
   ['lastWorker', 'last worker registered'],
