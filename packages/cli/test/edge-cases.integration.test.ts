@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { assertSortedByUtf8, countWords, readOutput, repoRoot, runGomr, tempDir } from './support/run-gomr.js';
 
 const wordcount = join(repoRoot, 'examples/wordcount/worker.ts');
@@ -125,6 +126,20 @@ test('the default plan: a small input is one map task', async () => {
   assert.equal(r.r.code, 0, r.r.stderr);
   assert.equal(JSON.parse(r.r.stdout).maps.total, 1);
   expectCounts((await readOutput(r.out)).lines, [text]);
+});
+
+test('without --workers, one worker per CPU', async () => {
+  const dir = await tempDir();
+  const text = 'one two three\n'.repeat(100);
+  await writeFile(join(dir, 'few.txt'), text);
+  const home = join(dir, 'home');
+  const r = await runGomr(['run', '--input', join(dir, 'few.txt'), '--json', '--quiet', '--output', join(dir, 'out'), wordcount], { home });
+  assert.equal(r.code, 0, r.stderr);
+  // Every worker started has its log (one that had not registered when the job ended is stopped, but was started).
+  const jobDir = join(home, 'jobs', JSON.parse(r.stdout).jobId);
+  const logs = (await readdir(jobDir)).filter((f) => /^worker-\d+\.log$/.test(f));
+  assert.equal(logs.length, availableParallelism());
+  expectCounts((await readOutput(join(dir, 'out'))).lines, [text]);
 });
 
 test('the unbundled runtime (GOMR_UNBUNDLED_RUNTIME=1, or stale bundles) runs a job the same way', async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { EXIT_CODE_HELP } from '../errors.js';
@@ -30,8 +31,8 @@ ${EXIT_CODE_HELP}`;
 
   static override flags = {
     input: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, required: true, description: 'input file, directory or glob (repeatable)' }),
-    workers: Flags.integer({ char: 'w', default: 2, min: 1, description: 'worker processes' }),
-    mappers: Flags.integer({ char: 'm', description: 'target number of map tasks [default: 4 per worker, none under 32 MiB]', min: 1 }),
+    workers: Flags.integer({ char: 'w', min: 1, description: 'worker processes [default: one per CPU of this machine]' }),
+    mappers: Flags.integer({ char: 'm', description: 'target number of map tasks [default: 4 per worker, none under 32 MiB, a multiple of the workers]', min: 1 }),
     reducers: Flags.integer({ char: 'r', default: 1, min: 1, description: 'reduce tasks = output part files' }),
     output: Flags.string({ char: 'o', description: 'output directory [default: gomr-output/<job id>]' }),
     overwrite: Flags.boolean({ default: false, description: 'replace a non-empty output directory' }),
@@ -60,7 +61,8 @@ ${EXIT_CODE_HELP}`;
     const result = await runLocalJob({
       workerFile: args.worker,
       inputs: flags.input,
-      workers: flags.workers,
+      // One worker per CPU: each runs one task at a time, on one core (plus its GC threads).
+      workers: flags.workers ?? availableParallelism(),
       ...(flags.mappers ? { maps: flags.mappers } : {}),
       reducers: flags.reducers,
       output: flags.output,
