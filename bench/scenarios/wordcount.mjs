@@ -150,6 +150,12 @@ export function printWordcount(r) {
     'ratios are medians of per-rep ratios (A and B from the same rep), with their range',
     ...r.targets.map((t) => `target ${t.name}: ${t.value == null ? 'n/a' : t.value.toFixed(2)} ${t.pass ? 'PASS' : 'FAIL'}`),
   ];
+  if (r.corpus.bytes < 50e6) {
+    notes.push(
+      '(the targets are set for 100 MB and more: on this small input start-up, ~0.6 s for either, weighs on',
+      ' gomr\'s time as much as the work, and each of 2 workers gets its first, slowest task: JIT warm-up)',
+    );
+  }
   if (!r.corpus.ascii) notes.push('tr compared on ASCII words only (the C locale knows no other letters; the generated non-ASCII words have no ASCII letter, so tr drops them whole)');
   printTable(`word count, ${r.label}`, ['variant', 'wall (median)', 'min-max s', 'vs naive', 'output', 'shuffle', 'peak MB w/m'], rows, notes);
 }
