@@ -9,17 +9,33 @@ import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { MasterConnection } from '@gomr/proto';
 import { openStorage, type Storage } from '@gomr/storage';
-import { bindServer, getServer, INLINE_RUN_BYTES, JobMaster, parseJobSpec, type TaskReport } from '../src/index.js';
+import {
+  bindServer, getServer, INLINE_RUN_BYTES, JobMaster, parseJobSpec, type JobMasterOptions, type JobSpecInput, type TaskReport,
+} from '../src/index.js';
 
-async function setup(opts: { maps?: number; reducers?: number; storage?: (s: Storage) => Storage } = {}) {
+interface SetupOptions {
+  /** Bytes of the job's one input. @default 100 */
+  size?: number;
+  maps?: number;
+  reducers?: number;
+  /** More of the job spec (timeouts). */
+  spec?: Partial<JobSpecInput>;
+  /** @default a liveness check every 50 ms */
+  master?: JobMasterOptions;
+  storage?: (s: Storage) => Storage;
+}
+
+/** A master of a one-input job on a fresh local store, not serving gRPC. */
+async function setup(opts: SetupOptions = {}) {
   const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
   const base = await openStorage({ kind: 'local', root });
   const storage = opts.storage ? opts.storage(base) : base;
   const spec = parseJobSpec({
-    jobId: 'job-h', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
+    jobId: 'job-h', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: opts.size ?? 100 }],
     inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: opts.maps ?? 1, reducers: opts.reducers ?? 1,
+    ...opts.spec,
   });
-  const master = await JobMaster.open(spec, storage, { livenessCheckMs: 50 });
+  const master = await JobMaster.open(spec, storage, opts.master ?? { livenessCheckMs: 50 });
   return {
     root,
     spec,
@@ -104,13 +120,8 @@ test('a held GetTask answers WAIT (ask again at once) when its time is up or its
 });
 
 test('a held GetTask of a worker that misses its heartbeats ends with unknown worker', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
-  const storage = await openStorage({ kind: 'local', root });
-  const spec = parseJobSpec({
-    jobId: 'job-l', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 10 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 1, reducers: 1, heartbeatTimeoutMs: 200,
-  });
-  const master = new JobMaster(spec, storage, { livenessCheckMs: 50 });
+  const h = await setup({ size: 10, spec: { heartbeatTimeoutMs: 200 } });
+  const master = h.master;
   try {
     const w1 = master.register('h', 1).workerId;
     const w2 = master.register('h', 2).workerId;
@@ -124,8 +135,7 @@ test('a held GetTask of a worker that misses its heartbeats ends with unknown wo
       clearInterval(beat);
     }
   } finally {
-    master.stop();
-    await rm(root, { recursive: true, force: true });
+    await h.close();
   }
 });
 
@@ -392,13 +402,8 @@ test('inline runs: the reduce gets every run in map order, inline or object, als
 });
 
 test('inline runs stop being allowed once those held could pass the budget', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
-  const storage = await openStorage({ kind: 'local', root });
-  const spec = parseJobSpec({
-    jobId: 'job-i', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 4, reducers: 1,
-  });
-  const master = new JobMaster(spec, storage, { inlineRunBytes: 100, inlineBudgetBytes: 400 });
+  const h = await setup({ maps: 4, master: { inlineRunBytes: 100, inlineBudgetBytes: 400 } });
+  const master = h.master;
   try {
     const w = master.register('h', 1).workerId;
     const sizes = [150, 100];
@@ -412,20 +417,13 @@ test('inline runs stop being allowed once those held could pass the budget', asy
     // held 0 and 150 leave room for a worker's run and one more (100 each); 250 does not.
     assert.deepEqual(allowed, [100, 100, 0]);
   } finally {
-    master.stop();
-    await rm(root, { recursive: true, force: true });
+    await h.close();
   }
 });
 
-async function batchSetup(maps: number, inputSize: number, now?: () => number) {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
-  const storage = await openStorage({ kind: 'local', root });
-  const spec = parseJobSpec({
-    jobId: 'job-b', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: inputSize }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps, reducers: 1,
-  });
-  const master = new JobMaster(spec, storage, { commitBatchMs: 5, ...(now ? { now } : {}) });
-  return { master, close: async () => { master.stop(); await rm(root, { recursive: true, force: true }); } };
+/** A job of `maps` small splits for batches, with commit records written every 5 ms. */
+function batchSetup(maps: number, inputSize: number, now?: () => number) {
+  return setup({ size: inputSize, maps, master: { commitBatchMs: 5, ...(now ? { now } : {}) } });
 }
 
 test('a worker that asks for several tasks gets a batch of small maps, leaving enough for the others', async () => {
@@ -542,13 +540,8 @@ test('over the task stream: a batch and its reports in one round trip each', asy
 });
 
 test('a worker lost with a batch: only the task it was running counts as killed by it, and batches stop', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
-  const storage = await openStorage({ kind: 'local', root });
-  const spec = parseJobSpec({
-    jobId: 'job-lb', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 4000 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 40, reducers: 1, heartbeatTimeoutMs: 200,
-  });
-  const master = new JobMaster(spec, storage, { livenessCheckMs: 50 });
+  const h = await setup({ size: 4000, maps: 40, spec: { heartbeatTimeoutMs: 200 } });
+  const master = h.master;
   try {
     const w1 = master.register('h', 1).workerId;
     const w2 = master.register('h', 2).workerId;
@@ -569,20 +562,14 @@ test('a worker lost with a batch: only the task it was running counts as killed 
     assert.equal(next.task!.taskId, batch[0]!.taskId, 'the batch runs again');
     assert.equal(next.more, undefined, 'one at a time now');
   } finally {
-    master.stop();
-    await rm(root, { recursive: true, force: true });
+    await h.close();
   }
 });
 
 test("a batch progresses as one: the heartbeat's progress on its first task keeps the others from counting as stalled", async () => {
   let now = 1_000;
-  const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
-  const storage = await openStorage({ kind: 'local', root });
-  const spec = parseJobSpec({
-    jobId: 'job-p', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 4000 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 40, reducers: 1, taskTimeoutMs: 1000,
-  });
-  const master = new JobMaster(spec, storage, { now: () => now, livenessCheckMs: 60_000 });
+  const h = await setup({ size: 4000, maps: 40, spec: { taskTimeoutMs: 1000 }, master: { now: () => now, livenessCheckMs: 60_000 } });
+  const master = h.master;
   try {
     const w1 = master.register('h', 1).workerId;
     const r = master.getTask(w1, 4);
@@ -596,7 +583,6 @@ test("a batch progresses as one: the heartbeat's progress on its first task keep
     master.heartbeat(w1, batch[0]!.taskId!, batch[0]!.attempt!, 500);
     assert.deepEqual(master.scheduler.expireStalled(now).map((s) => s.taskId).sort(), batch.map((t) => t.taskId).sort(), 'a stuck batch is stalled as a whole');
   } finally {
-    master.stop();
-    await rm(root, { recursive: true, force: true });
+    await h.close();
   }
 });

@@ -6,40 +6,16 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage, type Storage } from '@gomr/storage';
-import { RunEncoder } from '../../src/data/record-codec.js';
-import type { TaskEnv } from '../../src/runtime/map-task.js';
 import { REDUCE_MERGE_FACTOR, runReduceTask } from '../../src/runtime/reduce-task.js';
 import type { RunInput } from '../../src/runtime/executor-protocol.js';
-import type { Context } from '../../src/user-api.js';
-
-function runBytes(recs: [string, number][]): Buffer {
-  const enc = new RunEncoder(256);
-  for (const [k, v] of recs) enc.add(k, v);
-  const chunks: Buffer[] = [];
-  for (let c = enc.takeChunk(); c; c = enc.takeChunk()) chunks.push(c);
-  chunks.push(enc.finish());
-  return Buffer.concat(chunks);
-}
+import { orderKeepingEnv, runBytes } from './reduce-fixture.js';
 
 test(`a reduce over more than ${REDUCE_MERGE_FACTOR} runs (objects and inline) merges in passes, with the same output`, async () => {
   const root = await mkdtemp(join(tmpdir(), 'gomr-reduce-merge-'));
   try {
     const storage: Storage = await openStorage({ kind: 'local', root });
-    const spillDir = join(root, 'spill');
-    const env: TaskEnv = {
-      definition: {
-        mapper() {},
-        // Keeps the order of the values: the map order of the runs.
-        reducer(ctx: Context, key: string, values: unknown[]) {
-          ctx.emit(key, (values as number[]).join(','));
-        },
-      },
-      storage,
-      inputStorage: storage,
-      spillDir,
-      spillBytes: 64 * 1024 * 1024,
-      onProgress: () => {},
-    };
+    const env = orderKeepingEnv(storage, root);
+    const spillDir = env.spillDir;
     // 300 runs (one pass merges them 64 at a time into 5 files), every other one inline. Run i
     // holds keys k<i mod 7>..., each with value i, so every key's values must come out ascending.
     const runs: RunInput[] = [];

@@ -9,11 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { openStorage, type ByteRange, type Storage } from '@gomr/storage';
-import { RunEncoder } from '../../src/data/record-codec.js';
-import type { TaskEnv } from '../../src/runtime/map-task.js';
 import { REDUCE_MERGE_FACTOR, runReduceTask } from '../../src/runtime/reduce-task.js';
 import type { RunInput, TaskSpec } from '../../src/runtime/executor-protocol.js';
-import type { Context } from '../../src/user-api.js';
+import { orderKeepingEnv, runBytes } from './reduce-fixture.js';
 
 const RUNS = 300;
 /** Descriptors the reduce may hold besides its runs: the merge file being written, the output, its spill. */
@@ -22,15 +20,6 @@ const hasProcFd = existsSync('/proc/self/fd');
 
 function openFds(): number {
   return hasProcFd ? readdirSync('/proc/self/fd').length : 0;
-}
-
-function runBytes(recs: [string, number][]): Buffer {
-  const enc = new RunEncoder(256);
-  for (const [k, v] of recs) enc.add(k, v);
-  const chunks: Buffer[] = [];
-  for (let c = enc.takeChunk(); c; c = enc.takeChunk()) chunks.push(c);
-  chunks.push(enc.finish());
-  return Buffer.concat(chunks);
 }
 
 /** A store whose getStream counts the streams open now, the most at once, and the process's fds then. */
@@ -51,20 +40,7 @@ async function setup() {
   const root = await mkdtemp(join(tmpdir(), 'gomr-reduce-fds-'));
   const inner = await openStorage({ kind: 'local', root });
   const { storage, counts } = countingStorage(inner);
-  const env: TaskEnv = {
-    definition: {
-      mapper() {},
-      // Keeps the order of the values: the map order of the runs.
-      reducer(ctx: Context, key: string, values: unknown[]) {
-        ctx.emit(key, (values as number[]).join(','));
-      },
-    },
-    storage,
-    inputStorage: storage,
-    spillDir: join(root, 'spill'),
-    spillBytes: 64 * 1024 * 1024,
-    onProgress: () => {},
-  };
+  const env = orderKeepingEnv(storage, root);
   // Run i holds keys k<i mod 11>, k<i mod 13 + 20> and `common`, each with value i; every 10th run inline.
   const runs: RunInput[] = [];
   const expected = new Map<string, number[]>();
