@@ -190,7 +190,6 @@ export class KeyTable {
     const i = this.newSlot(detach(key));
     this.index[2 * p] = h;
     this.index[2 * p + 1] = i + 1;
-    if (i >= this.hashes.length) this.hashes = grownInt32(this.hashes);
     this.hashes[i] = h;
     if (2 * ++this.indexed > this.indexMask + 1) this.growIndex();
     return i;
@@ -220,6 +219,9 @@ export class KeyTable {
     const i = this.keys.length;
     this.keys.push(k);
     this.heads.push(undefined);
+    // Every slot has room in `hashes` (a long key's stays unused), so it grows one slot at a
+    // time, as `nums` does: sized by short keys only, a run of long keys could outgrow one doubling.
+    if (i >= this.hashes.length) this.hashes = grownInt32(this.hashes);
     if (STRIDE * (i + 1) > this.nums.length) {
       const grown = new Float64Array(this.nums.length * 2);
       grown.set(this.nums);

@@ -57,6 +57,15 @@ test('many keys: the index grows and every key keeps its slot and count', () => 
   }
 });
 
+test('short keys after a long run of long keys keep one slot each (the index grows past them)', () => {
+  const table = new KeyTable();
+  for (let i = 0; i < 3000; i++) table.slot(`${'L'.repeat(40)}${i}`);
+  const shorts = Array.from({ length: 3000 }, (_, i) => `s${i}`);
+  for (const k of shorts) table.slot(k);
+  assert.equal(table.size, 6000);
+  for (const k of shorts) assert.equal(table.keys[table.slot((' ' + k).slice(1))], k);
+});
+
 test('the estimate counts the index as it grows', () => {
   const table = new KeyTable();
   let last = 0;
