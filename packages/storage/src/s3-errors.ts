@@ -29,6 +29,11 @@ export function isS3NotFound(error: unknown): boolean {
   return NOT_FOUND_CODES.has(codeOf(error));
 }
 
+/** The multipart upload named is not there (completed, or aborted already). */
+export function isNoSuchUpload(error: unknown): boolean {
+  return codeOf(error) === 'NoSuchUpload';
+}
+
 /**
  * Maps `error` to NotFoundError (when `key` is given and the server said the object is absent)
  * or StorageUnavailableError; anything else (access denied, a bad request) is returned as is.
@@ -49,7 +54,8 @@ function isUnavailable(error: unknown): boolean {
   return error instanceof Error && /^Request failed after \d+ retries/.test(error.message);
 }
 
-function codeOf(error: unknown): string {
+/** The S3 or socket error code of what minio threw, '' when it has none. */
+export function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : '';
 }

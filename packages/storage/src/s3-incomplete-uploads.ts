@@ -17,6 +17,7 @@
  * the uploads. (MinIO also removes uploads older than 24 h by itself: stale_uploads_expiry.)
  */
 import type * as Minio from 'minio';
+import { isNoSuchUpload } from './s3-errors.js';
 
 /** Aborts sent at once: a killed job may leave one upload per task. */
 const ABORT_CONCURRENCY = 8;
@@ -71,7 +72,7 @@ async function abortUpload(client: Minio.Client, bucket: string, key: string, up
     await client.abortMultipartUpload(bucket, key, uploadId);
     return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'NoSuchUpload') return false;
+    if (isNoSuchUpload(error)) return false;
     throw error;
   }
 }

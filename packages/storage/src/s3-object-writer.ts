@@ -14,6 +14,7 @@
  * and the caller's stream never notices.
  */
 import type * as Minio from 'minio';
+import { isNoSuchUpload } from './s3-errors.js';
 import { StagedObjectWriter } from './staged-object-writer.js';
 
 /** Runs one request, retrying it as the store's policy says (or just once). */
@@ -62,7 +63,7 @@ export class S3ObjectWriter extends StagedObjectWriter {
       await this.client.abortMultipartUpload(this.bucket, this.key, uploadId);
     } catch (error) {
       // NoSuchUpload: already gone. Anything else (s3rver answers MethodNotAllowed) is reported.
-      if ((error as { code?: unknown }).code !== 'NoSuchUpload') this.onAbortFailed(error);
+      if (!isNoSuchUpload(error)) this.onAbortFailed(error);
     }
   }
 
@@ -80,7 +81,7 @@ export class S3ObjectWriter extends StagedObjectWriter {
         await this.client.completeMultipartUpload(this.bucket, this.key, uploadId, this.parts);
       } catch (error) {
         // A retry after a lost answer finds the upload already completed: then the object is there.
-        if (sent && (error as { code?: unknown }).code === 'NoSuchUpload' && (await this.completedEarlier())) return;
+        if (sent && isNoSuchUpload(error) && (await this.completedEarlier())) return;
         sent = true;
         throw error;
       }

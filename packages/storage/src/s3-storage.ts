@@ -18,7 +18,7 @@ import { clampRange, emptyReadable } from './byte-range.js';
 import { InvalidKeyError, NotFoundError } from './errors.js';
 import { compareKeys, validateKey, validatePrefix } from './keys.js';
 import { parseS3Endpoint } from './s3-endpoint.js';
-import { isS3NotFound, mapS3Error } from './s3-errors.js';
+import { codeOf, isS3NotFound, mapS3Error } from './s3-errors.js';
 import { abortIncompleteUploads } from './s3-incomplete-uploads.js';
 import { S3ObjectWriter, type RetryRequest } from './s3-object-writer.js';
 import { S3ReadStream } from './s3-read-stream.js';
@@ -305,14 +305,14 @@ export class S3Storage implements Storage {
   }
 }
 
+/** What a warning is counted under: the error's code, or 'error' when it has none. */
 function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'error';
+  return codeOf(error) || 'error';
 }
 
 /** "NotImplemented: A parameter you provided ...", or the message alone when there is no code. */
 function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && !message.startsWith(code) ? `${code}: ${message}` : message;
+  const code = codeOf(error);
+  return code && !message.startsWith(code) ? `${code}: ${message}` : message;
 }
