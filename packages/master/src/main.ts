@@ -4,6 +4,10 @@
  * `GOMR_STATUS_LISTENING <port>`, then serves gRPC on GOMR_MASTER_ADDRESS (default
  * 127.0.0.1:0) and prints `GOMR_MASTER_LISTENING <port>` once bound, and keeps serving status
  * after the job ends until SIGTERM/SIGINT.
+ *
+ * Exit codes: 0 once the job has ended (succeeded or failed: its summary is written); 143
+ * (128 + SIGTERM) or 130 (SIGINT) when a signal stops it before that, so a Kubernetes Job
+ * starts another master, which resumes from the commit log; 1 on a fatal error.
  */
 import { readFileSync } from 'node:fs';
 import { openStorage } from '@gomr/storage';
@@ -39,22 +43,25 @@ async function main(): Promise<void> {
   process.stdout.write(`GOMR_MASTER_LISTENING ${port}\n`);
   log(`listening on port ${port}`);
 
-  const shutdown = async (signal: string) => {
-    log(`${signal}: shutting down`);
+  let ended = false;
+  const shutdown = async (signal: string, code: number) => {
+    log(`${signal}: shutting down${ended ? '' : ' before the job ended'}`);
+    const exitCode = ended ? 0 : code;
     master.stop();
     // A page that is open polls once a second: let it fetch how the job ended first.
     if (master.scheduler.finished) await waitForOpenPage(statusServer);
     statusServer.close();
     statusServer.closeAllConnections();
-    server.tryShutdown(() => process.exit(0));
-    setTimeout(() => process.exit(0), 2000).unref();
+    server.tryShutdown(() => process.exit(exitCode));
+    setTimeout(() => process.exit(exitCode), 2000).unref();
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM', 143));
+  process.on('SIGINT', () => shutdown('SIGINT', 130));
   await master.whenFinished();
+  ended = true;
   const exitAfter = Number(process.env.GOMR_MASTER_EXIT_AFTER_MS ?? '');
   if (Number.isFinite(exitAfter) && exitAfter >= 0 && process.env.GOMR_MASTER_EXIT_AFTER_MS) {
-    setTimeout(() => shutdown('job finished'), exitAfter);
+    setTimeout(() => shutdown('job finished', 0), exitAfter);
   }
 }
 
