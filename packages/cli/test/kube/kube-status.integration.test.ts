@@ -88,7 +88,7 @@ before(async () => {
   const seedJob = (jobId: string, status: object, pod?: { name: string; status: object }) => {
     const [secret, master, service] = jobManifests(
       { namespace: ns, jobId, masterImage: 'm:1', workerImage: 'w:1', workers: 2 },
-      { specJson: '{}', storageJson: '{}', token: 't' },
+      { storageJson: '{}', token: 't' },
     );
     kube.seed('secrets', ns, secret!);
     kube.seed('jobs', ns, { ...master, status });
