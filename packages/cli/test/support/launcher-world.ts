@@ -34,6 +34,8 @@ export interface World {
   forwards: string[];
   /** While true, port-forwards to the master's pod lead nowhere (a dropped forward, a master that does not answer). */
   masterUnreachable: boolean;
+  /** Run before stop(), by tests that start timers. */
+  stops: (() => void)[];
   stop(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ export async function world(opts: FakeKubeOptions = {}, masterStates: Record<str
   await chmod(join(dir, 'kind'), 0o755);
   process.env.PATH = `${dir}${delimiter}${process.env.PATH}`;
   return {
-    kube, s3, master, dir, kubeconfig, kindLog, forwards: [], masterUnreachable: false,
+    kube, s3, master, dir, kubeconfig, kindLog, forwards: [], masterUnreachable: false, stops: [],
     async stop() {
       process.env.PATH = process.env.PATH!.split(delimiter).filter((p) => p !== dir).join(delimiter);
       await Promise.all([kube.stop(), s3.stop(), master.stop()]);
