@@ -56,7 +56,7 @@ function start(script: string, env: NodeJS.ProcessEnv): Proc {
   return p;
 }
 
-async function setup(mapMs: number, maps: number) {
+async function setup(mapMs: number, maps: number, specFrom: 'file' | 'storage' = 'file') {
   const dir = await tempDir('gomr-sigterm-');
   const root = join(dir, 'store');
   const jobId = 'sigterm-job';
@@ -69,10 +69,14 @@ async function setup(mapMs: number, maps: number) {
     inputStorage: storage, storage, maps, reducers: 1, params: { ms: String(mapMs) }, speculation: false,
   };
   await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+  // On Kubernetes the master reads its spec from the store (GOMR_JOB_SPEC_KEY), as here.
+  await mkdir(join(root, 'specs'), { recursive: true });
+  await writeFile(join(root, 'specs', `${jobId}.json`), JSON.stringify(spec));
+  const specEnv = specFrom === 'file' ? { GOMR_JOB_SPEC: join(dir, 'spec.json') } : { GOMR_JOB_SPEC_KEY: `specs/${jobId}.json`, GOMR_STORAGE: 'local', GOMR_STORAGE_ROOT: root };
   await writeFile(join(dir, 'slow.ts'), SLOW_WORKER);
   const bundle = await bundleWorker(join(dir, 'slow.ts'), join(dir, 'bundle', 'worker.mjs'));
   const entries = runtimeEntries();
-  const master = start(entries.master, { GOMR_JOB_SPEC: join(dir, 'spec.json'), GOMR_MASTER_ADDRESS: '127.0.0.1:0', GOMR_STATUS_ADDRESS: '127.0.0.1:0', GOMR_MASTER_EXIT_AFTER_MS: '' });
+  const master = start(entries.master, { ...specEnv, GOMR_MASTER_ADDRESS: '127.0.0.1:0', GOMR_STATUS_ADDRESS: '127.0.0.1:0', GOMR_MASTER_EXIT_AFTER_MS: '' });
   const port = (await master.waitFor(/GOMR_MASTER_LISTENING (\d+)/))[1]!;
   const worker = () => start(entries.worker, { GOMR_MASTER: `127.0.0.1:${port}`, GOMR_WORKER_BUNDLE: bundle.path, GOMR_TOKEN: 't', GOMR_STORAGE_JSON: JSON.stringify(storage) });
   return { master, worker };
@@ -96,8 +100,8 @@ test('SIGTERM before the job ends: the worker and the master exit 143; after it 
   }
 });
 
-test('a job that ends: the worker, told to exit by the master, exits 0; SIGTERM to the master then gives 0', { timeout: 120_000 }, async () => {
-  const { master, worker } = await setup(10, 2);
+test('a job that ends (its master reading the spec from the store): the worker, told to exit by the master, exits 0; SIGTERM to the master then gives 0', { timeout: 120_000 }, async () => {
+  const { master, worker } = await setup(10, 2, 'storage');
   const w = worker();
   try {
     assert.equal(await w.exited, 0, w.out);

@@ -165,6 +165,8 @@ test('Ctrl-C while following detaches: the job and its workers stay, the message
       return true;
     });
     assert.ok(w.kube.get('jobs', 'gomr-workers-job-long'), 'workers keep running');
+    // Owned by the master Job: deleting it (kubectl delete job) deletes the workers too.
+    assert.equal(w.kube.get('jobs', 'gomr-workers-job-long')!.metadata.ownerReferences[0].uid, w.kube.get('jobs', 'gomr-master-job-long')!.metadata.uid);
     // The storage retry settings reach both containers.
     for (const name of ['gomr-master-job-long', 'gomr-workers-job-long']) {
       const env = w.kube.get('jobs', name)!.spec.template.spec.containers[0].env as { name: string; value?: string }[];
