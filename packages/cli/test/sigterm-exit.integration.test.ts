@@ -1,14 +1,18 @@
 /**
  * How the master and worker processes end, as a Kubernetes Job reads them: a SIGTERM that
  * comes before the master said the job is over (a pod evicted, preempted, deleted) is a
- * non-zero exit, so the Job starts another pod; after the end, exit 0. Real processes: the
- * master's and worker's own entry points, on a local store.
+ * non-zero exit, so the Job starts another pod; after the end, exit 0. And the pod the Job
+ * starts after a failed master resumes the job. Real processes: the master's and worker's own
+ * entry points, on a local store.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { bundleWorker } from '../src/bundle/bundle-worker.js';
 import { runtimeEntries } from '../src/local/runtime-entries.js';
 import { tempDir } from './support/run-gomr.js';
@@ -76,10 +80,20 @@ async function setup(mapMs: number, maps: number, specFrom: 'file' | 'storage' =
   await writeFile(join(dir, 'slow.ts'), SLOW_WORKER);
   const bundle = await bundleWorker(join(dir, 'slow.ts'), join(dir, 'bundle', 'worker.mjs'));
   const entries = runtimeEntries();
-  const master = start(entries.master, { ...specEnv, GOMR_MASTER_ADDRESS: '127.0.0.1:0', GOMR_STATUS_ADDRESS: '127.0.0.1:0', GOMR_MASTER_EXIT_AFTER_MS: '' });
-  const port = (await master.waitFor(/GOMR_MASTER_LISTENING (\d+)/))[1]!;
+  const port = await freePort();
+  const env = { ...specEnv, GOMR_MASTER_ADDRESS: `127.0.0.1:${port}`, GOMR_STATUS_ADDRESS: '127.0.0.1:0', GOMR_MASTER_EXIT_AFTER_MS: '' };
+  const master = start(entries.master, env);
+  await master.waitFor(/GOMR_MASTER_LISTENING (\d+)/);
   const worker = () => start(entries.worker, { GOMR_MASTER: `127.0.0.1:${port}`, GOMR_WORKER_BUNDLE: bundle.path, GOMR_TOKEN: 't', GOMR_STORAGE_JSON: JSON.stringify(storage) });
-  return { master, worker };
+  return { master, worker, root, env };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  return port;
 }
 
 test('SIGTERM before the job ends: the worker and the master exit 143; after it ends, 0', { timeout: 120_000 }, async () => {
@@ -111,5 +125,28 @@ test('a job that ends (its master reading the spec from the store): the worker, 
   } finally {
     w.child.kill('SIGKILL');
     master.child.kill('SIGKILL');
+  }
+});
+
+test('a master killed mid-job and started again with the same environment (as the master Job starts a new pod) resumes from the commit log', { timeout: 180_000 }, async () => {
+  const { master, worker, root, env } = await setup(300, 8, 'storage');
+  const w = worker();
+  let second: Proc | undefined;
+  try {
+    // Wait for a few committed map tasks, then kill -9 the master (OOM, node lost).
+    const commits = join(root, 'jobs', 'sigterm-job', 'commits');
+    for (let i = 0; i < 600 && !(existsSync(commits) && readdirSync(commits).length >= 2); i++) await sleep(50);
+    assert.ok(readdirSync(commits).length >= 2, master.out);
+    master.child.kill('SIGKILL');
+    assert.equal(await master.exited, null);
+    // The replacement pod: same spec key, same store, same address (the Service's).
+    second = start(runtimeEntries().master, env);
+    await second.waitFor(/restarted \(epoch 2\): [1-9]\d* committed tasks restored from the checkpoint/);
+    assert.equal(await w.exited, 0, w.out);
+    await second.waitFor(/job sigterm-job SUCCEEDED/);
+  } finally {
+    w.child.kill('SIGKILL');
+    master.child.kill('SIGKILL');
+    second?.child.kill('SIGKILL');
   }
 });
