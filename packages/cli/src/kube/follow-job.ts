@@ -64,6 +64,7 @@ export async function followJob(o: FollowJobOptions): Promise<JobStatus__Output>
   const workers = new WorkerWatch({ api: o.api, namespace: o.namespace, jobId: o.jobId, log, everyMs: o.workerCheckMs });
   const silenceMs = o.silenceMs ?? 10_000;
   let first = true;
+  let told = false;
   try {
     for (;;) {
       if (o.signal?.aborted) throw detached();
@@ -90,9 +91,11 @@ export async function followJob(o: FollowJobOptions): Promise<JobStatus__Output>
         throw err;
       }
       first = false;
-      const result = await followPod(o, pod.metadata!.name!, workers, silenceMs);
+      const result = await followPod(o, pod.metadata!.name!, workers, silenceMs, () => (told = false));
       if (result) return result;
-      log(`      no answer from the master of job ${o.jobId} for ${Math.round(silenceMs / 1000)} s; it still runs: reopening the port-forward`);
+      // Once per silence, however long it lasts (a laptop asleep for an hour).
+      if (!told) log(`      no answer from the master of job ${o.jobId} for ${Math.round(silenceMs / 1000)} s; its Job is active: reopening the port-forward`);
+      told = true;
     }
   } finally {
     o.display.stop();
@@ -108,6 +111,7 @@ async function followPod(
   pod: string,
   workers: WorkerWatch,
   silenceMs: number,
+  onContact: () => void,
 ): Promise<JobStatus__Output | undefined> {
   let forward;
   try {
@@ -125,6 +129,7 @@ async function followPod(
       const answer = await master.getStatus().catch((err: Error) => err);
       if (!(answer instanceof Error)) {
         lastContact = Date.now();
+        onContact();
         status = answer;
         o.display.update(answer);
         if (answer.state === 'SUCCEEDED' || answer.state === 'FAILED') return answer;

@@ -48,7 +48,8 @@ test('a master that stops answering while its Job is active: the forward is reop
     w.masterUnreachable = false;
     const r = await run;
     assert.equal(r.status.state, 'SUCCEEDED');
-    assert.ok(lines.some((l) => /no answer from the master of job job-blip .* reopening the port-forward/.test(l)), lines.join('\n'));
+    // Said once for the whole silence (several 300 ms rounds), not once a round.
+    assert.equal(lines.filter((l) => /no answer from the master of job job-blip .* reopening the port-forward/.test(l)).length, 1, lines.join('\n'));
     assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-blip');
   });
 });
@@ -84,15 +85,52 @@ test('MinIO whose image cannot be pulled: an error with the pod\'s reason and me
   });
 });
 
-test('a master image for another CPU (exec format error in a crash loop): the master cannot start, said at once', async () => {
+/** A Job pod (restartPolicy Never) whose container could not start: it fails, it does not loop. */
+const startError = {
+  phase: 'Failed',
+  containerStatuses: [{
+    name: 'c', ready: false, restartCount: 0,
+    state: { terminated: { exitCode: 128, reason: 'StartError', message: 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "node": exec format error' } },
+  }],
+};
+
+test('a master image for another CPU (exec format error): the master cannot start, said at once', async () => {
   await withWorld(undefined, async (w) => {
-    whenPods(w, 'gomr-master-', waiting('CrashLoopBackOff', 'back-off 10s restarting failed container', { terminated: { exitCode: 255, reason: 'Error', message: 'exec /usr/local/bin/node: exec format error' } }));
+    whenPods(w, 'gomr-master-', startError);
+    const t0 = Date.now();
     await assert.rejects(start(w, { jobId: 'job-arm' }).run, (err: GomrError) => {
       assert.equal(err.exitCode, 7);
-      assert.match(err.message, /^the master of job job-arm cannot start: pod gomr-master-job-arm-\S+: CrashLoopBackOff: .*exec format error/);
+      assert.match(err.message, /^the master of job job-arm cannot start: pod gomr-master-job-arm-\S+: StartError: .*exec format error \(an image built for another CPU than the node's\?\)/);
       return true;
     });
+    assert.ok(Date.now() - t0 < 15_000);
     assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-arm');
+  });
+});
+
+test('worker pods that fail to start (exec format error), none registered: the job ends at once with why', async () => {
+  await withWorld([{ state: 'MAPPING', workers: [] }], async (w) => {
+    whenPods(w, 'gomr-workers-', startError);
+    await assert.rejects(start(w, { jobId: 'job-armw', workerCheckMs: 200 }).run, (err: GomrError) => {
+      assert.match(err.message, /^no worker of job job-armw can run: pod gomr-workers-job-armw-\d-\S+: StartError: .*exec format error/);
+      return true;
+    });
+  });
+});
+
+test('a workers Job that Kubernetes gave up on (BackoffLimitExceeded): the job ends with the Job\'s reason', async () => {
+  await withWorld([{ state: 'MAPPING', workers: [{ workerId: 'w-1', state: 'busy' }] }], async (w) => {
+    const timer = setInterval(() => {
+      const job = w.kube.get('jobs', 'gomr-workers-job-gaveup');
+      if (job) job.status = { failed: 7, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] };
+    }, 5);
+    w.stops.push(() => clearInterval(timer));
+    await assert.rejects(start(w, { jobId: 'job-gaveup', workerCheckMs: 200 }).run, (err: GomrError) => {
+      assert.equal(err.exitCode, 6);
+      assert.match(err.message, /^the workers of job job-gaveup failed: Job gomr-workers-job-gaveup: BackoffLimitExceeded: Job has reached the specified backoff limit/);
+      return true;
+    });
+    assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-gaveup');
   });
 });
 
