@@ -152,8 +152,14 @@ test('workers whose image cannot be pulled, and no worker registered: the job en
 
 test('start right after down --purge: a namespace still Terminating is waited for, then created again', async () => {
   await withWorld(undefined, async (w) => {
-    w.kube.seed('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gomr', deletionTimestamp: new Date().toISOString() }, status: { phase: 'Terminating' } });
-    setTimeout(() => w.kube.objects.delete('namespaces//gomr'), 1200);
+    // Terminating, held by a pod that is still going away (its finalizer), as after gomr down --purge.
+    const deleting = new Date().toISOString();
+    w.kube.seed('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gomr', deletionTimestamp: deleting }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Terminating' } });
+    w.kube.seed('pods', 'gomr', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'old-minio', deletionTimestamp: deleting, finalizers: ['gomr.test/hold'] }, status: { phase: 'Running' } });
+    setTimeout(() => {
+      w.kube.objects.delete('pods/gomr/old-minio');
+      w.kube.objects.delete('namespaces//gomr');
+    }, 1200);
     const { run, lines } = start(w, { jobId: 'job-after-purge' });
     assert.equal((await run).status.state, 'SUCCEEDED');
     assert.ok(lines.some((l) => /namespace gomr is being deleted; waiting for it to be gone/.test(l)), lines.join('\n'));
