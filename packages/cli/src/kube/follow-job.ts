@@ -65,6 +65,7 @@ export async function followJob(o: FollowJobOptions): Promise<JobStatus__Output>
   const silenceMs = o.silenceMs ?? 10_000;
   let first = true;
   let told = false;
+  let unreachableTold = false;
   try {
     for (;;) {
       if (o.signal?.aborted) throw detached();
@@ -84,12 +85,16 @@ export async function followJob(o: FollowJobOptions): Promise<JobStatus__Output>
         });
       } catch (err) {
         if (o.signal?.aborted) throw detached();
-        if (!first && err instanceof ClusterUnreachableError) {
+        if (err instanceof ClusterUnreachableError) {
+          // Nothing is removed because the cluster does not answer: wait for it.
+          if (!unreachableTold) log(`      ${err.message}; still trying (Ctrl-C detaches)`);
+          unreachableTold = true;
           await pause(o, silenceMs);
           continue;
         }
         throw err;
       }
+      unreachableTold = false;
       first = false;
       const result = await followPod(o, pod.metadata!.name!, workers, silenceMs, () => (told = false));
       if (result) return result;

@@ -7,7 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { GomrError } from '../../src/errors.js';
+import { startFlakyProxy } from '../support/flaky-proxy.js';
 import { start, world, type World } from '../support/launcher-world.js';
 
 /** Sets the status of the pods whose name starts with `prefix` as soon as they exist. */
@@ -51,6 +53,35 @@ test('a master that stops answering while its Job is active: the forward is reop
     // Said once for the whole silence (several 300 ms rounds), not once a round.
     assert.equal(lines.filter((l) => /no answer from the master of job job-blip .* reopening the port-forward/.test(l)).length, 1, lines.join('\n'));
     assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-blip');
+  });
+});
+
+for (const mode of ['503', 'drop'] as const) test(`the API server ${mode === '503' ? 'answering 503' : 'dropping connections'} and the master silent for a while: nothing is removed, the job is followed to its end`, async () => {
+  const states = [{ state: 'MAPPING' }, { state: 'MAPPING' }, { state: 'MAPPING' }, { state: 'SUCCEEDED' }];
+  await withWorld(states, async (w) => {
+    const proxy = await startFlakyProxy(w.kube.url);
+    w.stops.push(() => void proxy.stop());
+    await writeFile(w.kubeconfig, (await readFile(w.kubeconfig, 'utf8')).replace(w.kube.url, proxy.url));
+    let deployed!: () => void;
+    const isDeployed = new Promise<void>((r) => (deployed = r));
+    const { run, lines } = start(w, {
+      jobId: `job-api${mode}`, silenceMs: 300,
+      onDeployed: () => {
+        w.masterUnreachable = true;
+        proxy.mode = mode;
+        deployed();
+      },
+    });
+    await isDeployed;
+    await sleep(2000);
+    const writesDuring = w.kube.writes();
+    w.masterUnreachable = false;
+    proxy.mode = 'ok';
+    assert.equal((await run).status.state, 'SUCCEEDED');
+    assert.ok(proxy.refused > 0);
+    assert.ok(!writesDuring.some((x) => x.startsWith('DELETE')), writesDuring.join(', '));
+    assert.equal(lines.filter((l) => /(answered HTTP 503|cannot reach the cluster at) .*; still trying/.test(l)).length, 1, lines.join('\n'));
+    assert.equal(w.kube.writes().at(-1), `DELETE jobs/gomr-workers-job-api${mode}`);
   });
 });
 
