@@ -64,6 +64,7 @@ export async function followJob(o: FollowJobOptions): Promise<JobStatus__Output>
   const workers = new WorkerWatch({ api: o.api, namespace: o.namespace, jobId: o.jobId, log, everyMs: o.workerCheckMs });
   const silenceMs = o.silenceMs ?? 10_000;
   let first = true;
+  let silent = false;
   let told = false;
   let unreachableTold = false;
   try {
@@ -71,6 +72,9 @@ export async function followJob(o: FollowJobOptions): Promise<JobStatus__Output>
       if (o.signal?.aborted) throw detached();
       const ended = await masterEnded(o).catch((err) => (err instanceof ClusterUnreachableError ? undefined : Promise.reject(err)));
       if (ended) throw ended;
+      // Once per silence, however long it lasts (a laptop asleep for an hour).
+      if (silent && !told) log(`      no answer from the master of job ${o.jobId} for ${Math.round(silenceMs / 1000)} s; its Job is active: reopening the port-forward`);
+      told ||= silent;
       let pod;
       try {
         pod = await waitForReadyPod(o.api, o.namespace, masterSelector, {
@@ -96,11 +100,9 @@ export async function followJob(o: FollowJobOptions): Promise<JobStatus__Output>
       }
       unreachableTold = false;
       first = false;
-      const result = await followPod(o, pod.metadata!.name!, workers, silenceMs, () => (told = false));
+      const result = await followPod(o, pod.metadata!.name!, workers, silenceMs, () => (told = silent = false));
       if (result) return result;
-      // Once per silence, however long it lasts (a laptop asleep for an hour).
-      if (!told) log(`      no answer from the master of job ${o.jobId} for ${Math.round(silenceMs / 1000)} s; its Job is active: reopening the port-forward`);
-      told = true;
+      silent = true;
     }
   } finally {
     o.display.stop();
