@@ -125,6 +125,28 @@ const startError = {
   }],
 };
 
+test('MinIO pods that cannot be created (FailedCreate on its ReplicaSet): said at once, and in the error at the timeout', async () => {
+  await withWorld(undefined, async (w) => {
+    // The ReplicaSet controller is refused every pod: none exists, only its events say why.
+    const timer = setInterval(() => {
+      for (const p of w.kube.list('pods')) if (p.metadata.name.startsWith('gomr-minio-')) w.kube.objects.delete(`pods/gomr/${p.metadata.name}`);
+    }, 2);
+    w.stops.push(() => clearInterval(timer));
+    w.kube.seed('events', 'gomr', {
+      apiVersion: 'v1', kind: 'Event', metadata: { name: 'gomr-minio-7d9f8.1' }, type: 'Warning', reason: 'FailedCreate',
+      involvedObject: { kind: 'ReplicaSet', name: 'gomr-minio-7d9f8' },
+      message: 'Error creating: pods "gomr-minio-7d9f8-x" is forbidden: exceeded quota: compute, requested: memory=256Mi, used: memory=1Gi, limited: memory=1Gi',
+    });
+    const { run, lines } = start(w, { minioTimeoutMs: 1500 });
+    await assert.rejects(run, (err: GomrError) => {
+      assert.equal(err.exitCode, 7);
+      assert.match(err.message, /^MinIO was not ready after 2 s in namespace gomr: no pod was created; ReplicaSet gomr-minio-7d9f8: FailedCreate: Error creating: .*exceeded quota/);
+      return true;
+    });
+    assert.equal(lines.filter((l) => /MinIO: ReplicaSet gomr-minio-7d9f8: FailedCreate: .*exceeded quota/.test(l)).length, 1, lines.join('\n'));
+  });
+});
+
 test('a master image for another CPU (exec format error): the master cannot start, said at once', async () => {
   await withWorld(undefined, async (w) => {
     whenPods(w, 'gomr-master-', startError);
