@@ -18,6 +18,7 @@
  */
 export {
   run,
+  defineJob,
   type Context,
   type JsonValue,
   type JobDefinition,

@@ -36,21 +36,45 @@ export interface JobDefinition<V extends JsonValue = any, O extends JsonValue = 
 /** Where the runtime finds the definition: a global symbol, so any copy of the SDK works. */
 export const DEFINITION_SYMBOL = Symbol.for('gomr.job-definition');
 export const EXECUTOR_SYMBOL = Symbol.for('gomr.executor');
+/** Set by `@gomr/sdk/testing` while it imports a worker file: run() hands the definition to it. */
+export const CAPTURE_SYMBOL = Symbol.for('gomr.capture-definition');
+/** Set once `@gomr/sdk/testing` is loaded: run() outside gomr is then a test's import, not a mistake. */
+export const TESTING_SYMBOL = Symbol.for('gomr.testing');
+
+/** Under a test runner (node --test, vitest) or with the testing module loaded. */
+function inTest(g: Record<symbol, unknown>): boolean {
+  const env = typeof process === 'undefined' ? {} : process.env;
+  return !!g[TESTING_SYMBOL] || !!env.NODE_TEST_CONTEXT || !!env.VITEST;
+}
 
 /**
  * Declares the job. Call it once, at the top level of worker.ts. The gomr runtime loads the
  * file and picks the definition up; run the file with `gomr run worker.ts`, not with node.
+ * Returns the definition, so a worker file may also `export default run({ ... })` for tests
+ * (see `@gomr/sdk/testing`); imported by a test, run() only returns it.
  */
-export function run<V extends JsonValue = any, O extends JsonValue = any>(definition: JobDefinition<V, O>): void {
+export function run<V extends JsonValue = any, O extends JsonValue = any>(definition: JobDefinition<V, O>): JobDefinition<V, O> {
   const g = globalThis as Record<symbol, unknown>;
   if (!definition || typeof definition.mapper !== 'function' || typeof definition.reducer !== 'function') {
     throw new TypeError('run({ mapper, reducer }) needs a mapper and a reducer function');
   }
+  const capture = g[CAPTURE_SYMBOL];
+  if (typeof capture === 'function') {
+    capture(definition);
+    return definition;
+  }
   if (!g[EXECUTOR_SYMBOL]) {
+    if (inTest(g)) return definition;
     process.stderr.write('This is a gomr worker file; run it with `gomr run --input FILE <this file>`.\n');
     process.exitCode = 2;
-    return;
+    return definition;
   }
   if (g[DEFINITION_SYMBOL]) throw new Error('run() was called twice; call it once per worker file');
   g[DEFINITION_SYMBOL] = definition;
+  return definition;
+}
+
+/** Types a definition without declaring it, e.g. to share one between run() and a test. */
+export function defineJob<V extends JsonValue = any, O extends JsonValue = any>(definition: JobDefinition<V, O>): JobDefinition<V, O> {
+  return definition;
 }
