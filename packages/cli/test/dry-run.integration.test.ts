@@ -39,13 +39,15 @@ test('run --dry-run --json: the plan a real run then follows, and nothing starte
 });
 
 test('run --dry-run: text plan, the default map count, and errors as for a real run', async () => {
-  const dry = await runGomr(['run', '-i', join(data, 'river.txt'), '-i', join(data, 'sales.csv'), '--workers', '2', '--dry-run', worker]);
+  const products = join(repoRoot, 'examples/join/products.csv');
+  const dry = await runGomr(['run', '-i', join(data, 'river.txt'), '-i', join(data, 'sales.csv'), '--workers', '2', '--file', products, '--dry-run', worker]);
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /^dry run: the plan; nothing was started$/m);
   assert.match(dry.stdout, /^inputs +2 files, /m);
   assert.match(dry.stdout, /^ {2}m-00000 +river\.txt +\[0, 829\) +829 B$/m);
   assert.match(dry.stdout, /^map tasks +2 \(target 1\)/m, 'the default for a small input: one task, and every input gets one');
   assert.match(dry.stdout, /^reduce tasks +1: part-00000$/m);
+  assert.match(dry.stdout, /^side files +1\n {2}products\.csv +\d+ B +\S+products\.csv$/m);
 
   const many = join(await tempDir(), 'many.txt');
   await writeFile(many, 'line\n'.repeat(1000));

@@ -25,4 +25,5 @@ export {
   type Mapper,
   type Reducer,
   type Partitioner,
+  type SideFiles,
 } from './user-api.js';

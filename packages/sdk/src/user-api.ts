@@ -14,6 +14,20 @@ export interface Context<V extends JsonValue = JsonValue> {
   readonly workerId: string;
   /** Job parameters given with `gomr run --param KEY=VALUE`. */
   readonly params: Readonly<Record<string, string>>;
+  /** Read-only files shipped with the job (`--file PATH`). */
+  readonly files: SideFiles;
+}
+
+/** The job's side files, by name: a file's base name, or DIR/relative/path for a directory's files. */
+export interface SideFiles {
+  /** A local path to read the file from; throws for a name the job does not have. */
+  path(name: string): string;
+  /** The file's text (UTF-8), read once. */
+  text(name: string): Promise<string>;
+  /** The file parsed as JSON, read once. */
+  json<T = unknown>(name: string): Promise<T>;
+  /** Every name the job has. */
+  names(): string[];
 }
 
 export type Mapper<V extends JsonValue = JsonValue> = (ctx: Context<V>, chunk: string) => void | Promise<void>;

@@ -37,6 +37,7 @@ ${EXIT_CODE_HELP}`;
     reducers: Flags.integer({ char: 'r', default: 1, min: 1, description: 'reduce tasks = output part files' }),
     output: Flags.string({ char: 'o', description: 'output directory [default: gomr-output/<job id>]' }),
     overwrite: Flags.boolean({ default: false, description: 'replace a non-empty output directory' }),
+    file: Flags.string({ multiple: true, multipleNonGreedy: true, description: 'a read-only side file, or a directory of them, for ctx.files (repeatable)' }),
     param: Flags.string({ char: 'p', multiple: true, multipleNonGreedy: true, description: 'job parameter KEY=VALUE, read as ctx.params.KEY (repeatable)' }),
     'max-attempts': Flags.integer({ default: 4, min: 1, description: 'attempts per task before the job fails' }),
     'heartbeat-timeout': Flags.integer({ default: 10_000, min: 100, description: 'ms without a heartbeat before a worker counts as dead' }),
@@ -62,7 +63,7 @@ ${EXIT_CODE_HELP}`;
       const { planJob } = await import('../job/plan-job.js');
       const plan = await planJob({
         workerFile: args.worker, inputs: flags.input, workers: flags.workers ?? availableParallelism(),
-        ...(flags.mappers ? { maps: flags.mappers } : {}), reducers: flags.reducers,
+        ...(flags.mappers ? { maps: flags.mappers } : {}), reducers: flags.reducers, ...(flags.file?.length ? { files: flags.file } : {}),
       });
       const { formatPlan } = await import('../job/format-plan.js');
       process.stdout.write(flags.json ? JSON.stringify({ dryRun: true, ...plan }, null, 2) + '\n' : formatPlan(plan) + '\n');
@@ -80,6 +81,7 @@ ${EXIT_CODE_HELP}`;
       output: flags.output,
       overwrite: flags.overwrite,
       params,
+      ...(flags.file?.length ? { files: flags.file } : {}),
       storage: storageConfigFromFlags(flags),
       maxAttempts: flags['max-attempts'],
       heartbeatTimeoutMs: flags['heartbeat-timeout'],

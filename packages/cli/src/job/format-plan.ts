@@ -31,6 +31,7 @@ export function formatPlan(plan: JobPlan): string {
     ...(plan.mapTasks.length > SHOWN_TASKS ? [`  ... ${plan.mapTasks.length - SHOWN_TASKS} more (--json lists all)`] : []),
     `reduce tasks  ${plan.reduceTasks.length}: ${plan.reduceTasks[0]!.output}${plan.reduceTasks.length > 1 ? ` .. ${plan.reduceTasks.at(-1)!.output}` : ''}`,
     `partitioning  ${plan.partitioning}`,
+    ...(plan.files.length ? [`side files    ${plan.files.length}`, ...plan.files.map((f) => `  ${f.name}  ${bytes(f.size)}  ${f.path}`)] : []),
   ];
   return lines.join('\n');
 }

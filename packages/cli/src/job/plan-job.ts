@@ -3,6 +3,7 @@ import { planSplits } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { defaultMaps } from './run-local-job.js';
+import { resolveSideFiles } from './side-files.js';
 
 export interface PlanJobOptions {
   workerFile: string;
@@ -10,6 +11,7 @@ export interface PlanJobOptions {
   workers: number;
   maps?: number;
   reducers: number;
+  files?: string[];
 }
 
 /** What `gomr run --dry-run` shows: the job as the master would plan it, nothing run. */
@@ -23,6 +25,8 @@ export interface JobPlan {
   mapTasks: { task: string; input: string; start: number; end: number; bytes: number }[];
   reduceTasks: { task: string; partition: number; output: string }[];
   partitioning: string;
+  /** Side files (--file), by the names ctx.files knows them. */
+  files: { name: string; path: string; size: number }[];
 }
 
 /** Plans a job as runLocalJob and the master would: the same inputs, map count and splits. */
@@ -33,6 +37,7 @@ export async function planJob(o: PlanJobOptions): Promise<JobPlan> {
     throw new GomrError(`worker file not found: ${o.workerFile}`, EXIT.WORKER_FILE);
   });
   const inputs = await resolveInputs(o.inputs);
+  const files = o.files?.length ? await resolveSideFiles(o.files) : [];
   const inputBytes = inputs.reduce((sum, i) => sum + i.size, 0);
   const targetMaps = o.maps ?? defaultMaps(o.workers, inputBytes);
   const splits = planSplits(inputs.map((i) => ({ key: i.path, name: i.name, size: i.size })), targetMaps);
@@ -46,5 +51,6 @@ export async function planJob(o: PlanJobOptions): Promise<JobPlan> {
     mapTasks: splits.map((s, i) => ({ task: `m-${pad(i)}`, input: s.inputName, start: s.start, end: s.end, bytes: s.end - s.start })),
     reduceTasks: Array.from({ length: o.reducers }, (_, p) => ({ task: `r-${pad(p)}`, partition: p, output: `part-${pad(p)}` })),
     partitioning: `FNV-1a(key) % ${o.reducers}, unless the worker file sets a partitioner`,
+    files,
   };
 }

@@ -11,6 +11,7 @@ import { LocalRuntime } from '../local/local-runtime.js';
 import { checkOutputDir, collectOutput } from '../output/collect-output.js';
 import type { ProgressDisplay } from '../progress/progress-display.js';
 import { uploadInputs } from './upload-inputs.js';
+import { placeSideFiles, resolveSideFiles } from './side-files.js';
 import { localJobDir } from './gomr-home.js';
 import { newJobId, newToken } from './job-id.js';
 import { recordStatusUrl } from './status-page-link.js';
@@ -37,6 +38,8 @@ export interface RunJobOptions {
   /** @default false */
   skipBadRecords?: boolean;
   spillBytes?: number;
+  /** Side files (--file): paths of files and directories, read by user code through ctx.files. */
+  files?: string[];
   /** Heap limit of each worker's executor thread, MiB (GOMR_EXECUTOR_HEAP_MB). @default the worker's own */
   executorHeapMb?: number;
   /** Serve the master's gRPC over TLS: PEM files; workers and the CLI trust `ca`. */
@@ -115,6 +118,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   if (o.maps !== undefined && o.maps < 1) throw new GomrError('--mappers must be at least 1', EXIT.USAGE);
   if (o.reducers < 1) throw new GomrError('--reducers must be at least 1', EXIT.USAGE);
   const inputs = await resolveInputs(o.inputs);
+  const sideFiles = o.files?.length ? await resolveSideFiles(o.files) : [];
   const maps = o.maps ?? defaultMaps(o.workers, inputs.reduce((sum, i) => sum + i.size, 0));
   const jobId = newJobId();
   const outputDir = resolve(o.output ?? join('gomr-output', jobId));
@@ -157,6 +161,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
       ...(o.taskTimeoutMs ? { taskTimeoutMs: o.taskTimeoutMs } : {}),
       speculation: o.speculation ?? true,
       skipBadRecords: o.skipBadRecords ?? false,
+      ...(sideFiles.length ? { files: await placeSideFiles(jobId, sideFiles, o.storage, storage) } : {}),
     };
     const specPath = join(jobDir, 'spec.json');
     await writeFile(specPath, JSON.stringify(spec, null, 2), { mode: 0o600 });

@@ -16,6 +16,7 @@ import { ensureNamespace } from './namespace.js';
 import type { PortForwarder } from './port-forward.js';
 import { componentLabels, MINIO, selector } from './resource-names.js';
 import { uploadWithProgress } from './upload-with-progress.js';
+import { placeSideFiles, resolveSideFiles } from '../job/side-files.js';
 import { waitForReadyPod } from './wait-for-pod.js';
 
 /**
@@ -35,6 +36,8 @@ export interface LauncherDeps {
 
 export interface StartKubeJobOptions {
   inputs: string[];
+  /** Side files (--file), uploaded to the job's prefix in MinIO with the inputs. */
+  files?: string[];
   workers: number;
   maps: number;
   reducers: number;
@@ -90,6 +93,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
   };
 
   const inputs = await resolveInputs(o.inputs);
+  const sideFiles = o.files?.length ? await resolveSideFiles(o.files) : [];
   const jobId = o.jobId ?? newJobId();
 
   step(1, `cluster: context ${api.ctx.context} (${api.ctx.flavor}) at ${api.ctx.server}, namespace ${ns}`);
@@ -116,9 +120,10 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
     throw err;
   });
   step(5, `uploading ${inputs.length} input${inputs.length === 1 ? '' : 's'} to MinIO`);
-  const keys = await withMinio(deps, ns, minio.credentials, o.podTimeoutMs, (storage) =>
-    uploadWithProgress(jobId, inputs, storage, o.progress, o.log),
-  );
+  const [keys, files] = await withMinio(deps, ns, minio.credentials, o.podTimeoutMs, async (storage) => [
+    await uploadWithProgress(jobId, inputs, storage, o.progress, o.log),
+    await placeSideFiles(jobId, sideFiles, { kind: 's3' }, storage),
+  ] as const);
   stopIfAborted();
 
   const token = newToken();
@@ -135,6 +140,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
     params: o.params,
     maxAttempts: o.maxAttempts,
     heartbeatTimeoutMs: o.heartbeatTimeoutMs,
+    ...(files.length ? { files } : {}),
   };
   step(6, `running job ${jobId}: 1 master, ${o.workers} worker${o.workers === 1 ? '' : 's'}`);
   await deployJob(

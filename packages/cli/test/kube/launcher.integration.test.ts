@@ -262,3 +262,20 @@ test('Ctrl-C while following detaches: the job and its workers stay, the message
     await w.stop();
   }
 });
+
+test('--file: side files go to MinIO under the job prefix and the spec names them for the workers', async () => {
+  const w = await world();
+  try {
+    const products = join(repoRoot, 'examples/join/products.csv');
+    const { run, lines } = start(w, { jobId: 'job-files', files: [products] });
+    assert.equal((await run).status.state, 'SUCCEEDED', lines.join('\n'));
+    const spec = JSON.parse(Buffer.from(w.kube.get('secrets', 'gomr-job-job-files')!.data['spec.json'], 'base64').toString());
+    assert.deepEqual(spec.files, [{ name: 'products.csv', key: 'jobs/job-files/files/products.csv', size: (await readFile(products)).length }]);
+    const store = await openStorage({ ...spec.storage, endpoint: w.s3.endpoint });
+    assert.deepEqual(await store.get(spec.files[0].key), await readFile(products));
+    await store.close();
+    await assert.rejects(start(w, { jobId: 'job-nofile', files: [join(w.dir, 'absent.csv')] }).run, (err: unknown) => err instanceof GomrError && /side file not found/.test(err.message));
+  } finally {
+    await w.stop();
+  }
+});

@@ -12,6 +12,8 @@ import { resolveJob, type JobSource } from './load-job.js';
 import { ReduceCapture } from './reduce-capture.js';
 import { RunJobError } from './run-job-error.js';
 import { placeInputs, type RunJobInputs } from './test-inputs.js';
+import { sideFiles } from './test-side-files.js';
+import { bindSideFiles } from '../runtime/side-files.js';
 
 export interface RunJobOptions {
   /** Target number of map tasks, planned by the master's own planner. @default one per input */
@@ -22,6 +24,11 @@ export interface RunJobOptions {
   params?: Record<string, string>;
   /** Map-side buffer before it spills sorted runs to disk, bytes (as `--spill-mb`). @default 64 MiB */
   spillBytes?: number;
+  /**
+   * Side files for ctx.files, as `--file` ships them: contents by name, or paths of files and
+   * directories (named as `--file` names them). @default none
+   */
+  files?: RunJobInputs;
 }
 
 export interface RunJobResult<O extends JsonValue = JsonValue> {
@@ -62,6 +69,7 @@ export async function runJob<O extends JsonValue = JsonValue>(
     const splits = planSplits(all, positive('mappers', options.mappers ?? Math.max(1, all.length)));
     const capture = new ReduceCapture(definition, reducers);
     const info: JobInfo = { workerId: 'runJob', reducers, params: { ...(options.params ?? {}) } };
+    if (options.files) bindSideFiles(info.params, await sideFiles(options.files, join(dir, 'files')));
     const env = (inputStorage: LocalStorage): TaskEnv => ({
       definition: capture.definition, storage: store, inputStorage, spillDir: join(dir, 'spill'), spillBytes, onProgress: () => {},
     });
