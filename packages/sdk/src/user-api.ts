@@ -45,6 +45,12 @@ export interface JobDefinition<V extends JsonValue = any, O extends JsonValue = 
   combiner?: Reducer<V, V>;
   /** @default FNV-1a hash of the key modulo the reducer count */
   partitioner?: Partitioner;
+  /**
+   * 'total': part files that, concatenated, are one sequence sorted by key (partitioned by key
+   * range, cut at keys sampled from the input); `gomr run` then needs `--sort total`.
+   * @default 'hash'
+   */
+  sort?: 'hash' | 'total';
 }
 
 /** Where the runtime finds the definition: a global symbol, so any copy of the SDK works. */

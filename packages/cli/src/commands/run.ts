@@ -51,6 +51,7 @@ ${EXIT_CODE_HELP}`;
     'tls-key': Flags.string({ description: 'PEM private key of --tls-cert', dependsOn: ['tls-cert'] }),
     'tls-ca': Flags.string({ description: 'PEM CA certificate workers and the CLI trust', dependsOn: ['tls-cert'] }),
     json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
+    sort: Flags.string({ options: ['hash', 'total'], default: 'hash', description: "hash: each part sorted; total: the parts, concatenated, are one sorted sequence (keys sampled first, then partitioned by range)" }),
     'dry-run': Flags.boolean({ default: false, description: 'print the plan (inputs, splits, tasks, partitions) and run nothing; with --json, as JSON' }),
     quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
     ...storageFlags,
@@ -64,6 +65,7 @@ ${EXIT_CODE_HELP}`;
       const plan = await planJob({
         workerFile: args.worker, inputs: flags.input, workers: flags.workers ?? availableParallelism(),
         ...(flags.mappers ? { maps: flags.mappers } : {}), reducers: flags.reducers, ...(flags.file?.length ? { files: flags.file } : {}),
+        sortTotal: flags.sort === 'total',
       });
       const { formatPlan } = await import('../job/format-plan.js');
       process.stdout.write(flags.json ? JSON.stringify({ dryRun: true, ...plan }, null, 2) + '\n' : formatPlan(plan) + '\n');
@@ -82,6 +84,7 @@ ${EXIT_CODE_HELP}`;
       overwrite: flags.overwrite,
       params,
       ...(flags.file?.length ? { files: flags.file } : {}),
+      ...(flags.sort === 'total' ? { sortTotal: true } : {}),
       storage: storageConfigFromFlags(flags),
       maxAttempts: flags['max-attempts'],
       heartbeatTimeoutMs: flags['heartbeat-timeout'],

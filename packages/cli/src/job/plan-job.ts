@@ -12,6 +12,7 @@ export interface PlanJobOptions {
   maps?: number;
   reducers: number;
   files?: string[];
+  sortTotal?: boolean;
 }
 
 /** What `gomr run --dry-run` shows: the job as the master would plan it, nothing run. */
@@ -50,7 +51,9 @@ export async function planJob(o: PlanJobOptions): Promise<JobPlan> {
     targetMaps,
     mapTasks: splits.map((s, i) => ({ task: `m-${pad(i)}`, input: s.inputName, start: s.start, end: s.end, bytes: s.end - s.start })),
     reduceTasks: Array.from({ length: o.reducers }, (_, p) => ({ task: `r-${pad(p)}`, partition: p, output: `part-${pad(p)}` })),
-    partitioning: `FNV-1a(key) % ${o.reducers}, unless the worker file sets a partitioner`,
+    partitioning: o.sortTotal
+      ? `by key range (--sort total): ${o.reducers - 1} cut point${o.reducers === 2 ? '' : 's'} at most, sampled from the head of each split when the job starts`
+      : `FNV-1a(key) % ${o.reducers}, unless the worker file sets a partitioner`,
     files,
   };
 }

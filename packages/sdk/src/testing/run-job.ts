@@ -12,6 +12,7 @@ import { resolveJob, type JobSource } from './load-job.js';
 import { ReduceCapture } from './reduce-capture.js';
 import { RunJobError } from './run-job-error.js';
 import { placeInputs, type RunJobInputs } from './test-inputs.js';
+import { pickCutPoints, sampleKeys } from '../total-order/index.js';
 import { sideFiles } from './test-side-files.js';
 import { bindSideFiles } from '../runtime/side-files.js';
 
@@ -29,6 +30,11 @@ export interface RunJobOptions {
    * directories (named as `--file` names them). @default none
    */
   files?: RunJobInputs;
+  /**
+   * 'total': globally sorted parts, partitioned by key range at cut points sampled from the
+   * input, as `gomr run --sort total` does. @default the definition's `sort`, else 'hash'
+   */
+  sort?: 'hash' | 'total';
 }
 
 export interface RunJobResult<O extends JsonValue = JsonValue> {
@@ -40,6 +46,8 @@ export interface RunJobResult<O extends JsonValue = JsonValue> {
   counters: Record<string, number>;
   /** `ctx.count` counters. */
   userCounters: Record<string, number>;
+  /** With sort 'total': the keys the ranges were cut at (at most R-1, ascending). */
+  cutPoints?: string[];
 }
 
 const JOB = 'runjob';
@@ -60,6 +68,10 @@ export async function runJob<O extends JsonValue = JsonValue>(
   const definition = await resolveJob(job);
   const reducers = positive('reducers', options.reducers ?? 1);
   const spillBytes = positive('spillBytes', options.spillBytes ?? DEFAULT_SPILL_BYTES);
+  const sort = options.sort ?? definition.sort ?? 'hash';
+  if (sort !== 'hash' && sort !== 'total') throw new RunJobError(`runJob: sort must be 'hash' or 'total', got ${JSON.stringify(sort)}`, undefined);
+  const totalOrder = sort === 'total';
+  if (totalOrder && definition.partitioner) throw new RunJobError("runJob: sort 'total' partitions by key range; it cannot be combined with a partitioner", undefined);
   const dir = await mkdtemp(join(tmpdir(), 'gomr-runjob-'));
   const store = new LocalStorage(join(dir, 'store'));
   const files = new LocalStorage('/');
@@ -80,10 +92,16 @@ export async function runJob<O extends JsonValue = JsonValue>(
       for (const [k, v] of Object.entries(r.userCounters)) userCounters[k] = (userCounters[k] ?? 0) + v;
     };
     const inStore = new Set(inMemory.map((i) => i.key));
+    const storageFor = (split: Split) => (inStore.has(split.inputKey) ? store : files);
+    if (totalOrder) {
+      const sample = await asUserError('sample', () => sampleKeys(definition, splits, storageFor, { params: info.params }));
+      info.totalOrder = true;
+      info.cutPoints = pickCutPoints(sample, reducers);
+    }
     const runs: string[][] = Array.from({ length: reducers }, () => []);
     for (const [i, split] of splits.entries()) {
       const task = mapTask(i, split);
-      const result = await asUserError(task.taskId, () => runMapTask(task, info, env(inStore.has(split.inputKey) ? store : files)));
+      const result = await asUserError(task.taskId, () => runMapTask(task, info, env(storageFor(split))));
       add(result);
       // A task whose runs are all empty writes none; the reducer simply gets fewer.
       for (const o of result.outputs) runs[o.partition]!.push(o.key);
@@ -97,7 +115,7 @@ export async function runJob<O extends JsonValue = JsonValue>(
       add(result);
       parts.push((await store.get(result.outputs[0]!.key)).toString('utf8'));
     }
-    return { records: capture.records() as [string, O][], parts, counters, userCounters };
+    return { records: capture.records() as [string, O][], parts, counters, userCounters, ...(info.totalOrder ? { cutPoints: info.cutPoints! } : {}) };
   } finally {
     await Promise.all([store.close(), files.close()]);
     await rm(dir, { recursive: true, force: true });
@@ -124,9 +142,10 @@ async function asUserError<T>(taskId: string, fn: () => Promise<T>): Promise<T> 
     return await fn();
   } catch (err) {
     if (!(err instanceof UserCodeError)) throw err;
-    const map = taskId.startsWith('m-');
+    const map = !taskId.startsWith('r-');
     const where = map && err.input ? ` (input ${err.input}, chunk at byte ${err.offset})` : !map && err.key ? ` (key ${JSON.stringify(err.key)})` : '';
-    const message = `${map ? 'mapper' : 'reducer'} failed in task ${taskId}${where}: ${err.message}`;
+    const task = taskId === 'sample' ? ' while sampling keys for sort total' : ` in task ${taskId}`;
+    const message = `${map ? 'mapper' : 'reducer'} failed${task}${where}: ${err.message}`;
     const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
     throw new RunJobError(message, err.original, taskId, err.input, err.offset, err.key, [`RunJobError: ${message}`, ...frames].join('\n'));
   }
