@@ -99,3 +99,13 @@ test('--file errors: a missing path (exit 3), two files under one name (exit 3),
   assert.equal(lacks.code, 1);
   assert.match(lacks.stderr, /ctx\.files: no side file "lookup\.csv"; the job has "stop\/en\.txt", "options\.json"/);
 });
+
+test('--file with --sort total: the mapper reads its side files while keys are sampled too', async () => {
+  const out = join(await tempDir(), 'out');
+  const products = join(repoRoot, 'examples/join/products.csv');
+  const r = await runGomr(['run', '-i', join(data, 'sales.csv'), '--file', products, '-w', '2', '-r', '2', '--sort', 'total', '-o', out, join(repoRoot, 'examples/join/worker.ts')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /sort total: \d+ keys sampled, 1 cut point: "fruit"/);
+  const { lines } = await readOutput(out);
+  assert.deepEqual(lines.map((l) => `${l.part} ${l.key}`), ['part-00000 bakery', 'part-00000 dairy', 'part-00001 fruit']);
+});
