@@ -201,6 +201,9 @@ export class JobMaster {
       // At least four heartbeats fit in the timeout, so one late beat is never a lost worker.
       heartbeatIntervalMs: Math.max(10, Math.min(this.spec.heartbeatIntervalMs, Math.floor(this.spec.heartbeatTimeoutMs / 4))),
       params: this.spec.params,
+      files: this.spec.files,
+      totalOrder: this.spec.totalOrder,
+      cutPoints: this.spec.cutPoints,
     };
   }
 

@@ -36,6 +36,11 @@ const jobSpecSchema = z.object({
   taskTimeoutMs: z.number().int().min(100).default(600_000),
   /** Skip a chunk (map) or key (reduce) that fails every attempt, and report it. */
   skipBadRecords: z.boolean().default(false),
+  /** Side files (--file): read-only, read by user code through ctx.files; objects in inputStorage. */
+  files: z.array(z.object({ name: z.string().min(1), key: z.string().min(1), size: z.number().int().min(0) })).default([]),
+  /** --sort total: map output partitioned by key range at cutPoints (sampled before the job started). */
+  totalOrder: z.boolean().default(false),
+  cutPoints: z.array(z.string()).default([]),
 });
 
 /** What the CLI hands the master: everything needed to plan and run one job. */
@@ -66,6 +71,8 @@ export const jobKeys = {
   intermediate: (jobId: string) => [`jobs/${jobId}/map/`, `jobs/${jobId}/reduce/`],
   output: (jobId: string) => `jobs/${jobId}/output/`,
   part: (jobId: string, partition: number) => `jobs/${jobId}/output/${partName(partition)}`,
+  /** Side files uploaded with the job (storage other than local; local ones are read in place). */
+  sideFile: (jobId: string, name: string) => `jobs/${jobId}/files/${name}`,
   summary: (jobId: string) => `jobs/${jobId}/summary.json`,
   /** One small object per committed task: the master's checkpoint, replayed after a restart. */
   commits: (jobId: string) => `jobs/${jobId}/commits/`,

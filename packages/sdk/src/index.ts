@@ -18,10 +18,12 @@
  */
 export {
   run,
+  defineJob,
   type Context,
   type JsonValue,
   type JobDefinition,
   type Mapper,
   type Reducer,
   type Partitioner,
+  type SideFiles,
 } from './user-api.js';

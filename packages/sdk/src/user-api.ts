@@ -14,6 +14,20 @@ export interface Context<V extends JsonValue = JsonValue> {
   readonly workerId: string;
   /** Job parameters given with `gomr run --param KEY=VALUE`. */
   readonly params: Readonly<Record<string, string>>;
+  /** Read-only files shipped with the job (`--file PATH`). */
+  readonly files: SideFiles;
+}
+
+/** The job's side files, by name: a file's base name, or DIR/relative/path for a directory's files. */
+export interface SideFiles {
+  /** A local path to read the file from; throws for a name the job does not have. */
+  path(name: string): string;
+  /** The file's text (UTF-8), read once. */
+  text(name: string): Promise<string>;
+  /** The file parsed as JSON, read once. */
+  json<T = unknown>(name: string): Promise<T>;
+  /** Every name the job has. */
+  names(): string[];
 }
 
 export type Mapper<V extends JsonValue = JsonValue> = (ctx: Context<V>, chunk: string) => void | Promise<void>;
@@ -31,26 +45,56 @@ export interface JobDefinition<V extends JsonValue = any, O extends JsonValue = 
   combiner?: Reducer<V, V>;
   /** @default FNV-1a hash of the key modulo the reducer count */
   partitioner?: Partitioner;
+  /**
+   * 'total': part files that, concatenated, are one sequence sorted by key (partitioned by key
+   * range, cut at keys sampled from the input); `gomr run` then needs `--sort total`.
+   * @default 'hash'
+   */
+  sort?: 'hash' | 'total';
 }
 
 /** Where the runtime finds the definition: a global symbol, so any copy of the SDK works. */
 export const DEFINITION_SYMBOL = Symbol.for('gomr.job-definition');
 export const EXECUTOR_SYMBOL = Symbol.for('gomr.executor');
+/** Set by `@gomr/sdk/testing` while it imports a worker file: run() hands the definition to it. */
+export const CAPTURE_SYMBOL = Symbol.for('gomr.capture-definition');
+/** Set once `@gomr/sdk/testing` is loaded: run() outside gomr is then a test's import, not a mistake. */
+export const TESTING_SYMBOL = Symbol.for('gomr.testing');
+
+/** Under a test runner (node --test, vitest) or with the testing module loaded. */
+function inTest(g: Record<symbol, unknown>): boolean {
+  const env = typeof process === 'undefined' ? {} : process.env;
+  return !!g[TESTING_SYMBOL] || !!env.NODE_TEST_CONTEXT || !!env.VITEST;
+}
 
 /**
  * Declares the job. Call it once, at the top level of worker.ts. The gomr runtime loads the
  * file and picks the definition up; run the file with `gomr run worker.ts`, not with node.
+ * Returns the definition, so a worker file may also `export default run({ ... })` for tests
+ * (see `@gomr/sdk/testing`); imported by a test, run() only returns it.
  */
-export function run<V extends JsonValue = any, O extends JsonValue = any>(definition: JobDefinition<V, O>): void {
+export function run<V extends JsonValue = any, O extends JsonValue = any>(definition: JobDefinition<V, O>): JobDefinition<V, O> {
   const g = globalThis as Record<symbol, unknown>;
   if (!definition || typeof definition.mapper !== 'function' || typeof definition.reducer !== 'function') {
     throw new TypeError('run({ mapper, reducer }) needs a mapper and a reducer function');
   }
+  const capture = g[CAPTURE_SYMBOL];
+  if (typeof capture === 'function') {
+    capture(definition);
+    return definition;
+  }
   if (!g[EXECUTOR_SYMBOL]) {
+    if (inTest(g)) return definition;
     process.stderr.write('This is a gomr worker file; run it with `gomr run --input FILE <this file>`.\n');
     process.exitCode = 2;
-    return;
+    return definition;
   }
   if (g[DEFINITION_SYMBOL]) throw new Error('run() was called twice; call it once per worker file');
   g[DEFINITION_SYMBOL] = definition;
+  return definition;
+}
+
+/** Types a definition without declaring it, e.g. to share one between run() and a test. */
+export function defineJob<V extends JsonValue = any, O extends JsonValue = any>(definition: JobDefinition<V, O>): JobDefinition<V, O> {
+  return definition;
 }

@@ -46,3 +46,5 @@ export {
   storageConfigToEnv,
   STORAGE_ENV,
 } from './open-storage.js';
+// Pure planning over object sizes; shared by the master and the SDK's in-process runner.
+export { planSplits, type Split, type SplitInput } from './plan-splits.js';

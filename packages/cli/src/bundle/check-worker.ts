@@ -5,24 +5,39 @@ import { runtimeEntries } from '../local/runtime-entries.js';
 export interface WorkerShape {
   combiner: boolean;
   partitioner: boolean;
+  /** The definition's `sort` (default 'hash'). */
+  sort: 'hash' | 'total';
+  /** With a sample request and total order: the sampled cut points and the sample's size. */
+  cutPoints?: string[];
+  sampled?: number;
 }
 
 /**
  * Loads the bundled worker the way a worker would, in a child process (user code may call
  * process.exit or loop), and refuses it before anything starts if it is not a gomr worker.
  */
-export function checkWorker(bundlePath: string, timeoutMs = 30_000): Promise<WorkerShape> {
+export function checkWorker(bundlePath: string, timeoutMs = 30_000, sampleRequest?: string): Promise<WorkerShape> {
   const script = runtimeEntries().check;
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--enable-source-maps', script, bundlePath], { timeout: timeoutMs }, (err, stdout, stderr) => {
+    const args = ['--enable-source-maps', script, bundlePath, ...(sampleRequest ? [sampleRequest] : [])];
+    execFile(process.execPath, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
       const line = stdout.trim().split('\n').pop() ?? '';
-      let parsed: { ok: boolean; error?: string; combiner?: boolean; partitioner?: boolean } | undefined;
+      let parsed:
+        | { ok: boolean; error?: string; combiner?: boolean; partitioner?: boolean; sort?: 'hash' | 'total'; cutPoints?: string[]; sampled?: number; userCode?: boolean; stack?: string }
+        | undefined;
       try {
         parsed = JSON.parse(line);
       } catch {
         parsed = undefined;
       }
-      if (parsed?.ok) return resolve({ combiner: !!parsed.combiner, partitioner: !!parsed.partitioner });
+      if (parsed?.ok) {
+        return resolve({
+          combiner: !!parsed.combiner, partitioner: !!parsed.partitioner, sort: parsed.sort ?? 'hash',
+          ...(parsed.cutPoints ? { cutPoints: parsed.cutPoints, sampled: parsed.sampled ?? 0 } : {}),
+        });
+      }
+      // The mapper threw on the sample (--sort total): the job's failure, not the file's.
+      if (parsed?.userCode) return reject(new GomrError(parsed.error!, EXIT.JOB_FAILED, parsed.stack || undefined));
       const why =
         parsed?.error ??
         ((err as NodeJS.ErrnoException & { killed?: boolean })?.killed

@@ -22,6 +22,7 @@ ${EXIT_CODE_HELP}`;
   static override examples = [
     '<%= config.bin %> run --input books/ --workers 4 --mappers 16 --reducers 4 --output /tmp/wc examples/wordcount/worker.ts',
     "<%= config.bin %> run --input 'logs/*.txt' --param pattern=ERROR --reducers 1 examples/grep/worker.ts",
+    '<%= config.bin %> run --input books/ --mappers 16 --reducers 4 --dry-run examples/wordcount/worker.ts',
     '<%= config.bin %> run --input data.csv --storage s3 --s3-endpoint http://127.0.0.1:9000 --s3-access-key KEY --s3-secret-key SECRET worker.ts',
   ];
 
@@ -36,6 +37,7 @@ ${EXIT_CODE_HELP}`;
     reducers: Flags.integer({ char: 'r', default: 1, min: 1, description: 'reduce tasks = output part files' }),
     output: Flags.string({ char: 'o', description: 'output directory [default: gomr-output/<job id>]' }),
     overwrite: Flags.boolean({ default: false, description: 'replace a non-empty output directory' }),
+    file: Flags.string({ multiple: true, multipleNonGreedy: true, description: 'a read-only side file, or a directory of them, for ctx.files (repeatable)' }),
     param: Flags.string({ char: 'p', multiple: true, multipleNonGreedy: true, description: 'job parameter KEY=VALUE, read as ctx.params.KEY (repeatable)' }),
     'max-attempts': Flags.integer({ default: 4, min: 1, description: 'attempts per task before the job fails' }),
     'heartbeat-timeout': Flags.integer({ default: 10_000, min: 100, description: 'ms without a heartbeat before a worker counts as dead' }),
@@ -49,6 +51,8 @@ ${EXIT_CODE_HELP}`;
     'tls-key': Flags.string({ description: 'PEM private key of --tls-cert', dependsOn: ['tls-cert'] }),
     'tls-ca': Flags.string({ description: 'PEM CA certificate workers and the CLI trust', dependsOn: ['tls-cert'] }),
     json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
+    sort: Flags.string({ options: ['hash', 'total'], default: 'hash', description: "hash: each part sorted; total: the parts, concatenated, are one sorted sequence (keys sampled first, then partitioned by range)" }),
+    'dry-run': Flags.boolean({ default: false, description: 'print the plan (inputs, splits, tasks, partitions) and run nothing; with --json, as JSON' }),
     quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
     ...storageFlags,
   };
@@ -56,6 +60,17 @@ ${EXIT_CODE_HELP}`;
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Run);
     const params = parseParams(flags.param);
+    if (flags['dry-run']) {
+      const { planJob } = await import('../job/plan-job.js');
+      const plan = await planJob({
+        workerFile: args.worker, inputs: flags.input, workers: flags.workers ?? availableParallelism(),
+        ...(flags.mappers ? { maps: flags.mappers } : {}), reducers: flags.reducers, ...(flags.file?.length ? { files: flags.file } : {}),
+        sortTotal: flags.sort === 'total',
+      });
+      const { formatPlan } = await import('../job/format-plan.js');
+      process.stdout.write(flags.json ? JSON.stringify({ dryRun: true, ...plan }, null, 2) + '\n' : formatPlan(plan) + '\n');
+      return;
+    }
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
     const interrupt = interruptSignal();
     const result = await runLocalJob({
@@ -68,6 +83,8 @@ ${EXIT_CODE_HELP}`;
       output: flags.output,
       overwrite: flags.overwrite,
       params,
+      ...(flags.file?.length ? { files: flags.file } : {}),
+      ...(flags.sort === 'total' ? { sortTotal: true } : {}),
       storage: storageConfigFromFlags(flags),
       maxAttempts: flags['max-attempts'],
       heartbeatTimeoutMs: flags['heartbeat-timeout'],

@@ -54,6 +54,7 @@ ${EXIT_CODE_HELP}`;
     workers: Flags.integer({ char: 'w', default: 2, min: 1, description: 'worker pods' }),
     mappers: Flags.integer({ char: 'm', min: 1, description: 'target number of map tasks [default: 4 per worker]' }),
     reducers: Flags.integer({ char: 'r', default: 1, min: 1, description: 'reduce tasks = output part files' }),
+    file: Flags.string({ multiple: true, multipleNonGreedy: true, description: 'a read-only side file, or a directory of them, for ctx.files (repeatable); uploaded with the job' }),
     param: Flags.string({ char: 'p', multiple: true, multipleNonGreedy: true, description: 'job parameter KEY=VALUE, read as ctx.params.KEY (repeatable)' }),
     'max-attempts': Flags.integer({ default: 4, min: 1, description: 'attempts per task before the job fails' }),
     'heartbeat-timeout': Flags.integer({ default: 10_000, min: 100, description: 'ms without a heartbeat before a worker counts as dead' }),
@@ -98,6 +99,7 @@ ${EXIT_CODE_HELP}`;
         {
           workerFile: args.worker,
           inputs: flags.input,
+          ...(flags.file?.length ? { files: flags.file } : {}),
           workers: flags.workers,
           maps: flags.mappers ?? flags.workers * 4,
           reducers: flags.reducers,

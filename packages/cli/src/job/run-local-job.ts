@@ -4,13 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatus__Output } from '@gomr/proto';
 import { openStorage, type Storage, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
-import { checkWorker } from '../bundle/check-worker.js';
+import { checkWorker, type WorkerShape } from '../bundle/check-worker.js';
+import { sortFlagNeeded, totalOrderSpec, writeSampleRequest } from './total-order-sample.js';
 import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs, type ResolvedInput } from '../inputs/resolve-inputs.js';
 import { LocalRuntime } from '../local/local-runtime.js';
 import { checkOutputDir, collectOutput } from '../output/collect-output.js';
 import type { ProgressDisplay } from '../progress/progress-display.js';
 import { uploadInputs } from './upload-inputs.js';
+import { placeSideFiles, resolveSideFiles } from './side-files.js';
 import { localJobDir } from './gomr-home.js';
 import { newJobId, newToken } from './job-id.js';
 import { recordStatusUrl } from './status-page-link.js';
@@ -37,6 +39,10 @@ export interface RunJobOptions {
   /** @default false */
   skipBadRecords?: boolean;
   spillBytes?: number;
+  /** Side files (--file): paths of files and directories, read by user code through ctx.files. */
+  files?: string[];
+  /** --sort total: sample the map output's keys before the job and partition by key range. */
+  sortTotal?: boolean;
   /** Heap limit of each worker's executor thread, MiB (GOMR_EXECUTOR_HEAP_MB). @default the worker's own */
   executorHeapMb?: number;
   /** Serve the master's gRPC over TLS: PEM files; workers and the CLI trust `ca`. */
@@ -115,6 +121,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   if (o.maps !== undefined && o.maps < 1) throw new GomrError('--mappers must be at least 1', EXIT.USAGE);
   if (o.reducers < 1) throw new GomrError('--reducers must be at least 1', EXIT.USAGE);
   const inputs = await resolveInputs(o.inputs);
+  const sideFiles = o.files?.length ? await resolveSideFiles(o.files) : [];
   const maps = o.maps ?? defaultMaps(o.workers, inputs.reduce((sum, i) => sum + i.size, 0));
   const jobId = newJobId();
   const outputDir = resolve(o.output ?? join('gomr-output', jobId));
@@ -128,13 +135,15 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   // written, and a worker file that does not build, or that the check refuses, stops them all
   // before any task can have run.
   const bundlePath = join(jobDir, 'worker.mjs');
-  let bundling: { bundled: Promise<unknown>; checked: Promise<unknown> } | undefined;
+  let bundling: { bundled: Promise<unknown>; checked: Promise<WorkerShape> } | undefined;
+  // --sort total: the check also samples the input (see total-order-sample.ts), before the spec.
+  const sampleRequest = o.sortTotal ? await writeSampleRequest(jobDir, inputs, maps, o.reducers, o.params, sideFiles) : undefined;
   /** Starts bundling and the check, once; on a local store, after every process is spawned. */
   const startBundling = () => {
     if (!bundling) {
       // esbuild is loaded only now: until the processes are spawned, nothing else is loaded.
       const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(o.workerFile, bundlePath));
-      const checked = bundled.then(() => checkWorker(bundlePath));
+      const checked = bundled.then(() => checkWorker(bundlePath, undefined, sampleRequest));
       bundled.catch(() => {});
       checked.catch(() => {});
       bundling = { bundled, checked };
@@ -148,6 +157,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   const runtime = await (async () => {
     // Uploading inputs can take long: a bad worker file is refused before that.
     if (o.storage.kind !== 'local') await startBundling().checked;
+    const totalOrder = sampleRequest ? totalOrderSpec(await startBundling().checked, o.log) : undefined;
     const { inputStorage, specInputs } = await placeInputs(jobId, inputs, o.storage, storage, o.log);
     const token = newToken();
     const spec: JobSpecInput = {
@@ -157,6 +167,8 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
       ...(o.taskTimeoutMs ? { taskTimeoutMs: o.taskTimeoutMs } : {}),
       speculation: o.speculation ?? true,
       skipBadRecords: o.skipBadRecords ?? false,
+      ...(sideFiles.length ? { files: await placeSideFiles(jobId, sideFiles, o.storage, storage) } : {}),
+      ...totalOrder,
     };
     const specPath = join(jobDir, 'spec.json');
     await writeFile(specPath, JSON.stringify(spec, null, 2), { mode: 0o600 });
@@ -189,7 +201,8 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
       import('@gomr/proto'),
       o.progress ? import('../progress/progress-display.js').then((m) => m.createProgressDisplay(o.progress!)) : NO_DISPLAY,
     ]);
-    await Promise.all([started, startBundling().checked]);
+    const [, shape] = await Promise.all([started, startBundling().checked]);
+    if (shape.sort === 'total' && !o.sortTotal) throw sortFlagNeeded();
     if (runtime.statusUrl) {
       // Recorded before it is printed: whoever reads the line can use `gomr status` at once.
       await recordStatusUrl(jobDir, runtime.statusUrl);

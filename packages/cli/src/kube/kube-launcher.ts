@@ -16,6 +16,7 @@ import { ensureNamespace } from './namespace.js';
 import type { PortForwarder } from './port-forward.js';
 import { componentLabels, MINIO, selector } from './resource-names.js';
 import { uploadWithProgress } from './upload-with-progress.js';
+import { placeSideFiles, resolveSideFiles } from '../job/side-files.js';
 import { waitForReadyPod } from './wait-for-pod.js';
 
 /**
@@ -35,6 +36,8 @@ export interface LauncherDeps {
 
 export interface StartKubeJobOptions {
   inputs: string[];
+  /** Side files (--file), uploaded to the job's prefix in MinIO with the inputs. */
+  files?: string[];
   workers: number;
   maps: number;
   reducers: number;
@@ -102,6 +105,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
   };
 
   const inputs = await resolveInputs(o.inputs);
+  const sideFiles = o.files?.length ? await resolveSideFiles(o.files) : [];
   const jobId = o.jobId ?? newJobId();
 
   step(1, `cluster: context ${api.ctx.context} (${api.ctx.flavor}) at ${api.ctx.server}, namespace ${ns}`);
@@ -133,6 +137,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
   const storage: S3StorageConfig = { kind: 's3', endpoint: minioClusterEndpoint(ns, o.clusterDomain), bucket: MINIO.bucket, ...minio.credentials };
   await withMinioPod(deps, ns, minioPod.metadata!.name!, minio.credentials, async (store) => {
     const keys = await uploadWithProgress(jobId, inputs, store, o.progress, o.log);
+    const files = await placeSideFiles(jobId, sideFiles, { kind: 's3' }, store);
     const spec: JobSpecInput = {
       jobId,
       token,
@@ -145,6 +150,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
       params: o.params,
       maxAttempts: o.maxAttempts,
       heartbeatTimeoutMs: o.heartbeatTimeoutMs,
+      ...(files.length ? { files } : {}),
     };
     // In MinIO, not in a Secret (1 MiB at most: a few thousand inputs): the master reads it
     // there, and so does a master restarted after a failure.

@@ -10,9 +10,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { openStorage } from '@gomr/storage';
 import { GomrError } from '../../src/errors.js';
 import { IMAGES, inputs, start, world, type World } from '../support/launcher-world.js';
+import { repoRoot } from '../support/run-gomr.js';
 
 /** The master Job first: the job's Secret, Service and workers Job name it as their owner. */
 const JOB_WRITES = (id: string) => ['POST jobs', 'POST secrets', 'POST services', 'POST jobs', `DELETE jobs/gomr-workers-${id}`];
@@ -179,6 +181,24 @@ test('Ctrl-C while following detaches: the job and its workers stay, the message
     const masterEnv = w.kube.get('jobs', 'gomr-master-job-long')!.spec.template.spec.containers[0].env as { name: string }[];
     assert.ok(!masterEnv.some((e) => e.name === 'GOMR_EXECUTOR_HEAP_MB'));
     assert.ok(!w.kube.writes().some((x) => x.startsWith('DELETE')));
+  } finally {
+    await w.stop();
+  }
+});
+
+test('--file: side files go to MinIO under the job prefix and the spec names them for the workers', async () => {
+  const w = await world();
+  try {
+    const products = join(repoRoot, 'examples/join/products.csv');
+    const { run, lines } = start(w, { jobId: 'job-files', files: [products] });
+    assert.equal((await run).status.state, 'SUCCEEDED', lines.join('\n'));
+    const creds = JSON.parse(Buffer.from(w.kube.get('secrets', 'gomr-job-job-files')!.data['storage.json'], 'base64').toString());
+    const spec = await storedSpec(w, 'job-files', creds);
+    assert.deepEqual(spec.files, [{ name: 'products.csv', key: 'jobs/job-files/files/products.csv', size: (await readFile(products)).length }]);
+    const store = await openStorage({ ...spec.storage, endpoint: w.s3.endpoint });
+    assert.deepEqual(await store.get(spec.files[0].key), await readFile(products));
+    await store.close();
+    await assert.rejects(start(w, { jobId: 'job-nofile', files: [join(w.dir, 'absent.csv')] }).run, (err: unknown) => err instanceof GomrError && /side file not found/.test(err.message));
   } finally {
     await w.stop();
   }

@@ -71,6 +71,36 @@ export const gomrDescriptor = {
               "keyType": "string",
               "type": "string",
               "id": 5
+            },
+            "files": {
+              "rule": "repeated",
+              "type": "SideFile",
+              "id": 6
+            },
+            "totalOrder": {
+              "type": "bool",
+              "id": 7
+            },
+            "cutPoints": {
+              "rule": "repeated",
+              "type": "string",
+              "id": 8
+            }
+          }
+        },
+        "SideFile": {
+          "fields": {
+            "name": {
+              "type": "string",
+              "id": 1
+            },
+            "key": {
+              "type": "string",
+              "id": 2
+            },
+            "size": {
+              "type": "int64",
+              "id": 3
             }
           }
         },

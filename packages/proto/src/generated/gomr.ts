@@ -14,6 +14,7 @@ import type { RegisterRequest as _gomr_RegisterRequest, RegisterRequest__Output 
 import type { ReportTaskReply as _gomr_ReportTaskReply, ReportTaskReply__Output as _gomr_ReportTaskReply__Output } from './gomr/ReportTaskReply.js';
 import type { ReportTaskRequest as _gomr_ReportTaskRequest, ReportTaskRequest__Output as _gomr_ReportTaskRequest__Output } from './gomr/ReportTaskRequest.js';
 import type { RunObject as _gomr_RunObject, RunObject__Output as _gomr_RunObject__Output } from './gomr/RunObject.js';
+import type { SideFile as _gomr_SideFile, SideFile__Output as _gomr_SideFile__Output } from './gomr/SideFile.js';
 import type { StatusRequest as _gomr_StatusRequest, StatusRequest__Output as _gomr_StatusRequest__Output } from './gomr/StatusRequest.js';
 import type { Task as _gomr_Task, Task__Output as _gomr_Task__Output } from './gomr/Task.js';
 import type { TaskError as _gomr_TaskError, TaskError__Output as _gomr_TaskError__Output } from './gomr/TaskError.js';
@@ -40,6 +41,7 @@ export interface ProtoGrpcType {
     ReportTaskReply: MessageTypeDefinition<_gomr_ReportTaskReply, _gomr_ReportTaskReply__Output>
     ReportTaskRequest: MessageTypeDefinition<_gomr_ReportTaskRequest, _gomr_ReportTaskRequest__Output>
     RunObject: MessageTypeDefinition<_gomr_RunObject, _gomr_RunObject__Output>
+    SideFile: MessageTypeDefinition<_gomr_SideFile, _gomr_SideFile__Output>
     StatusRequest: MessageTypeDefinition<_gomr_StatusRequest, _gomr_StatusRequest__Output>
     Task: MessageTypeDefinition<_gomr_Task, _gomr_Task__Output>
     TaskError: MessageTypeDefinition<_gomr_TaskError, _gomr_TaskError__Output>

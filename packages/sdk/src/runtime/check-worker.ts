@@ -1,19 +1,62 @@
 /**
- * `node check-worker.js BUNDLE`: loads a bundled worker file the way the runtime does and
- * prints one JSON line: {"ok":true,"combiner":bool,"partitioner":bool} or {"ok":false,"error":"..."}.
+ * `node check-worker.js BUNDLE [SAMPLE_REQUEST.json]`: loads a bundled worker file the way the
+ * runtime does and prints one JSON line:
+ * {"ok":true,"combiner":bool,"partitioner":bool,"sort":"hash"|"total"} or {"ok":false,"error":"..."}.
+ * With a sample request (see SampleRequest) and a job sorted totally (the request says so, or
+ * the definition's sort does), it also runs the mapper over the head of each split and adds
+ * "cutPoints" and "sampled" (the sample's size): gomr run --sort total's InputSampler.
  * The CLI runs it before starting anything, in a child process so user code cannot hurt the CLI.
  */
+import { readFile } from 'node:fs/promises';
+import { LocalStorage, type Split } from '@gomr/storage';
 import { loadDefinition } from './load-definition.js';
+import { bindSideFiles, LocalSideFiles } from './side-files.js';
+import { pickCutPoints, sampleKeys } from '../total-order/index.js';
 
-const bundle = process.argv[2];
+/** What to sample: splits of local files (keys relative to /), as the master will plan them. */
+export interface SampleRequest {
+  reducers: number;
+  params: Record<string, string>;
+  splits: Split[];
+  /** Side files the mapper may read: name -> local path. */
+  files: Record<string, string>;
+  /** --sort total given: sample whatever the definition says. */
+  totalOrder: boolean;
+}
+
+const [bundle, requestPath] = process.argv.slice(2);
 if (!bundle) {
-  process.stdout.write(JSON.stringify({ ok: false, error: 'usage: check-worker BUNDLE' }) + '\n');
+  process.stdout.write(JSON.stringify({ ok: false, error: 'usage: check-worker BUNDLE [SAMPLE_REQUEST]' }) + '\n');
   process.exit(2);
 }
-loadDefinition(bundle).then(
-  (def) => {
-    process.stdout.write(JSON.stringify({ ok: true, combiner: !!def.combiner, partitioner: !!def.partitioner }) + '\n');
-    process.exit(0);
+
+async function check(): Promise<Record<string, unknown>> {
+  const def = await loadDefinition(bundle!);
+  const sort = def.sort ?? 'hash';
+  if (sort !== 'hash' && sort !== 'total') throw new Error(`run(): sort must be 'hash' or 'total', got ${JSON.stringify(sort)}`);
+  const shape = { ok: true, combiner: !!def.combiner, partitioner: !!def.partitioner, sort };
+  if (!requestPath) return shape;
+  const req = JSON.parse(await readFile(requestPath, 'utf8')) as SampleRequest;
+  if (!req.totalOrder && sort !== 'total') return shape;
+  const params = { ...req.params };
+  bindSideFiles(params, new LocalSideFiles(new Map(Object.entries(req.files))));
+  const inputs = new LocalStorage('/');
+  try {
+    const sample = await sampleKeys(def, req.splits, () => inputs, { params });
+    return { ...shape, cutPoints: pickCutPoints(sample, req.reducers), sampled: sample.length };
+  } catch (err) {
+    const e = err as Error & { input?: string; offset?: number };
+    const where = e.input ? ` (input ${e.input}, chunk at byte ${e.offset})` : '';
+    return { ok: false, userCode: true, error: `mapper failed while sampling keys for --sort total${where}: ${e.message}`, stack: e.stack ?? '' };
+  } finally {
+    await inputs.close();
+  }
+}
+
+check().then(
+  (result) => {
+    process.stdout.write(JSON.stringify(result) + '\n');
+    process.exit(result.ok ? 0 : 1);
   },
   (err: Error) => {
     process.stdout.write(JSON.stringify({ ok: false, error: err.message }) + '\n');

@@ -1,4 +1,5 @@
 import type { StorageConfig } from '@gomr/storage';
+import type { SideFileRef } from './side-files.js';
 
 /** Messages between the worker's control thread and the thread that runs user code. */
 
@@ -48,6 +49,11 @@ export interface JobInfo {
   workerId: string;
   reducers: number;
   params: Record<string, string>;
+  /** Side files (--file), fetched once per worker before its first task. */
+  files?: SideFileRef[];
+  /** --sort total: partition by key range at cutPoints instead of by hash. */
+  totalOrder?: boolean;
+  cutPoints?: string[];
 }
 
 export interface TaskOutput {

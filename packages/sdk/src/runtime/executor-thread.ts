@@ -10,6 +10,7 @@ import { runMapTask, type TaskEnv } from './map-task.js';
 import { runReduceTask } from './reduce-task.js';
 import { UserCodeError } from './user-code-error.js';
 import { guardProcessExit } from './exit-guard.js';
+import { bindSideFiles, localSideFiles, type LocalSideFiles } from './side-files.js';
 
 const port = parentPort!;
 const data = workerData as ExecutorData;
@@ -54,9 +55,20 @@ async function start(): Promise<void> {
     post({ type: 'fatal', message: (err as Error).message });
     return;
   }
-  const runOne = (task: TaskSpec, job: JobInfo): Promise<TaskOutcome> => {
+  // Side files are fetched before the first task that needs them, once for this thread.
+  let sideFiles: Promise<LocalSideFiles> | undefined;
+  const runOne = async (task: TaskSpec, job: JobInfo): Promise<TaskOutcome> => {
     const started = performance.now();
     const runMs = () => Math.round(performance.now() - started);
+    if (job.files?.length) {
+      sideFiles ??= localSideFiles(job.files, data.inputStorage, env.inputStorage, `${data.spillDir}/side-files`);
+      sideFiles.catch(() => (sideFiles = undefined));
+      try {
+        bindSideFiles(job.params, await sideFiles);
+      } catch (err) {
+        return { ok: false as const, error: describe(new Error(`cannot fetch the side files: ${(err as Error).message}`)), runMs: runMs() };
+      }
+    }
     return (task.kind === 'MAP' ? runMapTask : runReduceTask)(task, job, env).then(
       (result) => ({ ok: true as const, ...result, runMs: runMs() }),
       (err: unknown) => ({ ok: false as const, error: describe(err), runMs: runMs() }),

@@ -10,3 +10,4 @@ export { WorkerRuntime, type WorkerState } from './worker-runtime.js';
 export { withDefaults as workerOptionsWithDefaults, type WorkerOptions } from './worker-options.js';
 export { loadDefinition, WorkerFileError } from './load-definition.js';
 export type { TaskSpec, JobInfo, TaskOutput, TaskErrorInfo } from './executor-protocol.js';
+export { listSideFiles, SideFileError, type SideFileOnDisk, type SideFileRef } from './side-files.js';

@@ -8,6 +8,7 @@ import {
 import type { JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
 import { TaskContext } from './task-context.js';
+import { rangePartition } from '../total-order/cut-points.js';
 import { UserCodeError, combinerError, isThenable } from './user-code-error.js';
 
 export interface TaskEnv {
@@ -49,7 +50,9 @@ function partName(partition: number): string {
 export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Promise<TaskResult> {
   const split = task.split!;
   const { definition } = env;
-  const partition = checkedPartitioner(definition);
+  // --sort total: by key range, at the job's sampled cut points (total-order/cut-points.ts).
+  const cuts = job.totalOrder ? job.cutPoints ?? [] : undefined;
+  const partition = cuts ? (key: string) => rangePartition(cuts, key) : checkedPartitioner(definition);
   const combiner = definition.combiner;
   const buffer = new MapOutputBuffer({
     reducers: job.reducers,

@@ -1,5 +1,6 @@
 import { checkJsonValue } from '../data/index.js';
-import type { Context, JsonValue } from '../user-api.js';
+import type { Context, JsonValue, SideFiles } from '../user-api.js';
+import { sideFilesOf } from './side-files.js';
 
 /** The ctx object user code receives; emit goes to a sink chosen by the task. */
 export class TaskContext implements Context {
@@ -13,6 +14,11 @@ export class TaskContext implements Context {
     readonly params: Readonly<Record<string, string>>,
     private readonly sink: (key: string, value: JsonValue) => void,
   ) {}
+
+  /** The job's side files: bound to this job's params object by whoever runs the tasks. */
+  get files(): SideFiles {
+    return sideFilesOf(this.params);
+  }
 
   emit(key: string, value: JsonValue): void {
     if (typeof key !== 'string') {

@@ -118,7 +118,11 @@ export class WorkerRuntime {
     );
     this.workerId = reply.workerId;
     this.heartbeatMs = reply.heartbeatIntervalMs || 1000;
-    this.job = { workerId: reply.workerId, reducers: reply.reducers, params: { ...reply.params } };
+    this.job = {
+      workerId: reply.workerId, reducers: reply.reducers, params: { ...reply.params },
+      ...(reply.files.length ? { files: reply.files.map((f) => ({ name: f.name, key: f.key, size: Number(f.size) })) } : {}),
+      ...(reply.totalOrder ? { totalOrder: true, cutPoints: [...reply.cutPoints] } : {}),
+    };
     this.log(`registered for job ${reply.jobId}`);
   }
 

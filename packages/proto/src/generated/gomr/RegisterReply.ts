@@ -1,5 +1,6 @@
 // Original file: proto/gomr.proto
 
+import type { SideFile as _gomr_SideFile, SideFile__Output as _gomr_SideFile__Output } from '../gomr/SideFile.js';
 
 export interface RegisterReply {
   'workerId'?: (string);
@@ -7,6 +8,15 @@ export interface RegisterReply {
   'reducers'?: (number);
   'heartbeatIntervalMs'?: (number);
   'params'?: ({[key: string]: string});
+  /**
+   * Read-only files shipped with the job (--file): read from the input storage.
+   */
+  'files'?: (_gomr_SideFile)[];
+  /**
+   * --sort total: map tasks partition by key range, cut at cut_points (R-1 or fewer, ascending).
+   */
+  'totalOrder'?: (boolean);
+  'cutPoints'?: (string)[];
 }
 
 export interface RegisterReply__Output {
@@ -15,4 +25,13 @@ export interface RegisterReply__Output {
   'reducers': (number);
   'heartbeatIntervalMs': (number);
   'params': ({[key: string]: string});
+  /**
+   * Read-only files shipped with the job (--file): read from the input storage.
+   */
+  'files': (_gomr_SideFile__Output)[];
+  /**
+   * --sort total: map tasks partition by key range, cut at cut_points (R-1 or fewer, ascending).
+   */
+  'totalOrder': (boolean);
+  'cutPoints': (string)[];
 }

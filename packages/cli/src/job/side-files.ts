@@ -1,0 +1,38 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { Storage, StorageConfig } from '@gomr/storage';
+import { listSideFiles, SideFileError, type SideFileOnDisk, type SideFileRef } from '@gomr/sdk/runtime';
+import { EXIT, GomrError } from '../errors.js';
+
+/** The files `--file PATH...` names, or a one-line error (exit 3) for a missing one or a name clash. */
+export async function resolveSideFiles(paths: readonly string[]): Promise<SideFileOnDisk[]> {
+  try {
+    return await listSideFiles(paths);
+  } catch (err) {
+    if (err instanceof SideFileError) throw new GomrError(err.message, EXIT.INPUT);
+    throw err;
+  }
+}
+
+/**
+ * The job spec's side files. On a local store they are read in place (keys in the input
+ * store, rooted at /); otherwise they are uploaded under the job's prefix (jobs/ID/files/NAME),
+ * where each worker fetches them once.
+ */
+export async function placeSideFiles(jobId: string, files: readonly SideFileOnDisk[], config: Pick<StorageConfig, 'kind'>, storage: Storage): Promise<SideFileRef[]> {
+  if (config.kind === 'local') return files.map((f) => ({ name: f.name, key: f.path.replace(/^\/+/, ''), size: f.size }));
+  const refs: SideFileRef[] = [];
+  for (const f of files) {
+    const key = `jobs/${jobId}/files/${f.name}`;
+    const writer = await storage.createWriter(key);
+    try {
+      await pipeline(createReadStream(f.path), writer);
+      await writer.done();
+    } catch (err) {
+      await writer.abort().catch(() => {});
+      throw new GomrError(`upload of side file ${f.path} to ${storage.describe} failed: ${(err as Error).message}`, EXIT.STORAGE);
+    }
+    refs.push({ name: f.name, key, size: f.size });
+  }
+  return refs;
+}
