@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
 import type Docker from 'dockerode';
 import { EXIT, GomrError } from '../errors.js';
+import type { DockerEvent } from '../docker/json-stream.js';
+import { pushImage } from '../docker/push-image.js';
+import { registryOf, resolveRegistryAuth } from '../docker/registry-auth.js';
 import type { ClusterFlavor } from './kube-context.js';
 
 /** Gets locally built images to where the cluster's nodes can run them. */
@@ -46,28 +49,18 @@ export function minikubeImageLoader(profile: string, timeoutMs = 600_000): Image
   };
 }
 
-/** Pushes images (already named REGISTRY/...) with the Docker daemon's credentials. */
-export function registryImageLoader(docker: () => Docker, registry: string): ImageLoader {
+/**
+ * Pushes images (already named REGISTRY/...) with the credentials the docker CLI would use
+ * for that registry (Docker config auths, credHelpers, credsStore), exactly the tag named.
+ */
+export function registryImageLoader(docker: () => Docker, registry: string, o: { env?: NodeJS.ProcessEnv; onEvent?: (image: string, e: DockerEvent) => void } = {}): ImageLoader {
   return {
     describe: `registry ${registry}`,
     async load(images) {
       for (const image of images) {
-        const log: string[] = [];
-        try {
-          const stream = await docker().getImage(image).push({});
-          await new Promise<void>((resolve, reject) =>
-            docker().modem.followProgress(
-              stream,
-              (err: Error | null) => (err ? reject(err) : resolve()),
-              (e: { status?: string; error?: string }) => {
-                if (e.status) log.push(e.status);
-                if (e.error) reject(new Error(e.error));
-              },
-            ),
-          );
-        } catch (err) {
-          throw new GomrError(`push of ${image} to ${registry} failed: ${(err as Error).message.split('\n')[0]}`, EXIT.CLUSTER, log.slice(-TAIL).join('\n') || undefined);
-        }
+        const host = registryOf(image);
+        const auth = await resolveRegistryAuth(host, { env: o.env });
+        await pushImage(docker(), image, { registry: host, auth, onEvent: (e) => o.onEvent?.(image, e) });
       }
     },
   };
