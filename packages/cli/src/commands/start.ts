@@ -6,7 +6,7 @@ import { buildImageSet, DEFAULT_BASE_IMAGE } from '../docker/image-set.js';
 import { EXIT_CODE_HELP } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
 import { imageLoaderFor } from '../kube/image-loader.js';
-import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
+import { imageFlags, kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
 import { startKubeJob } from '../kube/kube-launcher.js';
 import { storageRetryEnv } from '../kube/manifests/job-manifests.js';
 import { checkWorkerMemoryLimit, DEFAULT_WORKER_MEMORY_LIMIT, WORKER_MEMORY_HEADROOM_MIB } from '../kube/manifests/worker-memory.js';
@@ -66,6 +66,7 @@ ${EXIT_CODE_HELP}`;
     json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
     quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
     ...kubeFlags,
+    ...imageFlags,
   };
 
   async run(): Promise<void> {
@@ -94,6 +95,7 @@ ${EXIT_CODE_HELP}`;
           ...(flags['spill-mb'] ? { spillBytes: flags['spill-mb'] * 1024 * 1024 } : {}),
           ...(flags['executor-heap-mb'] ? { executorHeapMb: flags['executor-heap-mb'] } : {}),
           storageEnv: storageRetryEnv(process.env),
+          ...(flags['image-pull-secret'] ? { imagePullSecret: flags['image-pull-secret'] } : {}),
           ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
           log,
           signal: interrupt.signal,

@@ -56,6 +56,7 @@ export interface StartKubeJobOptions {
   /** Storage retry settings passed to the master and workers (storageRetryEnv). */
   storageEnv?: Record<string, string>;
   imagePullPolicy?: JobManifestOptions['imagePullPolicy'];
+  imagePullSecret?: JobManifestOptions['imagePullSecret'];
   /** @default a new id */
   jobId?: string;
   /** Status polling interval. @default 1000 */
@@ -142,6 +143,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
     {
       namespace: ns, jobId, masterImage: images.master, workerImage: images.worker, workers: o.workers,
       workerResources: o.workerResources, spillBytes: o.spillBytes, executorHeapMb: o.executorHeapMb, imagePullPolicy: o.imagePullPolicy, storageEnv: o.storageEnv,
+      ...(o.imagePullSecret ? { imagePullSecret: o.imagePullSecret } : {}),
     },
     { specJson: JSON.stringify(spec), storageJson: JSON.stringify(storage), token },
   );

@@ -13,6 +13,8 @@ export interface JobManifestOptions {
   workers: number;
   /** @default "IfNotPresent" (images are tagged by content, and kind/minikube load them locally) */
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** A Secret of type kubernetes.io/dockerconfigjson the pods pull their images with. @default none */
+  imagePullSecret?: string;
   /**
    * Per worker. @default { cpu: "500m", memory: "512Mi" } requested; { memory: "1Gi" } limit, or
    * executorHeapMb + 512Mi when that is more (see workerMemoryLimit)
@@ -122,6 +124,7 @@ export function masterJob(o: JobManifestOptions): V1Job {
         spec: {
           restartPolicy: 'Never',
           securityContext: podSecurity,
+          ...(o.imagePullSecret ? { imagePullSecrets: [{ name: o.imagePullSecret }] } : {}),
           containers: [container],
           volumes: [{ name: 'spec', secret: { secretName: names.secret, items: [{ key: 'spec.json', path: 'spec.json' }] } }],
         },
@@ -192,6 +195,7 @@ export function workersJob(o: JobManifestOptions): V1Job {
         spec: {
           restartPolicy: 'OnFailure',
           securityContext: podSecurity,
+          ...(o.imagePullSecret ? { imagePullSecrets: [{ name: o.imagePullSecret }] } : {}),
           containers: [container],
           volumes: [{ name: 'tmp', emptyDir: {} }],
         },
