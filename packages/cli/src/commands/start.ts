@@ -3,6 +3,8 @@ import type Docker from 'dockerode';
 import { BaseCommand } from '../base-command.js';
 import { connectDocker } from '../docker/docker-client.js';
 import { buildImageSet, DEFAULT_BASE_IMAGE } from '../docker/image-set.js';
+import { choosePlatform } from '../docker/image-platform.js';
+import { nodeArchitectures } from '../kube/node-platforms.js';
 import { EXIT_CODE_HELP } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
 import { imageLoaderFor } from '../kube/image-loader.js';
@@ -107,7 +109,10 @@ ${EXIT_CODE_HELP}`;
           },
           buildImages: async () => {
             docker ??= await connectDocker();
-            const set = await buildImageSet(docker, { workerFile: args.worker, baseImage: flags['base-image'], repository: flags.registry });
+            const nodes = flags.platform ? {} : await nodeArchitectures(api);
+            const { platform, reason } = choosePlatform(nodes.nodes, flags.platform, nodes.error);
+            log(`      platform ${reason}`);
+            const set = await buildImageSet(docker, { workerFile: args.worker, baseImage: flags['base-image'], repository: flags.registry, ...(platform ? { platform } : {}) });
             for (const i of [set.master, set.worker]) log(`      ${i.built ? 'built' : 'unchanged'} ${i.tag}`);
             return { master: set.master.tag, worker: set.worker.tag };
           },
