@@ -66,13 +66,22 @@ export function registryImageLoader(docker: () => Docker, registry: string, o: {
   };
 }
 
-/** kind and minikube load images into their nodes; any other cluster pulls from --registry. */
+/** For clusters whose nodes use this machine's Docker image store: nothing to move. */
+export function hostDockerImageLoader(cluster: string): ImageLoader {
+  return { describe: `${cluster} (its nodes use this machine's Docker images: nothing to load)`, load: async () => {} };
+}
+
+/**
+ * kind and minikube load images into their nodes; Docker Desktop, OrbStack and Rancher Desktop
+ * already have them; any other cluster pulls from --registry.
+ */
 export function imageLoaderFor(flavor: ClusterFlavor, clusterName: string, registry: string | undefined, docker: () => Docker): ImageLoader {
   if (registry) return registryImageLoader(docker, registry);
   if (flavor === 'kind') return kindImageLoader(clusterName);
   if (flavor === 'minikube') return minikubeImageLoader(clusterName);
+  if (flavor === 'host-docker') return hostDockerImageLoader(clusterName);
   throw new GomrError(
-    `context points at a cluster that is neither kind nor minikube (${clusterName}); pass --registry HOST[:PORT][/PATH] that its nodes can pull from`,
+    `context points at a cluster that is not kind, minikube, Docker Desktop, OrbStack or Rancher Desktop (${clusterName}); pass --registry HOST[:PORT][/PATH] that its nodes can pull from`,
     EXIT.USAGE,
   );
 }
