@@ -55,7 +55,7 @@ ${EXIT_CODE_HELP}`;
     'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
     'executor-heap-mb': executorHeapFlag,
     'base-image': Flags.string({ default: DEFAULT_BASE_IMAGE, description: 'Node base image of the master and worker images' }),
-    registry: Flags.string({ description: 'push images here (HOST[:PORT][/PATH]), with the Docker config's credentials, for clusters that are not kind, minikube, Docker Desktop, OrbStack or Rancher Desktop' }),
+    registry: Flags.string({ description: 'push images here (HOST[:PORT][/PATH]), with the credentials of the Docker config, for clusters that are not kind, minikube, Docker Desktop, OrbStack or Rancher Desktop' }),
     'worker-cpu': Flags.string({ default: '500m', description: 'CPU requested per worker pod' }),
     'worker-memory': Flags.string({ default: '512Mi', description: 'memory requested per worker pod' }),
     'worker-memory-limit': Flags.string({
