@@ -4,6 +4,7 @@ import { BaseCommand } from '../base-command.js';
 import { connectDocker } from '../docker/docker-client.js';
 import { buildImageSet, DEFAULT_BASE_IMAGE } from '../docker/image-set.js';
 import { choosePlatform } from '../docker/image-platform.js';
+import { isBuildStep } from '../docker/push-progress.js';
 import { nodeArchitectures } from '../kube/node-platforms.js';
 import { EXIT_CODE_HELP } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
@@ -112,11 +113,11 @@ ${EXIT_CODE_HELP}`;
             const nodes = flags.platform ? {} : await nodeArchitectures(api);
             const { platform, reason } = choosePlatform(nodes.nodes, flags.platform, nodes.error);
             log(`      platform ${reason}`);
-            const set = await buildImageSet(docker, { workerFile: args.worker, baseImage: flags['base-image'], repository: flags.registry, ...(platform ? { platform } : {}) });
+            const set = await buildImageSet(docker, { workerFile: args.worker, baseImage: flags['base-image'], repository: flags.registry, ...(platform ? { platform } : {}), onLine: (image, line) => isBuildStep(line) && log(`      ${image}: ${line}`) });
             for (const i of [set.master, set.worker]) log(`      ${i.built ? 'built' : 'unchanged'} ${i.tag}`);
             return { master: set.master.tag, worker: set.worker.tag };
           },
-          imageLoader: imageLoaderFor(api.ctx.flavor, api.ctx.clusterName, flags.registry, () => docker!),
+          imageLoader: imageLoaderFor(api.ctx.flavor, api.ctx.clusterName, flags.registry, () => docker!, flags.quiet ? undefined : log),
           portForwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs),
         },
       );

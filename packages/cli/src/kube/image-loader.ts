@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import type Docker from 'dockerode';
 import { EXIT, GomrError } from '../errors.js';
 import type { DockerEvent } from '../docker/json-stream.js';
+import { withHeartbeat } from '../docker/progress-throttle.js';
 import { pushImage } from '../docker/push-image.js';
+import { pushProgress } from '../docker/push-progress.js';
 import { registryOf, resolveRegistryAuth } from '../docker/registry-auth.js';
 import type { ClusterFlavor } from './kube-context.js';
 
@@ -31,20 +33,31 @@ function run(tool: string, args: string[], installHint: string, timeoutMs: numbe
   });
 }
 
+/** Progress lines of a load (stderr, throttled); undefined: none. */
+export type LoadProgress = ((line: string) => void) | undefined;
+
 /** `kind load docker-image IMAGE... --name CLUSTER`. */
-export function kindImageLoader(cluster: string, timeoutMs = 600_000): ImageLoader {
+export function kindImageLoader(cluster: string, timeoutMs = 600_000, progress?: LoadProgress): ImageLoader {
   return {
     describe: `kind cluster ${cluster}`,
-    load: (images) => run('kind', ['load', 'docker-image', ...images, '--name', cluster], 'https://kind.sigs.k8s.io/docs/user/quick-start/#installation', timeoutMs),
+    load: (images) =>
+      withHeartbeat(
+        `      still loading ${images.length} image${images.length === 1 ? '' : 's'} into kind cluster ${cluster}`,
+        progress,
+        run('kind', ['load', 'docker-image', ...images, '--name', cluster], 'https://kind.sigs.k8s.io/docs/user/quick-start/#installation', timeoutMs),
+      ),
   };
 }
 
 /** `minikube image load IMAGE --profile PROFILE`, one image at a time. */
-export function minikubeImageLoader(profile: string, timeoutMs = 600_000): ImageLoader {
+export function minikubeImageLoader(profile: string, timeoutMs = 600_000, progress?: LoadProgress): ImageLoader {
   return {
     describe: `minikube profile ${profile}`,
     async load(images) {
-      for (const image of images) await run('minikube', ['image', 'load', image, '--profile', profile], 'https://minikube.sigs.k8s.io/docs/start/', timeoutMs);
+      for (const image of images) {
+        progress?.(`      loading ${image}`);
+        await withHeartbeat(`      still loading ${image} into minikube profile ${profile}`, progress, run('minikube', ['image', 'load', image, '--profile', profile], 'https://minikube.sigs.k8s.io/docs/start/', timeoutMs));
+      }
     },
   };
 }
@@ -75,10 +88,18 @@ export function hostDockerImageLoader(cluster: string): ImageLoader {
  * kind and minikube load images into their nodes; Docker Desktop, OrbStack and Rancher Desktop
  * already have them; any other cluster pulls from --registry.
  */
-export function imageLoaderFor(flavor: ClusterFlavor, clusterName: string, registry: string | undefined, docker: () => Docker): ImageLoader {
-  if (registry) return registryImageLoader(docker, registry);
-  if (flavor === 'kind') return kindImageLoader(clusterName);
-  if (flavor === 'minikube') return minikubeImageLoader(clusterName);
+export function imageLoaderFor(flavor: ClusterFlavor, clusterName: string, registry: string | undefined, docker: () => Docker, progress?: LoadProgress): ImageLoader {
+  if (registry) {
+    const shown = new Map<string, (e: DockerEvent) => void>();
+    const onEvent = (image: string, e: DockerEvent) => {
+      if (!progress) return;
+      if (!shown.has(image)) shown.set(image, pushProgress(image, progress));
+      shown.get(image)!(e);
+    };
+    return registryImageLoader(docker, registry, { onEvent });
+  }
+  if (flavor === 'kind') return kindImageLoader(clusterName, undefined, progress);
+  if (flavor === 'minikube') return minikubeImageLoader(clusterName, undefined, progress);
   if (flavor === 'host-docker') return hostDockerImageLoader(clusterName);
   throw new GomrError(
     `context points at a cluster that is not kind, minikube, Docker Desktop, OrbStack or Rancher Desktop (${clusterName}); pass --registry HOST[:PORT][/PATH] that its nodes can pull from`,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { buildImageSet } from '../../src/docker/image-set.js';
 import { GomrError } from '../../src/errors.js';
+import { pushProgress } from '../../src/docker/push-progress.js';
 import { registryImageLoader } from '../../src/kube/image-loader.js';
 import { masterJob, workersJob } from '../../src/kube/manifests/job-manifests.js';
 import { dockerUnavailable, TEST_BASE_IMAGE } from '../support/docker-available.js';
@@ -102,7 +103,10 @@ test('the registry holds exactly the tags the master and worker manifests name',
   const set = await buildImageSet(docker, { workerFile: 'examples/wordcount/worker.ts', baseImage: TEST_BASE_IMAGE, repository });
   tagged.push(set.master.tag, set.worker.tag);
   const env = { ...process.env, DOCKER_CONFIG: await dockerConfig({ auths: { [secured.host]: { username: 'gomr', password: 's3cret' } } }) };
-  await registryImageLoader(() => docker, repository, { env }).load([set.master.tag, set.worker.tag]);
+  const lines: string[] = [];
+  const progress = new Map([set.master.tag, set.worker.tag].map((t) => [t, pushProgress(t, (l) => lines.push(l))]));
+  await registryImageLoader(() => docker, repository, { env, onEvent: (image, e) => progress.get(image)!(e) }).load([set.master.tag, set.worker.tag]);
+  for (const tag of [set.master.tag, set.worker.tag]) assert.ok(lines.some((l) => l.startsWith(`      pushed ${tag} (sha256:`)), lines.join('\n'));
   const o = { namespace: 'gomr', jobId: 'j1', masterImage: set.master.tag, workerImage: set.worker.tag, workers: 1 };
   for (const [job, name] of [[masterJob(o), 'gomr-master'], [workersJob(o), 'gomr-worker']] as const) {
     const named = job.spec!.template.spec!.containers[0]!.image!;
