@@ -104,6 +104,8 @@ function runHelper(name: string, registry: string, env: NodeJS.ProcessEnv, timeo
         reject(new GomrError(`${tool} get for ${registry} did not answer JSON: ${stdout.trim().slice(0, 200)}`, EXIT.CLUSTER));
       }
     });
+    // A helper may exit without reading its input (EPIPE): its exit status says what happened.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(registry);
   });
 }
