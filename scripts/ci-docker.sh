@@ -7,6 +7,9 @@
 # cannot be pulled. The image holds only this machine's `node` binary and the shared
 # libraries it links, imported with `docker import`; the Dockerfiles take it as BASE_IMAGE.
 #
+# The registry tests (packages/cli/test/docker/registry-push) run Debian's docker-registry
+# (distribution 2.8) on 127.0.0.1 and make its htpasswd file with apache2-utils' htpasswd.
+#
 # Without a bridge network (none can be created here) containers use host networking only,
 # so all test traffic stays on 127.0.0.1.
 set -euo pipefail
@@ -25,6 +28,18 @@ if ! command -v dockerd >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq docker.io >/dev/null
+fi
+
+if ! [ -x /usr/bin/docker-registry ] || ! command -v htpasswd >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    log "installing docker-registry and apache2-utils (registry push tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq docker-registry apache2-utils >/dev/null
+    # The package starts no service here (no systemd); the tests start their own registries.
+  else
+    log "docker-registry or htpasswd is missing and this is not root; registry tests will skip"
+  fi
 fi
 
 # `docker` may be a client without a daemon: ask the daemon itself.

@@ -3,10 +3,13 @@ import type Docker from 'dockerode';
 import { BaseCommand } from '../base-command.js';
 import { connectDocker } from '../docker/docker-client.js';
 import { buildImageSet, DEFAULT_BASE_IMAGE } from '../docker/image-set.js';
+import { choosePlatform } from '../docker/image-platform.js';
+import { isBuildStep } from '../docker/push-progress.js';
+import { nodeArchitectures } from '../kube/node-platforms.js';
 import { EXIT_CODE_HELP } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
 import { imageLoaderFor } from '../kube/image-loader.js';
-import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
+import { imageFlags, kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
 import { startKubeJob } from '../kube/kube-launcher.js';
 import { DEFAULT_WORKER_TMP_SIZE, storageRetryEnv } from '../kube/manifests/job-manifests.js';
 import { parseDurationSeconds } from '../kube/parse-duration.js';
@@ -61,7 +64,7 @@ ${EXIT_CODE_HELP}`;
     'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
     'executor-heap-mb': executorHeapFlag,
     'base-image': Flags.string({ default: DEFAULT_BASE_IMAGE, description: 'Node base image of the master and worker images' }),
-    registry: Flags.string({ description: 'push images here (HOST[:PORT][/PATH]) for clusters that are neither kind nor minikube' }),
+    registry: Flags.string({ description: 'push images here (HOST[:PORT][/PATH]), with the credentials of the Docker config, for clusters that are not kind, minikube, Docker Desktop, OrbStack or Rancher Desktop' }),
     'worker-cpu': Flags.string({ default: '500m', description: 'CPU requested per worker pod' }),
     'worker-memory': Flags.string({ default: '512Mi', description: 'memory requested per worker pod' }),
     'worker-memory-limit': Flags.string({
@@ -83,6 +86,7 @@ ${EXIT_CODE_HELP}`;
     json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
     quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
     ...kubeFlags,
+    ...imageFlags,
   };
 
   async run(): Promise<void> {
@@ -116,6 +120,7 @@ ${EXIT_CODE_HELP}`;
           ...(flags['spill-mb'] ? { spillBytes: flags['spill-mb'] * 1024 * 1024 } : {}),
           ...(flags['executor-heap-mb'] ? { executorHeapMb: flags['executor-heap-mb'] } : {}),
           storageEnv: storageRetryEnv(process.env),
+          ...(flags['image-pull-secret'] ? { imagePullSecret: flags['image-pull-secret'] } : {}),
           ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
           log,
           signal: interrupt.signal,
@@ -127,11 +132,14 @@ ${EXIT_CODE_HELP}`;
           },
           buildImages: async () => {
             docker ??= await connectDocker();
-            const set = await buildImageSet(docker, { workerFile: args.worker, baseImage: flags['base-image'], repository: flags.registry });
+            const nodes = flags.platform ? {} : await nodeArchitectures(api);
+            const { platform, reason } = choosePlatform(nodes.nodes, flags.platform, nodes.error);
+            log(`      platform ${reason}`);
+            const set = await buildImageSet(docker, { workerFile: args.worker, baseImage: flags['base-image'], repository: flags.registry, ...(platform ? { platform } : {}), onLine: (image, line) => isBuildStep(line) && log(`      ${image}: ${line}`) });
             for (const i of [set.master, set.worker]) log(`      ${i.built ? 'built' : 'unchanged'} ${i.tag}`);
             return { master: set.master.tag, worker: set.worker.tag };
           },
-          imageLoader: imageLoaderFor(api.ctx.flavor, api.ctx.clusterName, flags.registry, () => docker!),
+          imageLoader: imageLoaderFor(api.ctx.flavor, api.ctx.clusterName, flags.registry, () => docker!, flags.quiet ? undefined : log),
           portForwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs),
         },
       );

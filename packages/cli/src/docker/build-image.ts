@@ -9,6 +9,11 @@ export interface BuildImageOptions {
   baseImage: string;
   /** Labels put on the image. */
   labels?: Record<string, string>;
+  /**
+   * The image's platform (the Engine's build `platform`); the built image is checked to be of
+   * it. @default the daemon's own
+   */
+  platform?: string;
   /** Called with each line of the build's output. */
   onLine?: (line: string) => void;
 }
@@ -21,6 +26,27 @@ export interface BuiltImage {
 
 /** Lines of the build log shown when a build fails. */
 const LOG_TAIL = 15;
+
+/** The image's os/architecture, as the daemon has it. */
+async function platformOf(docker: Docker, tag: string): Promise<string> {
+  const i = await docker.getImage(tag).inspect();
+  return `${i.Os}/${i.Architecture}`;
+}
+
+/**
+ * Fails when `tag` is not of `platform`: the classic builder takes a local base image of
+ * another platform as it is and labels nothing, and the pods would die with "exec format error".
+ */
+async function checkPlatform(docker: Docker, tag: string, baseImage: string, platform: string | undefined): Promise<void> {
+  if (!platform) return;
+  const actual = await platformOf(docker, tag);
+  if (actual !== platform) {
+    throw new GomrError(
+      `image ${tag} is ${actual}, not ${platform}: the base image ${baseImage} has no ${platform} variant on this Docker daemon (use a multi-platform base image such as node:24-slim, or pull ${baseImage} for ${platform} first)`,
+      EXIT.CLUSTER,
+    );
+  }
+}
 
 export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
   try {
@@ -38,7 +64,10 @@ export async function imageExists(docker: Docker, tag: string): Promise<boolean>
  * of the build log.
  */
 export async function buildImage(docker: Docker, ctx: BuildContext, o: BuildImageOptions): Promise<BuiltImage> {
-  if (await imageExists(docker, o.tag)) return { tag: o.tag, built: false };
+  if (await imageExists(docker, o.tag)) {
+    await checkPlatform(docker, o.tag, o.baseImage, o.platform);
+    return { tag: o.tag, built: false };
+  }
   const log: string[] = [];
   const fail = (why: string): never => {
     throw new GomrError(`image ${o.tag} did not build: ${why}`, EXIT.CLUSTER, log.slice(-LOG_TAIL).join('\n') || undefined);
@@ -47,7 +76,7 @@ export async function buildImage(docker: Docker, ctx: BuildContext, o: BuildImag
   try {
     stream = await docker.buildImage(
       { context: ctx.dir, src: ctx.files },
-      { t: o.tag, buildargs: { BASE_IMAGE: o.baseImage }, labels: o.labels ?? {}, rm: true, forcerm: true },
+      { t: o.tag, buildargs: { BASE_IMAGE: o.baseImage }, labels: o.labels ?? {}, rm: true, forcerm: true, ...(o.platform ? { platform: o.platform } : {}) },
     );
   } catch (err) {
     return fail((err as Error).message);
@@ -70,5 +99,10 @@ export async function buildImage(docker: Docker, ctx: BuildContext, o: BuildImag
   // The daemon reports a failed step as an event in the stream, not as an HTTP error.
   const errorLine = result.error ?? (await imageExists(docker, o.tag) ? undefined : log.at(-1) ?? 'no image was produced');
   if (errorLine) fail(errorLine.replace(/\s+/g, ' ').trim());
+  await checkPlatform(docker, o.tag, o.baseImage, o.platform).catch(async (err: unknown) => {
+    // Not left behind under a tag that says another platform.
+    await docker.getImage(o.tag).remove().catch(() => {});
+    throw err;
+  });
   return { tag: o.tag, built: true };
 }

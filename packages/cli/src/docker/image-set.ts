@@ -16,6 +16,8 @@ export interface ImageSetOptions {
    * registry.example:5000/team/gomr-master:<hash>. @default none (local names)
    */
   repository?: string;
+  /** linux/amd64 or linux/arm64 (see choosePlatform). @default the Docker daemon's platform */
+  platform?: string;
   /** Where the build contexts are staged. @default $GOMR_HOME/build */
   buildDir?: string;
   /** Build output, line by line. */
@@ -26,6 +28,8 @@ export interface ImageSet {
   master: BuiltImage;
   worker: BuiltImage;
   baseImage: string;
+  /** The platform asked for; undefined: the daemon's. */
+  platform?: string;
 }
 
 /** Length of the content hash in a tag: enough to never collide in one registry. */
@@ -42,19 +46,21 @@ export async function buildImageSet(docker: Docker, o: ImageSetOptions): Promise
   // One staging folder per worker file: its bundle's bytes then depend on the file only.
   const workerKey = createHash('sha256').update(resolve(o.workerFile)).digest('hex').slice(0, 12);
 
-  const masterCtx = await stageMasterContext(join(buildDir, 'master'), baseImage);
+  const masterCtx = await stageMasterContext(join(buildDir, 'master'), baseImage, o.platform);
   const master = await buildImage(docker, masterCtx, {
     tag: `${prefix}gomr-master:${masterCtx.hash.slice(0, TAG_LENGTH)}`,
     baseImage,
     labels: { 'gomr.dev/component': 'master', 'gomr.dev/content-hash': masterCtx.hash },
+    ...(o.platform ? { platform: o.platform } : {}),
     onLine: (l) => o.onLine?.('master', l),
   });
-  const workerCtx = await stageWorkerContext(join(buildDir, `worker-${workerKey}`), o.workerFile, baseImage);
+  const workerCtx = await stageWorkerContext(join(buildDir, `worker-${workerKey}`), o.workerFile, baseImage, o.platform);
   const worker = await buildImage(docker, workerCtx, {
     tag: `${prefix}gomr-worker:${workerCtx.hash.slice(0, TAG_LENGTH)}`,
     baseImage,
     labels: { 'gomr.dev/component': 'worker', 'gomr.dev/content-hash': workerCtx.hash },
+    ...(o.platform ? { platform: o.platform } : {}),
     onLine: (l) => o.onLine?.('worker', l),
   });
-  return { master, worker, baseImage };
+  return { master, worker, baseImage, ...(o.platform ? { platform: o.platform } : {}) };
 }

@@ -1,11 +1,16 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import yaml from 'js-yaml';
 import { EXIT, GomrError } from '../errors.js';
 
-/** What kind of cluster a context points at; it decides how images get into it. */
-export type ClusterFlavor = 'kind' | 'minikube' | 'other';
+/**
+ * What kind of cluster a context points at; it decides how images get into it. 'host-docker':
+ * the cluster's nodes use this machine's Docker image store (Docker Desktop, OrbStack, Rancher
+ * Desktop with dockerd), so a built image is already there.
+ */
+export type ClusterFlavor = 'kind' | 'minikube' | 'host-docker' | 'other';
 
 export interface KubeContext {
   config: KubeConfig;
@@ -26,13 +31,55 @@ export interface LoadKubeContextOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** kind names its contexts `kind-<cluster>`; minikube names them after the profile. */
+/** Contexts of the desktop clusters whose nodes share the host's Docker image store. */
+const HOST_DOCKER_CONTEXTS = new Set(['docker-desktop', 'docker-for-desktop', 'orbstack', 'rancher-desktop']);
+
+/** The provider minikube writes in the extensions of its clusters and contexts. */
+const MINIKUBE_PROVIDER = 'minikube.sigs.k8s.io';
+
+/**
+ * kind names its contexts `kind-<cluster>`; minikube marks its clusters and contexts with an
+ * extension whose provider is minikube.sigs.k8s.io (and names them after the profile);
+ * `extensionsJson` holds the raw kubeconfig's extensions of the context and its cluster.
+ */
 export function detectFlavor(context: string, cluster: string, extensionsJson = ''): { flavor: ClusterFlavor; clusterName: string } {
   if (context.startsWith('kind-')) return { flavor: 'kind', clusterName: context.slice('kind-'.length) };
-  if (context === 'minikube' || cluster === 'minikube' || extensionsJson.includes('minikube.sigs.k8s.io')) {
-    return { flavor: 'minikube', clusterName: context };
-  }
+  if (extensionsJson.includes(MINIKUBE_PROVIDER)) return { flavor: 'minikube', clusterName: cluster };
+  if (context === 'minikube' || cluster === 'minikube') return { flavor: 'minikube', clusterName: context };
+  if (HOST_DOCKER_CONTEXTS.has(context) || HOST_DOCKER_CONTEXTS.has(cluster)) return { flavor: 'host-docker', clusterName: cluster };
   return { flavor: 'other', clusterName: cluster };
+}
+
+type Named = { name?: unknown; extensions?: unknown; context?: { extensions?: unknown }; cluster?: { extensions?: unknown } };
+
+/**
+ * The `extensions` of a context and of its cluster, as JSON, from the kubeconfig files
+ * themselves: client-node drops them when it loads a file. The first file naming an entry
+ * wins, as with kubectl; an unreadable file gives no extensions (client-node reports it).
+ */
+export function rawExtensions(files: string[], context: string, cluster: string): string {
+  const found: unknown[] = [];
+  let contextSeen = false;
+  let clusterSeen = false;
+  for (const file of files) {
+    let doc: { contexts?: Named[]; clusters?: Named[] } | undefined;
+    try {
+      doc = yaml.load(readFileSync(file, 'utf8')) as typeof doc;
+    } catch {
+      continue;
+    }
+    const ctx = !contextSeen ? doc?.contexts?.find((c) => c?.name === context) : undefined;
+    if (ctx) {
+      contextSeen = true;
+      found.push(ctx.extensions, ctx.context?.extensions);
+    }
+    const cl = !clusterSeen ? doc?.clusters?.find((c) => c?.name === cluster) : undefined;
+    if (cl) {
+      clusterSeen = true;
+      found.push(cl.extensions, cl.cluster?.extensions);
+    }
+  }
+  return JSON.stringify(found.filter((e) => e !== undefined));
 }
 
 /**
@@ -75,6 +122,6 @@ export function loadKubeContext(o: LoadKubeContextOptions = {}): KubeContext {
   const ctx = config.getContextObject(context)!;
   const cluster = config.getCluster(ctx.cluster);
   if (!cluster) throw new GomrError(`context ${context} names cluster ${ctx.cluster}, which is not in the kubeconfig`, EXIT.CLUSTER);
-  const { flavor, clusterName } = detectFlavor(context, cluster.name, JSON.stringify(ctx));
+  const { flavor, clusterName } = detectFlavor(context, cluster.name, rawExtensions(present, context, cluster.name));
   return { config, context, server: cluster.server, flavor, clusterName };
 }

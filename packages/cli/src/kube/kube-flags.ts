@@ -60,3 +60,14 @@ export function kubeApiFromFlags(f: { context?: string | undefined; kubeconfig?:
   const requestTimeoutMs = f['request-timeout'] === undefined ? DEFAULT_REQUEST_TIMEOUT_MS : parseRequestTimeout(f['request-timeout']);
   return kubeApi(loadKubeContext({ context: f.context, kubeconfig: f.kubeconfig }), { requestTimeoutMs });
 }
+
+/** How `gomr start` gets images the nodes can pull and run. */
+export const imageFlags = {
+  'image-pull-secret': Flags.string({
+    description: 'Secret (type kubernetes.io/dockerconfigjson, in --namespace) the master and worker pods pull their images with, for a private --registry',
+  }),
+  platform: Flags.string({
+    options: ['linux/amd64', 'linux/arm64'],
+    description: "platform of the images [default: the nodes' architecture (status.nodeInfo.architecture)]; required when the nodes mix architectures",
+  }),
+};

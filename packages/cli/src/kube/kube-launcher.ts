@@ -59,6 +59,7 @@ export interface StartKubeJobOptions {
   /** Storage retry settings passed to the master and workers (storageRetryEnv). */
   storageEnv?: Record<string, string>;
   imagePullPolicy?: JobManifestOptions['imagePullPolicy'];
+  imagePullSecret?: JobManifestOptions['imagePullSecret'];
   /** activeDeadlineSeconds of the master and workers Jobs. @default DEFAULT_ACTIVE_DEADLINE_S */
   activeDeadlineSeconds?: number;
   /** The cluster's DNS domain, for fully qualified Service names. @default short names */
@@ -164,6 +165,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
     {
       namespace: ns, jobId, masterImage: images.master, workerImage: images.worker, workers: o.workers,
       workerResources: o.workerResources, spillBytes: o.spillBytes, executorHeapMb: o.executorHeapMb, imagePullPolicy: o.imagePullPolicy, storageEnv: o.storageEnv,
+      ...(o.imagePullSecret ? { imagePullSecret: o.imagePullSecret } : {}),
       activeDeadlineSeconds: o.activeDeadlineSeconds, clusterDomain: o.clusterDomain, workerTmpSize: o.workerTmpSize,
     },
     { storageJson: JSON.stringify(storage), token },

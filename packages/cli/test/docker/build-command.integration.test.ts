@@ -42,3 +42,19 @@ test('a build that fails is one error with the tail of the build log', { skip, t
     },
   );
 });
+
+test('a platform is passed to the build, checked on the image, and part of the tag', { skip, timeout: 180_000 }, async () => {
+  const { buildImageSet } = await import('../../src/docker/image-set.js');
+  const docker = new Docker();
+  const plain = await buildImageSet(docker, { workerFile: 'examples/wordcount/worker.ts', baseImage: TEST_BASE_IMAGE });
+  const amd = await buildImageSet(docker, { workerFile: 'examples/wordcount/worker.ts', baseImage: TEST_BASE_IMAGE, platform: 'linux/amd64' });
+  assert.notEqual(amd.worker.tag, plain.worker.tag);
+  const image = await docker.getImage(amd.worker.tag).inspect();
+  assert.equal(`${image.Os}/${image.Architecture}`, 'linux/amd64');
+  // The test base image exists for amd64 only: the classic builder would quietly use it.
+  await assert.rejects(buildImageSet(docker, { workerFile: 'examples/wordcount/worker.ts', baseImage: TEST_BASE_IMAGE, platform: 'linux/arm64' }), (err: GomrError) => {
+    assert.ok(err instanceof GomrError);
+    assert.match(err.message, /^image gomr-master:[0-9a-f]{16} is linux\/amd64, not linux\/arm64: the base image gomr-test-base:local has no linux\/arm64 variant/);
+    return true;
+  });
+});

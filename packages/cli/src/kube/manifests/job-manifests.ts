@@ -15,6 +15,8 @@ export interface JobManifestOptions {
   workers: number;
   /** @default "IfNotPresent" (images are tagged by content, and kind/minikube load them locally) */
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** A Secret of type kubernetes.io/dockerconfigjson the pods pull their images with. @default none */
+  imagePullSecret?: string;
   /**
    * Per worker. @default { cpu: "500m", memory: "512Mi" } requested; { memory: "1Gi" } limit, or
    * executorHeapMb + 512Mi when that is more (see workerMemoryLimit)
@@ -169,6 +171,7 @@ export function masterJob(o: JobManifestOptions): V1Job {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
           securityContext: podSecurity,
+          ...(o.imagePullSecret ? { imagePullSecrets: [{ name: o.imagePullSecret }] } : {}),
           containers: [container],
         },
       },
@@ -243,6 +246,7 @@ export function workersJob(o: JobManifestOptions): V1Job {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
           securityContext: podSecurity,
+          ...(o.imagePullSecret ? { imagePullSecrets: [{ name: o.imagePullSecret }] } : {}),
           containers: [container],
           // A pod whose spills outgrow this is evicted (and replaced), not the node's disk filled.
           volumes: [{ name: 'tmp', emptyDir: { sizeLimit: o.workerTmpSize ?? DEFAULT_WORKER_TMP_SIZE } }],
