@@ -193,7 +193,7 @@ test('--file: side files go to MinIO under the job prefix and the spec names the
     const { run, lines } = start(w, { jobId: 'job-files', files: [products] });
     assert.equal((await run).status.state, 'SUCCEEDED', lines.join('\n'));
     const creds = JSON.parse(Buffer.from(w.kube.get('secrets', 'gomr-job-job-files')!.data['storage.json'], 'base64').toString());
-    const spec = await storedSpec(w, 'job-files', creds);
+    const spec = await storedSpec(w, 'job-files', { accessKey: creds.accessKey, secretKey: creds.secretKey });
     assert.deepEqual(spec.files, [{ name: 'products.csv', key: 'jobs/job-files/files/products.csv', size: (await readFile(products)).length }]);
     const store = await openStorage({ ...spec.storage, endpoint: w.s3.endpoint });
     assert.deepEqual(await store.get(spec.files[0].key), await readFile(products));
