@@ -50,6 +50,7 @@ ${EXIT_CODE_HELP}`;
     'tls-ca': Flags.string({ description: 'PEM CA certificate workers and the CLI trust', dependsOn: ['tls-cert'] }),
     json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
     quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
+    typecheck: Flags.boolean({ default: false, description: 'type-check WORKER against @gomr/sdk first (as `gomr check` does) and refuse it on a type error' }),
     ...storageFlags,
   };
 
@@ -57,6 +58,7 @@ ${EXIT_CODE_HELP}`;
     const { args, flags } = await this.parse(Run);
     const params = parseParams(flags.param);
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
+    if (flags.typecheck) (await import('../bundle/typecheck-worker.js')).assertWorkerTypechecks(args.worker);
     const interrupt = interruptSignal();
     const result = await runLocalJob({
       workerFile: args.worker,
