@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import * as esbuild from 'esbuild';
+import type * as esbuild from 'esbuild';
 import { EXIT, GomrError } from '../errors.js';
+import { buildOnce } from './esbuild-service.js';
 
 const require = createRequire(import.meta.url);
 
@@ -32,7 +33,7 @@ export async function bundleWorker(workerFile: string, outFile: string): Promise
   await mkdir(dirname(outFile), { recursive: true });
   const sdk = sdkEntry();
   try {
-    await esbuild.build({
+    await buildOnce({
       entryPoints: [entry],
       outfile: outFile,
       bundle: true,

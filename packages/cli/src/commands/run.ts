@@ -54,6 +54,7 @@ ${EXIT_CODE_HELP}`;
     sort: Flags.string({ options: ['hash', 'total'], default: 'hash', description: "hash: each part sorted; total: the parts, concatenated, are one sorted sequence (keys sampled first, then partitioned by range)" }),
     'dry-run': Flags.boolean({ default: false, description: 'print the plan (inputs, splits, tasks, partitions) and run nothing; with --json, as JSON' }),
     quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
+    typecheck: Flags.boolean({ default: false, description: 'type-check WORKER against @gomr/sdk first (as `gomr check` does) and refuse it on a type error' }),
     ...storageFlags,
   };
 
@@ -72,6 +73,7 @@ ${EXIT_CODE_HELP}`;
       return;
     }
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
+    if (flags.typecheck) (await import('../bundle/typecheck-worker.js')).assertWorkerTypechecks(args.worker);
     const interrupt = interruptSignal();
     const result = await runLocalJob({
       workerFile: args.worker,

@@ -5,11 +5,11 @@ import { gomrHome } from '../job/gomr-home.js';
 import { stageMasterContext, stageWorkerContext } from './build-context.js';
 import { buildImage, type BuiltImage } from './build-image.js';
 
-export const DEFAULT_BASE_IMAGE = 'node:20-slim';
+export const DEFAULT_BASE_IMAGE = 'node:26-slim';
 
 export interface ImageSetOptions {
   workerFile: string;
-  /** The Node image both images start from. @default "node:20-slim" */
+  /** The Node image both images start from. @default "node:26-slim" */
   baseImage?: string;
   /**
    * Prefix of the image names, e.g. "registry.example:5000/team" gives
