@@ -5,7 +5,7 @@ import type {
 import type { Assignment } from './scheduler.js';
 import type { WorkerRecord } from './worker-registry.js';
 import { jobKeys, type JobSpec } from './job-spec.js';
-import { planSplits } from './plan-splits.js';
+import { planSplits, splitInputs } from './plan-splits.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerRegistry } from './worker-registry.js';
 import type { RunRef, TaskRecord } from './task-table.js';
@@ -117,7 +117,7 @@ export class JobMaster {
     this.inlineBudgetBytes = options.inlineBudgetBytes ?? INLINE_BUDGET_BYTES;
     this.log = options.log ?? (() => {});
     this.startedMs = this.now();
-    const splits = planSplits(spec.inputs, spec.maps);
+    const splits = planSplits(splitInputs(spec.inputs), spec.maps);
     this.scheduler = new Scheduler(splits, {
       reducers: spec.reducers,
       maxAttempts: spec.maxAttempts,

@@ -24,4 +24,6 @@ export {
   type Mapper,
   type Reducer,
   type Partitioner,
+  type InputMode,
+  type InputRecords,
 } from './user-api.js';

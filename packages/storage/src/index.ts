@@ -25,6 +25,7 @@
 export type { Storage, ObjectWriter, ObjectInfo, ByteRange } from './storage.js';
 export type { StorageConfig, LocalStorageConfig, S3StorageConfig } from './storage-config.js';
 export { NotFoundError, InvalidKeyError, StorageUnavailableError, StorageUnreachableError, ObjectChangedError } from './errors.js';
+export { compressionOf, compressionProblem, zstdAvailable, COMPRESSION_SUFFIXES, ZSTD_NODE_VERSION, type Compression } from './compression.js';
 export { joinKey, validateKey, validatePrefix, keyProblem, compareKeys } from './keys.js';
 export { LocalStorage, type LocalStorageOptions } from './local-storage.js';
 export { DEFAULT_S3_REGION, DEFAULT_REQUEST_TIMEOUT_MS } from './s3-defaults.js';

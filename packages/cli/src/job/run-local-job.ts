@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatus__Output } from '@gomr/proto';
-import { openStorage, type Storage, type StorageConfig } from '@gomr/storage';
+import { compressionOf, openStorage, type Storage, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { checkWorker } from '../bundle/check-worker.js';
 import { EXIT, GomrError } from '../errors.js';
@@ -116,6 +116,10 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   if (o.reducers < 1) throw new GomrError('--reducers must be at least 1', EXIT.USAGE);
   const inputs = await resolveInputs(o.inputs);
   const maps = o.maps ?? defaultMaps(o.workers, inputs.reduce((sum, i) => sum + i.size, 0));
+  if (o.maps !== undefined) {
+    const note = await unsplittableNote(inputs, o.maps);
+    if (note) o.log(note);
+  }
   const jobId = newJobId();
   const outputDir = resolve(o.output ?? join('gomr-output', jobId));
   await checkOutputDir(outputDir, o.overwrite);
@@ -239,6 +243,21 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     process.off('exit', killChildren);
     await storage.close();
   }
+}
+
+/**
+ * What to tell the user when --mappers cannot be met because compressed inputs are read by
+ * one map task each (a compressed stream cannot be entered in the middle); undefined otherwise.
+ */
+export async function unsplittableNote(inputs: readonly ResolvedInput[], maps: number): Promise<string | undefined> {
+  const compressed = inputs.filter((i) => compressionOf(i.name));
+  if (!compressed.length) return undefined;
+  // Loaded only here: the master's package is not otherwise loaded by the CLI.
+  const { planSplits, splitInputs } = await import('@gomr/master');
+  const planned = planSplits(splitInputs(inputs.map((i) => ({ key: i.path, name: i.name, size: i.size }))), maps).length;
+  if (planned === maps) return undefined;
+  const names = compressed.slice(0, 3).map((i) => i.name).join(', ') + (compressed.length > 3 ? ', …' : '');
+  return `--mappers ${maps}: ${planned} map tasks, because compressed inputs cannot be split: each is read by one map task (${compressed.length}: ${names})`;
 }
 
 /** Local inputs are read in place; with S3 storage they are uploaded first. */

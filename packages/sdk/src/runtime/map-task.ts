@@ -3,9 +3,10 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { ObjectWriter, Storage } from '@gomr/storage';
 import {
-  MapOutputBuffer, defaultHeapLimit, defaultPartition, readLineChunks, splitReadRange, writeRun, type SortedPartition,
+  MapOutputBuffer, defaultHeapLimit, defaultPartition, writeRun, type SortedPartition,
 } from '../data/index.js';
-import type { JobDefinition, JsonValue } from '../user-api.js';
+import { readInput } from '../input/input-format.js';
+import type { InputMode, JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
 import { TaskContext } from './task-context.js';
 import { UserCodeError, combinerError, isThenable } from './user-code-error.js';
@@ -85,34 +86,43 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   let inputBytes = 0;
   const skip = new Set(task.skipOffsets ?? []);
   let skippedRecords = 0;
+  /**
+   * --skip-bad-records, text input: a chunk that failed every attempt runs line by line, and
+   * only the lines whose mapper call throws are left out (with whatever they emitted).
+   * Returns how many were.
+   */
+  const runLineByLine = async (lines: string[]): Promise<number> => {
+    let left = 0;
+    for (const line of lines) {
+      held = [];
+      try {
+        const r = definition.mapper(ctx, line);
+        if (isThenable(r)) await r;
+        for (const [k, v] of held) buffer.add(k, v);
+      } catch {
+        left++;
+      }
+      held = null;
+    }
+    return left;
+  };
   try {
-    const range = splitReadRange(split.start, split.end, split.fileSize);
-    const stream = await env.inputStorage.getStream(split.inputKey, range);
-    for await (const chunk of readLineChunks(stream, { start: split.start, end: split.end })) {
-      inputRecords += countLines(chunk.text);
-      inputBytes += chunk.bytes;
-      if (skip.has(chunk.offset)) {
-        // --skip-bad-records: this chunk failed every attempt. Run it line by line and leave
-        // out only the lines whose mapper call throws (and whatever they emitted).
-        for (const line of chunk.text.split(/(?<=\n)/)) {
-          held = [];
-          try {
-            const r = definition.mapper(ctx, line);
-            if (isThenable(r)) await r;
-            for (const [k, v] of held) buffer.add(k, v);
-          } catch {
-            skippedRecords++;
-          }
-          held = null;
-        }
+    const mode = (definition.input ?? 'text') as InputMode;
+    const mapper = definition.mapper as (ctx: TaskContext, input: unknown) => void | Promise<void>;
+    const units = readInput(mode, env.inputStorage, split, { skipOffsets: skip, onDroppedRow: () => skippedRecords++ });
+    for await (const unit of units) {
+      inputRecords += unit.records;
+      inputBytes += unit.bytes;
+      if (skip.has(unit.offset)) {
+        skippedRecords += unit.lines ? await runLineByLine(unit.lines()) : 1;
         if (buffer.needsSpill) await buffer.spillIfFull();
         continue;
       }
       try {
-        const r = definition.mapper(ctx, chunk.text);
+        const r = mapper(ctx, unit.value());
         if (isThenable(r)) await r;
       } catch (err) {
-        throw new UserCodeError(err, split.inputName, chunk.offset, '');
+        throw new UserCodeError(err, split.inputName, unit.offset, '');
       }
       if (buffer.needsSpill) await buffer.spillIfFull();
       env.onProgress(inputBytes);
@@ -247,11 +257,4 @@ class RunSink extends Writable {
     }
     return this.object;
   }
-}
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  // A last line without a terminating newline is still a record.
-  return text.length && text.charCodeAt(text.length - 1) !== 10 ? n + 1 : n;
 }
