@@ -25,7 +25,7 @@ export async function* readSplitChunks(storage: Storage, split: SplitRef): Async
     yield* readLineChunks(stream, { start: split.start, end: split.end });
     return;
   }
-  if (split.start > 0 || split.fileSize === 0) return;
+  if (split.start > 0 || split.end <= split.start) return;
   const stream = await storage.getStream(split.inputKey, { start: 0, end: split.fileSize });
   yield* readLineChunks(decompress(stream as AsyncIterable<Buffer>, compression, split.inputName), { start: 0, end: Number.POSITIVE_INFINITY });
 }
