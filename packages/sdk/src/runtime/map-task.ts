@@ -5,11 +5,11 @@ import type { ObjectWriter, Storage } from '@gomr/storage';
 import {
   MapOutputBuffer, defaultHeapLimit, defaultPartition, writeRun, type SortedPartition,
 } from '../data/index.js';
-import { readInput } from '../input/input-format.js';
-import type { InputMode, JobDefinition, JsonValue } from '../user-api.js';
+import { feedMapper } from '../input/feed-mapper.js';
+import type { JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
 import { TaskContext } from './task-context.js';
-import { UserCodeError, combinerError, isThenable } from './user-code-error.js';
+import { combinerError, isThenable } from './user-code-error.js';
 
 export interface TaskEnv {
   definition: JobDefinition;
@@ -82,51 +82,23 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   let held: [string, JsonValue][] | null = null;
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)));
   ctx.input = split.inputName;
-  let inputRecords = 0;
-  let inputBytes = 0;
-  const skip = new Set(task.skipOffsets ?? []);
-  let skippedRecords = 0;
-  /**
-   * --skip-bad-records, text input: a chunk that failed every attempt runs line by line, and
-   * only the lines whose mapper call throws are left out (with whatever they emitted).
-   * Returns how many were.
-   */
-  const runLineByLine = async (lines: string[]): Promise<number> => {
-    let left = 0;
-    for (const line of lines) {
-      held = [];
-      try {
-        const r = definition.mapper(ctx, line);
-        if (isThenable(r)) await r;
-        for (const [k, v] of held) buffer.add(k, v);
-      } catch {
-        left++;
-      }
-      held = null;
-    }
-    return left;
-  };
   try {
-    const mode = (definition.input ?? 'text') as InputMode;
-    const mapper = definition.mapper as (ctx: TaskContext, input: unknown) => void | Promise<void>;
-    const units = readInput(mode, env.inputStorage, split, { skipOffsets: skip, onDroppedRow: () => skippedRecords++ });
-    for await (const unit of units) {
-      inputRecords += unit.records;
-      inputBytes += unit.bytes;
-      if (skip.has(unit.offset)) {
-        skippedRecords += unit.lines ? await runLineByLine(unit.lines()) : 1;
-        if (buffer.needsSpill) await buffer.spillIfFull();
-        continue;
-      }
-      try {
-        const r = mapper(ctx, unit.value());
-        if (isThenable(r)) await r;
-      } catch (err) {
-        throw new UserCodeError(err, split.inputName, unit.offset, '');
-      }
-      if (buffer.needsSpill) await buffer.spillIfFull();
-      env.onProgress(inputBytes);
-    }
+    const { inputRecords, inputBytes, skippedRecords } = await feedMapper({
+      definition,
+      ctx,
+      storage: env.inputStorage,
+      split,
+      skipOffsets: task.skipOffsets ?? [],
+      hold: () => {
+        held = [];
+      },
+      release: (keep) => {
+        if (keep) for (const [k, v] of held!) buffer.add(k, v);
+        held = null;
+      },
+      afterUnit: () => (buffer.needsSpill ? buffer.spillIfFull() : undefined),
+      onProgress: env.onProgress,
+    });
     const partitions = await buffer.finish();
     const outputs: TaskOutput[] = [];
     // What may still go back inline, in the report, instead of as objects.
