@@ -127,7 +127,7 @@ export class JobMaster {
       skipBadRecords: spec.skipBadRecords,
     });
     this.commitLog = new CommitLog(storage, spec.jobId, options.commitBatchMs === undefined ? {} : { batchMs: options.commitBatchMs });
-    this.log(`job ${spec.jobId}: ${splits.length} map tasks over ${spec.inputs.length} inputs, ${spec.reducers} reduce tasks`);
+    this.log(`job ${spec.jobId}: ${splits.length} map tasks over ${spec.inputs.length} inputs, ${spec.reducers ? `${spec.reducers} reduce tasks` : 'map-only (no reduce phase)'}`);
     const every = options.livenessCheckMs ?? 250;
     this.livenessTimer = setInterval(() => this.checkLiveness(), every);
     this.livenessTimer.unref();
@@ -201,6 +201,8 @@ export class JobMaster {
       // At least four heartbeats fit in the timeout, so one late beat is never a lost worker.
       heartbeatIntervalMs: Math.max(10, Math.min(this.spec.heartbeatIntervalMs, Math.floor(this.spec.heartbeatTimeoutMs / 4))),
       params: this.spec.params,
+      outputFormat: this.spec.outputFormat,
+      outputCompression: this.spec.outputCompression === 'gzip' ? 'gzip' : '',
     };
   }
 
@@ -326,7 +328,8 @@ export class JobMaster {
       outputPrefix,
       // Inline runs need the full list, in map order; otherwise the keys say it all.
       ...(a.runs.some((r) => r.data) ? { runKeys: [], runs: a.runs } : { runKeys: a.runKeys }),
-      inlineRunBytes: t.kind === 'MAP' ? this.inlineAllowance() : 0,
+      // A map-only task writes the job's output: never inline.
+      inlineRunBytes: t.kind === 'MAP' && !this.scheduler.mapOnly ? this.inlineAllowance() : 0,
       skipOffsets: t.skipOffsets,
       skipKeys: t.skipKeys,
       ...(t.split
@@ -431,7 +434,8 @@ export class JobMaster {
   private async commit(req: TaskReport, outputs: RunRef[], mayWait: boolean): Promise<void> {
     const task = this.scheduler.task(req.taskId)!;
     try {
-      const committed = task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : outputs;
+      const committed =
+        task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : this.scheduler.mapOnly ? await this.commitMapOnly(task, outputs) : outputs;
       const batch = mayWait && task.kind === 'MAP';
       const durable = this.commitLog.record({ taskId: req.taskId, attempt: req.attempt, outputs: committed, counters: req.counters, userCounters: req.userCounters }, { batch });
       if (batch && this.scheduler.onlyCommitsLeft()) this.commitLog.flush();
@@ -490,7 +494,8 @@ export class JobMaster {
       userCounters: totals.userCounters,
       error: s.failure?.summary ?? '',
       errorKind: s.failure?.kind ?? '',
-      outputKeys: s.phase === 'SUCCEEDED' ? s.reduces.map((t) => jobKeys.part(this.spec.jobId, t.index)) : [],
+      mapOnly: s.mapOnly,
+      outputKeys: s.phase === 'SUCCEEDED' ? this.outputKeys() : [],
       workers: this.workers.all().map((w) => ({
         workerId: w.id,
         host: w.host,
@@ -574,6 +579,22 @@ export class JobMaster {
     return [{ partition: task.index, key: finalKey, bytes: part?.bytes ?? 0, records: part?.records ?? 0 }];
   }
 
+  /** A map-only job: copies the map attempt's part file to the output, as commitReduce does. */
+  private async commitMapOnly(task: TaskRecord, outputs: RunRef[]): Promise<RunRef[]> {
+    const part = outputs[0];
+    const finalKey = jobKeys.mapPart(this.spec.jobId, task.index);
+    if (part?.key) await this.storage.copy(part.key, finalKey);
+    else await this.storage.put(finalKey, '');
+    return [{ partition: 0, key: finalKey, bytes: part?.bytes ?? 0, records: part?.records ?? 0 }];
+  }
+
+  /** The job's output objects, in part order. */
+  private outputKeys(): string[] {
+    const { jobId } = this.spec;
+    const s = this.scheduler;
+    return s.mapOnly ? s.maps.map((t) => jobKeys.mapPart(jobId, t.index)) : s.reduces.map((t) => jobKeys.part(jobId, t.index));
+  }
+
   private async discard(keys: string[], taskId: string, attempt: number): Promise<void> {
     if (!keys.length) return;
     try {
@@ -619,7 +640,8 @@ export class JobMaster {
       finishedMs,
       counters: totals.counters,
       userCounters: totals.userCounters,
-      outputKeys: succeeded ? s.reduces.map((t) => jobKeys.part(jobId, t.index)) : [],
+      outputKeys: succeeded ? this.outputKeys() : [],
+      ...(s.mapOnly ? { mapOnly: true } : {}),
       tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts })),
     };
     if (s.skipped.length) summary.skipped = s.skipped;

@@ -23,7 +23,8 @@ const jobSpecSchema = z.object({
   inputStorage: storageConfigSchema,
   storage: storageConfigSchema,
   maps: z.number().int().min(1),
-  reducers: z.number().int().min(1),
+  /** 0: a map-only job (map output is the job's output, see Scheduler.mapOnly). */
+  reducers: z.number().int().min(0),
   params: z.record(z.string(), z.string()).default({}),
   maxAttempts: z.number().int().min(1).default(4),
   heartbeatIntervalMs: z.number().int().min(10).default(1000),
@@ -36,6 +37,10 @@ const jobSpecSchema = z.object({
   taskTimeoutMs: z.number().int().min(100).default(600_000),
   /** Skip a chunk (map) or key (reduce) that fails every attempt, and report it. */
   skipBadRecords: z.boolean().default(false),
+  /** How output records are written (see packages/sdk/src/data/output-format.ts). */
+  outputFormat: z.enum(['tsv', 'jsonl']).default('tsv'),
+  /** gzip: part files are gzip streams, named with .gz. */
+  outputCompression: z.enum(['none', 'gzip']).default('none'),
 });
 
 /** What the CLI hands the master: everything needed to plan and run one job. */
@@ -66,6 +71,8 @@ export const jobKeys = {
   intermediate: (jobId: string) => [`jobs/${jobId}/map/`, `jobs/${jobId}/reduce/`],
   output: (jobId: string) => `jobs/${jobId}/output/`,
   part: (jobId: string, partition: number) => `jobs/${jobId}/output/${partName(partition)}`,
+  /** A map-only job's output: one part per map task. */
+  mapPart: (jobId: string, mapIndex: number) => `jobs/${jobId}/output/${mapPartName(mapIndex)}`,
   summary: (jobId: string) => `jobs/${jobId}/summary.json`,
   /** One small object per committed task: the master's checkpoint, replayed after a restart. */
   commits: (jobId: string) => `jobs/${jobId}/commits/`,
@@ -73,6 +80,11 @@ export const jobKeys = {
   /** How many times a master has started for this job, and when the first one did. */
   epoch: (jobId: string) => `jobs/${jobId}/epoch.json`,
 };
+
+/** The output of map task `index` of a map-only job (as Hadoop names it). */
+export function mapPartName(index: number): string {
+  return `part-m-${String(index).padStart(5, '0')}`;
+}
 
 export function partName(partition: number): string {
   return `part-${String(partition).padStart(5, '0')}`;

@@ -55,7 +55,8 @@ export interface JobDefinition<V extends JsonValue = any, O extends JsonValue = 
    */
   input?: M;
   mapper: MapperOf<V, M>;
-  reducer: Reducer<V, O>;
+  /** Without one, the job is map-only: run it with `--reducers 0`. */
+  reducer?: Reducer<V, O>;
   /** Runs on map output before the shuffle; must be safe to apply any number of times. */
   combiner?: Reducer<V, V>;
   /** @default FNV-1a hash of the key modulo the reducer count */
@@ -83,8 +84,11 @@ export const EXECUTOR_SYMBOL = Symbol.for('gomr.executor');
  */
 export function run<V extends JsonValue = any, O extends JsonValue = any, M extends InputMode = 'text'>(definition: JobDefinition<V, O, M>): void {
   const g = globalThis as Record<symbol, unknown>;
-  if (!definition || typeof definition.mapper !== 'function' || typeof definition.reducer !== 'function') {
-    throw new TypeError('run({ mapper, reducer }) needs a mapper and a reducer function');
+  if (!definition || typeof definition.mapper !== 'function') {
+    throw new TypeError('run({ mapper, reducer }) needs a mapper function');
+  }
+  if (definition.reducer !== undefined && typeof definition.reducer !== 'function') {
+    throw new TypeError('run(): reducer must be a function when given (a job without one is map-only)');
   }
   if (definition.input !== undefined && !(INPUT_MODE_NAMES as readonly unknown[]).includes(definition.input)) {
     throw new TypeError(`run(): input must be one of ${INPUT_MODE_NAMES.join(', ')}; got ${JSON.stringify(definition.input)}`);

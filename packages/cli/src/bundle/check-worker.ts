@@ -3,6 +3,8 @@ import { EXIT, GomrError } from '../errors.js';
 import { runtimeEntries } from '../local/runtime-entries.js';
 
 export interface WorkerShape {
+  /** false: a map-only worker file (it must run with --reducers 0). */
+  reducer: boolean;
   combiner: boolean;
   partitioner: boolean;
 }
@@ -16,13 +18,13 @@ export function checkWorker(bundlePath: string, timeoutMs = 30_000): Promise<Wor
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--enable-source-maps', script, bundlePath], { timeout: timeoutMs }, (err, stdout, stderr) => {
       const line = stdout.trim().split('\n').pop() ?? '';
-      let parsed: { ok: boolean; error?: string; combiner?: boolean; partitioner?: boolean } | undefined;
+      let parsed: { ok: boolean; error?: string; reducer?: boolean; combiner?: boolean; partitioner?: boolean } | undefined;
       try {
         parsed = JSON.parse(line);
       } catch {
         parsed = undefined;
       }
-      if (parsed?.ok) return resolve({ combiner: !!parsed.combiner, partitioner: !!parsed.partitioner });
+      if (parsed?.ok) return resolve({ reducer: parsed.reducer !== false, combiner: !!parsed.combiner, partitioner: !!parsed.partitioner });
       const why =
         parsed?.error ??
         ((err as NodeJS.ErrnoException & { killed?: boolean })?.killed

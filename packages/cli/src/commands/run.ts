@@ -33,7 +33,7 @@ ${EXIT_CODE_HELP}`;
     input: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, required: true, description: 'input file, directory or glob (repeatable)' }),
     workers: Flags.integer({ char: 'w', min: 1, description: 'worker processes [default: one per CPU of this machine]' }),
     mappers: Flags.integer({ char: 'm', description: 'target number of map tasks [default: 4 per worker, none under 32 MiB, a multiple of the workers]', min: 1 }),
-    reducers: Flags.integer({ char: 'r', default: 1, min: 1, description: 'reduce tasks = output part files' }),
+    reducers: Flags.integer({ char: 'r', default: 1, min: 0, description: 'reduce tasks = output part files; 0: a map-only job (one part-m-NNNNN per map task, no shuffle, sort or reduce)' }),
     output: Flags.string({ char: 'o', description: 'output directory [default: gomr-output/<job id>]' }),
     overwrite: Flags.boolean({ default: false, description: 'replace a non-empty output directory' }),
     param: Flags.string({ char: 'p', multiple: true, multipleNonGreedy: true, description: 'job parameter KEY=VALUE, read as ctx.params.KEY (repeatable)' }),

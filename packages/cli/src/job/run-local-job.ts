@@ -113,7 +113,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   const t0 = Date.now();
   if (o.workers < 1) throw new GomrError('--workers must be at least 1', EXIT.USAGE);
   if (o.maps !== undefined && o.maps < 1) throw new GomrError('--mappers must be at least 1', EXIT.USAGE);
-  if (o.reducers < 1) throw new GomrError('--reducers must be at least 1', EXIT.USAGE);
+  if (!Number.isInteger(o.reducers) || o.reducers < 0) throw new GomrError('--reducers must be 0 (a map-only job) or more', EXIT.USAGE);
   const inputs = await resolveInputs(o.inputs);
   const maps = o.maps ?? defaultMaps(o.workers, inputs.reduce((sum, i) => sum + i.size, 0));
   if (o.maps !== undefined) {
@@ -138,7 +138,12 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     if (!bundling) {
       // esbuild is loaded only now: until the processes are spawned, nothing else is loaded.
       const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(o.workerFile, bundlePath));
-      const checked = bundled.then(() => checkWorker(bundlePath));
+      const checked = bundled.then(() => checkWorker(bundlePath)).then((shape) => {
+        if (!shape.reducer && o.reducers > 0) {
+          throw new GomrError(`bad worker file: it defines no reducer; run it as a map-only job with --reducers 0 (it was given ${o.reducers})`, EXIT.WORKER_FILE);
+        }
+        return shape;
+      });
       bundled.catch(() => {});
       checked.catch(() => {});
       bundling = { bundled, checked };

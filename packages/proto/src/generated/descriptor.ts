@@ -71,6 +71,14 @@ export const gomrDescriptor = {
               "keyType": "string",
               "type": "string",
               "id": 5
+            },
+            "outputFormat": {
+              "type": "string",
+              "id": 6
+            },
+            "outputCompression": {
+              "type": "string",
+              "id": 7
             }
           }
         },
@@ -511,6 +519,10 @@ export const gomrDescriptor = {
             "errorKind": {
               "type": "string",
               "id": 12
+            },
+            "mapOnly": {
+              "type": "bool",
+              "id": 13
             }
           }
         }

@@ -1,6 +1,6 @@
 /**
  * `node check-worker.js BUNDLE`: loads a bundled worker file the way the runtime does and
- * prints one JSON line: {"ok":true,"combiner":bool,"partitioner":bool} or {"ok":false,"error":"..."}.
+ * prints one JSON line: {"ok":true,"reducer":bool,"combiner":bool,"partitioner":bool,"input":MODE} or {"ok":false,"error":"..."}.
  * The CLI runs it before starting anything, in a child process so user code cannot hurt the CLI.
  */
 import { loadDefinition } from './load-definition.js';
@@ -12,7 +12,7 @@ if (!bundle) {
 }
 loadDefinition(bundle).then(
   (def) => {
-    process.stdout.write(JSON.stringify({ ok: true, combiner: !!def.combiner, partitioner: !!def.partitioner }) + '\n');
+    process.stdout.write(JSON.stringify({ ok: true, reducer: !!def.reducer, combiner: !!def.combiner, partitioner: !!def.partitioner, input: def.input ?? 'text' }) + '\n');
     process.exit(0);
   },
   (err: Error) => {

@@ -18,10 +18,8 @@ export async function loadDefinition(bundlePath: string): Promise<JobDefinition>
   }
   const def = g[DEFINITION_SYMBOL] as JobDefinition | undefined;
   if (!def) throw new WorkerFileError('the worker file never called run({ mapper, reducer }) from @gomr/sdk');
-  for (const name of ['mapper', 'reducer'] as const) {
-    if (typeof def[name] !== 'function') throw new WorkerFileError(`run(): ${name} must be a function`);
-  }
-  for (const name of ['combiner', 'partitioner'] as const) {
+  if (typeof def.mapper !== 'function') throw new WorkerFileError('run(): mapper must be a function');
+  for (const name of ['reducer', 'combiner', 'partitioner'] as const) {
     if (def[name] !== undefined && typeof def[name] !== 'function') throw new WorkerFileError(`run(): ${name} must be a function when given`);
   }
   if (def.input !== undefined && !(INPUT_MODE_NAMES as readonly unknown[]).includes(def.input)) {

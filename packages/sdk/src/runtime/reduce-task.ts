@@ -121,7 +121,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
         continue;
       }
       try {
-        const r = env.definition.reducer(ctx, group.key, group.values);
+        const r = env.definition.reducer!(ctx, group.key, group.values);
         if (isThenable(r)) await r;
         await lines.drain();
       } catch (err) {

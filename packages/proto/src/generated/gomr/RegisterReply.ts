@@ -7,6 +7,14 @@ export interface RegisterReply {
   'reducers'?: (number);
   'heartbeatIntervalMs'?: (number);
   'params'?: ({[key: string]: string});
+  /**
+   * how output records are written: "tsv" (also when empty) | "jsonl"
+   */
+  'outputFormat'?: (string);
+  /**
+   * "" (none) | "gzip": part files are gzip streams named part-NNNNN.gz
+   */
+  'outputCompression'?: (string);
 }
 
 export interface RegisterReply__Output {
@@ -15,4 +23,12 @@ export interface RegisterReply__Output {
   'reducers': (number);
   'heartbeatIntervalMs': (number);
   'params': ({[key: string]: string});
+  /**
+   * how output records are written: "tsv" (also when empty) | "jsonl"
+   */
+  'outputFormat': (string);
+  /**
+   * "" (none) | "gzip": part files are gzip streams named part-NNNNN.gz
+   */
+  'outputCompression': (string);
 }
