@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import type { Storage } from '@gomr/storage';
 import type {
   GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply, ReportTaskRequest__Output, RunObject__Output, Task,
@@ -570,11 +571,11 @@ export class JobMaster {
   /** Copies a reduce attempt's part file to its final name: the output appears only complete. */
   private async commitReduce(task: TaskRecord, outputs: RunRef[]): Promise<RunRef[]> {
     const part = outputs.find((o) => o.partition === task.index);
-    const finalKey = jobKeys.part(this.spec.jobId, task.index);
+    const finalKey = this.partKey(task);
     if (part) {
       await this.storage.copy(part.key, finalKey);
     } else {
-      await this.storage.put(finalKey, '');
+      await this.storage.put(finalKey, this.emptyPart());
     }
     return [{ partition: task.index, key: finalKey, bytes: part?.bytes ?? 0, records: part?.records ?? 0 }];
   }
@@ -582,17 +583,28 @@ export class JobMaster {
   /** A map-only job: copies the map attempt's part file to the output, as commitReduce does. */
   private async commitMapOnly(task: TaskRecord, outputs: RunRef[]): Promise<RunRef[]> {
     const part = outputs[0];
-    const finalKey = jobKeys.mapPart(this.spec.jobId, task.index);
+    const finalKey = this.partKey(task);
     if (part?.key) await this.storage.copy(part.key, finalKey);
-    else await this.storage.put(finalKey, '');
+    else await this.storage.put(finalKey, this.emptyPart());
     return [{ partition: 0, key: finalKey, bytes: part?.bytes ?? 0, records: part?.records ?? 0 }];
   }
 
   /** The job's output objects, in part order. */
   private outputKeys(): string[] {
-    const { jobId } = this.spec;
     const s = this.scheduler;
-    return s.mapOnly ? s.maps.map((t) => jobKeys.mapPart(jobId, t.index)) : s.reduces.map((t) => jobKeys.part(jobId, t.index));
+    return (s.mapOnly ? s.maps : s.reduces).map((t) => this.partKey(t));
+  }
+
+  /** The output object a task writes: part-NNNNN of a reduce, part-m-NNNNN of a map-only map; .gz when compressed. */
+  private partKey(task: TaskRecord): string {
+    const { jobId } = this.spec;
+    const key = task.kind === 'MAP' ? jobKeys.mapPart(jobId, task.index) : jobKeys.part(jobId, task.index);
+    return this.spec.outputCompression === 'gzip' ? `${key}.gz` : key;
+  }
+
+  /** A part with no records: empty, or a gzip stream of nothing. */
+  private emptyPart(): Buffer {
+    return this.spec.outputCompression === 'gzip' ? gzipSync('') : Buffer.alloc(0);
   }
 
   private async discard(keys: string[], taskId: string, attempt: number): Promise<void> {

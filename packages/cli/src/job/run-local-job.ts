@@ -36,6 +36,10 @@ export interface RunJobOptions {
   speculation?: boolean;
   /** @default false */
   skipBadRecords?: boolean;
+  /** How output records are written. @default 'tsv' */
+  outputFormat?: 'tsv' | 'jsonl';
+  /** gzip: part files are gzip streams named part-NNNNN.gz. @default 'none' */
+  outputCompression?: 'none' | 'gzip';
   spillBytes?: number;
   /** Heap limit of each worker's executor thread, MiB (GOMR_EXECUTOR_HEAP_MB). @default the worker's own */
   executorHeapMb?: number;
@@ -166,6 +170,8 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
       ...(o.taskTimeoutMs ? { taskTimeoutMs: o.taskTimeoutMs } : {}),
       speculation: o.speculation ?? true,
       skipBadRecords: o.skipBadRecords ?? false,
+      outputFormat: o.outputFormat ?? 'tsv',
+      outputCompression: o.outputCompression ?? 'none',
     };
     const specPath = join(jobDir, 'spec.json');
     await writeFile(specPath, JSON.stringify(spec, null, 2), { mode: 0o600 });

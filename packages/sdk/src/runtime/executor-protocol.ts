@@ -1,4 +1,6 @@
 import type { StorageConfig } from '@gomr/storage';
+import type { OutputFormatName } from '../data/output-format.js';
+import type { OutputCompression } from './output-object.js';
 
 /** Messages between the worker's control thread and the thread that runs user code. */
 
@@ -46,8 +48,13 @@ export interface RunInput {
 
 export interface JobInfo {
   workerId: string;
+  /** 0: a map-only job. */
   reducers: number;
   params: Record<string, string>;
+  /** @default 'tsv' */
+  outputFormat?: OutputFormatName;
+  /** @default 'none' */
+  outputCompression?: OutputCompression;
 }
 
 export interface TaskOutput {

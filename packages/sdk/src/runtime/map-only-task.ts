@@ -1,9 +1,10 @@
-import { LineWriter, OUTPUT_FORMATS } from '../data/index.js';
+import { LineWriter, outputFormat } from '../data/index.js';
 import { feedMapper } from '../input/feed-mapper.js';
 import type { JsonValue } from '../user-api.js';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import type { TaskEnv, TaskResult } from './map-task.js';
 import { TaskContext } from './task-context.js';
+import { openOutputObject } from './output-object.js';
 
 /** The output of map task `index` of a map-only job: `part-m-00003`. */
 export function mapPartName(index: number): string {
@@ -19,8 +20,8 @@ export function mapPartName(index: number): string {
 export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Promise<TaskResult> {
   const split = task.split!;
   const key = `${task.outputPrefix}${mapPartName(task.index)}`;
-  const writer = await env.storage.createWriter(key);
-  const lines = new LineWriter(writer, OUTPUT_FORMATS.tsv);
+  const output = await openOutputObject(env.storage, key, job.outputCompression);
+  const lines = new LineWriter(output.stream, outputFormat(job.outputFormat));
   let held: [string, JsonValue][] | null = null;
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : lines.write(k, v)));
   ctx.input = split.inputName;
@@ -42,8 +43,7 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
       onProgress: env.onProgress,
     });
     const out = await lines.finish();
-    writer.end();
-    await writer.done();
+    await output.close();
     return {
       outputs: [{ partition: 0, key, bytes: out.bytes, records: out.records }],
       counters: {
@@ -57,7 +57,7 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
       userCounters: ctx.userCounters,
     };
   } catch (err) {
-    await writer.abort().catch(() => {});
+    await output.abort().catch(() => {});
     throw err;
   }
 }

@@ -112,7 +112,14 @@ export class WorkerRuntime {
     );
     this.workerId = reply.workerId;
     this.heartbeatMs = reply.heartbeatIntervalMs || 1000;
-    this.job = { workerId: reply.workerId, reducers: reply.reducers, params: { ...reply.params } };
+    this.job = {
+      workerId: reply.workerId,
+      reducers: reply.reducers,
+      params: { ...reply.params },
+      // Empty from a master that does not say: tsv, uncompressed.
+      outputFormat: reply.outputFormat === 'jsonl' ? 'jsonl' : 'tsv',
+      outputCompression: reply.outputCompression === 'gzip' ? 'gzip' : 'none',
+    };
     this.log(`registered for job ${reply.jobId}`);
   }
 
