@@ -30,7 +30,7 @@ ${EXIT_CODE_HELP}`;
   };
 
   static override flags = {
-    input: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, required: true, description: 'input file, directory or glob (repeatable)' }),
+    input: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, required: true, description: 'input file, directory or glob, or s3://bucket/key, s3://bucket/prefix/ or an s3:// glob (repeatable)' }),
     workers: Flags.integer({ char: 'w', min: 1, description: 'worker processes [default: one per CPU of this machine]' }),
     mappers: Flags.integer({ char: 'm', description: 'target number of map tasks [default: 4 per worker, none under 32 MiB, a multiple of the workers]', min: 1 }),
     reducers: Flags.integer({ char: 'r', default: 1, min: 0, description: 'reduce tasks = output part files; 0: a map-only job (one part-m-NNNNN per map task, no shuffle, sort or reduce)' }),
@@ -71,6 +71,7 @@ ${EXIT_CODE_HELP}`;
       overwrite: flags.overwrite,
       params,
       storage: storageConfigFromFlags(flags),
+      s3Access: { endpoint: flags['s3-endpoint'], accessKey: flags['s3-access-key'], secretKey: flags['s3-secret-key'] },
       maxAttempts: flags['max-attempts'],
       heartbeatTimeoutMs: flags['heartbeat-timeout'],
       keepIntermediate: flags['keep-intermediate'],
