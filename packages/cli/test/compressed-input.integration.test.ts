@@ -137,3 +137,8 @@ test('a .zst input: read where Node has zstd, else refused before the job with t
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr.trim(), new RegExp(`^gomr: input z\\.txt\\.zst is zstd-compressed: reading \\.zst needs Node 22\\.15 or newer \\(this is Node ${process.versions.node.replace(/\./g, '\\.')}\\)$`));
 });
+
+test('a .br with bytes after its stream is refused too (brotli stops at its end and would drop them)', async () => {
+  const line = await failsOn('tail.txt.br', Buffer.concat([brotliCompressSync(text(2, 3000)), Buffer.from('more text that would be lost\n')]));
+  assert.match(line, /input tail\.txt\.br is corrupt: bytes after the end of the brotli stream in compressed bytes \d+-\d+$/);
+});

@@ -24,7 +24,7 @@ export async function* readCsvRows(storage: Storage, split: SplitRef, options: I
   if (split.start > 0 || split.end <= split.start) return;
   const compression = compressionOf(split.inputName);
   const stream = await storage.getStream(split.inputKey, { start: 0, end: split.fileSize });
-  const bytes: AsyncIterable<Buffer> = compression ? decompress(stream as AsyncIterable<Buffer>, compression, split.inputName) : stream;
+  const bytes: AsyncIterable<Buffer> = compression ? decompress(stream as AsyncIterable<Buffer>, compression, split.inputName, split.fileSize) : stream;
   const dropping = (options.skipOffsets?.size ?? 0) > 0;
   /** End of the last row parsed (info.bytes counts input bytes). */
   let parsedEnd = 0;

@@ -44,7 +44,13 @@ function decompressor(compression: Compression, name: string): Transform {
  * decompressor becomes a CorruptInputError naming the input and where in it the bad piece is.
  * An empty file (0 bytes) is an empty input, whatever its suffix.
  */
-export async function* decompress(source: AsyncIterable<Buffer>, compression: Compression, name: string): AsyncGenerator<Buffer, void, undefined> {
+export async function* decompress(
+  source: AsyncIterable<Buffer>,
+  compression: Compression,
+  name: string,
+  /** The compressed size (the file's): bytes the decompressor stops short of are an error. */
+  size?: number,
+): AsyncGenerator<Buffer, void, undefined> {
   const z = decompressor(compression, name);
   /** Start offsets of the pieces fed so far, to say which one failed. */
   const starts: number[] = [];
@@ -68,7 +74,16 @@ export async function* decompress(source: AsyncIterable<Buffer>, compression: Co
   pipeline(counted, z, () => {});
   try {
     for await (const out of z as AsyncIterable<Buffer>) yield out;
+    // gunzip goes on to the next member (and fails on other bytes), but brotli and zstd stop at
+    // the end of their first stream or frame and drop what follows without a word.
+    const consumed = (z as Transform & { bytesWritten: number }).bytesWritten;
+    const total = size ?? fed;
+    if (consumed < total) {
+      const why = compression === 'zstd' ? 'data after the first zstd frame (files of several frames are not read)' : `bytes after the end of the ${compression} stream`;
+      throw new CorruptInputError(name, consumed, total, why);
+    }
   } catch (err) {
+    if (err instanceof CorruptInputError) throw err;
     if (sourceError !== undefined) throw sourceError;
     if (fed === 0) return; // a 0-byte file: nothing to decompress
     const at = Math.min((z as Transform & { bytesWritten: number }).bytesWritten, fed);

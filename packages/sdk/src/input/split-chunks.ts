@@ -27,5 +27,5 @@ export async function* readSplitChunks(storage: Storage, split: SplitRef): Async
   }
   if (split.start > 0 || split.end <= split.start) return;
   const stream = await storage.getStream(split.inputKey, { start: 0, end: split.fileSize });
-  yield* readLineChunks(decompress(stream as AsyncIterable<Buffer>, compression, split.inputName), { start: 0, end: Number.POSITIVE_INFINITY });
+  yield* readLineChunks(decompress(stream as AsyncIterable<Buffer>, compression, split.inputName, split.fileSize), { start: 0, end: Number.POSITIVE_INFINITY });
 }
