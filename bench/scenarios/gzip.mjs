@@ -1,7 +1,7 @@
 // Scenario: compressed input. The same word count over the same text, plain and as gzip: one
 // .gz file (one map task, as a compressed file cannot be split) and the text cut into one .gz
 // part per worker. Outputs must equal the plain run's.
-import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -32,8 +32,21 @@ async function gzipParts(path, dir, n) {
   }
 }
 
+/** The corpus as one file: itself, or its files concatenated (a generated corpus is a directory). */
+async function asOneFile(corpus, dir) {
+  if (!statSync(corpus.path).isDirectory()) return corpus.path;
+  const path = join(dir, 'all.txt');
+  mkdirSync(dir, { recursive: true });
+  const out = createWriteStream(path);
+  for (const f of readdirSync(corpus.path).sort()) await pipeline(createReadStream(join(corpus.path, f)), out, { end: false });
+  await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+  return path;
+}
+
 export async function gzipInput(ctx, corpus, { workers = 2, reps = 1 } = {}) {
   const gzDir = join(ctx.tmpDir, 'gzip-input');
+  const plain = await asOneFile(corpus, join(gzDir, 'plain'));
+  corpus = { ...corpus, path: plain, bytes: statSync(plain).size };
   const one = join(gzDir, 'one', 'all.txt.gz');
   mkdirSync(join(gzDir, 'one'), { recursive: true });
   await pipeline(createReadStream(corpus.path), createGzip(), createWriteStream(one));
