@@ -37,9 +37,17 @@ for (const mappers of [1, 6]) {
   test(`--reducers 0 --mappers ${mappers}: one part-m file per map task, the input's lines in input and emit order`, async () => {
     const { dir, lines } = await inputs();
     const out = join(await tempDir(), 'out');
-    const r = await runGomr(['run', '--input', dir, '--reducers', '0', '--mappers', String(mappers), '--workers', '2', '--output', out, '--json', worker], { timeoutMs: 90_000 });
+    const home = await tempDir('gomr-home-');
+    const r = await runGomr(['run', '--input', dir, '--reducers', '0', '--mappers', String(mappers), '--workers', '2', '--output', out, '--json', worker], { timeoutMs: 90_000, home });
     assert.equal(r.code, 0, r.stderr);
     const status = JSON.parse(r.stdout);
+    // The saved summary says so too (gomr status, from the job's snapshot).
+    const shown = await runGomr(['status', status.jobId], { home, timeoutMs: 30_000 });
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /^ {2}reduces {3}none: a map-only job$/m);
+    assert.doesNotMatch(shown.stdout, /shuffle/);
+    const snapshot = JSON.parse((await runGomr(['status', status.jobId, '--json'], { home, timeoutMs: 30_000 })).stdout);
+    assert.equal(snapshot.mapOnly, true);
     assert.equal(status.mapOnly, true);
     assert.equal(status.reduces.total, 0);
     const maps = Math.max(mappers, 3); // every input has a task
