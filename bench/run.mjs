@@ -17,8 +17,9 @@ import { printScaling, scaling } from './scenarios/scaling.mjs';
 import { printShuffle, shuffle } from './scenarios/shuffle.mjs';
 import { printStartup, startup } from './scenarios/startup.mjs';
 import { printWordcount, wordcountOnCorpus } from './scenarios/wordcount.mjs';
+import { gzipInput, printGzip } from './scenarios/gzip.mjs';
 
-const ALL = ['wordcount', 'overhead', 'startup', 'shuffle', 'memory', 'scaling'];
+const ALL = ['wordcount', 'gzip', 'overhead', 'startup', 'shuffle', 'memory', 'scaling'];
 const HELP = `usage: node bench/run.mjs [options]
   --quick                 a ~2 minute smoke run: 20 MB word count, no 1 GB, fewer tasks and reps
   --only LIST             scenarios, comma-separated: ${ALL.join(',')}
@@ -139,6 +140,12 @@ try {
       results.scenarios.wordcount.push(r);
       printWordcount(r);
     }
+  }
+  if (want('gzip')) {
+    const { corpus: c } = corpus(quick ? '20mb' : '100mb');
+    await quietly('compressed input');
+    results.scenarios.gzip = await gzipInput(ctx, c, { workers: 2, reps: Math.max(1, Math.min(config.reps, 3)) });
+    printGzip(results.scenarios.gzip);
   }
   if (want('overhead')) {
     await quietly('task overhead');

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import type { Storage } from '@gomr/storage';
 import type {
   GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply, ReportTaskRequest__Output, RunObject__Output, Task,
@@ -5,7 +6,7 @@ import type {
 import type { Assignment } from './scheduler.js';
 import type { WorkerRecord } from './worker-registry.js';
 import { jobKeys, type JobSpec } from './job-spec.js';
-import { planSplits } from './plan-splits.js';
+import { planSplits, splitInputs } from './plan-splits.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerRegistry } from './worker-registry.js';
 import type { RunRef, TaskRecord } from './task-table.js';
@@ -117,7 +118,7 @@ export class JobMaster {
     this.inlineBudgetBytes = options.inlineBudgetBytes ?? INLINE_BUDGET_BYTES;
     this.log = options.log ?? (() => {});
     this.startedMs = this.now();
-    const splits = planSplits(spec.inputs, spec.maps);
+    const splits = planSplits(splitInputs(spec.inputs), spec.maps);
     this.scheduler = new Scheduler(splits, {
       reducers: spec.reducers,
       maxAttempts: spec.maxAttempts,
@@ -127,7 +128,7 @@ export class JobMaster {
       skipBadRecords: spec.skipBadRecords,
     });
     this.commitLog = new CommitLog(storage, spec.jobId, options.commitBatchMs === undefined ? {} : { batchMs: options.commitBatchMs });
-    this.log(`job ${spec.jobId}: ${splits.length} map tasks over ${spec.inputs.length} inputs, ${spec.reducers} reduce tasks`);
+    this.log(`job ${spec.jobId}: ${splits.length} map tasks over ${spec.inputs.length} inputs, ${spec.reducers ? `${spec.reducers} reduce tasks` : 'map-only (no reduce phase)'}`);
     const every = options.livenessCheckMs ?? 250;
     this.livenessTimer = setInterval(() => this.checkLiveness(), every);
     this.livenessTimer.unref();
@@ -204,6 +205,8 @@ export class JobMaster {
       files: this.spec.files,
       totalOrder: this.spec.totalOrder,
       cutPoints: this.spec.cutPoints,
+      outputFormat: this.spec.outputFormat,
+      outputCompression: this.spec.outputCompression === 'gzip' ? 'gzip' : '',
     };
   }
 
@@ -329,7 +332,8 @@ export class JobMaster {
       outputPrefix,
       // Inline runs need the full list, in map order; otherwise the keys say it all.
       ...(a.runs.some((r) => r.data) ? { runKeys: [], runs: a.runs } : { runKeys: a.runKeys }),
-      inlineRunBytes: t.kind === 'MAP' ? this.inlineAllowance() : 0,
+      // A map-only task writes the job's output: never inline.
+      inlineRunBytes: t.kind === 'MAP' && !this.scheduler.mapOnly ? this.inlineAllowance() : 0,
       skipOffsets: t.skipOffsets,
       skipKeys: t.skipKeys,
       ...(t.split
@@ -434,7 +438,8 @@ export class JobMaster {
   private async commit(req: TaskReport, outputs: RunRef[], mayWait: boolean): Promise<void> {
     const task = this.scheduler.task(req.taskId)!;
     try {
-      const committed = task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : outputs;
+      const committed =
+        task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : this.scheduler.mapOnly ? await this.commitMapOnly(task, outputs) : outputs;
       const batch = mayWait && task.kind === 'MAP';
       const durable = this.commitLog.record({ taskId: req.taskId, attempt: req.attempt, outputs: committed, counters: req.counters, userCounters: req.userCounters }, { batch });
       if (batch && this.scheduler.onlyCommitsLeft()) this.commitLog.flush();
@@ -493,7 +498,8 @@ export class JobMaster {
       userCounters: totals.userCounters,
       error: s.failure?.summary ?? '',
       errorKind: s.failure?.kind ?? '',
-      outputKeys: s.phase === 'SUCCEEDED' ? s.reduces.map((t) => jobKeys.part(this.spec.jobId, t.index)) : [],
+      mapOnly: s.mapOnly,
+      outputKeys: s.phase === 'SUCCEEDED' ? this.outputKeys() : [],
       workers: this.workers.all().map((w) => ({
         workerId: w.id,
         host: w.host,
@@ -568,13 +574,40 @@ export class JobMaster {
   /** Copies a reduce attempt's part file to its final name: the output appears only complete. */
   private async commitReduce(task: TaskRecord, outputs: RunRef[]): Promise<RunRef[]> {
     const part = outputs.find((o) => o.partition === task.index);
-    const finalKey = jobKeys.part(this.spec.jobId, task.index);
+    const finalKey = this.partKey(task);
     if (part) {
       await this.storage.copy(part.key, finalKey);
     } else {
-      await this.storage.put(finalKey, '');
+      await this.storage.put(finalKey, this.emptyPart());
     }
     return [{ partition: task.index, key: finalKey, bytes: part?.bytes ?? 0, records: part?.records ?? 0 }];
+  }
+
+  /** A map-only job: copies the map attempt's part file to the output, as commitReduce does. */
+  private async commitMapOnly(task: TaskRecord, outputs: RunRef[]): Promise<RunRef[]> {
+    const part = outputs[0];
+    const finalKey = this.partKey(task);
+    if (part?.key) await this.storage.copy(part.key, finalKey);
+    else await this.storage.put(finalKey, this.emptyPart());
+    return [{ partition: 0, key: finalKey, bytes: part?.bytes ?? 0, records: part?.records ?? 0 }];
+  }
+
+  /** The job's output objects, in part order. */
+  private outputKeys(): string[] {
+    const s = this.scheduler;
+    return (s.mapOnly ? s.maps : s.reduces).map((t) => this.partKey(t));
+  }
+
+  /** The output object a task writes: part-NNNNN of a reduce, part-m-NNNNN of a map-only map; .gz when compressed. */
+  private partKey(task: TaskRecord): string {
+    const { jobId } = this.spec;
+    const key = task.kind === 'MAP' ? jobKeys.mapPart(jobId, task.index) : jobKeys.part(jobId, task.index);
+    return this.spec.outputCompression === 'gzip' ? `${key}.gz` : key;
+  }
+
+  /** A part with no records: empty, or a gzip stream of nothing. */
+  private emptyPart(): Buffer {
+    return this.spec.outputCompression === 'gzip' ? gzipSync('') : Buffer.alloc(0);
   }
 
   private async discard(keys: string[], taskId: string, attempt: number): Promise<void> {
@@ -622,7 +655,8 @@ export class JobMaster {
       finishedMs,
       counters: totals.counters,
       userCounters: totals.userCounters,
-      outputKeys: succeeded ? s.reduces.map((t) => jobKeys.part(jobId, t.index)) : [],
+      outputKeys: succeeded ? this.outputKeys() : [],
+      ...(s.mapOnly ? { mapOnly: true } : {}),
       tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts })),
     };
     if (s.skipped.length) summary.skipped = s.skipped;

@@ -87,6 +87,8 @@ export interface JobSnapshot {
   elapsedMs: number;
   maps: PhaseProgress;
   reduces: PhaseProgress;
+  /** No reduce phase (--reducers 0): the output is one part-m-NNNNN per map task. */
+  mapOnly: boolean;
   throughput: {
     /** Map input read per second of the map phase, over committed map tasks. */
     inputBytesPerSec: number;
@@ -116,6 +118,8 @@ export interface SnapshotSource {
   finishedMs: number;
   maps: readonly TaskRecord[];
   reduces: readonly TaskRecord[];
+  /** @default false */
+  mapOnly?: boolean;
   workers: readonly WorkerRecord[];
   /** Sums over committed attempts (Scheduler.totals()). */
   counters: Counters;
@@ -168,6 +172,7 @@ export function buildJobSnapshot(src: SnapshotSource, nowMs: number): JobSnapsho
     elapsedMs: Math.max(endMs - src.startedMs, 0),
     maps: phaseProgress(src.maps, over),
     reduces: phaseProgress(src.reduces, over),
+    mapOnly: src.mapOnly ?? false,
     throughput: {
       inputBytesPerSec: (src.counters.mapInputBytes ?? 0) / mapSecs,
       inputRecordsPerSec: (src.counters.mapInputRecords ?? 0) / mapSecs,

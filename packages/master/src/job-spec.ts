@@ -23,7 +23,8 @@ const jobSpecSchema = z.object({
   inputStorage: storageConfigSchema,
   storage: storageConfigSchema,
   maps: z.number().int().min(1),
-  reducers: z.number().int().min(1),
+  /** 0: a map-only job (map output is the job's output, see Scheduler.mapOnly). */
+  reducers: z.number().int().min(0),
   params: z.record(z.string(), z.string()).default({}),
   maxAttempts: z.number().int().min(1).default(4),
   heartbeatIntervalMs: z.number().int().min(10).default(1000),
@@ -41,6 +42,10 @@ const jobSpecSchema = z.object({
   /** --sort total: map output partitioned by key range at cutPoints (sampled before the job started). */
   totalOrder: z.boolean().default(false),
   cutPoints: z.array(z.string()).default([]),
+  /** How output records are written (see packages/sdk/src/data/output-format.ts). */
+  outputFormat: z.enum(['tsv', 'jsonl']).default('tsv'),
+  /** gzip: part files are gzip streams, named with .gz. */
+  outputCompression: z.enum(['none', 'gzip']).default('none'),
 });
 
 /** What the CLI hands the master: everything needed to plan and run one job. */
@@ -73,6 +78,8 @@ export const jobKeys = {
   part: (jobId: string, partition: number) => `jobs/${jobId}/output/${partName(partition)}`,
   /** Side files uploaded with the job (storage other than local; local ones are read in place). */
   sideFile: (jobId: string, name: string) => `jobs/${jobId}/files/${name}`,
+  /** A map-only job's output: one part per map task. */
+  mapPart: (jobId: string, mapIndex: number) => `jobs/${jobId}/output/${mapPartName(mapIndex)}`,
   summary: (jobId: string) => `jobs/${jobId}/summary.json`,
   /** One small object per committed task: the master's checkpoint, replayed after a restart. */
   commits: (jobId: string) => `jobs/${jobId}/commits/`,
@@ -80,6 +87,11 @@ export const jobKeys = {
   /** How many times a master has started for this job, and when the first one did. */
   epoch: (jobId: string) => `jobs/${jobId}/epoch.json`,
 };
+
+/** The output of map task `index` of a map-only job (as Hadoop names it). */
+export function mapPartName(index: number): string {
+  return `part-m-${String(index).padStart(5, '0')}`;
+}
 
 export function partName(partition: number): string {
   return `part-${String(partition).padStart(5, '0')}`;

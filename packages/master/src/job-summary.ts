@@ -10,6 +10,8 @@ export interface JobSummary {
   inputs: { name: string; size: number }[];
   maps: number;
   reducers: number;
+  /** No reduce phase: the output is one part-m-NNNNN per map task. */
+  mapOnly?: boolean;
   startedMs: number;
   finishedMs: number;
   counters: Counters;

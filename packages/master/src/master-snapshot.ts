@@ -24,6 +24,7 @@ export function snapshotOfMaster(master: JobMaster, nowMs: number, final?: Final
       finishedMs: final?.finishedMs ?? master.finishedMs,
       maps: s.maps,
       reduces: s.reduces,
+      mapOnly: s.mapOnly,
       workers: master.workers.all(),
       counters: totals.counters,
       userCounters: totals.userCounters,

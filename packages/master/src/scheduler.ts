@@ -30,6 +30,7 @@ export interface TaskFailure {
 export type FailureKind = 'user' | 'storage' | 'runtime';
 
 export interface SchedulerOptions {
+  /** 0: a map-only job, see Scheduler.mapOnly. */
   reducers: number;
   maxAttempts: number;
   /** Cap on attempts lost with their worker, so a task that always kills its worker ends. */
@@ -59,6 +60,11 @@ export class Scheduler {
   phase: JobPhase = 'MAPPING';
   readonly maps: TaskRecord[];
   readonly reduces: TaskRecord[];
+  /**
+   * No reduce phase: the job is done when every map task has committed (MAPPING goes straight
+   * to COMMITTING), and each map task's output is a part of the job's output.
+   */
+  readonly mapOnly: boolean;
   failure?: { task: string; attempt: number; error: TaskFailure; summary: string; kind: FailureKind };
   readonly skipped: SkippedRecord[] = [];
   private readonly speculation: SpeculationOptions;
@@ -74,6 +80,7 @@ export class Scheduler {
 
   constructor(splits: Split[], private readonly options: SchedulerOptions) {
     this.maps = splits.map((s, i) => newTask('MAP', i, s));
+    this.mapOnly = options.reducers === 0;
     this.reduces = Array.from({ length: options.reducers }, (_, i) => newTask('REDUCE', i));
     this.speculation = options.speculation ?? DEFAULT_SPECULATION;
     this.taskTimeoutMs = options.taskTimeoutMs ?? 600_000;
@@ -272,8 +279,8 @@ export class Scheduler {
     task.userCounters = addCounters({}, userCounters);
     // Other attempts of the same task are now duplicates.
     for (const a of runningAttempts(task)) a.outcome = 'superseded';
-    if (this.phase === 'MAPPING' && this.committedCount.MAP === this.maps.length) this.phase = 'REDUCING';
-    if (this.phase === 'REDUCING' && this.committedCount.REDUCE === this.reduces.length) this.phase = 'COMMITTING';
+    if (this.phase === 'MAPPING' && this.committedCount.MAP === this.maps.length) this.phase = this.mapOnly ? 'COMMITTING' : 'REDUCING';
+    else if (this.phase === 'REDUCING' && this.committedCount.REDUCE === this.reduces.length) this.phase = 'COMMITTING';
   }
 
   /** Committing the output failed (storage): the attempt is lost, the task runs again. */

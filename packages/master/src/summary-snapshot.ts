@@ -36,7 +36,7 @@ export function snapshotFromSummary(summary: JobSummary): JobSnapshot {
   return buildJobSnapshot(
     {
       jobId: summary.jobId, state: summary.state, workerFile: summary.workerFile, inputs: summary.inputs ?? [],
-      startedMs: summary.startedMs, finishedMs: summary.finishedMs, maps, reduces, workers: [],
+      startedMs: summary.startedMs, finishedMs: summary.finishedMs, maps, reduces, mapOnly: summary.mapOnly ?? false, workers: [],
       counters: summary.counters ?? {}, userCounters: summary.userCounters ?? {}, error: summary.error,
       outputKeys: summary.outputKeys ?? [],
     },

@@ -135,7 +135,8 @@ function render(s) {
   renderHeader(s);
   renderError(s);
   renderPhase($('phase-maps'), 'Map', s.maps, 'map');
-  renderPhase($('phase-reduces'), 'Reduce', s.reduces, 'reduce');
+  if (s.mapOnly) renderMapOnly($('phase-reduces'));
+  else renderPhase($('phase-reduces'), 'Reduce', s.reduces, 'reduce');
   renderStats(s);
   renderLegend();
   renderTimeline(s);
@@ -207,6 +208,14 @@ function renderPhase(node, title, p, kind) {
       h('span', null, bits[1]),
       h('span', { className: p.failedAttempts ? 'bad' : '', 'data-field': `${kind}-failed` }, `${fmtInt(p.failedAttempts)} failed`),
       p.killedAttempts ? h('span', { className: 'warn' }, `${fmtInt(p.killedAttempts)} lost`) : null),
+  );
+}
+
+/** A map-only job (--reducers 0) has no reduce phase: its map tasks write the output. */
+function renderMapOnly(node) {
+  node.replaceChildren(
+    h('div', { className: 'phase-head' }, h('h2', null, 'Reduce')),
+    h('div', { className: 'phase-foot', 'data-field': 'map-only' }, h('span', { className: 'muted' }, 'map-only job: no reduce phase; each map task writes one part-m file')),
   );
 }
 

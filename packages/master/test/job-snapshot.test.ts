@@ -186,3 +186,12 @@ test('a speculative copy that wins: the timeline marks it, the slow original is 
   assert.deepEqual(snap.counters, { mapInputRecords: 10 });
   assert.deepEqual(snap.maps, { total: 2, done: 2, running: 0, pending: 0, failedAttempts: 0, killedAttempts: 0 });
 });
+
+test('the snapshot says whether the job is map-only, live and rebuilt from a summary', async () => {
+  const base = { jobId: 'j', state: 'SUCCEEDED', workerFile: '', inputs: [], startedMs: 0, finishedMs: 10, maps: [newTask('MAP', 0)], reduces: [], workers: [], counters: {}, userCounters: {}, outputKeys: ['jobs/j/output/part-m-00000'] };
+  assert.equal(buildJobSnapshot({ ...base, mapOnly: true }, 10).mapOnly, true);
+  assert.equal(buildJobSnapshot(base, 10).mapOnly, false);
+  const { snapshotFromSummary } = await import('../src/summary-snapshot.js');
+  const summary = { jobId: 'j', state: 'SUCCEEDED' as const, workerFile: '', inputs: [], maps: 1, reducers: 0, mapOnly: true, startedMs: 0, finishedMs: 10, counters: {}, userCounters: {}, outputKeys: [], tasks: [] };
+  assert.equal(snapshotFromSummary(summary).mapOnly, true);
+});

@@ -102,3 +102,21 @@ test('proportionality: an input twice as big gets about twice the extra splits',
   const counts = [...byInput(splits).values()].map((s) => s.length);
   assert.deepEqual(counts, [201, 101, 101]);
 });
+
+test('an unsplittable input (compressed) gets one split and no share of the extra ones', () => {
+  const splits = planSplits([{ ...input('a.gz', 1000), splittable: false }, input('b', 10), { ...input('c.gz', 0), splittable: false }], 6);
+  assert.deepEqual(
+    splits.map((s) => [s.inputName, s.start, s.end]),
+    [['a.gz', 0, 1000], ['b', 0, 3], ['b', 3, 6], ['b', 6, 8], ['b', 8, 10], ['c.gz', 0, 0]],
+  );
+  // Only unsplittable inputs: fewer splits than asked, one per input.
+  assert.equal(planSplits([{ ...input('x.gz', 50), splittable: false }], 8).length, 1);
+});
+
+test('splitInputs marks inputs unsplittable by their compression suffix', async () => {
+  const { splitInputs } = await import('../src/plan-splits.js');
+  assert.deepEqual(
+    splitInputs([input('a.txt', 1), input('b.GZ', 1), input('c.br', 1), input('d.zst', 1), input('e.gzip', 1)]).map((i) => i.splittable),
+    [true, false, false, false, true],
+  );
+});

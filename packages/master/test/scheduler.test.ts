@@ -107,3 +107,21 @@ test('totals add the counters of each committed task once, and of nothing else',
   s.restoreCommitted(a.task.id, 1, [], { mapInputRecords: 2 }, {}); // already committed: ignored
   assert.deepEqual(s.totals().counters, { mapInputRecords: 2 });
 });
+
+test('a map-only job (no reducers) goes from MAPPING to COMMITTING once every map commits, with no reduce phase', () => {
+  const s = scheduler(2, 0);
+  assert.equal(s.mapOnly, true);
+  assert.equal(s.reduces.length, 0);
+  const a = s.assign('w1', 0)!;
+  const b = s.assign('w2', 0)!;
+  assert.equal(s.succeeded(a.task.id, a.attempt, 1), 'commit');
+  s.commitDone(a.task.id, [{ partition: 0, key: 'out/part-m-00000', bytes: 1, records: 1 }], {}, {});
+  assert.equal(s.phase, 'MAPPING', 'one map still running');
+  assert.equal(s.assign('w1', 2), null, 'nothing to hand out but a backup copy, and none is due');
+  assert.equal(s.succeeded(b.task.id, b.attempt, 3), 'commit');
+  s.commitDone(b.task.id, [{ partition: 0, key: 'out/part-m-00001', bytes: 1, records: 1 }], {}, {});
+  assert.equal(s.phase, 'COMMITTING');
+  assert.equal(s.assign('w1', 4), null);
+  // A job with reducers is never map-only.
+  assert.equal(scheduler(1, 1).mapOnly, false);
+});

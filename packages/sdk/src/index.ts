@@ -26,4 +26,6 @@ export {
   type Reducer,
   type Partitioner,
   type SideFiles,
+  type InputMode,
+  type InputRecords,
 } from './user-api.js';

@@ -30,7 +30,30 @@ export interface SideFiles {
   names(): string[];
 }
 
-export type Mapper<V extends JsonValue = JsonValue> = (ctx: Context<V>, chunk: string) => void | Promise<void>;
+/** How a map task's input reaches the mapper (see `JobDefinition.input`). */
+export type InputMode = 'text' | 'lines' | 'jsonl' | 'csv';
+
+/** What the mapper is called with, per input mode. */
+export interface InputRecords {
+  /** Whole lines of one input file, each with its '\n' (the file's last line may lack one). */
+  text: string;
+  /** One line, without its '\n' or '\r\n'. */
+  lines: string;
+  /** One line's parsed JSON value: declare its type with `Mapper<'jsonl', MyRecord>`. */
+  jsonl: unknown;
+  /** One row, keyed by the file's header row. */
+  csv: Record<string, string>;
+}
+
+/**
+ * `Mapper<V>`: a text mapper emitting values of type V. `Mapper<'jsonl'>` (any input mode): a
+ * mapper of that mode's records (`unknown` for jsonl), or `Mapper<'jsonl', MyRecord, V>`.
+ */
+export type Mapper<
+  A extends InputMode | JsonValue = JsonValue,
+  R = [A] extends [InputMode] ? InputRecords[A & InputMode] : string,
+  V extends JsonValue = [A] extends [InputMode] ? JsonValue : A & JsonValue,
+> = (ctx: Context<V>, input: R) => void | Promise<void>;
 export type Reducer<V extends JsonValue = JsonValue, O extends JsonValue = JsonValue> = (
   ctx: Context<O>,
   key: string,
@@ -38,9 +61,16 @@ export type Reducer<V extends JsonValue = JsonValue, O extends JsonValue = JsonV
 ) => void | Promise<void>;
 export type Partitioner = (key: string, reducers: number) => number;
 
-export interface JobDefinition<V extends JsonValue = any, O extends JsonValue = any> {
-  mapper: Mapper<V>;
-  reducer: Reducer<V, O>;
+export interface JobDefinition<V extends JsonValue = any, O extends JsonValue = any, M extends InputMode = 'text'> {
+  /**
+   * What the mapper is called with: `text`, chunks of whole lines (about 64 KiB); `lines`, each
+   * line; `jsonl`, each line's JSON value; `csv`, each row as an object keyed by the header.
+   * @default 'text'
+   */
+  input?: M;
+  mapper: MapperOf<V, M>;
+  /** Without one, the job is map-only: run it with `--reducers 0`. */
+  reducer?: Reducer<V, O>;
   /** Runs on map output before the shuffle; must be safe to apply any number of times. */
   combiner?: Reducer<V, V>;
   /** @default FNV-1a hash of the key modulo the reducer count */
@@ -52,6 +82,17 @@ export interface JobDefinition<V extends JsonValue = any, O extends JsonValue = 
    */
   sort?: 'hash' | 'total';
 }
+
+export const INPUT_MODE_NAMES: readonly InputMode[] = ['text', 'lines', 'jsonl', 'csv'];
+
+/**
+ * The mapper run() takes. A jsonl record is `any` here (it is `unknown` in `Mapper<'jsonl'>`),
+ * so a mapper given to run() may declare the record type it expects.
+ */
+type MapperOf<V extends JsonValue, M extends InputMode> = (
+  ctx: Context<V>,
+  input: M extends 'jsonl' ? any : InputRecords[M],
+) => void | Promise<void>;
 
 /** Where the runtime finds the definition: a global symbol, so any copy of the SDK works. */
 export const DEFINITION_SYMBOL = Symbol.for('gomr.job-definition');
@@ -73,10 +114,16 @@ function inTest(g: Record<symbol, unknown>): boolean {
  * Returns the definition, so a worker file may also `export default run({ ... })` for tests
  * (see `@gomr/sdk/testing`); imported by a test, run() only returns it.
  */
-export function run<V extends JsonValue = any, O extends JsonValue = any>(definition: JobDefinition<V, O>): JobDefinition<V, O> {
+export function run<V extends JsonValue = any, O extends JsonValue = any, M extends InputMode = 'text'>(definition: JobDefinition<V, O, M>): JobDefinition<V, O, M> {
   const g = globalThis as Record<symbol, unknown>;
-  if (!definition || typeof definition.mapper !== 'function' || typeof definition.reducer !== 'function') {
-    throw new TypeError('run({ mapper, reducer }) needs a mapper and a reducer function');
+  if (!definition || typeof definition.mapper !== 'function') {
+    throw new TypeError('run({ mapper, reducer }) needs a mapper function');
+  }
+  if (definition.reducer !== undefined && typeof definition.reducer !== 'function') {
+    throw new TypeError('run(): reducer must be a function when given (a job without one is map-only)');
+  }
+  if (definition.input !== undefined && !(INPUT_MODE_NAMES as readonly unknown[]).includes(definition.input)) {
+    throw new TypeError(`run(): input must be one of ${INPUT_MODE_NAMES.join(', ')}; got ${JSON.stringify(definition.input)}`);
   }
   const capture = g[CAPTURE_SYMBOL];
   if (typeof capture === 'function') {
@@ -95,6 +142,6 @@ export function run<V extends JsonValue = any, O extends JsonValue = any>(defini
 }
 
 /** Types a definition without declaring it, e.g. to share one between run() and a test. */
-export function defineJob<V extends JsonValue = any, O extends JsonValue = any>(definition: JobDefinition<V, O>): JobDefinition<V, O> {
+export function defineJob<V extends JsonValue = any, O extends JsonValue = any, M extends InputMode = 'text'>(definition: JobDefinition<V, O, M>): JobDefinition<V, O, M> {
   return definition;
 }

@@ -14,6 +14,19 @@ export class NotFoundError extends Error {
   }
 }
 
+/** The S3 bucket does not exist, and the store was opened not to create it (an input store). */
+export class BucketNotFoundError extends Error {
+  override readonly name = 'BucketNotFoundError';
+  readonly retryable = false;
+  constructor(
+    readonly bucket: string,
+    /** The store's `describe`. */
+    readonly describe: string,
+  ) {
+    super(`S3 bucket ${bucket} does not exist (${describe})`);
+  }
+}
+
 /** `key` is not a valid storage key (see keys.ts for the rules). */
 export class InvalidKeyError extends Error {
   override readonly name = 'InvalidKeyError';

@@ -24,7 +24,8 @@
  */
 export type { Storage, ObjectWriter, ObjectInfo, ByteRange } from './storage.js';
 export type { StorageConfig, LocalStorageConfig, S3StorageConfig } from './storage-config.js';
-export { NotFoundError, InvalidKeyError, StorageUnavailableError, StorageUnreachableError, ObjectChangedError } from './errors.js';
+export { NotFoundError, BucketNotFoundError, InvalidKeyError, StorageUnavailableError, StorageUnreachableError, ObjectChangedError } from './errors.js';
+export { compressionOf, compressionProblem, zstdAvailable, COMPRESSION_SUFFIXES, ZSTD_NODE_VERSION, type Compression } from './compression.js';
 export { joinKey, validateKey, validatePrefix, keyProblem, compareKeys } from './keys.js';
 export { LocalStorage, type LocalStorageOptions } from './local-storage.js';
 export { DEFAULT_S3_REGION, DEFAULT_REQUEST_TIMEOUT_MS } from './s3-defaults.js';
@@ -47,4 +48,4 @@ export {
   STORAGE_ENV,
 } from './open-storage.js';
 // Pure planning over object sizes; shared by the master and the SDK's in-process runner.
-export { planSplits, type Split, type SplitInput } from './plan-splits.js';
+export { planSplits, splitInputs, type Split, type SplitInput } from './plan-splits.js';

@@ -38,9 +38,10 @@ export async function openStorage(config: StorageConfig, options: OpenStorageOpt
   const { retry, requestTimeoutMs, onRetry, onWarning } = compileStorageOptions(options);
   // Loaded on demand: the minio client costs every process ~0.2 s, and most jobs run local.
   const { S3Storage } = await import('./s3-storage.js');
-  if (!retry) return new S3Storage(config, { requestTimeoutMs, onWarning });
+  const createBucket = options.createBucket ?? true;
+  if (!retry) return new S3Storage(config, { requestTimeoutMs, onWarning, createBucket });
   const settings = { policy: retry, onRetry };
-  return new RetryingStorage(new S3Storage(config, { requestTimeoutMs, streamRetry: settings, onWarning }), settings);
+  return new RetryingStorage(new S3Storage(config, { requestTimeoutMs, streamRetry: settings, onWarning, createBucket }), settings);
 }
 
 /** Throws an Error naming the first missing or malformed field. */

@@ -15,7 +15,12 @@
  * it has bytes, so no split of a non-empty input is empty. Each input is then cut into that
  * many ranges whose sizes differ by at most one byte. Splits come out in input order, then
  * by offset, and the plan depends only on the arguments (the same job plans the same way).
+ *
+ * An input that is not splittable (a compressed file: its stream cannot be entered in the
+ * middle) gets exactly one split, [0, size), and no share of the extra splits.
  */
+
+import { compressionOf } from './compression.js';
 
 export interface SplitInput {
   /** Storage key of the input object. */
@@ -24,6 +29,8 @@ export interface SplitInput {
   name: string;
   /** Size in bytes. */
   size: number;
+  /** @default true; false: one split for the whole input (compressed files). */
+  splittable?: boolean;
 }
 
 export interface Split {
@@ -37,6 +44,11 @@ export interface Split {
   fileSize: number;
 }
 
+/** A job's inputs as planSplits takes them: compressed ones (by name) are not splittable. */
+export function splitInputs(inputs: readonly { key: string; name: string; size: number }[]): SplitInput[] {
+  return inputs.map((i) => ({ key: i.key, name: i.name, size: i.size, splittable: !compressionOf(i.name) }));
+}
+
 export function planSplits(inputs: readonly SplitInput[], targetMaps: number): Split[] {
   if (!Number.isInteger(targetMaps) || targetMaps < 1) {
     throw new RangeError(`the number of map tasks must be a positive integer, got ${targetMaps}`);
@@ -47,12 +59,13 @@ export function planSplits(inputs: readonly SplitInput[], targetMaps: number): S
     }
   }
   const counts = splitCounts(
-    inputs.map((i) => i.size),
+    // An unsplittable input has no room for more than its one split.
+    inputs.map((i) => (i.splittable === false ? Math.min(1, i.size) : i.size)),
     targetMaps - inputs.length,
   );
   const splits: Split[] = [];
   inputs.forEach((input, i) => {
-    const n = counts[i]!;
+    const n = input.splittable === false ? 1 : counts[i]!;
     // n ranges of q or q+1 bytes: the first r get the extra byte. Integer math, exact at any size.
     const q = Math.floor(input.size / n);
     const r = input.size % n;

@@ -15,7 +15,7 @@ import type { Readable } from 'node:stream';
 import * as Minio from 'minio';
 import { isRetryable, Retrier, type RetrySettings } from './retrier.js';
 import { clampRange, emptyReadable } from './byte-range.js';
-import { InvalidKeyError, NotFoundError } from './errors.js';
+import { BucketNotFoundError, InvalidKeyError, NotFoundError } from './errors.js';
 import { compareKeys, validateKey, validatePrefix } from './keys.js';
 import { parseS3Endpoint } from './s3-endpoint.js';
 import { codeOf, isS3NotFound, mapS3Error } from './s3-errors.js';
@@ -55,6 +55,11 @@ export interface S3StorageOptions {
    * openStorage logs them on stderr. @default no-op
    */
   onWarning?: (message: string) => void;
+  /**
+   * Create the bucket when it is missing. false (a store of inputs, only read): a missing
+   * bucket fails every operation with BucketNotFoundError. @default true
+   */
+  createBucket?: boolean;
 }
 
 const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -72,6 +77,7 @@ export class S3Storage implements Storage {
   /** Retries within streams (see S3StorageOptions.streamRetry); undefined: none. */
   readonly retrier: Retrier | undefined;
   private bucketReady: Promise<void> | undefined;
+  private readonly createBucket: boolean;
   private closed = false;
   private readonly onWarning: (message: string) => void;
   /** Warnings already given (one per kind, so a server without the call says so once). */
@@ -89,6 +95,7 @@ export class S3Storage implements Storage {
     }
     this.retrier = options.streamRetry ? new Retrier(this.describe, options.streamRetry) : undefined;
     this.onWarning = options.onWarning ?? (() => {});
+    this.createBucket = options.createBucket ?? true;
     this.agent = useSSL ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.client = new Minio.Client({
       endPoint: host,
@@ -295,6 +302,7 @@ export class S3Storage implements Storage {
 
   private async createBucketIfMissing(): Promise<void> {
     if (await this.client.bucketExists(this.bucket)) return;
+    if (!this.createBucket) throw new BucketNotFoundError(this.bucket, this.describe);
     try {
       await this.client.makeBucket(this.bucket, this.client.region ?? DEFAULT_S3_REGION);
     } catch (error) {

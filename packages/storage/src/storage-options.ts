@@ -35,6 +35,8 @@ export interface OpenStorageOptions {
    * @default false
    */
   syncSmallReads?: boolean;
+  /** S3: create the bucket when it is missing; false for a store only read (inputs). @default true */
+  createBucket?: boolean;
 }
 
 /** Environment overrides, all in milliseconds except the attempt count and the log switch. */

@@ -3,6 +3,8 @@ import { EXIT, GomrError } from '../errors.js';
 import { runtimeEntries } from '../local/runtime-entries.js';
 
 export interface WorkerShape {
+  /** false: a map-only worker file (it must run with --reducers 0). */
+  reducer: boolean;
   combiner: boolean;
   partitioner: boolean;
   /** The definition's `sort` (default 'hash'). */
@@ -23,7 +25,7 @@ export function checkWorker(bundlePath: string, timeoutMs = 30_000, sampleReques
     execFile(process.execPath, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
       const line = stdout.trim().split('\n').pop() ?? '';
       let parsed:
-        | { ok: boolean; error?: string; combiner?: boolean; partitioner?: boolean; sort?: 'hash' | 'total'; cutPoints?: string[]; sampled?: number; userCode?: boolean; stack?: string }
+        | { ok: boolean; error?: string; reducer?: boolean; combiner?: boolean; partitioner?: boolean; sort?: 'hash' | 'total'; cutPoints?: string[]; sampled?: number; userCode?: boolean; stack?: string }
         | undefined;
       try {
         parsed = JSON.parse(line);
@@ -32,7 +34,7 @@ export function checkWorker(bundlePath: string, timeoutMs = 30_000, sampleReques
       }
       if (parsed?.ok) {
         return resolve({
-          combiner: !!parsed.combiner, partitioner: !!parsed.partitioner, sort: parsed.sort ?? 'hash',
+          reducer: parsed.reducer !== false, combiner: !!parsed.combiner, partitioner: !!parsed.partitioner, sort: parsed.sort ?? 'hash',
           ...(parsed.cutPoints ? { cutPoints: parsed.cutPoints, sampled: parsed.sampled ?? 0 } : {}),
         });
       }

@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { compressionOf, compressionProblem } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 
 export interface ResolvedInput {
@@ -91,6 +92,12 @@ function checkReadableText(path: string): number {
   }
   try {
     const { size } = fstatSync(fd);
+    // Compressed data is binary; the worker decompresses it (and a corrupt one fails there).
+    if (compressionOf(path)) {
+      const problem = compressionProblem(basename(path));
+      if (problem) throw new GomrError(problem, EXIT.INPUT);
+      return size;
+    }
     const buf = Buffer.alloc(Math.min(SNIFF_BYTES, size));
     const bytesRead = readSync(fd, buf, 0, buf.length, 0);
     const nul = buf.subarray(0, bytesRead).indexOf(0);

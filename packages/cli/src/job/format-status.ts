@@ -39,9 +39,10 @@ export function formatStatus(s: JobSnapshot, source: SnapshotSource): string {
     `  inputs    ${s.inputs.length === 1 ? s.inputs[0]!.name : `${s.inputs.length} files`}, ${formatBytes(inputBytes)}`,
     `  started   ${formatTime(s.startedMs)}; ${over ? 'took' : 'running for'} ${formatDuration(s.elapsedMs)}${over ? '' : `, about ${formatDuration(s.etaMs)} left`}`,
     phase('maps', s.maps),
-    phase('reduces', s.reduces),
+    // A snapshot from before map-only jobs existed has no mapOnly.
+    s.mapOnly ? '  reduces   none: a map-only job' : phase('reduces', s.reduces),
     `  rate      ${formatBytes(Math.round(s.throughput.inputBytesPerSec))}/s, ${formatCount(Math.round(s.throughput.inputRecordsPerSec))} records/s in`,
-    ...counterLines(s.counters, s.userCounters),
+    ...counterLines(s.counters, s.userCounters, '', s.mapOnly === true),
   ];
   const live = s.workers.filter((w) => w.state === 'busy' || w.state === 'idle');
   lines.push(`  workers   ${s.workers.length} seen${over ? '' : `, ${live.length} live`}`);

@@ -18,13 +18,18 @@ export function formatCount(n: number | undefined): string {
  * Every built-in counter and the user's ctx.count ones, one section a line. Shared by the
  * summary `gomr run` prints and by `gomr status`.
  */
-export function counterLines(c: Record<string, number>, userCounters: Record<string, number>, outputWhere = ''): string[] {
+export function counterLines(c: Record<string, number>, userCounters: Record<string, number>, outputWhere = '', mapOnly = false): string[] {
   const num = formatCount;
   const lines = [
     `  input     ${num(c.mapInputRecords)} records, ${formatBytes(c.mapInputBytes ?? 0)}`,
-    `  map out   ${num(c.mapOutputRecords)} records; combined ${num(c.combineInputRecords)} -> ${num(c.combineOutputRecords)}`,
-    `  shuffle   ${num(c.shuffleRecords)} records, ${formatBytes(c.shuffleBytes ?? 0)}, ${num(c.spills)} spills`,
-    `  reduce    ${num(c.reduceInputGroups)} keys from ${num(c.reduceInputRecords)} records`,
+    // A map-only job has no combine, shuffle or reduce: its map output is the output.
+    ...(mapOnly
+      ? []
+      : [
+          `  map out   ${num(c.mapOutputRecords)} records; combined ${num(c.combineInputRecords)} -> ${num(c.combineOutputRecords)}`,
+          `  shuffle   ${num(c.shuffleRecords)} records, ${formatBytes(c.shuffleBytes ?? 0)}, ${num(c.spills)} spills`,
+          `  reduce    ${num(c.reduceInputGroups)} keys from ${num(c.reduceInputRecords)} records`,
+        ]),
     `  output    ${num(c.outputRecords)} records, ${formatBytes(c.outputBytes ?? 0)}${outputWhere}`,
   ];
   // --skip-bad-records: say loudly what was left out.
@@ -41,7 +46,7 @@ export function counterLines(c: Record<string, number>, userCounters: Record<str
 export function formatSummary(status: JobStatus__Output, wallMs: number, outputDir: string | undefined, files: number): string {
   return [
     `job ${status.jobId} ${status.state.toLowerCase()} in ${(wallMs / 1000).toFixed(2)} s`,
-    `  tasks     ${status.maps!.total} map, ${status.reduces!.total} reduce (${status.maps!.failed + status.reduces!.failed} failed attempts)`,
-    ...counterLines(status.counters, status.userCounters, outputDir ? ` in ${files} files under ${outputDir}` : ''),
+    `  tasks     ${status.maps!.total} map, ${status.mapOnly ? 'no reduce (map-only)' : `${status.reduces!.total} reduce`} (${status.maps!.failed + status.reduces!.failed} failed attempts)`,
+    ...counterLines(status.counters, status.userCounters, outputDir ? ` in ${files} files under ${outputDir}` : '', status.mapOnly),
   ].join('\n');
 }

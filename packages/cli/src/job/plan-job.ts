@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { planSplits } from '@gomr/storage';
+import { planSplits, splitInputs } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { defaultMaps } from './run-local-job.js';
@@ -41,7 +41,7 @@ export async function planJob(o: PlanJobOptions): Promise<JobPlan> {
   const files = o.files?.length ? await resolveSideFiles(o.files) : [];
   const inputBytes = inputs.reduce((sum, i) => sum + i.size, 0);
   const targetMaps = o.maps ?? defaultMaps(o.workers, inputBytes);
-  const splits = planSplits(inputs.map((i) => ({ key: i.path, name: i.name, size: i.size })), targetMaps);
+  const splits = planSplits(splitInputs(inputs.map((i) => ({ key: i.path, name: i.name, size: i.size }))), targetMaps);
   const pad = (n: number) => String(n).padStart(5, '0');
   return {
     worker: o.workerFile,

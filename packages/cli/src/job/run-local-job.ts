@@ -2,12 +2,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatus__Output } from '@gomr/proto';
-import { openStorage, type Storage, type StorageConfig } from '@gomr/storage';
+import { compressionOf, openStorage, type Storage, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { checkWorker, type WorkerShape } from '../bundle/check-worker.js';
 import { sortFlagNeeded, totalOrderSpec, writeSampleRequest } from './total-order-sample.js';
 import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs, type ResolvedInput } from '../inputs/resolve-inputs.js';
+import { isS3Url, resolveS3Inputs, type S3Access } from '../inputs/resolve-s3-inputs.js';
 import { LocalRuntime } from '../local/local-runtime.js';
 import { checkOutputDir, collectOutput } from '../output/collect-output.js';
 import type { ProgressDisplay } from '../progress/progress-display.js';
@@ -38,6 +39,12 @@ export interface RunJobOptions {
   speculation?: boolean;
   /** @default false */
   skipBadRecords?: boolean;
+  /** Endpoint and credentials for s3:// inputs (the --s3-* flags; the bucket comes from the URL). */
+  s3Access?: S3Access;
+  /** How output records are written. @default 'tsv' */
+  outputFormat?: 'tsv' | 'jsonl';
+  /** gzip: part files are gzip streams named part-NNNNN.gz. @default 'none' */
+  outputCompression?: 'none' | 'gzip';
   spillBytes?: number;
   /** Side files (--file): paths of files and directories, read by user code through ctx.files. */
   files?: string[];
@@ -119,10 +126,19 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   const t0 = Date.now();
   if (o.workers < 1) throw new GomrError('--workers must be at least 1', EXIT.USAGE);
   if (o.maps !== undefined && o.maps < 1) throw new GomrError('--mappers must be at least 1', EXIT.USAGE);
-  if (o.reducers < 1) throw new GomrError('--reducers must be at least 1', EXIT.USAGE);
-  const inputs = await resolveInputs(o.inputs);
+  if (!Number.isInteger(o.reducers) || o.reducers < 0) throw new GomrError('--reducers must be 0 (a map-only job) or more', EXIT.USAGE);
+  if (o.sortTotal && o.reducers === 0) throw new GomrError('--sort total needs reducers: a map-only job (--reducers 0) writes its map output unsorted', EXIT.USAGE);
+  if (o.sortTotal && o.inputs.some(isS3Url)) throw new GomrError('--sort total samples local inputs only; s3:// inputs cannot be sampled yet', EXIT.USAGE);
+  // s3:// inputs are listed, not copied: the map tasks read them from their bucket.
+  const s3Inputs = o.inputs.some(isS3Url) ? await resolveS3InputsOnly(o.inputs, o.s3Access ?? {}) : undefined;
+  const inputs = s3Inputs ? [] : await resolveInputs(o.inputs);
   const sideFiles = o.files?.length ? await resolveSideFiles(o.files) : [];
-  const maps = o.maps ?? defaultMaps(o.workers, inputs.reduce((sum, i) => sum + i.size, 0));
+  const sized: readonly { name: string; size: number }[] = s3Inputs ? s3Inputs.inputs : inputs;
+  const maps = o.maps ?? defaultMaps(o.workers, sized.reduce((sum, i) => sum + i.size, 0));
+  if (o.maps !== undefined) {
+    const note = await unsplittableNote(sized, o.maps);
+    if (note) o.log(note);
+  }
   const jobId = newJobId();
   const outputDir = resolve(o.output ?? join('gomr-output', jobId));
   await checkOutputDir(outputDir, o.overwrite);
@@ -143,7 +159,12 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     if (!bundling) {
       // esbuild is loaded only now: until the processes are spawned, nothing else is loaded.
       const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(o.workerFile, bundlePath));
-      const checked = bundled.then(() => checkWorker(bundlePath, undefined, sampleRequest));
+      const checked = bundled.then(() => checkWorker(bundlePath, undefined, sampleRequest)).then((shape) => {
+        if (!shape.reducer && o.reducers > 0) {
+          throw new GomrError(`bad worker file: it defines no reducer; run it as a map-only job with --reducers 0 (it was given ${o.reducers})`, EXIT.WORKER_FILE);
+        }
+        return shape;
+      });
       bundled.catch(() => {});
       checked.catch(() => {});
       bundling = { bundled, checked };
@@ -158,7 +179,9 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     // Uploading inputs can take long: a bad worker file is refused before that.
     if (o.storage.kind !== 'local') await startBundling().checked;
     const totalOrder = sampleRequest ? totalOrderSpec(await startBundling().checked, o.log) : undefined;
-    const { inputStorage, specInputs } = await placeInputs(jobId, inputs, o.storage, storage, o.log);
+    const { inputStorage, specInputs } = s3Inputs
+      ? { inputStorage: s3Inputs.config as StorageConfig, specInputs: s3Inputs.inputs }
+      : await placeInputs(jobId, inputs, o.storage, storage, o.log);
     const token = newToken();
     const spec: JobSpecInput = {
       jobId, token, workerFile: o.workerFile, inputs: specInputs, inputStorage, storage: o.storage,
@@ -169,6 +192,8 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
       skipBadRecords: o.skipBadRecords ?? false,
       ...(sideFiles.length ? { files: await placeSideFiles(jobId, sideFiles, o.storage, storage) } : {}),
       ...totalOrder,
+      outputFormat: o.outputFormat ?? 'tsv',
+      outputCompression: o.outputCompression ?? 'none',
     };
     const specPath = join(jobDir, 'spec.json');
     await writeFile(specPath, JSON.stringify(spec, null, 2), { mode: 0o600 });
@@ -252,6 +277,28 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
     process.off('exit', killChildren);
     await storage.close();
   }
+}
+
+/**
+ * What to tell the user when --mappers cannot be met because compressed inputs are read by
+ * one map task each (a compressed stream cannot be entered in the middle); undefined otherwise.
+ */
+export async function unsplittableNote(inputs: readonly { name: string; size: number }[], maps: number): Promise<string | undefined> {
+  const compressed = inputs.filter((i) => compressionOf(i.name));
+  if (!compressed.length) return undefined;
+  // Loaded only here: the master's package is not otherwise loaded by the CLI.
+  const { planSplits, splitInputs } = await import('@gomr/master');
+  const planned = planSplits(splitInputs(inputs.map((i) => ({ key: i.name, name: i.name, size: i.size }))), maps).length;
+  if (planned === maps) return undefined;
+  const names = compressed.slice(0, 3).map((i) => i.name).join(', ') + (compressed.length > 3 ? ', …' : '');
+  return `--mappers ${maps}: ${planned} map tasks, because compressed inputs cannot be split: each is read by one map task (${compressed.length}: ${names})`;
+}
+
+/** s3:// inputs, all of them: one job reads its inputs from one store. */
+async function resolveS3InputsOnly(patterns: string[], access: S3Access) {
+  const local = patterns.filter((p) => !isS3Url(p));
+  if (local.length) throw new GomrError(`s3:// inputs cannot be mixed with local ones in one job (${local[0]})`, EXIT.INPUT);
+  return resolveS3Inputs(patterns, access);
 }
 
 /** Local inputs are read in place; with S3 storage they are uploaded first. */

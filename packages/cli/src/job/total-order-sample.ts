@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { planSplits } from '@gomr/storage';
+import { planSplits, splitInputs } from '@gomr/storage';
 import type { SideFileOnDisk } from '@gomr/sdk/runtime';
 import type { WorkerShape } from '../bundle/check-worker.js';
 import { EXIT, GomrError } from '../errors.js';
@@ -24,7 +24,7 @@ export async function writeSampleRequest(
   params: Record<string, string>,
   files: readonly SideFileOnDisk[],
 ): Promise<string> {
-  const splits = planSplits(inputs.map((i) => ({ key: i.path.replace(/^\/+/, ''), name: i.name, size: i.size })), maps);
+  const splits = planSplits(splitInputs(inputs.map((i) => ({ key: i.path.replace(/^\/+/, ''), name: i.name, size: i.size }))), maps);
   const path = join(jobDir, 'sample-request.json');
   await writeFile(path, JSON.stringify({ reducers, params, splits, files: Object.fromEntries(files.map((f) => [f.name, f.path])), totalOrder: true }));
   return path;

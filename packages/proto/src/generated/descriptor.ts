@@ -85,6 +85,14 @@ export const gomrDescriptor = {
               "rule": "repeated",
               "type": "string",
               "id": 8
+            },
+            "outputFormat": {
+              "type": "string",
+              "id": 9
+            },
+            "outputCompression": {
+              "type": "string",
+              "id": 10
             }
           }
         },
@@ -541,6 +549,10 @@ export const gomrDescriptor = {
             "errorKind": {
               "type": "string",
               "id": 12
+            },
+            "mapOnly": {
+              "type": "bool",
+              "id": 13
             }
           }
         }

@@ -36,11 +36,16 @@ export {
   type MapOutputBufferOptions,
   type SortedPartition,
 } from './map-output-buffer.js';
+export { SortedLineWriter, OutputOrderError, type SortedLineWriterOptions } from './sorted-output.js';
 export {
-  SortedLineWriter,
-  OutputOrderError,
   escapeText,
   formatValue,
   formatLine,
-  type SortedLineWriterOptions,
-} from './sorted-output.js';
+  formatRecord,
+  outputFormat,
+  OUTPUT_FORMATS,
+  OUTPUT_FORMAT_NAMES,
+  type OutputFormat,
+  type OutputFormatName,
+} from './output-format.js';
+export { LineWriter } from './line-writer.js';

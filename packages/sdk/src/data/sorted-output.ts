@@ -5,51 +5,15 @@ import { defaultHeapLimit, MapOutputBuffer } from './map-output-buffer.js';
 import { compareUtf8 } from './utf8-compare.js';
 import { writeUtf8 } from './utf8-write.js';
 import { BackpressureWriter } from './write-with-backpressure.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './output-format.js';
 
 /*
- * Job output: UTF-8 lines `key<TAB>value\n`, keys ascending in UTF-8 byte order
- * (compareUtf8), equal keys in the order the reducer emitted them.
+ * Job output: UTF-8 lines of an output format (output-format.ts; `key<TAB>value\n` by
+ * default), keys ascending in UTF-8 byte order (compareUtf8), equal keys in the order the
+ * reducer emitted them.
  */
 
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-const ESCAPES = /[\\\t\n\r]/g;
-const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/**
- * Escapes what would break the line format: backslash as `\\`, tab `\t`, newline `\n`,
- * carriage return `\r`. Strings without those (nearly all) are returned as they are.
- */
-export function escapeText(s: string): string {
-  if (s.length <= 16) {
-    // Short strings: a char scan is cheaper than entering the regex engine.
-    let i = 0;
-    for (; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c === 92 || c === 9 || c === 10 || c === 13) break;
-    }
-    if (i === s.length) return s;
-  } else if (!NEEDS_ESCAPE.test(s)) {
-    return s;
-  }
-  return s.replace(ESCAPES, (c) => ESCAPED[c]!);
-}
-
-/** A value as output text: strings as they are (escaped), numbers as String(n), else JSON. */
-export function formatValue(value: JsonValue): string {
-  switch (typeof value) {
-    case 'string':
-      return escapeText(value);
-    case 'number':
-      return String(value);
-    default:
-      return JSON.stringify(value);
-  }
-}
-
-/** One output line, with its '\n'. */
-export function formatLine(key: string, value: JsonValue): string {
-  return `${escapeText(key)}\t${formatValue(value)}\n`;
-}
+export { escapeText, formatValue, formatLine } from './output-format.js';
 
 /** The reducer wrote output out of key order beyond what the writer could still fix. */
 export class OutputOrderError extends Error {
@@ -72,6 +36,8 @@ export interface SortedLineWriterOptions {
   sortAll?: boolean;
   /** Size of the buffers written to the stream (default 64 KiB). */
   chunkBytes?: number;
+  /** @default OUTPUT_FORMATS.tsv */
+  format?: OutputFormat;
 }
 
 interface HeldRecord {
@@ -128,6 +94,7 @@ export class SortedLineWriter {
   private readonly aheadLimit: number;
   private readonly sortBytes: number;
   private readonly chunkBytes: number;
+  private readonly format: OutputFormat;
   private mode: number;
   private buf: Buffer;
   private pos = 0;
@@ -154,6 +121,7 @@ export class SortedLineWriter {
     this.aheadLimit = options.aheadBytes ?? 16 * 1024 * 1024;
     this.sortBytes = options.sortBytes ?? 32 * 1024 * 1024;
     this.chunkBytes = options.chunkBytes ?? 64 * 1024;
+    this.format = options.format ?? OUTPUT_FORMATS.tsv;
     this.buf = Buffer.allocUnsafe(this.chunkBytes);
     this.mode = HOLD;
     if (options.sortAll) this.startSort();
@@ -162,7 +130,7 @@ export class SortedLineWriter {
   /** Adds one output record; `currentKey` is the key being reduced (omit if none). */
   write(key: string, value: JsonValue, currentKey?: string): void {
     if (typeof key !== 'string') throw new TypeError(`emit: the key must be a string, got ${key === null ? 'null' : typeof key}`);
-    const text = formatValue(value);
+    const text = this.format.valueText(value);
     if (this.mode === SORT) {
       this.sorter!.add(key, text);
       return;
@@ -266,15 +234,19 @@ export class SortedLineWriter {
   }
 
   private writeLine(key: string, text: string): void {
-    const k = escapeText(key);
-    const need = (k.length + text.length) * 3 + 2;
+    const f = this.format;
+    const k = f.keyText(key);
+    const need = (k.length + text.length) * 3 + f.open.length + f.separator.length + f.end.length;
     if (this.pos + need > this.buf.length) this.flush(need);
     const buf = this.buf;
     let p = this.pos;
+    if (f.open.length) p += f.open.copy(buf, p);
     p += writeUtf8(buf, p, k);
-    buf[p++] = 9;
+    if (f.separator.length === 1) buf[p++] = f.separator[0]!;
+    else p += f.separator.copy(buf, p);
     p += writeUtf8(buf, p, text);
-    buf[p++] = 10;
+    if (f.end.length === 1) buf[p++] = f.end[0]!;
+    else p += f.end.copy(buf, p);
     this.pos = p;
     this.records++;
   }

@@ -1,7 +1,8 @@
 /**
  * `node check-worker.js BUNDLE [SAMPLE_REQUEST.json]`: loads a bundled worker file the way the
  * runtime does and prints one JSON line:
- * {"ok":true,"combiner":bool,"partitioner":bool,"sort":"hash"|"total"} or {"ok":false,"error":"..."}.
+ * {"ok":true,"reducer":bool,"combiner":bool,"partitioner":bool,"input":MODE,"sort":"hash"|"total"}
+ * or {"ok":false,"error":"..."}.
  * With a sample request (see SampleRequest) and a job sorted totally (the request says so, or
  * the definition's sort does), it also runs the mapper over the head of each split and adds
  * "cutPoints" and "sampled" (the sample's size): gomr run --sort total's InputSampler.
@@ -34,7 +35,7 @@ async function check(): Promise<Record<string, unknown>> {
   const def = await loadDefinition(bundle!);
   const sort = def.sort ?? 'hash';
   if (sort !== 'hash' && sort !== 'total') throw new Error(`run(): sort must be 'hash' or 'total', got ${JSON.stringify(sort)}`);
-  const shape = { ok: true, combiner: !!def.combiner, partitioner: !!def.partitioner, sort };
+  const shape = { ok: true, reducer: !!def.reducer, combiner: !!def.combiner, partitioner: !!def.partitioner, input: def.input ?? 'text', sort };
   if (!requestPath) return shape;
   const req = JSON.parse(await readFile(requestPath, 'utf8')) as SampleRequest;
   if (!req.totalOrder && sort !== 'total') return shape;

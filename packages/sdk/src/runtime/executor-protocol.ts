@@ -1,5 +1,7 @@
 import type { StorageConfig } from '@gomr/storage';
 import type { SideFileRef } from './side-files.js';
+import type { OutputFormatName } from '../data/output-format.js';
+import type { OutputCompression } from './output-object.js';
 
 /** Messages between the worker's control thread and the thread that runs user code. */
 
@@ -47,6 +49,7 @@ export interface RunInput {
 
 export interface JobInfo {
   workerId: string;
+  /** 0: a map-only job. */
   reducers: number;
   params: Record<string, string>;
   /** Side files (--file), fetched once per worker before its first task. */
@@ -54,6 +57,10 @@ export interface JobInfo {
   /** --sort total: partition by key range at cutPoints instead of by hash. */
   totalOrder?: boolean;
   cutPoints?: string[];
+  /** @default 'tsv' */
+  outputFormat?: OutputFormatName;
+  /** @default 'none' */
+  outputCompression?: OutputCompression;
 }
 
 export interface TaskOutput {

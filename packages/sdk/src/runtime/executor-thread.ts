@@ -8,6 +8,7 @@ import type { ExecutorData, FromExecutor, JobInfo, TaskOutcome, TaskSpec, ToExec
 import { loadDefinition } from './load-definition.js';
 import { runMapTask, type TaskEnv } from './map-task.js';
 import { runReduceTask } from './reduce-task.js';
+import { runMapOnlyTask } from './map-only-task.js';
 import { UserCodeError } from './user-code-error.js';
 import { guardProcessExit } from './exit-guard.js';
 import { bindSideFiles, localSideFiles, type LocalSideFiles } from './side-files.js';
@@ -69,7 +70,9 @@ async function start(): Promise<void> {
         return { ok: false as const, error: describe(new Error(`cannot fetch the side files: ${(err as Error).message}`)), runMs: runMs() };
       }
     }
-    return (task.kind === 'MAP' ? runMapTask : runReduceTask)(task, job, env).then(
+    // No reducers: a map-only job, whose map tasks write the output themselves.
+    const runTask = task.kind === 'REDUCE' ? runReduceTask : job.reducers === 0 ? runMapOnlyTask : runMapTask;
+    return runTask(task, job, env).then(
       (result) => ({ ok: true as const, ...result, runMs: runMs() }),
       (err: unknown) => ({ ok: false as const, error: describe(err), runMs: runMs() }),
     );

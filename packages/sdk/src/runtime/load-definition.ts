@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { DEFINITION_SYMBOL, EXECUTOR_SYMBOL, type JobDefinition } from '../user-api.js';
+import { DEFINITION_SYMBOL, EXECUTOR_SYMBOL, INPUT_MODE_NAMES, type JobDefinition } from '../user-api.js';
 
 export class WorkerFileError extends Error {}
 
@@ -18,11 +18,12 @@ export async function loadDefinition(bundlePath: string): Promise<JobDefinition>
   }
   const def = g[DEFINITION_SYMBOL] as JobDefinition | undefined;
   if (!def) throw new WorkerFileError('the worker file never called run({ mapper, reducer }) from @gomr/sdk');
-  for (const name of ['mapper', 'reducer'] as const) {
-    if (typeof def[name] !== 'function') throw new WorkerFileError(`run(): ${name} must be a function`);
-  }
-  for (const name of ['combiner', 'partitioner'] as const) {
+  if (typeof def.mapper !== 'function') throw new WorkerFileError('run(): mapper must be a function');
+  for (const name of ['reducer', 'combiner', 'partitioner'] as const) {
     if (def[name] !== undefined && typeof def[name] !== 'function') throw new WorkerFileError(`run(): ${name} must be a function when given`);
+  }
+  if (def.input !== undefined && !(INPUT_MODE_NAMES as readonly unknown[]).includes(def.input)) {
+    throw new WorkerFileError(`run(): input must be one of ${INPUT_MODE_NAMES.join(', ')}; got ${JSON.stringify(def.input)}`);
   }
   return def;
 }

@@ -3,13 +3,14 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { ObjectWriter, Storage } from '@gomr/storage';
 import {
-  MapOutputBuffer, defaultHeapLimit, defaultPartition, readLineChunks, splitReadRange, writeRun, type SortedPartition,
+  MapOutputBuffer, defaultHeapLimit, defaultPartition, writeRun, type SortedPartition,
 } from '../data/index.js';
+import { feedMapper } from '../input/feed-mapper.js';
 import type { JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
 import { TaskContext } from './task-context.js';
 import { rangePartition } from '../total-order/cut-points.js';
-import { UserCodeError, combinerError, isThenable } from './user-code-error.js';
+import { combinerError, isThenable } from './user-code-error.js';
 
 export interface TaskEnv {
   definition: JobDefinition;
@@ -84,42 +85,23 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   let held: [string, JsonValue][] | null = null;
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)));
   ctx.input = split.inputName;
-  let inputRecords = 0;
-  let inputBytes = 0;
-  const skip = new Set(task.skipOffsets ?? []);
-  let skippedRecords = 0;
   try {
-    const range = splitReadRange(split.start, split.end, split.fileSize);
-    const stream = await env.inputStorage.getStream(split.inputKey, range);
-    for await (const chunk of readLineChunks(stream, { start: split.start, end: split.end })) {
-      inputRecords += countLines(chunk.text);
-      inputBytes += chunk.bytes;
-      if (skip.has(chunk.offset)) {
-        // --skip-bad-records: this chunk failed every attempt. Run it line by line and leave
-        // out only the lines whose mapper call throws (and whatever they emitted).
-        for (const line of chunk.text.split(/(?<=\n)/)) {
-          held = [];
-          try {
-            const r = definition.mapper(ctx, line);
-            if (isThenable(r)) await r;
-            for (const [k, v] of held) buffer.add(k, v);
-          } catch {
-            skippedRecords++;
-          }
-          held = null;
-        }
-        if (buffer.needsSpill) await buffer.spillIfFull();
-        continue;
-      }
-      try {
-        const r = definition.mapper(ctx, chunk.text);
-        if (isThenable(r)) await r;
-      } catch (err) {
-        throw new UserCodeError(err, split.inputName, chunk.offset, '');
-      }
-      if (buffer.needsSpill) await buffer.spillIfFull();
-      env.onProgress(inputBytes);
-    }
+    const { inputRecords, inputBytes, skippedRecords } = await feedMapper({
+      definition,
+      ctx,
+      storage: env.inputStorage,
+      split,
+      skipOffsets: task.skipOffsets ?? [],
+      hold: () => {
+        held = [];
+      },
+      release: (keep) => {
+        if (keep) for (const [k, v] of held!) buffer.add(k, v);
+        held = null;
+      },
+      afterUnit: () => (buffer.needsSpill ? buffer.spillIfFull() : undefined),
+      onProgress: env.onProgress,
+    });
     const partitions = await buffer.finish();
     const outputs: TaskOutput[] = [];
     // What may still go back inline, in the report, instead of as objects.
@@ -250,11 +232,4 @@ class RunSink extends Writable {
     }
     return this.object;
   }
-}
-
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  // A last line without a terminating newline is still a record.
-  return text.length && text.charCodeAt(text.length - 1) !== 10 ? n + 1 : n;
 }

@@ -1,9 +1,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  groupByKey, mergeDown, mergeSorted, OutputOrderError, SortedLineWriter, type Batched, type Rec,
+  groupByKey, mergeDown, mergeSorted, OutputOrderError, outputFormat, SortedLineWriter, type Batched, type Rec,
 } from '../data/index.js';
-import type { ObjectWriter } from '@gomr/storage';
+import { openOutputObject, type OutputObject } from './output-object.js';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import type { TaskEnv, TaskResult } from './map-task.js';
 import { closeRuns, openObjects, reduceRuns } from './reduce-runs.js';
@@ -94,16 +94,16 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
   const runs = reduceRuns(task, env.storage);
   const outKey = `${task.outputPrefix}${partName(task.index)}`;
   let sources: Batched<Rec>[];
-  let writer: ObjectWriter;
+  let output: OutputObject;
   try {
     sources = await boundRuns(runs, env, factor, mergeFiles);
-    writer = await env.storage.createWriter(outKey);
+    output = await openOutputObject(env.storage, outKey, job.outputCompression);
   } catch (err) {
     closeRuns(runs);
     await removeFiles(mergeFiles);
     throw err;
   }
-  const lines = new SortedLineWriter(writer, { spillDir: env.spillDir, sortAll });
+  const lines = new SortedLineWriter(output.stream, { spillDir: env.spillDir, sortAll, format: outputFormat(job.outputFormat) });
   let currentKey = '';
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => lines.write(k, v, currentKey));
   let inputRecords = 0;
@@ -121,7 +121,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
         continue;
       }
       try {
-        const r = env.definition.reducer(ctx, group.key, group.values);
+        const r = env.definition.reducer!(ctx, group.key, group.values);
         if (isThenable(r)) await r;
         await lines.drain();
       } catch (err) {
@@ -130,8 +130,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
       if (groups % 1024 === 0) env.onProgress(inputRecords);
     }
     const stats = await lines.finish();
-    writer.end();
-    await writer.done();
+    await output.close();
     return {
       outputs: [{ partition: task.index, key: outKey, bytes: stats.bytes, records: stats.records }],
       counters: {
@@ -144,7 +143,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
       userCounters: ctx.userCounters,
     };
   } catch (err) {
-    await writer.abort().catch(() => {});
+    await output.abort().catch(() => {});
     throw err;
   } finally {
     closeRuns(runs);

@@ -119,9 +119,14 @@ export class WorkerRuntime {
     this.workerId = reply.workerId;
     this.heartbeatMs = reply.heartbeatIntervalMs || 1000;
     this.job = {
-      workerId: reply.workerId, reducers: reply.reducers, params: { ...reply.params },
+      workerId: reply.workerId,
+      reducers: reply.reducers,
+      params: { ...reply.params },
       ...(reply.files.length ? { files: reply.files.map((f) => ({ name: f.name, key: f.key, size: Number(f.size) })) } : {}),
       ...(reply.totalOrder ? { totalOrder: true, cutPoints: [...reply.cutPoints] } : {}),
+      // Empty from a master that does not say: tsv, uncompressed.
+      outputFormat: reply.outputFormat === 'jsonl' ? 'jsonl' : 'tsv',
+      outputCompression: reply.outputCompression === 'gzip' ? 'gzip' : 'none',
     };
     this.log(`registered for job ${reply.jobId}`);
   }

@@ -27,7 +27,7 @@ export class ReduceCapture {
           ctx.emit(k, v);
           out.push([k, v]);
         };
-        return user.reducer(own, key, values);
+        return user.reducer!(own, key, values);
       },
     };
   }

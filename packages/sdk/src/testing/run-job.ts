@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStorage, planSplits, type Split } from '@gomr/storage';
+import { LocalStorage, planSplits, splitInputs, type Split } from '@gomr/storage';
 import { DEFAULT_SPILL_BYTES } from '../data/index.js';
 import type { JsonValue } from '../user-api.js';
 import type { JobInfo, TaskSpec } from '../runtime/executor-protocol.js';
@@ -71,6 +71,7 @@ export async function runJob<O extends JsonValue = JsonValue>(
   const sort = options.sort ?? definition.sort ?? 'hash';
   if (sort !== 'hash' && sort !== 'total') throw new RunJobError(`runJob: sort must be 'hash' or 'total', got ${JSON.stringify(sort)}`, undefined);
   const totalOrder = sort === 'total';
+  if (!definition.reducer) throw new RunJobError('runJob: this definition has no reducer (a map-only job); runJob runs jobs with a reducer only', undefined);
   if (totalOrder && definition.partitioner) throw new RunJobError("runJob: sort 'total' partitions by key range; it cannot be combined with a partitioner", undefined);
   const dir = await mkdtemp(join(tmpdir(), 'gomr-runjob-'));
   const store = new LocalStorage(join(dir, 'store'));
@@ -78,7 +79,7 @@ export async function runJob<O extends JsonValue = JsonValue>(
   try {
     const { inMemory, files: onDisk } = await placeInputs(inputs, store);
     const all = [...inMemory, ...onDisk];
-    const splits = planSplits(all, positive('mappers', options.mappers ?? Math.max(1, all.length)));
+    const splits = planSplits(splitInputs(all), positive('mappers', options.mappers ?? Math.max(1, all.length)));
     const capture = new ReduceCapture(definition, reducers);
     const info: JobInfo = { workerId: 'runJob', reducers, params: { ...(options.params ?? {}) } };
     if (options.files) bindSideFiles(info.params, await sideFiles(options.files, join(dir, 'files')));

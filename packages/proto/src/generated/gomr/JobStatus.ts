@@ -23,6 +23,10 @@ export interface JobStatus {
    * why it FAILED: "user" | "storage" | "runtime"
    */
   'errorKind'?: (string);
+  /**
+   * no reduce phase: the output is one part-m-NNNNN per map task
+   */
+  'mapOnly'?: (boolean);
 }
 
 export interface JobStatus__Output {
@@ -44,4 +48,8 @@ export interface JobStatus__Output {
    * why it FAILED: "user" | "storage" | "runtime"
    */
   'errorKind': (string);
+  /**
+   * no reduce phase: the output is one part-m-NNNNN per map task
+   */
+  'mapOnly': (boolean);
 }

@@ -17,6 +17,14 @@ export interface RegisterReply {
    */
   'totalOrder'?: (boolean);
   'cutPoints'?: (string)[];
+  /**
+   * how output records are written: "tsv" (also when empty) | "jsonl"
+   */
+  'outputFormat'?: (string);
+  /**
+   * "" (none) | "gzip": part files are gzip streams named part-NNNNN.gz
+   */
+  'outputCompression'?: (string);
 }
 
 export interface RegisterReply__Output {
@@ -34,4 +42,12 @@ export interface RegisterReply__Output {
    */
   'totalOrder': (boolean);
   'cutPoints': (string)[];
+  /**
+   * how output records are written: "tsv" (also when empty) | "jsonl"
+   */
+  'outputFormat': (string);
+  /**
+   * "" (none) | "gzip": part files are gzip streams named part-NNNNN.gz
+   */
+  'outputCompression': (string);
 }

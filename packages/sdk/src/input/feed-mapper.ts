@@ -1,0 +1,80 @@
+import type { Storage } from '@gomr/storage';
+import type { JobDefinition, InputMode } from '../user-api.js';
+import { UserCodeError, isThenable } from '../runtime/user-code-error.js';
+import { readInput } from './input-format.js';
+import type { SplitRef } from './split-chunks.js';
+
+export interface FeedOptions {
+  definition: JobDefinition;
+  /** The ctx passed to the mapper. */
+  ctx: unknown;
+  storage: Storage;
+  split: SplitRef;
+  /** --skip-bad-records: offsets of units that failed every earlier attempt. */
+  skipOffsets: readonly number[];
+  /**
+   * Running a failed text chunk line by line: `hold()` before each line, so what it emits is
+   * kept aside, and `release(keep)` after it (keep: the line succeeded, its emits count).
+   */
+  hold: () => void;
+  release: (keep: boolean) => void;
+  /** After each unit (a spill check, backpressure). */
+  afterUnit: () => Promise<void> | void;
+  onProgress: (inputBytes: number) => void;
+}
+
+export interface FeedStats {
+  inputRecords: number;
+  inputBytes: number;
+  skippedRecords: number;
+}
+
+/**
+ * Calls the mapper on every unit of a split in the job's input mode (see input-format.ts). A
+ * unit whose offset is in skipOffsets is left out (a text chunk: run line by line, leaving out
+ * only the lines that throw); a mapper that throws, or a record that does not parse, ends the
+ * task with a UserCodeError naming the input and the unit's offset.
+ */
+export async function feedMapper(o: FeedOptions): Promise<FeedStats> {
+  const mode = (o.definition.input ?? 'text') as InputMode;
+  const mapper = o.definition.mapper as (ctx: unknown, input: unknown) => void | Promise<void>;
+  const skip = new Set(o.skipOffsets);
+  const stats: FeedStats = { inputRecords: 0, inputBytes: 0, skippedRecords: 0 };
+  const units = readInput(mode, o.storage, o.split, { skipOffsets: skip, onDroppedRow: () => stats.skippedRecords++ });
+  for await (const unit of units) {
+    stats.inputRecords += unit.records;
+    stats.inputBytes += unit.bytes;
+    if (skip.has(unit.offset)) {
+      if (!unit.lines) {
+        stats.skippedRecords++;
+        continue;
+      }
+      for (const line of unit.lines()) {
+        o.hold();
+        let ok = true;
+        try {
+          const r = mapper(o.ctx, line);
+          if (isThenable(r)) await r;
+        } catch {
+          ok = false;
+          stats.skippedRecords++;
+        }
+        o.release(ok);
+      }
+      const p = o.afterUnit();
+      if (p) await p;
+      continue;
+    }
+    try {
+      const r = mapper(o.ctx, unit.value());
+      if (isThenable(r)) await r;
+    } catch (err) {
+      throw new UserCodeError(err, o.split.inputName, unit.offset, '');
+    }
+    // Awaited only when there is something to wait for: a microtask per line adds up.
+    const p = o.afterUnit();
+    if (p) await p;
+    o.onProgress(stats.inputBytes);
+  }
+  return stats;
+}

@@ -1,0 +1,63 @@
+import { LineWriter, outputFormat } from '../data/index.js';
+import { feedMapper } from '../input/feed-mapper.js';
+import type { JsonValue } from '../user-api.js';
+import type { JobInfo, TaskSpec } from './executor-protocol.js';
+import type { TaskEnv, TaskResult } from './map-task.js';
+import { TaskContext } from './task-context.js';
+import { openOutputObject } from './output-object.js';
+
+/** The output of map task `index` of a map-only job: `part-m-00003`. */
+export function mapPartName(index: number): string {
+  return `part-m-${String(index).padStart(5, '0')}`;
+}
+
+/**
+ * A map task of a map-only job (no reducers): what the mapper emits is written straight to
+ * the task's part file, in emit order, with no partitioning, combining or sorting. The file is
+ * attempt-private (under the attempt's prefix); the master copies the committed attempt's one
+ * to the output, as it does a reduce task's.
+ */
+export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Promise<TaskResult> {
+  const split = task.split!;
+  const key = `${task.outputPrefix}${mapPartName(task.index)}`;
+  const output = await openOutputObject(env.storage, key, job.outputCompression);
+  const lines = new LineWriter(output.stream, outputFormat(job.outputFormat));
+  let held: [string, JsonValue][] | null = null;
+  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : lines.write(k, v)));
+  ctx.input = split.inputName;
+  try {
+    const stats = await feedMapper({
+      definition: env.definition,
+      ctx,
+      storage: env.inputStorage,
+      split,
+      skipOffsets: task.skipOffsets ?? [],
+      hold: () => {
+        held = [];
+      },
+      release: (keep) => {
+        if (keep) for (const [k, v] of held!) lines.write(k, v);
+        held = null;
+      },
+      afterUnit: () => lines.drain(),
+      onProgress: env.onProgress,
+    });
+    const out = await lines.finish();
+    await output.close();
+    return {
+      outputs: [{ partition: 0, key, bytes: out.bytes, records: out.records }],
+      counters: {
+        mapInputRecords: stats.inputRecords,
+        mapInputBytes: stats.inputBytes,
+        mapOutputRecords: out.records,
+        outputRecords: out.records,
+        outputBytes: out.bytes,
+        ...(stats.skippedRecords ? { skippedRecords: stats.skippedRecords } : {}),
+      },
+      userCounters: ctx.userCounters,
+    };
+  } catch (err) {
+    await output.abort().catch(() => {});
+    throw err;
+  }
+}
