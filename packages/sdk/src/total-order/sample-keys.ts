@@ -1,10 +1,14 @@
 import type { Split, Storage } from '@gomr/storage';
-import { readLineChunks, splitReadRange } from '../data/index.js';
-import type { JobDefinition } from '../user-api.js';
+import { readInput } from '../input/input-format.js';
+import type { InputMode, JobDefinition } from '../user-api.js';
 import { TaskContext } from '../runtime/task-context.js';
 import { UserCodeError, isThenable } from '../runtime/user-code-error.js';
 
-/** Each split's sample: the keys the mapper emits for the lines starting in its first this-many bytes. */
+/**
+ * Each split's sample: the keys the mapper emits for the units (chunks, lines, records, rows, in
+ * the job's input mode) that start in its first this-many bytes (of decompressed data for a
+ * compressed input).
+ */
 export const SAMPLE_BYTES_PER_SPLIT = 256 * 1024;
 /** At most this many keys in all; a split keeps evenly spaced ones of its own when it emits more. */
 export const MAX_SAMPLE_KEYS = 100_000;
@@ -35,15 +39,19 @@ export async function sampleKeys(
     const keys: string[] = [];
     const ctx = new TaskContext(`sample-${i}`, 1, 'sampler', options.params, (k) => keys.push(k));
     ctx.input = split.inputName;
-    const end = Math.min(split.end, split.start + bytes);
-    const stream = await storageFor(split).getStream(split.inputKey, splitReadRange(split.start, end, split.fileSize));
-    for await (const chunk of readLineChunks(stream, { start: split.start, end })) {
+    // The same units as a map task's (input-format.ts), so the mapper sees what it will see then.
+    const mode = (definition.input ?? 'text') as InputMode;
+    const mapper = definition.mapper as (ctx: unknown, input: unknown) => void | Promise<void>;
+    const ref = { inputKey: split.inputKey, inputName: split.inputName, start: split.start, end: split.end, fileSize: split.fileSize };
+    let first: number | undefined;
+    for await (const unit of readInput(mode, storageFor(split), ref)) {
+      first ??= unit.offset;
+      if (unit.offset - first >= bytes) break; // leaving the loop closes the input
       try {
-        const r = definition.mapper(ctx, chunk.text);
+        const r = mapper(ctx, unit.value());
         if (isThenable(r)) await r;
       } catch (err) {
-        stream.destroy();
-        throw new UserCodeError(err, split.inputName, chunk.offset, '');
+        throw new UserCodeError(err, split.inputName, unit.offset, '');
       }
     }
     if (keys.length <= perSplit) sample.push(...keys);
