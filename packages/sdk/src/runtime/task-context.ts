@@ -1,4 +1,4 @@
-import { checkJsonValue } from '../data/index.js';
+import { checkJsonValue, checkKey } from '../data/index.js';
 import type { Context, JsonValue } from '../user-api.js';
 
 /** The ctx object user code receives; emit goes to a sink chosen by the task. */
@@ -18,6 +18,7 @@ export class TaskContext implements Context {
     if (typeof key !== 'string') {
       throw new TypeError(`ctx.emit: the key must be a string, got ${key === null ? 'null' : typeof key}`);
     }
+    checkKey(key);
     checkJsonValue(value);
     this.sink(key, value);
   }
