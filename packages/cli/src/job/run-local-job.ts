@@ -8,7 +8,8 @@ import { checkWorker } from '../bundle/check-worker.js';
 import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs, type ResolvedInput } from '../inputs/resolve-inputs.js';
 import { LocalRuntime } from '../local/local-runtime.js';
-import { checkOutputDir, collectOutput } from '../output/collect-output.js';
+import { collectOutput } from '../output/collect-output.js';
+import { prepareOutput } from '../output/prepare-output.js';
 import type { ProgressDisplay } from '../progress/progress-display.js';
 import { uploadInputs } from './upload-inputs.js';
 import { localJobDir } from './gomr-home.js';
@@ -118,7 +119,19 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   const maps = o.maps ?? defaultMaps(o.workers, inputs.reduce((sum, i) => sum + i.size, 0));
   const jobId = newJobId();
   const outputDir = resolve(o.output ?? join('gomr-output', jobId));
-  await checkOutputDir(outputDir, o.overwrite);
+  const lock = await prepareOutput(outputDir, { overwrite: o.overwrite, jobId, inputPatterns: o.inputs, inputs });
+  try {
+    return await runWithOutput(o, { t0, inputs, maps, jobId, outputDir });
+  } finally {
+    lock.release();
+  }
+}
+
+/** The job itself, once its output directory is checked and locked. */
+async function runWithOutput(
+  o: RunJobOptions,
+  { t0, inputs, maps, jobId, outputDir }: { t0: number; inputs: ResolvedInput[]; maps: number; jobId: string; outputDir: string },
+): Promise<RunJobResult> {
   const jobDir = localJobDir(jobId);
   await mkdir(jobDir, { recursive: true });
   o.onJob?.(jobId, jobDir);
@@ -232,7 +245,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
       const code = status.errorKind === 'storage' ? EXIT.STORAGE : status.errorKind === 'runtime' ? EXIT.RUNTIME : EXIT.JOB_FAILED;
       throw new GomrError(`job ${jobId} failed: ${status.error}`, code, await failureDetail(storage, jobId));
     }
-    const files = await collectOutput(storage, status.outputKeys, outputDir);
+    const files = await collectOutput(storage, status.outputKeys, outputDir, { overwrite: o.overwrite, jobId });
     return { jobId, status, outputDir, files, wallMs: Date.now() - t0, jobDir };
   } finally {
     await runtime.stop(registered);
