@@ -85,5 +85,10 @@ export type FromExecutor =
       counters: Record<string, number>;
       userCounters: Record<string, number>;
       then?: TaskOutcome[];
+      replaceThread?: boolean;
     }
-  | { type: 'result'; ok: false; error: TaskErrorInfo; then?: TaskOutcome[] };
+  | {
+      type: 'result'; ok: false; error: TaskErrorInfo; then?: TaskOutcome[];
+      /** User code failed outside its call and may still run: the thread must not run another task. */
+      replaceThread?: boolean;
+    };

@@ -10,6 +10,7 @@ import { runMapTask, type TaskEnv } from './map-task.js';
 import { runReduceTask } from './reduce-task.js';
 import { UserCodeError } from './user-code-error.js';
 import { guardProcessExit } from './exit-guard.js';
+import { catchAsyncUserErrors, runWatched } from './async-user-errors.js';
 
 const port = parentPort!;
 const data = workerData as ExecutorData;
@@ -30,6 +31,7 @@ function reportProgress(progress: number): void {
 
 async function start(): Promise<void> {
   guardProcessExit();
+  catchAsyncUserErrors();
   // Stacks of user code point into worker.ts (the bundle's inline map). Enabled here, in this
   // thread only and after gomr's own code loaded, rather than with --enable-source-maps for
   // the process: that flag makes node parse the maps of gomr's bundles up front, 30-50 MB of
@@ -54,13 +56,15 @@ async function start(): Promise<void> {
     post({ type: 'fatal', message: (err as Error).message });
     return;
   }
-  const runOne = (task: TaskSpec, job: JobInfo): Promise<TaskOutcome> => {
+  /** Set once user code failed outside its call: the task may still run, the thread is replaced. */
+  let tainted = false;
+  const runOne = async (task: TaskSpec, job: JobInfo): Promise<TaskOutcome> => {
     const started = performance.now();
     const runMs = () => Math.round(performance.now() - started);
-    return (task.kind === 'MAP' ? runMapTask : runReduceTask)(task, job, env).then(
-      (result) => ({ ok: true as const, ...result, runMs: runMs() }),
-      (err: unknown) => ({ ok: false as const, error: describe(err), runMs: runMs() }),
-    );
+    const outcome = await runWatched(() => (task.kind === 'MAP' ? runMapTask : runReduceTask)(task, job, env));
+    if ('result' in outcome) return { ok: true as const, ...outcome.result, runMs: runMs() };
+    if (outcome.tainted) tainted = true;
+    return { ok: false as const, error: describe(outcome.error), runMs: runMs() };
   };
   port.on('message', (msg: ToExecutor) => {
     if (msg.type !== 'run') return;
@@ -68,10 +72,10 @@ async function start(): Promise<void> {
     void (async () => {
       const outcome = await runOne(first, msg.job);
       // A batch: the tasks after the first run here too, and all outcomes go back in one message.
-      if (!rest?.length) return post({ type: 'result', ...outcome });
+      if (!rest?.length) return post({ type: 'result', ...outcome, ...(tainted ? { replaceThread: true } : {}) });
       const then: TaskOutcome[] = [];
       for (const task of rest) then.push(await runOne(task, msg.job));
-      post({ type: 'result', ...outcome, then });
+      post({ type: 'result', ...outcome, then, ...(tainted ? { replaceThread: true } : {}) });
     })();
   });
   post({ type: 'ready' });

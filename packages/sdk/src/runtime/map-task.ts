@@ -7,6 +7,7 @@ import {
 } from '../data/index.js';
 import type { JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
+import { callSite } from './async-user-errors.js';
 import { TaskContext } from './task-context.js';
 import { UserCodeError, combinerError, isThenable } from './user-code-error.js';
 
@@ -81,6 +82,8 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   let held: [string, JsonValue][] | null = null;
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)));
   ctx.input = split.inputName;
+  ctx.open = false;
+  callSite.input = split.inputName;
   let inputRecords = 0;
   let inputBytes = 0;
   const skip = new Set(task.skipOffsets ?? []);
@@ -94,25 +97,33 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
       if (skip.has(chunk.offset)) {
         // --skip-bad-records: this chunk failed every attempt. Run it line by line and leave
         // out only the lines whose mapper call throws (and whatever they emitted).
+        callSite.offset = chunk.offset;
         for (const line of chunk.text.split(/(?<=\n)/)) {
           held = [];
+          ctx.open = true;
           try {
             const r = definition.mapper(ctx, line);
             if (isThenable(r)) await r;
             for (const [k, v] of held) buffer.add(k, v);
           } catch {
             skippedRecords++;
+          } finally {
+            ctx.open = false;
           }
           held = null;
         }
         if (buffer.needsSpill) await buffer.spillIfFull();
         continue;
       }
+      callSite.offset = chunk.offset;
+      ctx.open = true;
       try {
         const r = definition.mapper(ctx, chunk.text);
         if (isThenable(r)) await r;
       } catch (err) {
         throw new UserCodeError(err, split.inputName, chunk.offset, '');
+      } finally {
+        ctx.open = false;
       }
       if (buffer.needsSpill) await buffer.spillIfFull();
       env.onProgress(inputBytes);

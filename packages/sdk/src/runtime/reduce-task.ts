@@ -7,6 +7,7 @@ import type { ObjectWriter } from '@gomr/storage';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import type { TaskEnv, TaskResult } from './map-task.js';
 import { closeRuns, openObjects, reduceRuns } from './reduce-runs.js';
+import { callSite } from './async-user-errors.js';
 import { TaskContext } from './task-context.js';
 import { UserCodeError, isThenable } from './user-code-error.js';
 
@@ -106,6 +107,8 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
   const lines = new SortedLineWriter(writer, { spillDir: env.spillDir, sortAll });
   let currentKey = '';
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => lines.write(k, v, currentKey));
+  ctx.open = false;
+  ctx.role = 'reducer';
   let inputRecords = 0;
   let groups = 0;
   const skip = new Set(task.skipKeys ?? []);
@@ -120,12 +123,17 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
         skippedRecords += group.values.length;
         continue;
       }
+      callSite.key = group.key;
+      ctx.open = true;
       try {
         const r = env.definition.reducer(ctx, group.key, group.values);
         if (isThenable(r)) await r;
+        ctx.open = false;
         await lines.drain();
       } catch (err) {
         throw new UserCodeError(err, '', 0, group.key);
+      } finally {
+        ctx.open = false;
       }
       if (groups % 1024 === 0) env.onProgress(inputRecords);
     }

@@ -5,6 +5,13 @@ import type { Context, JsonValue } from '../user-api.js';
 export class TaskContext implements Context {
   input = '';
   readonly userCounters: Record<string, number> = {};
+  /**
+   * False between the task's calls of user code (set by the map and reduce loops): an emit
+   * then comes from a timer or callback that outlived its call, and is refused, not dropped.
+   */
+  open = true;
+  /** The user function this context is passed to, for messages. */
+  role = 'mapper';
 
   constructor(
     readonly taskId: string,
@@ -18,6 +25,7 @@ export class TaskContext implements Context {
     if (typeof key !== 'string') {
       throw new TypeError(`ctx.emit: the key must be a string, got ${key === null ? 'null' : typeof key}`);
     }
+    if (!this.open) throw new LateEmitError(key, this.role);
     checkKey(key);
     checkJsonValue(value);
     this.sink(key, value);
@@ -26,5 +34,14 @@ export class TaskContext implements Context {
   count(name: string, by = 1): void {
     if (typeof by !== 'number' || !Number.isFinite(by)) throw new TypeError(`ctx.count(${JSON.stringify(name)}): the amount must be a finite number`);
     this.userCounters[name] = (this.userCounters[name] ?? 0) + by;
+  }
+}
+
+/** An emit while none of the task's calls of user code runs. */
+export class LateEmitError extends Error {
+  constructor(key: string, role: string) {
+    const shown = key.length > 40 ? key.slice(0, 40) + '…' : key;
+    super(`ctx.emit(${JSON.stringify(shown)}) called after the ${role} call returned; an async ${role} must await its work (return its promise) for its emits to count`);
+    this.name = 'LateEmitError';
   }
 }

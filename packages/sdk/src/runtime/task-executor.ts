@@ -82,8 +82,10 @@ export class TaskExecutor {
             const p = this.pending;
             this.pending = undefined;
             if (!p) return;
-            const { type: _type, ...outcome } = msg;
-            p.resolve(outcome as ExecutionOutcome);
+            const { type: _type, replaceThread, ...outcome } = msg;
+            // The thread is ended before the outcome is given: the next task gets a fresh one.
+            if (replaceThread) void this.stop().then(() => p.resolve(outcome as ExecutionOutcome));
+            else p.resolve(outcome as ExecutionOutcome);
           }
         }
       });
