@@ -24,10 +24,12 @@ export interface TaskFailure {
   userCode?: boolean;
   /** Storage stayed unreachable for the worker's whole retry budget. */
   storageUnreachable?: boolean;
+  /** The input changed or vanished since the job was planned. */
+  inputChanged?: boolean;
 }
 
 /** Why a job failed: the user's code, storage, or gomr's own machinery. */
-export type FailureKind = 'user' | 'storage' | 'runtime';
+export type FailureKind = 'user' | 'storage' | 'runtime' | 'input';
 
 export interface SchedulerOptions {
   reducers: number;
@@ -306,6 +308,11 @@ export class Scheduler {
     if (error.storageUnreachable) {
       // The worker already retried for its whole budget; more attempts would only wait again.
       this.abort(`storage failure in task ${task.id}: ${error.message}`, 'storage');
+      return;
+    }
+    if (error.inputChanged) {
+      // Every attempt would read the same changed file: the job's answer would be wrong.
+      this.abort(`task ${task.id}: ${error.message}`, 'input');
       return;
     }
     task.failures++;

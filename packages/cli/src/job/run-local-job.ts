@@ -242,7 +242,8 @@ async function runWithOutput(
       display.stop();
     }
     if (status.state === 'FAILED') {
-      const code = status.errorKind === 'storage' ? EXIT.STORAGE : status.errorKind === 'runtime' ? EXIT.RUNTIME : EXIT.JOB_FAILED;
+      const code =
+        status.errorKind === 'storage' ? EXIT.STORAGE : status.errorKind === 'runtime' ? EXIT.RUNTIME : status.errorKind === 'input' ? EXIT.INPUT : EXIT.JOB_FAILED;
       throw new GomrError(`job ${jobId} failed: ${status.error}`, code, await failureDetail(storage, jobId));
     }
     const files = await collectOutput(storage, status.outputKeys, outputDir, { overwrite: o.overwrite, jobId });

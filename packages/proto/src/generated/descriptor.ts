@@ -255,6 +255,10 @@ export const gomrDescriptor = {
             "storageUnreachable": {
               "type": "bool",
               "id": 7
+            },
+            "inputChanged": {
+              "type": "bool",
+              "id": 8
             }
           }
         },

@@ -70,6 +70,8 @@ export interface TaskErrorInfo {
   userCode: boolean;
   /** Storage stayed unreachable for the whole retry budget: the job cannot go on. */
   storageUnreachable?: boolean;
+  /** The input changed or vanished since the job was planned: no attempt can succeed. */
+  inputChanged?: boolean;
 }
 
 export type ToExecutor = { type: 'run'; task: TaskSpec; job: JobInfo };

@@ -9,6 +9,7 @@ import { loadDefinition } from './load-definition.js';
 import { runMapTask, type TaskEnv } from './map-task.js';
 import { runReduceTask } from './reduce-task.js';
 import { UserCodeError } from './user-code-error.js';
+import { InputChangedError } from './input-unchanged.js';
 import { guardProcessExit } from './exit-guard.js';
 import { catchAsyncUserErrors, runWatched } from './async-user-errors.js';
 
@@ -51,6 +52,8 @@ async function start(): Promise<void> {
       spillDir: data.spillDir,
       spillBytes: data.spillBytes,
       onProgress: reportProgress,
+      // Inputs read in place may change under the job; uploaded copies (in the store) do not.
+      inputsMayChange: inputStorage !== storage,
     };
   } catch (err) {
     post({ type: 'fatal', message: (err as Error).message });
@@ -89,6 +92,7 @@ function describe(err: unknown) {
   return {
     message: e.message, stack: e.stack ?? '', input: '', offset: 0, key: '', userCode: false,
     storageUnreachable: err instanceof StorageUnreachableError,
+    inputChanged: err instanceof InputChangedError,
   };
 }
 

@@ -8,6 +8,7 @@ import {
 import type { JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
 import { callSite } from './async-user-errors.js';
+import { checkInputUnchanged } from './input-unchanged.js';
 import { TaskContext } from './task-context.js';
 import { UserCodeError, combinerError, isThenable } from './user-code-error.js';
 
@@ -18,6 +19,8 @@ export interface TaskEnv {
   spillDir: string;
   spillBytes: number;
   onProgress: (progress: number) => void;
+  /** Check each split's input before and after reading it (inputs read in place). */
+  inputsMayChange?: boolean;
 }
 
 export interface TaskResult {
@@ -89,6 +92,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   const skip = new Set(task.skipOffsets ?? []);
   let skippedRecords = 0;
   try {
+    if (env.inputsMayChange) await checkInputUnchanged(env.inputStorage, split);
     const range = splitReadRange(split.start, split.end, split.fileSize);
     const stream = await env.inputStorage.getStream(split.inputKey, range);
     for await (const chunk of readLineChunks(stream, { start: split.start, end: split.end })) {
@@ -128,6 +132,8 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
       if (buffer.needsSpill) await buffer.spillIfFull();
       env.onProgress(inputBytes);
     }
+    // A file truncated while it was read ends the read early, as if the split were shorter.
+    if (env.inputsMayChange) await checkInputUnchanged(env.inputStorage, split);
     const partitions = await buffer.finish();
     const outputs: TaskOutput[] = [];
     // What may still go back inline, in the report, instead of as objects.
