@@ -12,6 +12,7 @@ import { collectOutput } from '../output/collect-output.js';
 import { prepareOutput } from '../output/prepare-output.js';
 import type { ProgressDisplay } from '../progress/progress-display.js';
 import { uploadInputs } from './upload-inputs.js';
+import { checkJobLimits } from './job-limits.js';
 import { localJobDir } from './gomr-home.js';
 import { newJobId, newToken } from './job-id.js';
 import { recordStatusUrl } from './status-page-link.js';
@@ -115,6 +116,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   if (o.workers < 1) throw new GomrError('--workers must be at least 1', EXIT.USAGE);
   if (o.maps !== undefined && o.maps < 1) throw new GomrError('--mappers must be at least 1', EXIT.USAGE);
   if (o.reducers < 1) throw new GomrError('--reducers must be at least 1', EXIT.USAGE);
+  checkJobLimits(o);
   const inputs = await resolveInputs(o.inputs);
   const maps = o.maps ?? defaultMaps(o.workers, inputs.reduce((sum, i) => sum + i.size, 0));
   const jobId = newJobId();
