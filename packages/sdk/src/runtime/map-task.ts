@@ -55,6 +55,8 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   const { definition } = env;
   const partition = checkedPartitioner(definition);
   const combiner = definition.combiner;
+  // One set of user counters for the task: the combiner's ctx.count adds to the mapper's.
+  const userCounters: Record<string, number> = {};
   const buffer = new MapOutputBuffer({
     reducers: job.reducers,
     partition,
@@ -65,7 +67,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
     ...(combiner
       ? {
           combiner: (key: string, values: JsonValue[], emit: (k: string, v: JsonValue) => void) => {
-            const cctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, emit);
+            const cctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, emit, userCounters);
             cctx.input = split.inputName;
             // Without this, a combiner's error read "mapper failed" with no key and gomr's frames.
             const fail = (err: unknown): never => {
@@ -83,7 +85,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   });
   // Emits go to the buffer, or, while isolating bad records, to a list kept only if the line succeeds.
   let held: [string, JsonValue][] | null = null;
-  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)));
+  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)), userCounters);
   ctx.input = split.inputName;
   ctx.open = false;
   callSite.input = split.inputName;

@@ -113,14 +113,17 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
   let groups = 0;
   const skip = new Set(task.skipKeys ?? []);
   let skippedRecords = 0;
+  let skippedValues = 0;
   try {
     for await (const group of groupByKey(mergeSorted(sources))) {
       currentKey = group.key;
       groups++;
       inputRecords += group.values.length;
       if (skip.size && skip.has(group.key)) {
-        // --skip-bad-records: the reducer failed on this key every attempt.
-        skippedRecords += group.values.length;
+        // --skip-bad-records: the reducer failed on this key every attempt. One reducer call,
+        // one record (as the summary lists one entry for it); its values are counted apart.
+        skippedRecords++;
+        skippedValues += group.values.length;
         continue;
       }
       callSite.key = group.key;
@@ -147,7 +150,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
         reduceInputGroups: groups,
         outputRecords: stats.records,
         outputBytes: stats.bytes,
-        ...(skippedRecords ? { skippedRecords } : {}),
+        ...(skippedRecords ? { skippedRecords, skippedValues } : {}),
       },
       userCounters: ctx.userCounters,
     };

@@ -4,7 +4,6 @@ import type { Context, JsonValue } from '../user-api.js';
 /** The ctx object user code receives; emit goes to a sink chosen by the task. */
 export class TaskContext implements Context {
   input = '';
-  readonly userCounters: Record<string, number> = {};
   /**
    * False between the task's calls of user code (set by the map and reduce loops): an emit
    * then comes from a timer or callback that outlived its call, and is refused, not dropped.
@@ -19,6 +18,8 @@ export class TaskContext implements Context {
     readonly workerId: string,
     readonly params: Readonly<Record<string, string>>,
     private readonly sink: (key: string, value: JsonValue) => void,
+    /** Shared by the contexts of one task (its mapper's and its combiner's). */
+    readonly userCounters: Record<string, number> = {},
   ) {}
 
   emit(key: string, value: JsonValue): void {
