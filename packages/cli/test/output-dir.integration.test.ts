@@ -68,6 +68,20 @@ test('a stale lock of a dead process is taken over', async () => {
   assert.equal(existsSync(lockOf(out)), false);
 });
 
+test('a staging folder left by a killed run for the same output is removed at start', async () => {
+  const { dir, input, out } = await setup();
+  const dead = spawn(process.execPath, ['-e', '0']);
+  const pid = dead.pid!;
+  await new Promise((r) => dead.on('exit', r));
+  const stale = join(dir, `.out.gomr-staging-${pid}`);
+  await mkdir(stale);
+  await writeFile(join(stale, 'part-00000'), 'half a part');
+  const r = await runGomr(['run', '--input', input, '--quiet', '--output', out, wordcount], { timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(existsSync(stale), false, 'the stale staging folder is gone');
+  assert.deepEqual((await readdir(dir)).sort(), ['in.txt', 'out']);
+});
+
 test('a file added to the output directory during the run is not deleted without --overwrite', async () => {
   const { input, out, gate } = await setup();
   const job = runGomr(['run', '--input', input, '--workers', '1', '--param', `gate=${gate}`, '--quiet', '--output', out, gated], { timeoutMs: 120_000 });

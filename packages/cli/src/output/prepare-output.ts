@@ -1,4 +1,4 @@
-import { mkdir, realpath, stat } from 'node:fs/promises';
+import { mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { EXIT, GomrError } from '../errors.js';
 import type { ResolvedInput } from '../inputs/resolve-inputs.js';
@@ -27,6 +27,7 @@ export async function prepareOutput(dir: string, o: PrepareOutputOptions): Promi
   const lock = acquireOutputLock(dir, o.jobId);
   try {
     await checkOutputDir(dir, o.overwrite);
+    await sweepStaleStaging(dir);
   } catch (err) {
     lock.release();
     throw err;
@@ -88,4 +89,29 @@ async function realOrResolved(p: string): Promise<string> {
   if (real) return real;
   const parent = dirname(abs);
   return parent === abs ? abs : join(await realOrResolved(parent), basename(abs));
+}
+
+/**
+ * Removes the staging folders (see collectOutput) that earlier runs for this output left when
+ * they were killed while collecting it: their pid is in the name, and no such process lives.
+ * Under the lock, no live job writes this output.
+ */
+async function sweepStaleStaging(dir: string): Promise<void> {
+  const prefix = `.${basename(dir)}.gomr-staging-`;
+  const names = await readdir(dirname(dir)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    await rm(join(dirname(dir), name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
