@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { storageConfigToEnv, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { EXIT, GomrError } from '../errors.js';
-import { ChildProcessGroup, type ManagedChild } from './child-process-group.js';
+import { ChildProcessGroup, howEnded, type ManagedChild } from './child-process-group.js';
 import { runtimeEntries, type RuntimeEntries } from './runtime-entries.js';
 
 export interface LocalRuntimeOptions {
@@ -157,7 +157,7 @@ export class LocalRuntime {
       if (this.stopping || code === 0) return;
       state.deaths++;
       state.failedStarts = registered ? 0 : state.failedStarts + 1;
-      this.opts.log?.(`worker ${slot} exited with code ${code}${registered ? '' : ' before registering'}; restarting`);
+      this.opts.log?.(`worker ${slot} ${howEnded(child, code)}${registered ? '' : ' before registering'}; restarting`);
       if (state.failedStarts > MAX_FAILED_STARTS || state.deaths > this.maxDeathsPerSlot) {
         const why = state.failedStarts > MAX_FAILED_STARTS ? `failed to start ${state.failedStarts} times in a row` : `died ${state.deaths} times`;
         this.fail(new GomrError(`worker ${slot} ${why}; last log: ${await this.tail(child.logPath)}`, EXIT.RUNTIME));

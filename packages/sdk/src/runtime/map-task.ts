@@ -10,7 +10,7 @@ import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
 import { callSite } from './async-user-errors.js';
 import { checkInputUnchanged } from './input-unchanged.js';
 import { TaskContext } from './task-context.js';
-import { UserCodeError, combinerError, isThenable } from './user-code-error.js';
+import { UserCodeError, combinerError, isThenable, partitionerError } from './user-code-error.js';
 
 export interface TaskEnv {
   definition: JobDefinition;
@@ -34,9 +34,15 @@ function checkedPartitioner(definition: JobDefinition): (key: string, reducers: 
   const user = definition.partitioner;
   if (!user) return defaultPartition;
   return (key, reducers) => {
-    const p = user(key, reducers);
+    let p: number;
+    try {
+      p = user(key, reducers);
+    } catch (err) {
+      // The user's error (exit 1), not gomr's: it names the partitioner and the key.
+      throw partitionerError(err, key);
+    }
     if (!Number.isInteger(p) || p < 0 || p >= reducers) {
-      throw new RangeError(`partitioner returned ${String(p)} for key ${JSON.stringify(key)}; it must be an integer in [0, ${reducers})`);
+      throw partitionerError(new RangeError(`partitioner returned ${String(p)} for key ${JSON.stringify(key)}; it must be an integer in [0, ${reducers})`), key);
     }
     return p;
   };
