@@ -52,3 +52,27 @@ test('a worker killed by SIGKILL is logged as killed by SIGKILL, not "exited wit
   assert.match(job.stderr(), /worker 0 was killed by SIGKILL( before registering)?; restarting/);
   assert.doesNotMatch(job.stderr(), /exited with code 128/);
 });
+
+test("a task that fills its heap is the user's failure: exit 1, saying out of memory and how to raise the limit", async () => {
+  const dir = await tempDir();
+  const worker = join(dir, 'hoards.ts');
+  await writeFile(
+    worker,
+    `import { run } from '@gomr/sdk';
+const hoard: string[] = [];
+run({
+  mapper(ctx, chunk: string) { for (;;) hoard.push(chunk + hoard.length); },
+  reducer(ctx, key: string, values: number[]) { ctx.emit(key, values.length); },
+});
+`,
+  );
+  const input = join(dir, 'in.txt');
+  await writeFile(input, 'some words to hoard\n'.repeat(100));
+  const r = await runGomr(['run', '--input', input, '--workers', '1', '--executor-heap-mb', '64', '--max-attempts', '1', '--quiet', '--output', join(dir, 'out'), worker], {
+    timeoutMs: 90_000,
+  });
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('gomr:'));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /mapper failed in task m-00000 after 1 attempts: the task ran out of memory: .*limited to 64 MiB .*--executor-heap-mb/);
+});
