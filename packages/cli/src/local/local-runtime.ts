@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { storageConfigToEnv, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { EXIT, GomrError } from '../errors.js';
 import { ChildProcessGroup, howEnded, type ManagedChild } from './child-process-group.js';
 import { runtimeEntries, type RuntimeEntries } from './runtime-entries.js';
+import { spillRootOf, sweepStaleSpillRoots } from './spill-roots.js';
 
 export interface LocalRuntimeOptions {
   jobDir: string;
@@ -75,7 +75,7 @@ export class LocalRuntime {
   onFatal?: (err: GomrError) => void;
 
   constructor(private readonly opts: LocalRuntimeOptions) {
-    this.spillRoot = join(tmpdir(), `gomr-spill-${basename(opts.jobDir)}`);
+    this.spillRoot = spillRootOf(basename(opts.jobDir));
   }
 
   async start(): Promise<void> {
@@ -96,6 +96,8 @@ export class LocalRuntime {
     this.workersGo = Promise.all([this.firstPort, bundled]).then(([port]) => `127.0.0.1:${port}`);
     this.workersGo.catch(() => {});
     for (let slot = 0; slot < this.opts.workers; slot++) this.startWorker(slot);
+    // Leftovers of killed runs, swept while the processes start (not awaited: off the start-up path).
+    void sweepStaleSpillRoots();
     const port = await this.firstPort;
     this.masterAddress = `127.0.0.1:${port}`;
   }
