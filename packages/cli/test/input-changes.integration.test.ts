@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { access, rm, truncate, writeFile } from 'node:fs/promises';
+import { access, open, rm, truncate, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot, runGomr, tempDir } from './support/run-gomr.js';
 
 /**
- * An input that changes while the job runs (truncated, appended to, deleted) fails the job,
+ * An input that changes while the job runs (truncated, appended to, rewritten, deleted) fails the job,
  * exit 3, naming the file: it never gives exit 0 with a fraction of the input.
  */
 
@@ -42,6 +42,17 @@ test('an input truncated while the job runs fails it with exit 3, naming the fil
 test('an input appended to while the job runs fails it with exit 3', async () => {
   const line = await changedMidJob((input) => writeFile(input, 'more words\n', { flag: 'a' }));
   assert.match(line, /input book\.txt changed while the job ran: 4200009 bytes when the job was planned, 4200020 now/);
+});
+
+test('an input rewritten with the same size while the job runs fails it with exit 3 (its modification time changed)', async () => {
+  const line = await changedMidJob(async (input) => {
+    const fd = await open(input, 'r+');
+    await fd.write('MANY', 0); // same size, other words
+    // A modification time surely after the planned one, however coarse the file system's clock.
+    await fd.utimes(new Date(), new Date(Date.now() + 5000));
+    await fd.close();
+  });
+  assert.match(line, /input book\.txt was modified while the job ran \(modification time .* when planned, .* now\)/);
 });
 
 test('an input deleted while the job runs fails it with exit 3', async () => {

@@ -337,6 +337,7 @@ export class JobMaster {
               start: t.split.start,
               end: t.split.end,
               fileSize: t.split.fileSize,
+              fileMtimeMs: t.split.fileMtimeMs ?? 0,
             },
           }
         : {}),

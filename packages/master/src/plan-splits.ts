@@ -24,6 +24,8 @@ export interface SplitInput {
   name: string;
   /** Size in bytes. */
   size: number;
+  /** Modification time, ms, of an input read in place: map tasks check it has not changed. */
+  mtimeMs?: number;
 }
 
 export interface Split {
@@ -35,6 +37,8 @@ export interface Split {
   end: number;
   /** Size of the whole input: the reader reads past `end` to finish its last line. */
   fileSize: number;
+  /** The input's modification time when planned (SplitInput.mtimeMs). */
+  fileMtimeMs?: number;
 }
 
 export function planSplits(inputs: readonly SplitInput[], targetMaps: number): Split[] {
@@ -63,6 +67,7 @@ export function planSplits(inputs: readonly SplitInput[], targetMaps: number): S
         start: j * q + Math.min(j, r),
         end: (j + 1) * q + Math.min(j + 1, r),
         fileSize: input.size,
+        ...(input.mtimeMs ? { fileMtimeMs: input.mtimeMs } : {}),
       });
     }
   });

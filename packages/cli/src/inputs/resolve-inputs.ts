@@ -10,6 +10,8 @@ export interface ResolvedInput {
   /** Base name, shown to the mapper as ctx.input; unique within a job. */
   name: string;
   size: number;
+  /** Modification time, whole ms: map tasks check that the file did not change under the job. */
+  mtimeMs: number;
 }
 
 const SNIFF_BYTES = 8192;
@@ -51,7 +53,7 @@ export async function resolveInputs(patterns: string[], cwd = process.cwd()): Pr
   const seen = new Set<string>();
   const result: ResolvedInput[] = [];
   for (const path of unique) {
-    const { size, id } = checkReadableText(path);
+    const { size, id, mtimeMs } = checkReadableText(path);
     if (seen.has(id)) continue;
     seen.add(id);
     const name = basename(path);
@@ -60,7 +62,7 @@ export async function resolveInputs(patterns: string[], cwd = process.cwd()): Pr
       throw new GomrError(`two inputs share the base name ${name} (${other} and ${path}); ctx.input must identify one file`, EXIT.INPUT);
     }
     byName.set(name, path);
-    result.push({ path, name, size });
+    result.push({ path, name, size, mtimeMs });
   }
   return result;
 }
@@ -112,7 +114,7 @@ async function listFiles(dir: string, ancestors: ReadonlySet<string> = new Set()
  * Synchronous on purpose: nothing else runs yet, and four syscalls in a row cost a fraction of
  * four trips through the thread pool (a job over 2,000 small files spent ~0.4 s here).
  */
-function checkReadableText(path: string): { size: number; id: string } {
+function checkReadableText(path: string): { size: number; id: string; mtimeMs: number } {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -120,14 +122,14 @@ function checkReadableText(path: string): { size: number; id: string } {
     throw new GomrError(`cannot read input ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.INPUT);
   }
   try {
-    const { size, dev, ino } = fstatSync(fd);
+    const { size, dev, ino, mtimeMs } = fstatSync(fd);
     const buf = Buffer.alloc(Math.min(SNIFF_BYTES, size));
     const bytesRead = readSync(fd, buf, 0, buf.length, 0);
     const nul = buf.subarray(0, bytesRead).indexOf(0);
     if (nul !== -1) {
       throw new GomrError(`input ${path} looks binary (NUL byte at offset ${nul}); gomr reads text, one record per line`, EXIT.INPUT);
     }
-    return { size, id: `${dev}:${ino}` };
+    return { size, id: `${dev}:${ino}`, mtimeMs: Math.floor(mtimeMs) };
   } finally {
     closeSync(fd);
   }

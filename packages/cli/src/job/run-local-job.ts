@@ -268,7 +268,7 @@ async function placeInputs(
   if (config.kind === 'local') {
     return {
       inputStorage: { kind: 'local', root: '/' },
-      specInputs: inputs.map((i) => ({ key: i.path.replace(/^\/+/, ''), name: i.name, size: i.size })),
+      specInputs: inputs.map((i) => ({ key: i.path.replace(/^\/+/, ''), name: i.name, size: i.size, mtimeMs: i.mtimeMs })),
     };
   }
   const keys = await uploadInputs(jobId, inputs, storage, log);

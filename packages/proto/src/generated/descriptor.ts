@@ -101,6 +101,10 @@ export const gomrDescriptor = {
             "fileSize": {
               "type": "int64",
               "id": 5
+            },
+            "fileMtimeMs": {
+              "type": "int64",
+              "id": 6
             }
           }
         },

@@ -21,7 +21,8 @@ export interface TaskSpec {
   /** --skip-bad-records: map chunk offsets and reduce keys to leave out. */
   skipOffsets?: number[];
   skipKeys?: string[];
-  split?: { inputKey: string; inputName: string; start: number; end: number; fileSize: number };
+  /** fileMtimeMs: the input's modification time when planned (0 or absent: not checked). */
+  split?: { inputKey: string; inputName: string; start: number; end: number; fileSize: number; fileMtimeMs?: number };
   /** MAP: runs adding up to this many bytes may be returned inline (TaskOutput.data) instead of written. */
   inlineRunBytes?: number;
   /** REDUCE: the partition's runs in map order, objects (key) or inline (data); when absent, runKeys. */
