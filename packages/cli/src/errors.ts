@@ -21,9 +21,9 @@ export const EXIT = {
 
 export const EXIT_CODE_HELP = `EXIT CODES
   0    success
-  1    the job failed (a mapper or reducer threw on every attempt)
+  1    the job failed (user code threw, timed out or ran out of memory, on every attempt)
   2    bad flag or argument
-  3    bad input (missing, unreadable, binary, duplicate base names)
+  3    bad input (missing, unreadable, binary, duplicate base names, changed during the job)
   4    bad worker file (does not compile, never calls run(), throws on load)
   5    storage failure
   6    runtime failure (master or workers could not start or died)

@@ -344,6 +344,7 @@ export class JobMaster {
               start: t.split.start,
               end: t.split.end,
               fileSize: t.split.fileSize,
+              fileMtimeMs: t.split.fileMtimeMs ?? 0,
             },
           }
         : {}),
@@ -543,8 +544,16 @@ export class JobMaster {
       this.batching = false;
       this.giveUpHeld(w, `worker ${w.id} lost`, now);
     }
-    for (const s of this.scheduler.expireStalled(now)) {
-      this.log(`task ${s.taskId} attempt ${s.attempt} on ${s.workerId} made no progress for ${this.spec.taskTimeoutMs} ms; it runs elsewhere`);
+    // The attempt a worker runs (per its heartbeat, else the first it holds) is the hung one;
+    // the others of its batch only waited behind it.
+    const culprit = (s: { taskId: string; attempt: number; workerId: string }) => {
+      const w = this.workers.get(s.workerId);
+      if (!w || w.held.length <= 1) return true;
+      const running = w.held.find((h) => h.taskId === w.running?.taskId && h.attempt === w.running.attempt) ?? w.held[0]!;
+      return running.taskId === s.taskId && running.attempt === s.attempt;
+    };
+    for (const s of this.scheduler.expireStalled(now, culprit)) {
+      this.log(`task ${s.taskId} attempt ${s.attempt} on ${s.workerId} made no progress for ${this.spec.taskTimeoutMs} ms; it fails (or, queued behind the hung one, runs again)`);
     }
     void this.afterChange();
   }

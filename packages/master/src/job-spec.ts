@@ -19,7 +19,7 @@ const jobSpecSchema = z.object({
   token: z.string(),
   /** Display name of the worker file, for summaries. */
   workerFile: z.string().default(''),
-  inputs: z.array(z.object({ key: z.string().min(1), name: z.string().min(1), size: z.number().int().min(0) })),
+  inputs: z.array(z.object({ key: z.string().min(1), name: z.string().min(1), size: z.number().int().min(0), mtimeMs: z.number().int().min(0).optional() })),
   inputStorage: storageConfigSchema,
   storage: storageConfigSchema,
   maps: z.number().int().min(1),

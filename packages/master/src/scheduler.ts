@@ -24,10 +24,14 @@ export interface TaskFailure {
   userCode?: boolean;
   /** Storage stayed unreachable for the worker's whole retry budget. */
   storageUnreachable?: boolean;
+  /** The input changed or vanished since the job was planned. */
+  inputChanged?: boolean;
+  /** No progress for taskTimeoutMs: the message says where; never skipped. */
+  timedOut?: boolean;
 }
 
 /** Why a job failed: the user's code, storage, or gomr's own machinery. */
-export type FailureKind = 'user' | 'storage' | 'runtime';
+export type FailureKind = 'user' | 'storage' | 'runtime' | 'input';
 
 export interface SchedulerOptions {
   /** 0: a map-only job, see Scheduler.mapOnly. */
@@ -201,8 +205,15 @@ export class Scheduler {
     if (a && a.outcome === 'running') a.lastProgressMs = nowMs;
   }
 
-  /** Kills attempts whose progress has not moved for taskTimeoutMs (hung user code). */
-  expireStalled(nowMs: number): { taskId: string; attempt: number; workerId: string }[] {
+  /**
+   * Ends attempts whose progress has not moved for taskTimeoutMs (hung user code). The attempt
+   * its worker was running (`culprit`, by default every one) fails, and counts toward
+   * maxAttempts like a throw; one only queued behind it in a batch is killed.
+   */
+  expireStalled(
+    nowMs: number,
+    culprit: (s: { taskId: string; attempt: number; workerId: string }) => boolean = () => true,
+  ): { taskId: string; attempt: number; workerId: string }[] {
     const stalled: { taskId: string; attempt: number; workerId: string }[] = [];
     for (const t of [...this.maps, ...this.reduces]) {
       // Idle and committed tasks have no running attempt (commitDone supersedes the others).
@@ -211,8 +222,18 @@ export class Scheduler {
         if (nowMs - (a.lastProgressMs ?? a.startedMs) > this.taskTimeoutMs) stalled.push({ taskId: t.id, attempt: a.attempt, workerId: a.workerId });
       }
     }
-    for (const s of stalled) this.killed(s.taskId, s.attempt, `no progress for ${Math.round(this.taskTimeoutMs / 1000)} s`, nowMs);
+    for (const s of stalled) {
+      if (culprit(s)) this.timedOut(s.taskId, s.attempt, nowMs);
+      else this.killed(s.taskId, s.attempt, `no progress for ${Math.round(this.taskTimeoutMs / 1000)} s (queued behind a hung task)`, nowMs, false);
+    }
     return stalled;
+  }
+
+  private timedOut(taskId: string, attempt: number, nowMs: number): void {
+    const task = this.task(taskId)!;
+    const where = task.split ? ` (input ${task.split.inputName}, split at byte ${task.split.start})` : task.kind === 'REDUCE' ? ` (partition ${task.index})` : '';
+    const message = `task ${task.id} timed out after ${this.taskTimeoutMs} ms${where}`;
+    this.failed(taskId, attempt, { message, stack: '', input: '', offset: 0, key: '', userCode: true, timedOut: true }, nowMs);
   }
 
   /**
@@ -315,6 +336,11 @@ export class Scheduler {
       this.abort(`storage failure in task ${task.id}: ${error.message}`, 'storage');
       return;
     }
+    if (error.inputChanged) {
+      // Every attempt would read the same changed file: the job's answer would be wrong.
+      this.abort(`task ${task.id}: ${error.message}`, 'input');
+      return;
+    }
     task.failures++;
     if (task.failures >= this.options.maxAttempts && !this.skip(task, error)) {
       this.fail(task, attempt, error);
@@ -357,7 +383,7 @@ export class Scheduler {
    * and lets the task run again without it. Returns false when there is nothing to skip.
    */
   private skip(task: TaskRecord, error: TaskFailure): boolean {
-    if (!this.options.skipBadRecords || !error.userCode) return false;
+    if (!this.options.skipBadRecords || !error.userCode || error.timedOut) return false;
     if (task.kind === 'MAP') {
       // Only a failure that names its chunk can be skipped (a combiner's error names a key, not a chunk).
       if (!error.input || task.skipOffsets.includes(error.offset)) return false;
@@ -401,7 +427,9 @@ export class Scheduler {
     // Older workers do not say whether user code threw; treat an unknown as the user's.
     const user = error.userCode !== false;
     const what = user ? `${task.kind === 'MAP' ? 'mapper' : 'reducer'} failed in task ${task.id}` : `task ${task.id} failed`;
-    const summary = `${what} after ${task.failures} attempts${where}: ${error.message}`;
+    const summary = error.timedOut
+      ? `${error.message} on ${task.failures} attempts, with no progress (a mapper or reducer that never returns? if it is only slow, raise --task-timeout)`
+      : `${what} after ${task.failures} attempts${where}: ${error.message}`;
     this.phase = 'FAILED';
     this.failure = { task: task.id, attempt, error, summary, kind: user ? 'user' : 'runtime' };
   }

@@ -48,7 +48,7 @@ test('with speculation disabled nothing is duplicated', () => {
   assert.equal(s.assign('w1', 1e9), null);
 });
 
-test('an attempt with no progress for taskTimeoutMs is killed and runs again', () => {
+test('an attempt with no progress for taskTimeoutMs fails, counting toward maxAttempts, and runs again', () => {
   const s = scheduler(1, { taskTimeoutMs: 1000 });
   const a = s.assign('w1', 0)!;
   s.progress(a.task.id, a.attempt, 10, 500);
@@ -56,9 +56,32 @@ test('an attempt with no progress for taskTimeoutMs is killed and runs again', (
   s.progress(a.task.id, a.attempt, 10, 1200); // same value: no progress
   const stalled = s.expireStalled(1600);
   assert.deepEqual(stalled, [{ taskId: a.task.id, attempt: a.attempt, workerId: 'w1' }]);
-  assert.equal(a.task.attempts[0]!.outcome, 'killed');
-  assert.equal(a.task.failures, 0, 'a hang is not a failure of user code');
+  assert.equal(a.task.attempts[0]!.outcome, 'failed');
+  assert.equal(a.task.failures, 1, 'a hang is the task\'s failure, not a lost worker');
+  assert.equal(a.task.kills, 0);
   assert.equal(s.assign('w2', 1700)!.task.id, a.task.id);
+});
+
+test('a task that times out on every attempt fails the job as the user\'s, saying timed out and where', () => {
+  const s = scheduler(1, { taskTimeoutMs: 1000, maxAttempts: 2 });
+  for (let i = 0; i < 2; i++) {
+    s.assign('w1', i * 5000);
+    s.expireStalled(i * 5000 + 1500);
+  }
+  assert.equal(s.phase, 'FAILED');
+  assert.equal(s.failure!.kind, 'user');
+  assert.match(s.failure!.summary, /^task m-00000 timed out after 1000 ms \(input 0\.txt, split at byte 0\) on 2 attempts/);
+});
+
+test('an attempt stalled only behind the hung one of its batch is killed, not failed', () => {
+  const s = scheduler(2, { taskTimeoutMs: 1000 });
+  const a = s.assign('w1', 0)!;
+  const b = s.assign('w1', 0)!;
+  s.expireStalled(1500, (x) => x.taskId === a.task.id);
+  assert.equal(a.task.failures, 1);
+  assert.equal(b.task.failures, 0);
+  assert.equal(b.task.attempts[0]!.outcome, 'killed');
+  assert.equal(b.task.kills, 0, 'it did not hang');
 });
 
 test('--skip-bad-records skips the chunk that failed every attempt, and reports it', () => {

@@ -69,7 +69,7 @@ test('a held GetTask answers as soon as a failed attempt frees its task, not aft
     void held.then(() => (answered = true));
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(answered, false, 'nothing is free yet: the call is held');
-    await h.master.reportTask({ ...ok(w1, t1.task!.taskId!, t1.task!.attempt!), ok: false, error: { message: 'boom', stack: '', input: 'a.txt', offset: 0, key: '', userCode: true, storageUnreachable: false } });
+    await h.master.reportTask({ ...ok(w1, t1.task!.taskId!, t1.task!.attempt!), ok: false, error: { message: 'boom', stack: '', input: 'a.txt', offset: 0, key: '', userCode: true, storageUnreachable: false, inputChanged: false } });
     const t2 = await held;
     assert.equal(t2.action, 'RUN');
     assert.equal(t2.task!.taskId, t1.task!.taskId);

@@ -147,11 +147,12 @@ export class LocalStorage implements Storage {
     );
   }
 
-  async stat(key: string): Promise<ObjectInfo | null> {
+  async stat(key: string, options?: { modified?: boolean }): Promise<ObjectInfo | null> {
     const path = this.pathOf(key);
     try {
       const info = await stat(path);
-      return info.isFile() ? { key, size: info.size } : null;
+      if (!info.isFile()) return null;
+      return options?.modified ? { key, size: info.size, modifiedMs: Math.floor(info.mtimeMs) } : { key, size: info.size };
     } catch (error) {
       if (isMissing(error)) return null;
       throw error;

@@ -31,6 +31,8 @@ export interface SplitInput {
   size: number;
   /** @default true; false: one split for the whole input (compressed files). */
   splittable?: boolean;
+  /** Modification time, ms, of an input read in place: map tasks check it has not changed. */
+  mtimeMs?: number;
 }
 
 export interface Split {
@@ -42,11 +44,15 @@ export interface Split {
   end: number;
   /** Size of the whole input: the reader reads past `end` to finish its last line. */
   fileSize: number;
+  /** The input's modification time when planned (SplitInput.mtimeMs). */
+  fileMtimeMs?: number;
 }
 
 /** A job's inputs as planSplits takes them: compressed ones (by name) are not splittable. */
-export function splitInputs(inputs: readonly { key: string; name: string; size: number }[]): SplitInput[] {
-  return inputs.map((i) => ({ key: i.key, name: i.name, size: i.size, splittable: !compressionOf(i.name) }));
+export function splitInputs(inputs: readonly { key: string; name: string; size: number; mtimeMs?: number }[]): SplitInput[] {
+  return inputs.map((i) => ({
+    key: i.key, name: i.name, size: i.size, splittable: !compressionOf(i.name), ...(i.mtimeMs ? { mtimeMs: i.mtimeMs } : {}),
+  }));
 }
 
 export function planSplits(inputs: readonly SplitInput[], targetMaps: number): Split[] {
@@ -76,6 +82,7 @@ export function planSplits(inputs: readonly SplitInput[], targetMaps: number): S
         start: j * q + Math.min(j, r),
         end: (j + 1) * q + Math.min(j + 1, r),
         fileSize: input.size,
+        ...(input.mtimeMs ? { fileMtimeMs: input.mtimeMs } : {}),
       });
     }
   });

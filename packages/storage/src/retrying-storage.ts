@@ -45,8 +45,8 @@ export class RetryingStorage implements Storage {
     return this.retrier.run(`start writing ${key}`, () => this.inner.createWriter(key));
   }
 
-  stat(key: string): Promise<ObjectInfo | null> {
-    return this.retrier.run(`stat ${key}`, () => this.inner.stat(key));
+  stat(key: string, options?: { modified?: boolean }): Promise<ObjectInfo | null> {
+    return this.retrier.run(`stat ${key}`, () => this.inner.stat(key, options));
   }
 
   list(prefix: string): Promise<ObjectInfo[]> {

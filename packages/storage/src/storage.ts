@@ -4,6 +4,8 @@ import type { Readable, Writable } from 'node:stream';
 export interface ObjectInfo {
   key: string;
   size: number;
+  /** Last modification, whole ms since the epoch: only when asked for, where the backend has it (local files). */
+  modifiedMs?: number;
 }
 
 /** An inclusive-exclusive byte range: bytes [start, end). */
@@ -40,8 +42,8 @@ export interface Storage {
   getStream(key: string, range?: ByteRange): Promise<Readable>;
   /** Starts an atomic streaming write. */
   createWriter(key: string): Promise<ObjectWriter>;
-  /** Size of an object, or null if absent. */
-  stat(key: string): Promise<ObjectInfo | null>;
+  /** Size of an object (and, with `modified`, its modification time where known), or null if absent. */
+  stat(key: string, options?: { modified?: boolean }): Promise<ObjectInfo | null>;
   /** All objects whose key starts with prefix, sorted by key. */
   list(prefix: string): Promise<ObjectInfo[]>;
   /** Deletes objects; absent keys are ignored. */

@@ -43,7 +43,7 @@ ${EXIT_CODE_HELP}`;
     param: Flags.string({ char: 'p', multiple: true, multipleNonGreedy: true, description: 'job parameter KEY=VALUE, read as ctx.params.KEY (repeatable)' }),
     'max-attempts': Flags.integer({ default: 4, min: 1, description: 'attempts per task before the job fails' }),
     'heartbeat-timeout': Flags.integer({ default: 10_000, min: 100, description: 'ms without a heartbeat before a worker counts as dead' }),
-    'task-timeout': Flags.integer({ default: 600_000, min: 100, description: 'ms without progress before an attempt counts as hung and runs elsewhere' }),
+    'task-timeout': Flags.integer({ default: 600_000, min: 100, description: 'ms without progress before an attempt counts as hung: it fails (toward --max-attempts) and runs elsewhere' }),
     speculation: Flags.boolean({ default: true, allowNo: true, description: 'run backup copies of straggling tasks near the end of a phase' }),
     'skip-bad-records': Flags.boolean({ default: false, description: 'skip a chunk or key that fails every attempt (reported in the summary) instead of failing the job' }),
     'keep-intermediate': Flags.boolean({ default: false, description: 'keep map outputs after the job (debugging)' }),

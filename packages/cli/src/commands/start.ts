@@ -1,3 +1,4 @@
+import { checkJobLimits } from '../job/job-limits.js';
 import { Args, Flags } from '@oclif/core';
 import type Docker from 'dockerode';
 import { BaseCommand } from '../base-command.js';
@@ -94,6 +95,8 @@ ${EXIT_CODE_HELP}`;
     const params = parseParams(flags.param);
     const activeDeadlineSeconds = parseDurationSeconds('active-deadline', flags['active-deadline']);
     checkWorkerMemoryLimit(flags['worker-memory-limit'], flags['executor-heap-mb']);
+    // Workers are pods here, not processes of this machine: only the task counts are limited.
+    checkJobLimits({ ...(flags.mappers ? { maps: flags.mappers } : {}), reducers: flags.reducers });
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
     const api = kubeApiFromFlags(flags);
     let docker: Docker | undefined;

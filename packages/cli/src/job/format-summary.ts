@@ -33,7 +33,10 @@ export function counterLines(c: Record<string, number>, userCounters: Record<str
     `  output    ${num(c.outputRecords)} records, ${formatBytes(c.outputBytes ?? 0)}${outputWhere}`,
   ];
   // --skip-bad-records: say loudly what was left out.
-  if (c.skippedRecords) lines.push(`  skipped   ${num(c.skippedRecords)} bad records (--skip-bad-records; details in the job summary)`);
+  if (c.skippedRecords) {
+    const values = c.skippedValues ? ` (${num(c.skippedValues)} values of skipped keys)` : '';
+    lines.push(`  skipped   ${num(c.skippedRecords)} bad records${values} (--skip-bad-records; details in the job summary)`);
+  }
   const user = Object.entries(userCounters).sort(([a], [b]) => (a < b ? -1 : 1));
   if (user.length) {
     lines.push('  counters');

@@ -10,10 +10,12 @@ import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs, type ResolvedInput } from '../inputs/resolve-inputs.js';
 import { isS3Url, resolveS3Inputs, type S3Access } from '../inputs/resolve-s3-inputs.js';
 import { LocalRuntime } from '../local/local-runtime.js';
-import { checkOutputDir, collectOutput } from '../output/collect-output.js';
+import { collectOutput } from '../output/collect-output.js';
+import { prepareOutput } from '../output/prepare-output.js';
 import type { ProgressDisplay } from '../progress/progress-display.js';
 import { uploadInputs } from './upload-inputs.js';
 import { placeSideFiles, resolveSideFiles } from './side-files.js';
+import { checkJobLimits } from './job-limits.js';
 import { localJobDir } from './gomr-home.js';
 import { newJobId, newToken } from './job-id.js';
 import { recordStatusUrl } from './status-page-link.js';
@@ -127,6 +129,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   if (o.workers < 1) throw new GomrError('--workers must be at least 1', EXIT.USAGE);
   if (o.maps !== undefined && o.maps < 1) throw new GomrError('--mappers must be at least 1', EXIT.USAGE);
   if (!Number.isInteger(o.reducers) || o.reducers < 0) throw new GomrError('--reducers must be 0 (a map-only job) or more', EXIT.USAGE);
+  checkJobLimits(o);
   if (o.sortTotal && o.reducers === 0) throw new GomrError('--sort total needs reducers: a map-only job (--reducers 0) writes its map output unsorted', EXIT.USAGE);
   if (o.sortTotal && o.inputs.some(isS3Url)) throw new GomrError('--sort total samples local inputs only; s3:// inputs cannot be sampled yet', EXIT.USAGE);
   // s3:// inputs are listed, not copied: the map tasks read them from their bucket.
@@ -141,7 +144,21 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   }
   const jobId = newJobId();
   const outputDir = resolve(o.output ?? join('gomr-output', jobId));
-  await checkOutputDir(outputDir, o.overwrite);
+  const lock = await prepareOutput(outputDir, { overwrite: o.overwrite, jobId, inputPatterns: o.inputs, inputs });
+  try {
+    return await runWithOutput(o, { t0, inputs, s3Inputs, sideFiles, maps, jobId, outputDir });
+  } finally {
+    lock.release();
+  }
+}
+
+/** The job itself, once its output directory is checked and locked. */
+async function runWithOutput(
+  o: RunJobOptions,
+  { t0, inputs, s3Inputs, sideFiles, maps, jobId, outputDir }: {
+    t0: number; inputs: ResolvedInput[]; s3Inputs: Awaited<ReturnType<typeof resolveS3Inputs>> | undefined; sideFiles: Awaited<ReturnType<typeof resolveSideFiles>>; maps: number; jobId: string; outputDir: string;
+  },
+): Promise<RunJobResult> {
   const jobDir = localJobDir(jobId);
   await mkdir(jobDir, { recursive: true });
   o.onJob?.(jobId, jobDir);
@@ -267,10 +284,11 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
       display.stop();
     }
     if (status.state === 'FAILED') {
-      const code = status.errorKind === 'storage' ? EXIT.STORAGE : status.errorKind === 'runtime' ? EXIT.RUNTIME : EXIT.JOB_FAILED;
+      const code =
+        status.errorKind === 'storage' ? EXIT.STORAGE : status.errorKind === 'runtime' ? EXIT.RUNTIME : status.errorKind === 'input' ? EXIT.INPUT : EXIT.JOB_FAILED;
       throw new GomrError(`job ${jobId} failed: ${status.error}`, code, await failureDetail(storage, jobId));
     }
-    const files = await collectOutput(storage, status.outputKeys, outputDir);
+    const files = await collectOutput(storage, status.outputKeys, outputDir, { overwrite: o.overwrite, jobId });
     return { jobId, status, outputDir, files, wallMs: Date.now() - t0, jobDir };
   } finally {
     await runtime.stop(registered);
@@ -312,7 +330,7 @@ async function placeInputs(
   if (config.kind === 'local') {
     return {
       inputStorage: { kind: 'local', root: '/' },
-      specInputs: inputs.map((i) => ({ key: i.path.replace(/^\/+/, ''), name: i.name, size: i.size })),
+      specInputs: inputs.map((i) => ({ key: i.path.replace(/^\/+/, ''), name: i.name, size: i.size, mtimeMs: i.mtimeMs })),
     };
   }
   const keys = await uploadInputs(jobId, inputs, storage, log);

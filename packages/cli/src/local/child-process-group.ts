@@ -1,11 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { createWriteStream, type WriteStream } from 'node:fs';
 
 export interface ManagedChild {
   name: string;
   proc: ChildProcess;
   logPath: string;
+  /** The exit code; a child ended by a signal gets 128 + its number, as a shell says. */
   exited: Promise<number | null>;
+  /** The signal that ended the child, once it has. */
+  signal?: NodeJS.Signals;
+}
+
+/** How a child ended, for logs: "exited with code 3" or "was killed by SIGKILL". */
+export function howEnded(child: ManagedChild, code: number | null): string {
+  return child.signal ? `was killed by ${child.signal}` : `exited with code ${code}`;
 }
 
 /**
@@ -56,11 +65,15 @@ export class ChildProcessGroup {
       }
     });
     proc.stderr!.on('data', (d: Buffer) => log.write(d));
+    let child: ManagedChild | undefined;
     const exited = new Promise<number | null>((resolve) => {
-      proc.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : null)));
+      proc.on('exit', (code, signal) => {
+        if (signal && child) child.signal = signal;
+        resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : null));
+      });
       proc.on('error', () => resolve(null));
     });
-    const child: ManagedChild = { name, proc, logPath, exited };
+    child = { name, proc, logPath, exited };
     this.children.add(child);
     void exited.then(() => this.children.delete(child));
     return child;

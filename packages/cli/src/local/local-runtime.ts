@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { storageConfigToEnv, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { EXIT, GomrError } from '../errors.js';
-import { ChildProcessGroup, type ManagedChild } from './child-process-group.js';
+import { ChildProcessGroup, howEnded, type ManagedChild } from './child-process-group.js';
 import { runtimeEntries, type RuntimeEntries } from './runtime-entries.js';
+import { spillRootOf, sweepStaleSpillRoots } from './spill-roots.js';
 
 export interface LocalRuntimeOptions {
   jobDir: string;
@@ -75,7 +75,7 @@ export class LocalRuntime {
   onFatal?: (err: GomrError) => void;
 
   constructor(private readonly opts: LocalRuntimeOptions) {
-    this.spillRoot = join(tmpdir(), `gomr-spill-${basename(opts.jobDir)}`);
+    this.spillRoot = spillRootOf(basename(opts.jobDir));
   }
 
   async start(): Promise<void> {
@@ -96,6 +96,8 @@ export class LocalRuntime {
     this.workersGo = Promise.all([this.firstPort, bundled]).then(([port]) => `127.0.0.1:${port}`);
     this.workersGo.catch(() => {});
     for (let slot = 0; slot < this.opts.workers; slot++) this.startWorker(slot);
+    // Leftovers of killed runs, swept while the processes start (not awaited: off the start-up path).
+    void sweepStaleSpillRoots();
     const port = await this.firstPort;
     this.masterAddress = `127.0.0.1:${port}`;
   }
@@ -157,7 +159,7 @@ export class LocalRuntime {
       if (this.stopping || code === 0) return;
       state.deaths++;
       state.failedStarts = registered ? 0 : state.failedStarts + 1;
-      this.opts.log?.(`worker ${slot} exited with code ${code}${registered ? '' : ' before registering'}; restarting`);
+      this.opts.log?.(`worker ${slot} ${howEnded(child, code)}${registered ? '' : ' before registering'}; restarting`);
       if (state.failedStarts > MAX_FAILED_STARTS || state.deaths > this.maxDeathsPerSlot) {
         const why = state.failedStarts > MAX_FAILED_STARTS ? `failed to start ${state.failedStarts} times in a row` : `died ${state.deaths} times`;
         this.fail(new GomrError(`worker ${slot} ${why}; last log: ${await this.tail(child.logPath)}`, EXIT.RUNTIME));

@@ -15,27 +15,55 @@ export async function checkOutputDir(dir: string, overwrite: boolean): Promise<v
   }
 }
 
+export interface CollectOutputOptions {
+  overwrite: boolean;
+  jobId: string;
+}
+
 /**
  * Downloads the committed part files into a staging folder beside `dir`, then renames it into
- * place, so the output directory is either absent or complete.
+ * place, so the output directory is either absent or complete. Without overwrite, a directory
+ * that got files while the job ran is left as it is (checked before the download, and again by
+ * the rename itself, which does not replace a non-empty directory).
  */
-export async function collectOutput(storage: Storage, keys: string[], dir: string): Promise<string[]> {
+export async function collectOutput(storage: Storage, keys: string[], dir: string, o: CollectOutputOptions): Promise<string[]> {
   const target = resolve(dir);
   const staging = join(dirname(target), `.${basename(target)}.gomr-staging-${process.pid}`);
+  if (!o.overwrite) await checkStillFree(target, o.jobId);
   await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
+  const files: string[] = [];
   try {
-    const files: string[] = [];
+    // The parent was made before the job started: no recursive mkdir (it can spin forever).
+    await mkdir(staging);
     for (const key of keys) {
       const name = basename(key);
       await pipeline(await storage.getStream(key), createWriteStream(join(staging, name)));
       files.push(join(target, name));
     }
-    await rm(target, { recursive: true, force: true });
-    await rename(staging, target);
-    return files;
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
     throw new GomrError(`could not write the output to ${dir}: ${(err as Error).message}`, EXIT.STORAGE);
   }
+  try {
+    if (o.overwrite) await rm(target, { recursive: true, force: true });
+    await rename(staging, target);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!o.overwrite && (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR')) throw changedDuringJob(target, o.jobId);
+    throw new GomrError(`could not move the output into place (rename ${staging} to ${target}): ${code ?? (err as Error).message}`, EXIT.STORAGE);
+  }
+  return files;
+}
+
+async function checkStillFree(target: string, jobId: string): Promise<void> {
+  const st = await stat(target).catch(() => null);
+  if (st && (!st.isDirectory() || (await readdir(target)).length)) throw changedDuringJob(target, jobId);
+}
+
+function changedDuringJob(target: string, jobId: string): GomrError {
+  return new GomrError(
+    `output directory ${target} got files while job ${jobId} ran; it is left as it is (the part files stay in the store, jobs/${jobId}/output/): run with --overwrite to replace it`,
+    EXIT.USAGE,
+  );
 }

@@ -139,6 +139,10 @@ export const gomrDescriptor = {
             "fileSize": {
               "type": "int64",
               "id": 5
+            },
+            "fileMtimeMs": {
+              "type": "int64",
+              "id": 6
             }
           }
         },
@@ -293,6 +297,10 @@ export const gomrDescriptor = {
             "storageUnreachable": {
               "type": "bool",
               "id": 7
+            },
+            "inputChanged": {
+              "type": "bool",
+              "id": 8
             }
           }
         },

@@ -5,6 +5,7 @@
 export { compareUtf8 } from './utf8-compare.js';
 export { defaultPartition } from './partition.js';
 export { checkJsonValue, NotJsonValueError, type JsonValue } from './json-value.js';
+export { checkKey, LoneSurrogateKeyError } from './well-formed-key.js';
 export type { Rec, Group } from './rec.js';
 export { batched, batchesOf, type Batched } from './batched.js';
 export {

@@ -1,13 +1,14 @@
 import type { Storage } from '@gomr/storage';
 import type { JobDefinition, InputMode } from '../user-api.js';
 import { UserCodeError, isThenable } from '../runtime/user-code-error.js';
+import { callSite } from '../runtime/async-user-errors.js';
 import { readInput } from './input-format.js';
 import type { SplitRef } from './split-chunks.js';
 
 export interface FeedOptions {
   definition: JobDefinition;
-  /** The ctx passed to the mapper. */
-  ctx: unknown;
+  /** The ctx passed to the mapper; `open` only while a mapper call runs (a later emit is refused). */
+  ctx: { open: boolean };
   storage: Storage;
   split: SplitRef;
   /** --skip-bad-records: offsets of units that failed every earlier attempt. */
@@ -21,6 +22,8 @@ export interface FeedOptions {
   /** After each unit (a spill check, backpressure). */
   afterUnit: () => Promise<void> | void;
   onProgress: (inputBytes: number) => void;
+  /** Inputs read in place: fails the task if the input changed; run before the read and after it. */
+  checkInput?: () => Promise<void>;
 }
 
 export interface FeedStats {
@@ -40,8 +43,13 @@ export async function feedMapper(o: FeedOptions): Promise<FeedStats> {
   const mapper = o.definition.mapper as (ctx: unknown, input: unknown) => void | Promise<void>;
   const skip = new Set(o.skipOffsets);
   const stats: FeedStats = { inputRecords: 0, inputBytes: 0, skippedRecords: 0 };
+  // Where an error of user code outside its call (a timer, a lost promise) is said to come from.
+  callSite.input = o.split.inputName;
+  o.ctx.open = false;
+  if (o.checkInput) await o.checkInput();
   const units = readInput(mode, o.storage, o.split, { skipOffsets: skip, onDroppedRow: () => stats.skippedRecords++ });
   for await (const unit of units) {
+    callSite.offset = unit.offset;
     stats.inputRecords += unit.records;
     stats.inputBytes += unit.bytes;
     if (skip.has(unit.offset)) {
@@ -52,12 +60,15 @@ export async function feedMapper(o: FeedOptions): Promise<FeedStats> {
       for (const line of unit.lines()) {
         o.hold();
         let ok = true;
+        o.ctx.open = true;
         try {
           const r = mapper(o.ctx, line);
           if (isThenable(r)) await r;
         } catch {
           ok = false;
           stats.skippedRecords++;
+        } finally {
+          o.ctx.open = false;
         }
         o.release(ok);
       }
@@ -65,16 +76,21 @@ export async function feedMapper(o: FeedOptions): Promise<FeedStats> {
       if (p) await p;
       continue;
     }
+    o.ctx.open = true;
     try {
       const r = mapper(o.ctx, unit.value());
       if (isThenable(r)) await r;
     } catch (err) {
       throw new UserCodeError(err, o.split.inputName, unit.offset, '');
+    } finally {
+      o.ctx.open = false;
     }
     // Awaited only when there is something to wait for: a microtask per line adds up.
     const p = o.afterUnit();
     if (p) await p;
     o.onProgress(stats.inputBytes);
   }
+  // A file truncated while it was read ends the read early, as if the split were shorter.
+  if (o.checkInput) await o.checkInput();
   return stats;
 }

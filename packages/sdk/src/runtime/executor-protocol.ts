@@ -24,7 +24,8 @@ export interface TaskSpec {
   /** --skip-bad-records: map chunk offsets and reduce keys to leave out. */
   skipOffsets?: number[];
   skipKeys?: string[];
-  split?: { inputKey: string; inputName: string; start: number; end: number; fileSize: number };
+  /** fileMtimeMs: the input's modification time when planned (0 or absent: not checked). */
+  split?: { inputKey: string; inputName: string; start: number; end: number; fileSize: number; fileMtimeMs?: number };
   /** MAP: runs adding up to this many bytes may be returned inline (TaskOutput.data) instead of written. */
   inlineRunBytes?: number;
   /** REDUCE: the partition's runs in map order, objects (key) or inline (data); when absent, runKeys. */
@@ -83,6 +84,8 @@ export interface TaskErrorInfo {
   userCode: boolean;
   /** Storage stayed unreachable for the whole retry budget: the job cannot go on. */
   storageUnreachable?: boolean;
+  /** The input changed or vanished since the job was planned: no attempt can succeed. */
+  inputChanged?: boolean;
 }
 
 export type ToExecutor = { type: 'run'; task: TaskSpec; job: JobInfo };
@@ -98,5 +101,10 @@ export type FromExecutor =
       counters: Record<string, number>;
       userCounters: Record<string, number>;
       then?: TaskOutcome[];
+      replaceThread?: boolean;
     }
-  | { type: 'result'; ok: false; error: TaskErrorInfo; then?: TaskOutcome[] };
+  | {
+      type: 'result'; ok: false; error: TaskErrorInfo; then?: TaskOutcome[];
+      /** User code failed outside its call and may still run: the thread must not run another task. */
+      replaceThread?: boolean;
+    };

@@ -10,8 +10,10 @@ import { runMapTask, type TaskEnv } from './map-task.js';
 import { runReduceTask } from './reduce-task.js';
 import { runMapOnlyTask } from './map-only-task.js';
 import { UserCodeError } from './user-code-error.js';
+import { InputChangedError } from './input-unchanged.js';
 import { guardProcessExit } from './exit-guard.js';
 import { bindSideFiles, localSideFiles, type LocalSideFiles } from './side-files.js';
+import { catchAsyncUserErrors, runWatched } from './async-user-errors.js';
 
 const port = parentPort!;
 const data = workerData as ExecutorData;
@@ -32,6 +34,7 @@ function reportProgress(progress: number): void {
 
 async function start(): Promise<void> {
   guardProcessExit();
+  catchAsyncUserErrors();
   // Stacks of user code point into worker.ts (the bundle's inline map). Enabled here, in this
   // thread only and after gomr's own code loaded, rather than with --enable-source-maps for
   // the process: that flag makes node parse the maps of gomr's bundles up front, 30-50 MB of
@@ -51,6 +54,8 @@ async function start(): Promise<void> {
       spillDir: data.spillDir,
       spillBytes: data.spillBytes,
       onProgress: reportProgress,
+      // Inputs read in place may change under the job; uploaded copies (in the store) do not.
+      inputsMayChange: inputStorage !== storage,
     };
   } catch (err) {
     post({ type: 'fatal', message: (err as Error).message });
@@ -58,6 +63,8 @@ async function start(): Promise<void> {
   }
   // Side files are fetched before the first task that needs them, once for this thread.
   let sideFiles: Promise<LocalSideFiles> | undefined;
+  /** Set once user code failed outside its call: the task may still run, the thread is replaced. */
+  let tainted = false;
   const runOne = async (task: TaskSpec, job: JobInfo): Promise<TaskOutcome> => {
     const started = performance.now();
     const runMs = () => Math.round(performance.now() - started);
@@ -72,10 +79,10 @@ async function start(): Promise<void> {
     }
     // No reducers: a map-only job, whose map tasks write the output themselves.
     const runTask = task.kind === 'REDUCE' ? runReduceTask : job.reducers === 0 ? runMapOnlyTask : runMapTask;
-    return runTask(task, job, env).then(
-      (result) => ({ ok: true as const, ...result, runMs: runMs() }),
-      (err: unknown) => ({ ok: false as const, error: describe(err), runMs: runMs() }),
-    );
+    const outcome = await runWatched(() => runTask(task, job, env));
+    if ('result' in outcome) return { ok: true as const, ...outcome.result, runMs: runMs() };
+    if (outcome.tainted) tainted = true;
+    return { ok: false as const, error: describe(outcome.error), runMs: runMs() };
   };
   port.on('message', (msg: ToExecutor) => {
     if (msg.type !== 'run') return;
@@ -83,10 +90,10 @@ async function start(): Promise<void> {
     void (async () => {
       const outcome = await runOne(first, msg.job);
       // A batch: the tasks after the first run here too, and all outcomes go back in one message.
-      if (!rest?.length) return post({ type: 'result', ...outcome });
+      if (!rest?.length) return post({ type: 'result', ...outcome, ...(tainted ? { replaceThread: true } : {}) });
       const then: TaskOutcome[] = [];
       for (const task of rest) then.push(await runOne(task, msg.job));
-      post({ type: 'result', ...outcome, then });
+      post({ type: 'result', ...outcome, then, ...(tainted ? { replaceThread: true } : {}) });
     })();
   });
   post({ type: 'ready' });
@@ -100,6 +107,7 @@ function describe(err: unknown) {
   return {
     message: e.message, stack: e.stack ?? '', input: '', offset: 0, key: '', userCode: false,
     storageUnreachable: err instanceof StorageUnreachableError,
+    inputChanged: err instanceof InputChangedError,
   };
 }
 

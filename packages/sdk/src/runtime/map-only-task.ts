@@ -1,5 +1,6 @@
 import { LineWriter, outputFormat } from '../data/index.js';
 import { feedMapper } from '../input/feed-mapper.js';
+import { checkInputUnchanged } from './input-unchanged.js';
 import type { JsonValue } from '../user-api.js';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import type { TaskEnv, TaskResult } from './map-task.js';
@@ -41,6 +42,7 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
       },
       afterUnit: () => lines.drain(),
       onProgress: env.onProgress,
+      ...(env.inputsMayChange ? { checkInput: () => checkInputUnchanged(env.inputStorage, split) } : {}),
     });
     const out = await lines.finish();
     await output.close();

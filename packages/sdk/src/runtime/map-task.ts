@@ -8,9 +8,10 @@ import {
 import { feedMapper } from '../input/feed-mapper.js';
 import type { JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
+import { checkInputUnchanged } from './input-unchanged.js';
 import { TaskContext } from './task-context.js';
 import { rangePartition } from '../total-order/cut-points.js';
-import { combinerError, isThenable } from './user-code-error.js';
+import { combinerError, isThenable, partitionerError } from './user-code-error.js';
 
 export interface TaskEnv {
   definition: JobDefinition;
@@ -19,6 +20,8 @@ export interface TaskEnv {
   spillDir: string;
   spillBytes: number;
   onProgress: (progress: number) => void;
+  /** Check each split's input before and after reading it (inputs read in place). */
+  inputsMayChange?: boolean;
 }
 
 export interface TaskResult {
@@ -32,9 +35,15 @@ function checkedPartitioner(definition: JobDefinition): (key: string, reducers: 
   const user = definition.partitioner;
   if (!user) return defaultPartition;
   return (key, reducers) => {
-    const p = user(key, reducers);
+    let p: number;
+    try {
+      p = user(key, reducers);
+    } catch (err) {
+      // The user's error (exit 1), not gomr's: it names the partitioner and the key.
+      throw partitionerError(err, key);
+    }
     if (!Number.isInteger(p) || p < 0 || p >= reducers) {
-      throw new RangeError(`partitioner returned ${String(p)} for key ${JSON.stringify(key)}; it must be an integer in [0, ${reducers})`);
+      throw partitionerError(new RangeError(`partitioner returned ${String(p)} for key ${JSON.stringify(key)}; it must be an integer in [0, ${reducers})`), key);
     }
     return p;
   };
@@ -55,6 +64,8 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   const cuts = job.totalOrder ? job.cutPoints ?? [] : undefined;
   const partition = cuts ? (key: string) => rangePartition(cuts, key) : checkedPartitioner(definition);
   const combiner = definition.combiner;
+  // One set of user counters for the task: the combiner's ctx.count adds to the mapper's.
+  const userCounters: Record<string, number> = {};
   const buffer = new MapOutputBuffer({
     reducers: job.reducers,
     partition,
@@ -65,7 +76,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
     ...(combiner
       ? {
           combiner: (key: string, values: JsonValue[], emit: (k: string, v: JsonValue) => void) => {
-            const cctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, emit);
+            const cctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, emit, userCounters);
             cctx.input = split.inputName;
             // Without this, a combiner's error read "mapper failed" with no key and gomr's frames.
             const fail = (err: unknown): never => {
@@ -83,7 +94,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   });
   // Emits go to the buffer, or, while isolating bad records, to a list kept only if the line succeeds.
   let held: [string, JsonValue][] | null = null;
-  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)));
+  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)), userCounters);
   ctx.input = split.inputName;
   try {
     const { inputRecords, inputBytes, skippedRecords } = await feedMapper({
@@ -101,6 +112,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
       },
       afterUnit: () => (buffer.needsSpill ? buffer.spillIfFull() : undefined),
       onProgress: env.onProgress,
+      ...(env.inputsMayChange ? { checkInput: () => checkInputUnchanged(env.inputStorage, split) } : {}),
     });
     const partitions = await buffer.finish();
     const outputs: TaskOutput[] = [];

@@ -7,6 +7,7 @@ import { openOutputObject, type OutputObject } from './output-object.js';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import type { TaskEnv, TaskResult } from './map-task.js';
 import { closeRuns, openObjects, reduceRuns } from './reduce-runs.js';
+import { callSite } from './async-user-errors.js';
 import { TaskContext } from './task-context.js';
 import { UserCodeError, isThenable } from './user-code-error.js';
 
@@ -106,26 +107,36 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
   const lines = new SortedLineWriter(output.stream, { spillDir: env.spillDir, sortAll, format: outputFormat(job.outputFormat) });
   let currentKey = '';
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => lines.write(k, v, currentKey));
+  ctx.open = false;
+  ctx.role = 'reducer';
   let inputRecords = 0;
   let groups = 0;
   const skip = new Set(task.skipKeys ?? []);
   let skippedRecords = 0;
+  let skippedValues = 0;
   try {
     for await (const group of groupByKey(mergeSorted(sources))) {
       currentKey = group.key;
       groups++;
       inputRecords += group.values.length;
       if (skip.size && skip.has(group.key)) {
-        // --skip-bad-records: the reducer failed on this key every attempt.
-        skippedRecords += group.values.length;
+        // --skip-bad-records: the reducer failed on this key every attempt. One reducer call,
+        // one record (as the summary lists one entry for it); its values are counted apart.
+        skippedRecords++;
+        skippedValues += group.values.length;
         continue;
       }
+      callSite.key = group.key;
+      ctx.open = true;
       try {
         const r = env.definition.reducer!(ctx, group.key, group.values);
         if (isThenable(r)) await r;
+        ctx.open = false;
         await lines.drain();
       } catch (err) {
         throw new UserCodeError(err, '', 0, group.key);
+      } finally {
+        ctx.open = false;
       }
       if (groups % 1024 === 0) env.onProgress(inputRecords);
     }
@@ -138,7 +149,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
         reduceInputGroups: groups,
         outputRecords: stats.records,
         outputBytes: stats.bytes,
-        ...(skippedRecords ? { skippedRecords } : {}),
+        ...(skippedRecords ? { skippedRecords, skippedValues } : {}),
       },
       userCounters: ctx.userCounters,
     };

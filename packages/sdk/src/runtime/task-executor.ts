@@ -42,6 +42,14 @@ export function executorHeapLimitMb(spillBytes: number, env: NodeJS.ProcessEnv =
   return Math.min(v8Default, Math.max(1536, Math.ceil((8 * spillBytes) / MiB)));
 }
 
+/** The thread running user code filled its heap: the task's own doing (its data or its code), not gomr's. */
+export class ExecutorOutOfMemoryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExecutorOutOfMemoryError';
+  }
+}
+
 /** The executor thread died because its heap was full. */
 function isOutOfMemory(err: unknown): boolean {
   return (err as { code?: unknown })?.code === 'ERR_WORKER_OUT_OF_MEMORY';
@@ -82,14 +90,16 @@ export class TaskExecutor {
             const p = this.pending;
             this.pending = undefined;
             if (!p) return;
-            const { type: _type, ...outcome } = msg;
-            p.resolve(outcome as ExecutionOutcome);
+            const { type: _type, replaceThread, ...outcome } = msg;
+            // The thread is ended before the outcome is given: the next task gets a fresh one.
+            if (replaceThread) void this.stop().then(() => p.resolve(outcome as ExecutionOutcome));
+            else p.resolve(outcome as ExecutionOutcome);
           }
         }
       });
       worker.on('error', (err) => {
         const e = isOutOfMemory(err)
-          ? new Error(
+          ? new ExecutorOutOfMemoryError(
               `the task ran out of memory: the heap of the thread running user code is limited to ${heapMb ?? 'V8\'s default'} MiB` +
                 (heapMb === undefined ? '' : ' (--executor-heap-mb, or GOMR_EXECUTOR_HEAP_MB on the workers, raises it; 0 in the variable means V8\'s default)'),
             )

@@ -25,6 +25,14 @@ export function combinerError(original: unknown, input: string, key: string): Us
   return err;
 }
 
+/** What the user's partitioner threw (or its bad return value), saying so, with the key. */
+export function partitionerError(original: unknown, key: string): UserCodeError {
+  const err = new UserCodeError(original, '', 0, key);
+  const shown = JSON.stringify(key.length > 80 ? key.slice(0, 80) + '…' : key);
+  if (!err.message.startsWith('partitioner returned')) err.message = `partitioner failed on key ${shown}: ${err.message}`;
+  return err;
+}
+
 /**
  * Where gomr's runtime frames come from: this package's directory (in frames mapped back to
  * sources, and in the compiled files), and the file this module was loaded from, which is a

@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { MasterConnection, type GetTaskReply__Output, type ReportTaskRequest, type TaskChannel, type Task__Output } from '@gomr/proto';
-import { TaskExecutor, type ExecutionOutcome } from './task-executor.js';
+import { ExecutorOutOfMemoryError, TaskExecutor, type ExecutionOutcome } from './task-executor.js';
 import type { JobInfo, TaskOutcome, TaskSpec } from './executor-protocol.js';
 import { withDefaults, type WorkerOptions, type WorkerOptionsWithDefaults } from './worker-options.js';
 
@@ -225,7 +225,9 @@ export class WorkerRuntime {
         this.noBatches = true;
         return specs.map(() => null);
       }
-      outcome = { ok: false, error: { message: (err as Error).message, stack: (err as Error).stack ?? '', input: '', offset: 0, key: '', userCode: false } };
+      // Out of memory is the task's failure (exit 1 once every attempt did it); a crash is gomr's.
+      const userCode = err instanceof ExecutorOutOfMemoryError;
+      outcome = { ok: false, error: { message: (err as Error).message, stack: userCode ? '' : ((err as Error).stack ?? ''), input: '', offset: 0, key: '', userCode } };
     } finally {
       this.current = undefined;
     }

@@ -20,7 +20,7 @@ export interface JobStatus {
   'startedMs'?: (number | string | Long);
   'finishedMs'?: (number | string | Long);
   /**
-   * why it FAILED: "user" | "storage" | "runtime"
+   * why it FAILED: "user" | "storage" | "runtime" | "input"
    */
   'errorKind'?: (string);
   /**
@@ -45,7 +45,7 @@ export interface JobStatus__Output {
   'startedMs': (number);
   'finishedMs': (number);
   /**
-   * why it FAILED: "user" | "storage" | "runtime"
+   * why it FAILED: "user" | "storage" | "runtime" | "input"
    */
   'errorKind': (string);
   /**

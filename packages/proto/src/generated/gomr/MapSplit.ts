@@ -17,6 +17,10 @@ export interface MapSplit {
   'start'?: (number | string | Long);
   'end'?: (number | string | Long);
   'fileSize'?: (number | string | Long);
+  /**
+   * the input's modification time when planned, ms (0: not checked)
+   */
+  'fileMtimeMs'?: (number | string | Long);
 }
 
 /**
@@ -34,4 +38,8 @@ export interface MapSplit__Output {
   'start': (number);
   'end': (number);
   'fileSize': (number);
+  /**
+   * the input's modification time when planned, ms (0: not checked)
+   */
+  'fileMtimeMs': (number);
 }

@@ -25,6 +25,10 @@ export interface TaskError {
    * storage stayed unreachable for the whole retry budget
    */
   'storageUnreachable'?: (boolean);
+  /**
+   * the input file changed or vanished since the job was planned
+   */
+  'inputChanged'?: (boolean);
 }
 
 export interface TaskError__Output {
@@ -50,4 +54,8 @@ export interface TaskError__Output {
    * storage stayed unreachable for the whole retry budget
    */
   'storageUnreachable': (boolean);
+  /**
+   * the input file changed or vanished since the job was planned
+   */
+  'inputChanged': (boolean);
 }
