@@ -1,6 +1,7 @@
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from '../local/process-alive.js';
 import { EXIT, GomrError } from '../errors.js';
 
 /** What a lock file holds: who writes the output directory. */
@@ -99,12 +100,7 @@ function readOwner(path: string): LockOwner | null {
 function isAlive(owner: LockOwner): boolean {
   if (owner.host !== hostname()) return true;
   if (owner.pid === process.pid) return false;
-  try {
-    process.kill(owner.pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return processAlive(owner.pid);
 }
 
 function cannotLock(dir: string, err: unknown): GomrError {

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { EXIT, GomrError } from '../errors.js';
 import type { ResolvedInput } from '../inputs/resolve-inputs.js';
 import { checkOutputDir } from './collect-output.js';
+import { processAlive } from '../local/process-alive.js';
 import { acquireOutputLock, type OutputLock } from './output-lock.js';
 
 export interface PrepareOutputOptions {
@@ -102,16 +103,7 @@ async function sweepStaleStaging(dir: string): Promise<void> {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     await rm(join(dirname(dir), name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
