@@ -8,7 +8,7 @@ import { KeyTable, toStored, toValue } from './key-table.js';
 import { mergeSorted } from './kway-merge.js';
 import type { Rec } from './rec.js';
 import { mergeDown, runFile, writeRunFileWith } from './run-files.js';
-import { compareUtf8 } from './utf8-compare.js';
+import { sortSlotsByKey } from './sort-slots.js';
 
 /** A combiner as the data path calls it; it may emit any pairs, usually for its own key. */
 export type Combiner = (
@@ -322,8 +322,7 @@ export class MapOutputBuffer {
     if (this.reducers === 1) for (let i = 0; i < keys.length; i++) slots[0]!.push(i);
     else for (let i = 0; i < keys.length; i++) slots[this.partitionOf(keys[i]!)]!.push(i);
     // No two keys are equal, so no tie rule is needed.
-    const byKey = (a: number, b: number): number => compareUtf8(keys[a]!, keys[b]!);
-    for (const list of slots) list.sort(byKey);
+    for (const list of slots) sortSlotsByKey(list, keys);
     const combiner = this.combiner;
     if (!combiner) return { table, slots };
 
@@ -351,7 +350,7 @@ export class MapOutputBuffer {
     }
     if (keys.length > known) {
       for (let i = known; i < keys.length; i++) slots[this.reducers === 1 ? 0 : this.partitionOf(keys[i]!)]!.push(i);
-      for (const list of slots) list.sort(byKey);
+      for (const list of slots) sortSlotsByKey(list, keys);
     }
     return { table, slots };
   }

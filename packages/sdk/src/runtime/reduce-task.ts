@@ -111,23 +111,27 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
   const skip = new Set(task.skipKeys ?? []);
   let skippedRecords = 0;
   try {
-    for await (const group of groupByKey(mergeSorted(sources))) {
-      currentKey = group.key;
-      groups++;
-      inputRecords += group.values.length;
-      if (skip.size && skip.has(group.key)) {
-        // --skip-bad-records: the reducer failed on this key every attempt.
-        skippedRecords += group.values.length;
-        continue;
+    // Groups come a batch at a time; within one, an await only where there is something to wait for.
+    for await (const batch of groupByKey(mergeSorted(sources)).batches()) {
+      for (const group of batch) {
+        currentKey = group.key;
+        groups++;
+        inputRecords += group.values.length;
+        if (skip.size && skip.has(group.key)) {
+          // --skip-bad-records: the reducer failed on this key every attempt.
+          skippedRecords += group.values.length;
+          continue;
+        }
+        try {
+          const r = env.definition.reducer(ctx, group.key, group.values);
+          if (isThenable(r)) await r;
+          const wait = lines.drainIfNeeded();
+          if (wait) await wait;
+        } catch (err) {
+          throw new UserCodeError(err, '', 0, group.key);
+        }
+        if (groups % 1024 === 0) env.onProgress(inputRecords);
       }
-      try {
-        const r = env.definition.reducer(ctx, group.key, group.values);
-        if (isThenable(r)) await r;
-        await lines.drain();
-      } catch (err) {
-        throw new UserCodeError(err, '', 0, group.key);
-      }
-      if (groups % 1024 === 0) env.onProgress(inputRecords);
     }
     const stats = await lines.finish();
     writer.end();
