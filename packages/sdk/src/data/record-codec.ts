@@ -3,7 +3,7 @@ import { batched, batchesOf, type Batched } from './batched.js';
 import { JsonText } from './json-text.js';
 import { NotJsonValueError, type JsonValue } from './json-value.js';
 import type { Rec } from './rec.js';
-import { writeUtf8 } from './utf8-write.js';
+import { writeAscii, writeUtf8 } from './utf8-write.js';
 import { BackpressureWriter } from './write-with-backpressure.js';
 
 /*
@@ -147,8 +147,13 @@ export class RunEncoder {
       buf.writeDoubleLE(value as number, p);
       p += 8;
     } else if (text !== null) {
+      let n: number;
       if (text.length <= SHORT_STRING) {
-        const n = writeUtf8(buf, p + 1, text);
+        n = writeUtf8(buf, p + 1, text);
+        buf[p] = n;
+        p += 1 + n;
+      } else if (text.length < 0x80 && (n = writeAscii(buf, p + 1, text)) >= 0) {
+        // All ASCII and under 128 bytes: a 1-byte length, and no native calls.
         buf[p] = n;
         p += 1 + n;
       } else {

@@ -170,3 +170,18 @@ test('values that are not JSON are refused by the encoder', () => {
   assert.throws(() => enc.add('k', undefined as unknown as JsonValue), /undefined/);
   assert.throws(() => enc.add('k', (() => 1) as unknown as JsonValue), /function/);
 });
+
+test('values of 43 to 127 units round-trip, ASCII (1-byte length) or not', async () => {
+  const values: string[] = [];
+  for (let n = 40; n <= 130; n++) {
+    values.push('v'.repeat(n), `${'a'.repeat(n - 1)}é`, `${'b'.repeat(n - 2)}\u{1f600}`, `é${'c'.repeat(n - 1)}`);
+  }
+  const recs = values.map((value, i) => ({ key: `k${String(i).padStart(4, '0')}`, value }));
+  const out = new CollectingWritable();
+  await writeRun(recs, out);
+  // An ASCII value of 88 units: key length, key, tag, 1-byte length, the bytes.
+  const ascii88 = recs.find((r) => r.value === 'v'.repeat(88))!;
+  const at = out.data.indexOf(Buffer.from(ascii88.key));
+  assert.deepEqual([...out.data.subarray(at + 5, at + 7)], [3, 88]);
+  assert.deepEqual(await collect(readRun(chunkedStream(out.data, 1000))), recs);
+});
