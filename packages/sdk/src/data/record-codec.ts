@@ -3,7 +3,7 @@ import { batched, batchesOf, type Batched } from './batched.js';
 import { JsonText } from './json-text.js';
 import { NotJsonValueError, type JsonValue } from './json-value.js';
 import type { Rec } from './rec.js';
-import { writeAscii, writeUtf8 } from './utf8-write.js';
+import { writeUtf8 } from './utf8-write.js';
 import { BackpressureWriter } from './write-with-backpressure.js';
 
 /*
@@ -67,6 +67,37 @@ function maxUtf8(s: string): number {
   return s.length > MEASURE_STRING ? Buffer.byteLength(s) : s.length * 3;
 }
 
+/** Bytes of the varint of n (n < 2^21). */
+function varintBytes(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : 3;
+}
+
+/**
+ * Writes varint(UTF-8 length) and the UTF-8 of `s` at p (room for `max` bytes, maxUtf8(s),
+ * is there) and returns the position after. A short string goes through writeUtf8 (a JS loop
+ * when short and ASCII). A longer one is written natively once, after room for the longest
+ * varint its length could need, and moved back if its real length needs fewer (a memmove
+ * of bytes just written): one native call, where measuring it first was two.
+ */
+function writeString(buf: Buffer, p: number, s: string, max: number): number {
+  if (s.length <= SHORT_STRING) {
+    const n = writeUtf8(buf, p + 1, s);
+    buf[p] = n;
+    return p + 1 + n;
+  }
+  if (max === s.length * 3 && max < 0x200000) {
+    // max is the 3-bytes-a-unit bound: the real length is known only once written.
+    const room = varintBytes(max);
+    const n = buf.write(s, p + room);
+    const need = varintBytes(n);
+    if (need < room) buf.copyWithin(p + need, p + room, p + room + n);
+    return writeVarint(buf, p, n) + n;
+  }
+  // Measured (a long string): max is its exact length.
+  p = writeVarint(buf, p, max);
+  return p + buf.write(s, p);
+}
+
 /**
  * Encodes records into the run format, in buffers of about `chunkBytes` that the caller
  * takes (takeChunk) and writes out with backpressure. A record is never split across two
@@ -127,18 +158,12 @@ export class RunEncoder {
         throw new NotJsonValueError('value', typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`);
     }
     const keyMax = maxUtf8(key);
-    const need = 5 + keyMax + 1 + (text === null ? 8 : 5 + maxUtf8(text));
+    const textMax = text === null ? 0 : maxUtf8(text);
+    const need = 5 + keyMax + 1 + (text === null ? 8 : 5 + textMax);
     if (this.pos + need > this.buf.length) this.nextBuffer(need);
     const buf = this.buf;
     let p = this.pos;
-    if (key.length <= SHORT_STRING) {
-      const n = writeUtf8(buf, p + 1, key);
-      buf[p] = n;
-      p += 1 + n;
-    } else {
-      p = writeVarint(buf, p, keyMax === key.length * 3 ? Buffer.byteLength(key) : keyMax);
-      p += buf.write(key, p);
-    }
+    p = writeString(buf, p, key, keyMax);
     buf[p++] = tag;
     if (tag === TAG_INT) {
       const v = value as number;
@@ -147,19 +172,7 @@ export class RunEncoder {
       buf.writeDoubleLE(value as number, p);
       p += 8;
     } else if (text !== null) {
-      let n: number;
-      if (text.length <= SHORT_STRING) {
-        n = writeUtf8(buf, p + 1, text);
-        buf[p] = n;
-        p += 1 + n;
-      } else if (text.length < 0x80 && (n = writeAscii(buf, p + 1, text)) >= 0) {
-        // All ASCII and under 128 bytes: a 1-byte length, and no native calls.
-        buf[p] = n;
-        p += 1 + n;
-      } else {
-        p = writeVarint(buf, p, Buffer.byteLength(text));
-        p += buf.write(text, p);
-      }
+      p = writeString(buf, p, text, textMax);
     }
     this.pos = p;
     this.records++;

@@ -13,19 +13,3 @@ export function writeUtf8(buf: Buffer, p: number, s: string): number {
   }
   return n;
 }
-
-/**
- * Writes `s` into `buf` at `p` if it is all ASCII and returns its length, else -1 (what was
- * written by then is garbage the caller overwrites). Spares strings of up to ~100 units, such
- * as a sort's 88-byte values, the two native calls (measure, then write) their length-prefixed
- * encoding otherwise costs.
- */
-export function writeAscii(buf: Buffer, p: number, s: string): number {
-  const n = s.length;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) return -1;
-    buf[p + i] = c;
-  }
-  return n;
-}

@@ -171,12 +171,16 @@ test('values that are not JSON are refused by the encoder', () => {
   assert.throws(() => enc.add('k', (() => 1) as unknown as JsonValue), /function/);
 });
 
-test('values of 43 to 127 units round-trip, ASCII (1-byte length) or not', async () => {
+test('strings round-trip at every length around the prefix sizes, ASCII or not', async () => {
   const values: string[] = [];
   for (let n = 40; n <= 130; n++) {
     values.push('v'.repeat(n), `${'a'.repeat(n - 1)}é`, `${'b'.repeat(n - 2)}\u{1f600}`, `é${'c'.repeat(n - 1)}`);
   }
-  const recs = values.map((value, i) => ({ key: `k${String(i).padStart(4, '0')}`, value }));
+  // Around the 2- and 3-byte length prefixes (16384 bytes), and the measured strings (over 16384 units).
+  for (const n of [5460, 5461, 5462, 5463, 16383, 16384, 16385]) values.push('w'.repeat(n), '€'.repeat(n), `${'x'.repeat(n - 1)}€`);
+  const recs: Rec[] = values.map((value, i) => ({ key: `k${String(i).padStart(4, '0')}`, value }));
+  // The same strings as keys.
+  for (const v of values) recs.push({ key: v, value: 1 });
   const out = new CollectingWritable();
   await writeRun(recs, out);
   // An ASCII value of 88 units: key length, key, tag, 1-byte length, the bytes.
