@@ -261,9 +261,13 @@ let decodeNeed = 0;
  * position where an incomplete record starts (or end), and sets `decodeNeed` to the bytes
  * that record needs from its start as far as its header tells (at least one more byte).
  */
-/** Decodes a UTF-8 key; short ASCII keys by a JS loop, cheaper than the native call. */
+/**
+ * Decodes a UTF-8 key; short ASCII keys by a JS loop, cheaper than the native call up to about
+ * 7 bytes (each character is a new string); longer ones natively (measured: a 10-byte key
+ * 131 ns by the loop, 84 ns natively; 5 bytes 55 against 99).
+ */
 function decodeKey(buf: Buffer, s: number, e: number): string {
-  if (e - s > 12) return buf.toString('utf8', s, e);
+  if (e - s > 7) return buf.toString('utf8', s, e);
   let key = '';
   for (let i = s; i < e; i++) {
     const c = buf[i]!;
