@@ -35,6 +35,26 @@ const TAG_FALSE = 5;
 const TAG_NULL = 6;
 const TAG_JSON = 7;
 
+/**
+ * A record as its encoded bytes, buf[start, end), with its key decoded: what a merge that
+ * only reorders records needs (no value decoded, none encoded again).
+ */
+export interface RawRec {
+  key: string;
+  buf: Buffer;
+  start: number;
+  end: number;
+}
+
+/** A sorted stream that can also be read as encoded records (MapOutputBuffer.finish without a combiner). */
+export interface RawBatched {
+  rawBatches(): AsyncIterable<RawRec[]>;
+}
+
+function hasRawBatches(source: object): source is RawBatched {
+  return typeof (source as { rawBatches?: unknown }).rawBatches === 'function';
+}
+
 /** Default size of the buffers RunEncoder hands out: large writes, few syscalls. */
 export const RUN_CHUNK_BYTES = 256 * 1024;
 /** Size of a RunEncoder's first buffer; each next one is twice as large, up to chunkBytes. */
@@ -178,6 +198,15 @@ export class RunEncoder {
     this.records++;
   }
 
+  /** Appends one record already encoded: the bytes of a RawRec. */
+  addRaw(rec: RawRec): void {
+    const n = rec.end - rec.start;
+    if (this.pos + n > this.buf.length) this.nextBuffer(n);
+    rec.buf.copy(this.buf, this.pos, rec.start, rec.end);
+    this.pos += n;
+    this.records++;
+  }
+
   /** Retires the current buffer (if it holds anything) and starts one with room for `need`. */
   private nextBuffer(need: number): void {
     if (this.pos > 0) {
@@ -218,9 +247,17 @@ export async function writeRun(
   const enc = new RunEncoder(options.chunkBytes);
   const writer = new BackpressureWriter(out);
   try {
-    for await (const batch of batchesOf(records)) {
-      for (let i = 0; i < batch.length; i++) enc.add(batch[i]!.key, batch[i]!.value);
-      for (let c = enc.takeChunk(); c; c = enc.takeChunk()) await writer.write(c);
+    if (hasRawBatches(records)) {
+      // Records already encoded (a merge of run files): their bytes are copied as they are.
+      for await (const batch of records.rawBatches()) {
+        for (let i = 0; i < batch.length; i++) enc.addRaw(batch[i]!);
+        for (let c = enc.takeChunk(); c; c = enc.takeChunk()) await writer.write(c);
+      }
+    } else {
+      for await (const batch of batchesOf(records)) {
+        for (let i = 0; i < batch.length; i++) enc.add(batch[i]!.key, batch[i]!.value);
+        for (let c = enc.takeChunk(); c; c = enc.takeChunk()) await writer.write(c);
+      }
     }
     await writer.write(enc.finish());
     writer.check();
@@ -368,6 +405,80 @@ function decodeRecords(buf: Buffer, pos: number, end: number, out: Rec[], fileOf
   return p;
 }
 
+/**
+ * As decodeRecords, but each record is kept as its bytes (RawRec): the key decoded, the value
+ * only stepped over.
+ */
+function decodeRawRecords(buf: Buffer, pos: number, end: number, out: RawRec[], fileOffset: number): number {
+  let p = pos;
+  let prevKey = '';
+  let prevStart = -1;
+  let prevLen = -1;
+  while (p < end) {
+    const start = p;
+    let kl = buf[p]!;
+    if (kl < 0x80) p++;
+    else {
+      kl = readVarint(buf, p, end);
+      if (kl < 0) break;
+      p = varintEnd;
+    }
+    if (p + kl + 1 > end) {
+      decodeNeed = p + kl + 1 - start;
+      return start;
+    }
+    const keyStart = p;
+    p += kl;
+    const tag = buf[p++];
+    switch (tag) {
+      case TAG_INT: {
+        if (readVarint(buf, p, end) < 0) {
+          decodeNeed = end - start + 1;
+          return start;
+        }
+        p = varintEnd;
+        break;
+      }
+      case TAG_F64:
+        if (p + 8 > end) {
+          decodeNeed = p + 8 - start;
+          return start;
+        }
+        p += 8;
+        break;
+      case TAG_STR:
+      case TAG_JSON: {
+        const n = readVarint(buf, p, end);
+        if (n < 0 || varintEnd + n > end) {
+          decodeNeed = n < 0 ? end - start + 1 : varintEnd + n - start;
+          return start;
+        }
+        p = varintEnd + n;
+        break;
+      }
+      case TAG_TRUE:
+      case TAG_FALSE:
+      case TAG_NULL:
+        break;
+      default:
+        throw new RunFormatError(
+          `corrupt run: unknown value tag ${tag} in the record at byte ${fileOffset + (start - pos)}`,
+        );
+    }
+    let key: string;
+    if (kl === prevLen && sameBytes(buf, keyStart, prevStart, kl)) key = prevKey;
+    else {
+      key = decodeKey(buf, keyStart, keyStart + kl);
+      prevKey = key;
+      prevLen = kl;
+    }
+    prevStart = keyStart;
+    out.push({ key, buf, start, end: p });
+  }
+  decodeNeed = end - p + 1;
+  return p;
+}
+
 export interface ReadRunOptions {
   /** Names the run in error messages, e.g. its storage key. */
   name?: string;
@@ -379,10 +490,26 @@ export interface ReadRunOptions {
  * copy, not one per chunk). Rejects with RunFormatError on a bad header, a corrupt record or
  * a stream that ends inside a record.
  */
-export async function* readRunBatches(
+export function readRunBatches(
   input: AsyncIterable<Buffer | Uint8Array | string>,
   options: ReadRunOptions = {},
 ): AsyncIterable<Rec[]> {
+  return readBatches(input, options, decodeRecords);
+}
+
+/** As readRunBatches, with records as their encoded bytes (RawRec). */
+export function readRawRunBatches(
+  input: AsyncIterable<Buffer | Uint8Array | string>,
+  options: ReadRunOptions = {},
+): AsyncIterable<RawRec[]> {
+  return readBatches(input, options, decodeRawRecords);
+}
+
+async function* readBatches<T>(
+  input: AsyncIterable<Buffer | Uint8Array | string>,
+  options: ReadRunOptions,
+  decode: (buf: Buffer, pos: number, end: number, out: T[], fileOffset: number) => number,
+): AsyncIterable<T[]> {
   const name = options.name ?? 'run';
   let parts: Buffer[] = [];
   let partsLen = 0;
@@ -412,8 +539,8 @@ export async function* readRunBatches(
       headerSeen = true;
       pos = RUN_MAGIC.length;
     }
-    const out: Rec[] = [];
-    const stop = decodeRecords(chunk, pos, chunk.length, out, offset + pos);
+    const out: T[] = [];
+    const stop = decode(chunk, pos, chunk.length, out, offset + pos);
     // Read the scratch result now: other decoders run while we are suspended in yield.
     need = decodeNeed;
     offset += stop;
