@@ -111,6 +111,28 @@ export function benchPanels(results) {
       ],
     });
   }
+  // gomr / baseline by workers, wall and CPU seconds: the tuned word count and the sort.
+  const ratioPanel = (title, r, base, targets) => ({
+    title,
+    xLabel: 'gomr workers',
+    yLabel: 'ratio (median of per-rep ratios)',
+    xs: ['1 worker', '2 workers'],
+    series: [
+      { name: 'wall', values: [1, 2].map((w) => r.ratios[`gomr-w${w}/${base}`]?.median ?? null) },
+      { name: 'CPU seconds', values: [1, 2].map((w) => r.ratios[`gomr-w${w}/${base} cpu`]?.median ?? null), dash: '4,3' },
+    ],
+    refs: targets,
+  });
+  const tuned = results.scenarios.wordcountTuned;
+  if (tuned) {
+    panels.push(ratioPanel(`word count, tuned mapper, ${tuned.label}: gomr / tuned loop`, tuned, 'tuned', [
+      { y: 1.25, label: 'target, 1 worker: 1.25', color: '#d62728' },
+      { y: 0.7, label: 'target, 2 workers: 0.7', color: '#2ca02c' },
+    ]));
+  }
+  for (const r of results.scenarios.sort ?? []) {
+    panels.push(ratioPanel(`sort ${r.label}: gomr / LC_ALL=C sort`, r, 'sort', [{ y: 2.5, label: 'target (1 GB, 2 workers): 2.5', color: '#2ca02c' }]));
+  }
   const mem = results.scenarios.memory;
   if (mem?.rows?.length) {
     const rows = mem.rows;

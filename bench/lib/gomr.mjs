@@ -7,13 +7,14 @@ import { check, runTimed, sampleChildren } from './proc.mjs';
 const PRELOAD = fileURLToPath(new URL('./peak-rss-preload.cjs', import.meta.url));
 
 /**
- * Runs `gomr run -q --json` and resolves with { wallMs, status, outDir, memory?, summary? }.
+ * Runs `gomr run -q --json` and resolves with { wallMs, cpuMs, status, outDir, memory?, summary? }
+ * (cpuMs, with `cpu: true`: user + system time of the CLI and every process it waited for).
  * wallMs is the CLI process's whole life: start-up, bundling, the job, collecting output.
  * With `memory: true`, the peak RSS of every process of the job is recorded twice: sampled
  * from /proc (VmHWM of the CLI's children, found by GOMR_PARENT_PID) and reported by each
  * process at exit (getrusage maxRSS, via a preloaded module in NODE_OPTIONS).
  */
-export async function runGomr(ctx, { worker, inputs, workers, outDir, args = [], memory = false, summary = false, timeline = false, env = {} }) {
+export async function runGomr(ctx, { worker, inputs, workers, outDir, args = [], memory = false, summary = false, timeline = false, cpu = false, env = {} }) {
   const home = ctx.gomrHome;
   mkdirSync(home, { recursive: true });
   const cliArgs = [join(ctx.repoRoot, 'packages/cli/bin/run.js'), 'run', '-q', '--json', '--overwrite', '-o', outDir, '-w', String(workers)];
@@ -31,12 +32,13 @@ export async function runGomr(ctx, { worker, inputs, workers, outDir, args = [],
   const r = await runTimed(process.execPath, cliArgs, {
     env: runEnv,
     cwd: ctx.repoRoot,
+    cpu,
     onSpawn: memory ? (child) => (sampler = sampleChildren(child.pid, 100)) : undefined,
   });
   const sampled = sampler?.stop();
   check(r, `gomr run (${workers} workers, ${worker})`);
   const status = JSON.parse(r.stdout);
-  const result = { wallMs: r.wallMs, status, outDir };
+  const result = { wallMs: r.wallMs, cpuMs: r.cpuMs, status, outDir };
   if (memory) result.memory = memoryReport(sampled, rssFile);
   if (summary) result.summary = readSummary(home, status.jobId);
   if (timeline) result.timeline = startupTimeline(home, status.jobId, r.startedAt, r.wallMs);

@@ -1,7 +1,8 @@
 // Running the things we time: wall clock from spawn to exit, output captured.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Runs a command to completion. Resolves with wall time (ms, spawn to exit), the epoch ms of
@@ -9,11 +10,16 @@ import { loadavg } from 'node:os';
  * captured stdout/stderr (truncated to the last 64 KiB each). Rejects only if it cannot start.
  * `onSpawn(child)` runs right after spawn (memory samplers use the pid).
  */
-export function runTimed(cmd, args, { env, cwd, onSpawn, timeoutMs = 30 * 60_000 } = {}) {
+export function runTimed(cmd, args, { env, cwd, onSpawn, timeoutMs = 30 * 60_000, cpu = false } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const startedAt = Date.now();
-    const child = spawn(cmd, args, { env: env ?? process.env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // With `cpu`, bash runs the command and then `times`, whose second line is the CPU time of
+    // its children and of everything they waited for (gomr's CLI waits for its master and workers).
+    const timesFile = cpu ? join(tmpdir(), `gomr-bench-times-${process.pid}-${timesSeq++}`) : null;
+    const child = cpu
+      ? spawn('bash', ['-c', '"$@"; rc=$?; times > "$GOMR_BENCH_TIMES"; exit $rc', 'bash', cmd, ...args], { env: { ...(env ?? process.env), GOMR_BENCH_TIMES: timesFile }, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(cmd, args, { env: env ?? process.env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const keep = (s, d) => (s + d.toString('utf8')).slice(-65536);
@@ -27,10 +33,25 @@ export function runTimed(cmd, args, { env, cwd, onSpawn, timeoutMs = 30 * 60_000
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      resolve({ wallMs, startedAt, code: code ?? (signal ? 128 : -1), signal, stdout, stderr });
+      const cpuMs = timesFile ? childCpuMs(timesFile) : undefined;
+      resolve({ wallMs, cpuMs, startedAt, code: code ?? (signal ? 128 : -1), signal, stdout, stderr });
     });
     onSpawn?.(child);
   });
+}
+
+let timesSeq = 0;
+
+/** User + system CPU ms of a shell's children, from the output of bash's `times` (NaN if unreadable). */
+function childCpuMs(file) {
+  try {
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    rmSync(file, { force: true });
+    const secs = [...(lines[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+    return secs.length === 2 ? (secs[0] + secs[1]) * 1000 : NaN;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Throws with the command's stderr when it failed. */

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { oneKb } from '../lib/corpus.mjs';
 import { runGomr } from '../lib/gomr.mjs';
 import { load1, runTimed } from '../lib/proc.mjs';
-import { summarize } from '../lib/stats.mjs';
+import { fmtRatio, pairedRatio, summarize } from '../lib/stats.mjs';
 import { printTable } from '../lib/table.mjs';
 
 const TARGET_MS = 1500;
+const NODE_RATIO_MAX = 5;
 
 export async function startup(ctx, { reps, workers = [2, 1] }) {
   const one = oneKb(ctx.dataDir);
@@ -38,10 +39,18 @@ export async function startup(ctx, { reps, workers = [2, 1] }) {
   rows.push({ what: 'node -e 0', wallMs: summarize(bare) });
   rows.push({ what: 'gomr --version', wallMs: summarize(version) });
   const main = rows.find((r) => r.workers === 2) ?? rows[0];
+  // gomr against a bare node start measured in the same reps, paired by rep.
+  const vsNode = Object.fromEntries(workers.map((w) => [w, pairedRatio(byWorkers[w], bare)]));
+  const mainRatio = vsNode[main.workers ?? workers[0]];
   return {
     rows,
+    vsNode,
     loadAvg: summarize(loads),
     target: { name: `start-up (2 workers) < ${TARGET_MS} ms`, value: main.wallMs.median, max: TARGET_MS, pass: main.wallMs.median < TARGET_MS },
+    targets: [
+      { name: `start-up (2 workers) < ${TARGET_MS} ms`, value: main.wallMs.median, max: TARGET_MS, pass: main.wallMs.median < TARGET_MS },
+      { name: `start-up (2 workers) <= ${NODE_RATIO_MAX}x node -e 0`, value: mainRatio?.median ?? null, max: NODE_RATIO_MAX, pass: mainRatio ? mainRatio.median <= NODE_RATIO_MAX : false },
+    ],
   };
 }
 
@@ -66,8 +75,11 @@ export function printStartup(r) {
   }
   printTable(
     'start-up: gomr run of a 1 KB input, end to end',
-    ['what', 'wall (median)', 'min-max ms'],
-    r.rows.map((x) => [x.what, `${Math.round(x.wallMs.median)} ms`, `${Math.round(x.wallMs.min)}-${Math.round(x.wallMs.max)}`]),
-    [`target ${r.target.name}: ${Math.round(r.target.value)} ms ${r.target.pass ? 'PASS' : 'FAIL'}`],
+    ['what', 'wall (median)', 'min-max ms', 'vs node -e 0'],
+    r.rows.map((x) => [x.what, `${Math.round(x.wallMs.median)} ms`, `${Math.round(x.wallMs.min)}-${Math.round(x.wallMs.max)}`, x.workers && r.vsNode ? fmtRatio(r.vsNode[x.workers]) : '']),
+    [
+      'vs node -e 0: median of per-rep ratios, node -e 0 measured in the same rep',
+      ...(r.targets ?? [r.target]).map((t) => `target ${t.name}: ${t.value == null ? 'n/a' : t.max < 100 ? t.value.toFixed(2) : `${Math.round(t.value)} ms`} ${t.pass ? 'PASS' : 'FAIL'}`),
+    ],
   );
 }

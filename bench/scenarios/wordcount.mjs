@@ -13,31 +13,41 @@ function inputFiles(path) {
   return statSync(path).isDirectory() ? readdirSync(path).sort().map((f) => join(path, f)) : [path];
 }
 
-/** The variants, each run(corpus) -> { wallMs, counts: Map, extra? }. */
-export function variants(ctx) {
-  const node = (script, label) => ({
+/** A baseline script of bench/baselines, run(corpus) -> { wallMs, cpuMs, counts }. */
+export function nodeVariant(ctx, script, label) {
+  return {
     id: script,
     label,
     async run(corpus) {
       const out = join(ctx.tmpDir, `${script}.out`);
-      const r = check(await runTimed(process.execPath, [join(ctx.benchRoot, 'bench/baselines', `${script}.mjs`), corpus.path, out]), label);
+      const r = check(await runTimed(process.execPath, [join(ctx.benchRoot, 'bench/baselines', `${script}.mjs`), corpus.path, out], { cpu: true }), label);
       const counts = parseTabbed(readFileSync(out, 'utf8'));
       rmSync(out, { force: true });
-      return { wallMs: r.wallMs, counts };
+      return { wallMs: r.wallMs, cpuMs: r.cpuMs, counts };
     },
-  });
-  const gomr = (workers) => ({
+  };
+}
+
+/** gomr with `worker` (a worker file's path), run(corpus) -> { wallMs, cpuMs, counts, extra }. */
+export function gomrVariant(ctx, workers, worker = join(ctx.repoRoot, 'examples/wordcount/worker.ts')) {
+  return {
     id: `gomr-w${workers}`,
     label: `gomr, ${workers} worker${workers > 1 ? 's' : ''}`,
     async run(corpus) {
       const outDir = join(ctx.tmpDir, `out-gomr-w${workers}`);
-      const r = await runGomr(ctx, { worker: join(ctx.repoRoot, 'examples/wordcount/worker.ts'), inputs: [corpus.path], workers, outDir, memory: true });
+      const r = await runGomr(ctx, { worker, inputs: [corpus.path], workers, outDir, memory: true, cpu: true });
       const counts = parseTabbed(readParts(outDir));
       rmSync(outDir, { recursive: true, force: true });
       const c = r.status.counters;
-      return { wallMs: r.wallMs, counts, extra: { counters: c, memory: r.memory, maps: r.status.maps.total } };
+      return { wallMs: r.wallMs, cpuMs: r.cpuMs, counts, extra: { counters: c, memory: r.memory, maps: r.status.maps.total } };
     },
-  });
+  };
+}
+
+/** The variants, each run(corpus) -> { wallMs, cpuMs?, counts: Map, extra? }. */
+export function variants(ctx) {
+  const node = (script, label) => nodeVariant(ctx, script, label);
+  const gomr = (workers) => gomrVariant(ctx, workers);
   return [
     node('naive', 'naive script (readFileSync, split, Map)'),
     node('tuned', 'tuned Node loop (streamed, no regex)'),
@@ -60,11 +70,17 @@ export function variants(ctx) {
 
 /**
  * Runs every variant `reps` times on one corpus, in a rotating order (rep r starts with
- * variant r), checking each output against the naive script's before its time counts.
+ * variant r), checking each output against the reference's (the naive script's, unless
+ * `spec` says) before its time counts. `spec` (the wordcount-tuned scenario's): { variants,
+ * reference (a variant id), baselines (ids the gomr variants are divided by), targets }.
  */
-export async function wordcountOnCorpus(ctx, label, corpus, reps) {
-  const vs = variants(ctx);
+export async function wordcountOnCorpus(ctx, label, corpus, reps, spec = {}) {
+  const vs = spec.variants ?? variants(ctx);
+  const refId = spec.reference ?? 'naive';
+  const baselines = spec.baselines ?? ['naive', 'tuned', 'tr'];
+  const targets = spec.targets ?? TARGETS;
   const samples = Object.fromEntries(vs.map((v) => [v.id, []]));
+  const cpuSamples = Object.fromEntries(vs.map((v) => [v.id, []]));
   const extras = Object.fromEntries(vs.map((v) => [v.id, []]));
   const mismatches = Object.fromEntries(vs.map((v) => [v.id, []]));
   let reference = null;
@@ -72,7 +88,7 @@ export async function wordcountOnCorpus(ctx, label, corpus, reps) {
   for (let rep = 0; rep < reps; rep++) {
     const order = vs.map((_, i) => vs[(i + rep) % vs.length]);
     // The reference output comes first: the naive script's, from its first run.
-    if (!reference) order.sort((a, b) => (a.id === 'naive' ? -1 : b.id === 'naive' ? 1 : 0));
+    if (!reference) order.sort((a, b) => (a.id === refId ? -1 : b.id === refId ? 1 : 0));
     for (const v of order) {
       loads.push(load1());
       ctx.log(`  ${label} rep ${rep + 1}/${reps}: ${v.label} ...`);
@@ -87,8 +103,9 @@ export async function wordcountOnCorpus(ctx, label, corpus, reps) {
       } else {
         samples[v.id].push(r.wallMs);
       }
+      cpuSamples[v.id].push(diff ? NaN : r.cpuMs ?? NaN);
       if (r.extra) extras[v.id].push(r.extra);
-      ctx.log(`    ${(r.wallMs / 1000).toFixed(2)} s`);
+      ctx.log(`    ${(r.wallMs / 1000).toFixed(2)} s${Number.isFinite(r.cpuMs) ? `, ${(r.cpuMs / 1000).toFixed(2)} CPU s` : ''}`);
     }
   }
   const result = {
@@ -105,6 +122,7 @@ export async function wordcountOnCorpus(ctx, label, corpus, reps) {
     result.variants[v.id] = {
       label: v.label,
       wallMs: summarize(samples[v.id]),
+      cpuMs: summarize(cpuSamples[v.id]),
       mismatches: mismatches[v.id],
       ...(ex.length
         ? {
@@ -120,10 +138,13 @@ export async function wordcountOnCorpus(ctx, label, corpus, reps) {
     };
   }
   for (const a of ['gomr-w1', 'gomr-w2']) {
-    for (const b of ['naive', 'tuned', 'tr']) result.ratios[`${a}/${b}`] = pairedRatio(samples[a], samples[b]);
+    for (const b of baselines) {
+      result.ratios[`${a}/${b}`] = pairedRatio(samples[a], samples[b]);
+      result.ratios[`${a}/${b} cpu`] = pairedRatio(cpuSamples[a], cpuSamples[b]);
+    }
   }
   result.ratios['gomr-w2/gomr-w1'] = pairedRatio(samples['gomr-w2'], samples['gomr-w1']);
-  result.targets = Object.entries(TARGETS).map(([k, max]) => ({
+  result.targets = Object.entries(targets).map(([k, max]) => ({
     name: `${k} <= ${max}`,
     value: result.ratios[k]?.median ?? null,
     max,
@@ -132,14 +153,15 @@ export async function wordcountOnCorpus(ctx, label, corpus, reps) {
   return result;
 }
 
-export function printWordcount(r) {
+export function printWordcount(r, { title = `word count, ${r.label}`, reference = 'naive' } = {}) {
   const rows = Object.entries(r.variants).map(([id, v]) => {
-    const vsNaive = id === 'naive' ? 'reference' : fmtRatio(pairedRatio(v.wallMs?.samples ?? [], r.variants.naive.wallMs?.samples ?? []));
+    const vsRef = id === reference ? 'reference' : fmtRatio(pairedRatio(v.wallMs?.samples ?? [], r.variants[reference].wallMs?.samples ?? []));
     return [
       v.label,
       fmtTime(v.wallMs),
       v.wallMs ? `${(v.wallMs.min / 1000).toFixed(2)}-${(v.wallMs.max / 1000).toFixed(2)}` : '-',
-      vsNaive,
+      v.cpuMs ? (v.cpuMs.median / 1000).toFixed(2) : '-',
+      vsRef,
       v.mismatches.length ? `MISMATCH x${v.mismatches.length}` : 'matches',
       v.shuffleRatio != null ? `${(v.shuffleRatio * 100).toFixed(2)}%` : '',
       v.workerPeakMb ? `${Math.round(v.workerPeakMb)} / ${Math.round(v.masterPeakMb)}` : '',
@@ -150,12 +172,12 @@ export function printWordcount(r) {
     'ratios are medians of per-rep ratios (A and B from the same rep), with their range',
     ...r.targets.map((t) => `target ${t.name}: ${t.value == null ? 'n/a' : t.value.toFixed(2)} ${t.pass ? 'PASS' : 'FAIL'}`),
   ];
-  if (r.corpus.bytes < 50e6) {
+  if (r.corpus.bytes < 50e6 && reference === 'naive') {
     notes.push(
       '(the targets are set for 100 MB and more: on this small input start-up, ~0.6 s for either, weighs on',
       ' gomr\'s time as much as the work, and each of 2 workers gets its first, slowest task: JIT warm-up)',
     );
   }
-  if (!r.corpus.ascii) notes.push('tr compared on ASCII words only (the C locale knows no other letters; the generated non-ASCII words have no ASCII letter, so tr drops them whole)');
-  printTable(`word count, ${r.label}`, ['variant', 'wall (median)', 'min-max s', 'vs naive', 'output', 'shuffle', 'peak MB w/m'], rows, notes);
+  if (!r.corpus.ascii && r.variants.tr) notes.push('tr compared on ASCII words only (the C locale knows no other letters; the generated non-ASCII words have no ASCII letter, so tr drops them whole)');
+  printTable(title, ['variant', 'wall (median)', 'min-max s', 'CPU s', `vs ${reference}`, 'output', 'shuffle', 'peak MB w/m'], rows, notes);
 }

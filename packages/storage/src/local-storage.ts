@@ -211,6 +211,13 @@ export class LocalStorage implements Storage {
     }
   }
 
+  async copyToFile(key: string, path: string): Promise<void> {
+    // copyFile uses copy_file_range (or a reflink) where the system has it.
+    await copyFile(this.pathOf(key), path).catch((error: unknown) => {
+      throw missingAsNotFound(error, key);
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -52,6 +52,12 @@ export interface Storage {
   deletePrefix(prefix: string): Promise<void>;
   /** Copies an object, replacing dst atomically (used to commit an attempt's output). */
   copy(src: string, dst: string): Promise<void>;
+  /**
+   * Writes an object to a local file (replacing it), where the backend can do that cheaper than
+   * streaming it (the local store: a file copy the kernel does, no bytes through JavaScript);
+   * rejects with NotFoundError if absent. Optional: callers stream with getStream otherwise.
+   */
+  copyToFile?(key: string, path: string): Promise<void>;
   /** Releases connections; the store cannot be used afterwards. */
   close(): Promise<void>;
 }

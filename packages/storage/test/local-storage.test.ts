@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -36,6 +36,23 @@ describe('LocalStorage specifics', () => {
       await assert.rejects(() => storage.get(`${dir.slice(1)}/books/missing.txt`), NotFoundError);
       await storage.close();
       assert.equal(existsSync('/.tmp'), hadRootTemp, 'reading must not create /.tmp');
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test('copyToFile writes an object to a local file, replacing it; a missing key is NotFoundError', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      const storage = new LocalStorage(join(dir, 'store'));
+      const data = Buffer.alloc(300_000, 'x');
+      await storage.put('jobs/out/part-00000', data);
+      const dest = join(dir, 'part-00000');
+      await writeFile(dest, 'an older, different file');
+      await storage.copyToFile('jobs/out/part-00000', dest);
+      assert.deepEqual(await readFile(dest), data);
+      await assert.rejects(() => storage.copyToFile('jobs/out/missing', join(dir, 'other')), NotFoundError);
+      assert.equal(existsSync(join(dir, 'other')), false);
     } finally {
       await cleanup();
     }

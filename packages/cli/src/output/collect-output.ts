@@ -37,7 +37,8 @@ export async function collectOutput(storage: Storage, keys: string[], dir: strin
     await mkdir(staging);
     for (const key of keys) {
       const name = basename(key);
-      await pipeline(await storage.getStream(key), createWriteStream(join(staging, name)));
+      if (storage.copyToFile) await storage.copyToFile(key, join(staging, name));
+      else await pipeline(await storage.getStream(key), createWriteStream(join(staging, name)));
       files.push(join(target, name));
     }
   } catch (err) {

@@ -33,14 +33,19 @@ export const LONG_KEY_EXTRA = 32;
 /** Strings this long can share a larger string's memory (V8's SlicedString::kMinLength). */
 const LONG_STRING = 13;
 /**
- * Heap bytes of a key's list of `n` values (`heads`), slots included, values not: a JS array
- * (32 bytes) and its backing store (16 + 8 per slot of room). Made as [first] (room for 1),
- * V8 then grows it to room + room/2 + 16: 17, 41, ... (beyond 17 slots: 8 per value + half
- * as much spare on average). Measured: 56 for one value, 184 for 2 to 17.
+ * Heap bytes of a key's list of `n` values (`heads`), slots included, values not. One value
+ * is held alone, in the key's slot of `heads` (no list: a sort's unique keys with one value
+ * each save 56 bytes a record). From two on, a JS array (32 bytes) and its backing store
+ * (16 + 8 per slot of room), made as [first] (room for 1) and pushed to: V8 grows it to
+ * room + room/2 + 16: 17, 41, ... (beyond 17 slots: 8 per value + half as much spare on
+ * average). Measured: 184 for 2 to 17.
  */
 function listBytes(n: number): number {
-  return n === 0 ? 0 : n === 1 ? 56 : n <= 17 ? 184 : 184 + 12 * (n - 17);
+  return n <= 1 ? 0 : n <= 17 ? 184 : 184 + 12 * (n - 17);
 }
+
+/** What `heads` holds for a slot: nothing, one item alone, or a list (Stored is never an array). */
+type Head = Stored | Run | (Stored | Run)[] | undefined;
 /** A Run object in a list (a repeated number that is no longer the trailing run). Measured 41. */
 const RUN_SIZE = 40;
 
@@ -153,7 +158,7 @@ export class KeyTable {
   private readonly longIndex = new Map<string, number>();
   private nums = new Float64Array(STRIDE * 64);
   /** slot -> values before the trailing run (Stored, or a Run of an earlier number), or undefined */
-  private heads: ((Stored | Run)[] | undefined)[] = [];
+  private heads: Head[] = [];
 
   get size(): number {
     return this.keys.length;
@@ -241,7 +246,8 @@ export class KeyTable {
 
   /** Items in slot i's list, before its run (a run of an earlier number counts as one). */
   listLength(i: number): number {
-    return this.heads[i]?.length ?? 0;
+    const head = this.heads[i];
+    return head === undefined ? 0 : Array.isArray(head) ? head.length : 1;
   }
 
   /** Appends a value to slot i (callers validate it); returns the slot's value count. */
@@ -277,22 +283,35 @@ export class KeyTable {
     else this.push(i, new Run(value, count), RUN_SIZE);
   }
 
-  /** Appends to slot i's list (created on first use), counting `size` bytes besides the slot. */
+  /** Appends to slot i's items (alone, then a list from the second), counting `size` bytes besides the slot. */
   private push(i: number, item: Stored | Run, size: number): void {
     const head = this.heads[i];
     let n = 0;
-    if (head === undefined) this.heads[i] = [item];
-    else n = head.push(item) - 1;
+    if (head === undefined) this.heads[i] = item;
+    else if (Array.isArray(head)) n = head.push(item) - 1;
+    else {
+      // Made as [first] and pushed to, so the list grows as listBytes counts.
+      const list: (Stored | Run)[] = [head];
+      list.push(item);
+      this.heads[i] = list;
+      n = 1;
+    }
     this.bytes += listBytes(n + 1) - listBytes(n) + size;
   }
 
   /** Calls fn with each value of slot i, as held, in emit order. */
   each(i: number, fn: (v: Stored) => void): void {
     const head = this.heads[i];
-    if (head) {
-      for (const v of head) {
-        if (v instanceof Run) for (let n = 0; n < v.count; n++) fn(v.value);
-        else fn(v);
+    if (head !== undefined) {
+      if (Array.isArray(head)) {
+        for (const v of head) {
+          if (v instanceof Run) for (let n = 0; n < v.count; n++) fn(v.value);
+          else fn(v);
+        }
+      } else if (head instanceof Run) {
+        for (let n = 0; n < head.count; n++) fn(head.value);
+      } else {
+        fn(head);
       }
     }
     const j = STRIDE * i;
@@ -318,9 +337,14 @@ export class KeyTable {
   private clear(i: number): void {
     const j = STRIDE * i;
     const head = this.heads[i];
-    if (head) {
-      let freed = listBytes(head.length);
-      for (const v of head) freed += v instanceof Run ? RUN_SIZE : storedSize(v);
+    if (head !== undefined) {
+      let freed = 0;
+      if (Array.isArray(head)) {
+        freed = listBytes(head.length);
+        for (const v of head) freed += v instanceof Run ? RUN_SIZE : storedSize(v);
+      } else {
+        freed = head instanceof Run ? RUN_SIZE : storedSize(head);
+      }
       this.heads[i] = undefined;
       this.bytes -= freed;
     }

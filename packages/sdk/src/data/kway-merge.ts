@@ -17,17 +17,22 @@ const OUT_BATCH = 1024;
  * Sources are read a batch at a time when they offer `batches()`; the heap work per record
  * is synchronous, with an await only when a source's batch runs out.
  */
-export function mergeSorted(sources: ReadonlyArray<AsyncIterable<Rec> | Iterable<Rec>>): Batched<Rec> {
+export function mergeSorted<R extends Keyed = Rec>(sources: ReadonlyArray<AsyncIterable<R> | Iterable<R>>): Batched<R> {
   return batched(() => mergeBatches(sources));
 }
 
-async function* mergeBatches(sources: ReadonlyArray<AsyncIterable<Rec> | Iterable<Rec>>): AsyncIterable<Rec[]> {
+/** What the merge looks at: the key. Records (Rec) and encoded records (RawRec) both have one. */
+interface Keyed {
+  key: string;
+}
+
+async function* mergeBatches<R extends Keyed>(sources: ReadonlyArray<AsyncIterable<R> | Iterable<R>>): AsyncIterable<R[]> {
   if (sources.length === 1) {
     yield* batchesOf(sources[0]!);
     return;
   }
-  const iters: AsyncIterator<Rec[]>[] = [];
-  const batches: Rec[][] = [];
+  const iters: AsyncIterator<R[]>[] = [];
+  const batches: R[][] = [];
   const positions: number[] = [];
   const heap: number[] = [];
   try {
@@ -62,7 +67,7 @@ async function* mergeBatches(sources: ReadonlyArray<AsyncIterable<Rec> | Iterabl
     };
     for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
 
-    let out: Rec[] = [];
+    let out: R[] = [];
     while (heap.length > 1) {
       const s = heap[0]!;
       const batch = batches[s]!;
@@ -100,7 +105,7 @@ async function* mergeBatches(sources: ReadonlyArray<AsyncIterable<Rec> | Iterabl
 }
 
 /** The next non-empty batch, or null at the end. */
-async function nextBatch(it: AsyncIterator<Rec[]>): Promise<Rec[] | null> {
+async function nextBatch<R>(it: AsyncIterator<R[]>): Promise<R[] | null> {
   for (;;) {
     const r = await it.next();
     if (r.done) return null;

@@ -7,8 +7,9 @@ import type { JsonValue } from './json-value.js';
 import { KeyTable, toStored, toValue } from './key-table.js';
 import { mergeSorted } from './kway-merge.js';
 import type { Rec } from './rec.js';
-import { mergeDown, runFile, writeRunFileWith } from './run-files.js';
-import { compareUtf8 } from './utf8-compare.js';
+import type { RawRec } from './record-codec.js';
+import { mergeDown, rawRunFile, runFile, writeRunFileWith } from './run-files.js';
+import { sortSlotsByKey } from './sort-slots.js';
 
 /** A combiner as the data path calls it; it may emit any pairs, usually for its own key. */
 export type Combiner = (
@@ -80,6 +81,8 @@ export function defaultHeapLimit(spillBytes: number, inUse: number = heapInUse()
  */
 export interface SortedPartition extends Batched<Rec> {
   readonly empty: boolean;
+  /** The same records as their encoded bytes, when they are all in run files (writeRun prefers it). */
+  rawBatches?(): AsyncIterable<RawRec[]>;
 }
 
 export const DEFAULT_SPILL_BYTES = 64 * 1024 * 1024;
@@ -295,18 +298,28 @@ export class MapOutputBuffer {
       this.heapFull = false;
       return;
     }
+    const spill = this.spills++;
+    const { bytes, records } = await this.writeMemoryRuns(`s${spill}`);
+    this.spilledBytes += bytes;
+    this.spilledRecords += records;
+  }
+
+  /** Writes the table, sorted, as one run file per non-empty partition, added to `runs`. */
+  private async writeMemoryRuns(tag: string): Promise<{ bytes: number; records: number }> {
     const sorted = await this.takeSorted();
     await mkdir(this.spillDir, { recursive: true });
-    const spill = this.spills++;
+    let bytes = 0;
+    let records = 0;
     for (let p = 0; p < this.reducers; p++) {
       const slots = sorted.slots[p]!;
       if (slots.length === 0) continue;
-      const path = this.newFile(`s${spill}-p${p}`);
-      const { bytes, records } = await writeTableRun(path, slots, sorted.table);
+      const path = this.newFile(`${tag}-p${p}`);
+      const run = await writeTableRun(path, slots, sorted.table);
       this.runs[p]!.push(path);
-      this.spilledBytes += bytes;
-      this.spilledRecords += records;
+      bytes += run.bytes;
+      records += run.records;
     }
+    return { bytes, records };
   }
 
   /**
@@ -322,8 +335,7 @@ export class MapOutputBuffer {
     if (this.reducers === 1) for (let i = 0; i < keys.length; i++) slots[0]!.push(i);
     else for (let i = 0; i < keys.length; i++) slots[this.partitionOf(keys[i]!)]!.push(i);
     // No two keys are equal, so no tie rule is needed.
-    const byKey = (a: number, b: number): number => compareUtf8(keys[a]!, keys[b]!);
-    for (const list of slots) list.sort(byKey);
+    for (const list of slots) sortSlotsByKey(list, keys);
     const combiner = this.combiner;
     if (!combiner) return { table, slots };
 
@@ -351,7 +363,7 @@ export class MapOutputBuffer {
     }
     if (keys.length > known) {
       for (let i = known; i < keys.length; i++) slots[this.reducers === 1 ? 0 : this.partitionOf(keys[i]!)]!.push(i);
-      for (const list of slots) list.sort(byKey);
+      for (const list of slots) sortSlotsByKey(list, keys);
     }
     return { table, slots };
   }
@@ -371,6 +383,10 @@ export class MapOutputBuffer {
     if (this.finished) throw new Error('MapOutputBuffer.finish called twice');
     this.finished = true;
     await this.settle();
+    // Without a combiner, a buffer that spilled merges its runs as encoded records (RawRec:
+    // no value decoded or encoded again), so what is still in memory goes to a run file too.
+    const raw = !this.combiner && this.spills > 0;
+    if (raw && this.table.values > 0) await this.writeMemoryRuns('last');
     const memory = await this.takeSorted();
     const result: SortedPartition[] = [];
     for (let p = 0; p < this.reducers; p++) {
@@ -396,7 +412,16 @@ export class MapOutputBuffer {
       if (sources.length === 0) stream = batched(async function* () {});
       else if (sources.length === 1) stream = sources[0]!;
       else stream = this.combiner ? this.combineAdjacent(mergeSorted(sources)) : mergeSorted(sources);
-      result.push({ batches: () => stream.batches(), [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](), empty: sources.length === 0 });
+      const files = this.runs[p]!;
+      result.push({
+        batches: () => stream.batches(),
+        [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](),
+        empty: sources.length === 0,
+        // Read one way or the other: as records, or (all in files, no combiner) as their bytes.
+        ...(raw && slots.length === 0 && files.length > 0
+          ? { rawBatches: () => (files.length === 1 ? rawRunFile(files[0]!) : mergeSorted(files.map(rawRunFile))).batches() }
+          : {}),
+      });
     }
     return result;
   }

@@ -3,7 +3,7 @@ import { finished } from 'node:stream/promises';
 import { batched, type Batched } from './batched.js';
 import { mergeSorted } from './kway-merge.js';
 import type { Rec } from './rec.js';
-import { RunEncoder, readRunBatches } from './record-codec.js';
+import { RunEncoder, readRawRunBatches, readRunBatches, type RawRec } from './record-codec.js';
 import { BackpressureWriter } from './write-with-backpressure.js';
 
 /*
@@ -19,6 +19,11 @@ const RUN_READ_BYTES = 64 * 1024;
 /** A local run file as a stream of records, opened only when first read. */
 export function runFile(path: string): Batched<Rec> {
   return batched(() => readRunBatches(createReadStream(path, { highWaterMark: RUN_READ_BYTES }), { name: path }));
+}
+
+/** A local run file as a stream of encoded records (RawRec), opened only when first read. */
+export function rawRunFile(path: string): Batched<RawRec> {
+  return batched(() => readRawRunBatches(createReadStream(path, { highWaterMark: RUN_READ_BYTES }), { name: path }));
 }
 
 /**

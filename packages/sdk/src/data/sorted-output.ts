@@ -261,6 +261,16 @@ export class SortedLineWriter {
     this.pos = 0;
   }
 
+  /**
+   * drain() when there is something to wait for, else undefined (after the same checks): the
+   * reduce calls this once per key, and an await per key is a cost of its own.
+   */
+  drainIfNeeded(): Promise<void> | undefined {
+    if (this.mode === SORT ? this.sorter!.needsSpill : this.writer.congested) return this.drain();
+    if (this.mode !== SORT) this.writer.check();
+    return undefined;
+  }
+
   /** Waits for the stream to take what it was given, or for the sort to spill. */
   async drain(): Promise<void> {
     if (this.mode === SORT) {

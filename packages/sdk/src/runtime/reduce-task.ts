@@ -115,30 +115,34 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
   let skippedRecords = 0;
   let skippedValues = 0;
   try {
-    for await (const group of groupByKey(mergeSorted(sources))) {
-      currentKey = group.key;
-      groups++;
-      inputRecords += group.values.length;
-      if (skip.size && skip.has(group.key)) {
-        // --skip-bad-records: the reducer failed on this key every attempt. One reducer call,
-        // one record (as the summary lists one entry for it); its values are counted apart.
-        skippedRecords++;
-        skippedValues += group.values.length;
-        continue;
+    // Groups come a batch at a time; within one, an await only where there is something to wait for.
+    for await (const batch of groupByKey(mergeSorted(sources)).batches()) {
+      for (const group of batch) {
+        currentKey = group.key;
+        groups++;
+        inputRecords += group.values.length;
+        if (skip.size && skip.has(group.key)) {
+          // --skip-bad-records: the reducer failed on this key every attempt. One reducer call,
+          // one record (as the summary lists one entry for it); its values are counted apart.
+          skippedRecords++;
+          skippedValues += group.values.length;
+          continue;
+        }
+        callSite.key = group.key;
+        ctx.open = true;
+        try {
+          const r = env.definition.reducer!(ctx, group.key, group.values);
+          if (isThenable(r)) await r;
+          ctx.open = false;
+          const wait = lines.drainIfNeeded();
+          if (wait) await wait;
+        } catch (err) {
+          throw new UserCodeError(err, '', 0, group.key);
+        } finally {
+          ctx.open = false;
+        }
+        if (groups % 1024 === 0) env.onProgress(inputRecords);
       }
-      callSite.key = group.key;
-      ctx.open = true;
-      try {
-        const r = env.definition.reducer!(ctx, group.key, group.values);
-        if (isThenable(r)) await r;
-        ctx.open = false;
-        await lines.drain();
-      } catch (err) {
-        throw new UserCodeError(err, '', 0, group.key);
-      } finally {
-        ctx.open = false;
-      }
-      if (groups % 1024 === 0) env.onProgress(inputRecords);
     }
     const stats = await lines.finish();
     await output.close();

@@ -31,3 +31,24 @@ test('groupByKey joins a key spanning batches and rejects unsorted input', async
   );
   assert.deepEqual(await collect(groupByKey([])), []);
 });
+
+test('groupByKey batches(): the groups finished in each input batch together, a key spanning batches whole', async () => {
+  const recs: Rec[] = [];
+  // 3000 unique keys, then one key over two input batches of mergeSorted's 1024.
+  for (let i = 0; i < 3000; i++) recs.push({ key: `k${String(i).padStart(5, '0')}`, value: i });
+  for (let i = 0; i < 1500; i++) recs.push({ key: 'z', value: i });
+  const batches: { key: string; values: unknown[] }[][] = [];
+  for await (const b of groupByKey(mergeSorted([recs])).batches()) batches.push(b);
+  assert.ok(batches.length >= 3 && batches.length < 10, `${batches.length} batches`);
+  assert.ok(batches.every((b) => b.length > 0));
+  const flat = batches.flat();
+  assert.equal(flat.length, 3001);
+  assert.deepEqual(flat.map((g) => g.key), [...recs.slice(0, 3000).map((r) => r.key), 'z']);
+  assert.equal(flat.at(-1)!.values.length, 1500);
+  // Unsorted input: the groups before the bad key come out, then the error.
+  const seen: string[] = [];
+  await assert.rejects(async () => {
+    for await (const b of groupByKey([{ key: 'a', value: 1 }, { key: 'c', value: 2 }, { key: 'b', value: 3 }]).batches()) seen.push(...b.map((g) => g.key));
+  }, /not sorted: key "b" came after "c"/);
+  assert.deepEqual(seen, ['a']);
+});

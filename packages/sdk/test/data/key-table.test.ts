@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import type { JsonValue } from '../../src/data/json-value.js';
 import { KeyTable } from '../../src/data/key-table.js';
 
 // The table finds keys through its own hash index (short keys) or a Map (long ones): each key
@@ -76,4 +77,35 @@ test('the estimate counts the index as it grows', () => {
   }
   // 5000 short keys: at least their per-key overhead, plus an index of 16384 entries (8 bytes each) grown from 1024.
   assert.ok(table.bytes >= 5000 * 88 + 8 * (16384 - 1024), `estimate ${table.bytes}`);
+});
+
+test('values in emit order whatever the first one is (a lone item, then a list): strings, null, runs, objects', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.constantFrom(1, 1, 1, 2, -0, 0.5), fc.string({ maxLength: 20 }), fc.constant(null), fc.boolean(), fc.constant({ a: [1] } as JsonValue)), { minLength: 1, maxLength: 40 }),
+      (values) => {
+        const t = new KeyTable();
+        const i = t.slot('k');
+        const before = t.bytes;
+        for (const v of values) t.put(i, v);
+        assert.equal(t.count(i), values.length);
+        const seen: unknown[] = [];
+        t.each(i, (v) => seen.push(typeof v === 'object' && v !== null ? JSON.parse(v.text) : v));
+        assert.deepEqual(seen, values);
+        assert.deepEqual(t.take(i), values);
+        assert.equal(t.count(i), 0);
+        // Taking the values gives back every byte they were counted for.
+        assert.equal(t.bytes, before);
+      },
+    ),
+  );
+  const t = new KeyTable();
+  const i = t.slot('lone');
+  const empty = t.bytes;
+  t.put(i, 'a string of 30 characters ....');
+  assert.equal(t.listLength(i), 1);
+  // One value alone costs only its own bytes, no list.
+  assert.equal(t.bytes - empty, 56 + 30);
+  t.put(i, null);
+  assert.equal(t.listLength(i), 2);
 });

@@ -10,7 +10,8 @@ import type { JsonValue } from '../../src/data/json-value.js';
 import { MapOutputBuffer, type Combiner } from '../../src/data/map-output-buffer.js';
 import { defaultPartition } from '../../src/data/partition.js';
 import type { Rec } from '../../src/data/rec.js';
-import { byteCompare, collect } from './helpers.js';
+import { readRun, writeRun } from '../../src/data/record-codec.js';
+import { byteCompare, chunkedStream, collect, CollectingWritable } from './helpers.js';
 
 let dir = '';
 before(async () => {
@@ -304,4 +305,52 @@ test('without a heap limit the heap is never looked at', async () => {
   assert.equal(buffer.needsSpill, false);
   await buffer.finish();
   await buffer.cleanup();
+});
+
+test('after spills, without a combiner, finish() also serves each partition as encoded records: the same run bytes, stable order', async () => {
+  const values: JsonValue[] = [1, -0, 2.5, 'short', 'a string value of more than forty-two characters, ASCII only', 'ünïcode value', true, false, null, { a: [1, 'x'] }, -7];
+  const pairs: [string, JsonValue][] = [];
+  for (let i = 0; i < 3000; i++) pairs.push([`k${(i * 7919) % 1000}`, values[i % values.length]!]);
+  const make = () =>
+    new MapOutputBuffer({ reducers: 3, partition: defaultPartition, spillBytes: 20_000, spillDir: dir });
+  // The same pairs twice: one buffer written through rawBatches, one through records.
+  const runs: Buffer[][] = [];
+  let expected: Rec[][] = [];
+  for (const viaRaw of [true, false]) {
+    const buffer = make();
+    try {
+      for (const [k, v] of pairs) {
+        buffer.add(k, v);
+        await buffer.spillIfFull();
+      }
+      assert.ok(buffer.spills >= 3, `${buffer.spills} spills`);
+      const partitions = await buffer.finish();
+      const bytes: Buffer[] = [];
+      for (const p of partitions) {
+        assert.equal(typeof p.rawBatches, 'function', 'offered as encoded records');
+        const out = new CollectingWritable();
+        const asRecords: AsyncIterable<Rec> = { [Symbol.asyncIterator]: () => p[Symbol.asyncIterator]() };
+        const stats = await writeRun(viaRaw ? p : asRecords, out);
+        assert.equal(stats.bytes, out.data.length);
+        bytes.push(out.data);
+      }
+      runs.push(bytes);
+    } finally {
+      await buffer.cleanup();
+    }
+  }
+  assert.deepEqual(runs[0], runs[1]);
+  // Decoded: each partition sorted by key, a key's values in emit order.
+  expected = [[], [], []];
+  for (const [key, value] of pairs) expected[defaultPartition(key, 3)]!.push({ key, value });
+  for (const e of expected) e.sort((a, b) => byteCompare(a.key, b.key));
+  for (let p = 0; p < 3; p++) assert.deepEqual(await collect(readRun(chunkedStream(runs[0]![p]!, 999))), expected[p]);
+  // With a combiner, or with no spill, records only.
+  const { parts } = await run([['a', 1], ['b', 2]], { reducers: 1, spillBytes: 1 << 20 });
+  assert.equal(parts[0]!.length, 2);
+  const small = make();
+  small.add('a', 1);
+  const [only] = await small.finish();
+  assert.equal(only!.rawBatches, undefined);
+  await small.cleanup();
 });

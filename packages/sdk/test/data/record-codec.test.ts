@@ -170,3 +170,22 @@ test('values that are not JSON are refused by the encoder', () => {
   assert.throws(() => enc.add('k', undefined as unknown as JsonValue), /undefined/);
   assert.throws(() => enc.add('k', (() => 1) as unknown as JsonValue), /function/);
 });
+
+test('strings round-trip at every length around the prefix sizes, ASCII or not', async () => {
+  const values: string[] = [];
+  for (let n = 40; n <= 130; n++) {
+    values.push('v'.repeat(n), `${'a'.repeat(n - 1)}é`, `${'b'.repeat(n - 2)}\u{1f600}`, `é${'c'.repeat(n - 1)}`);
+  }
+  // Around the 2- and 3-byte length prefixes (16384 bytes), and the measured strings (over 16384 units).
+  for (const n of [5460, 5461, 5462, 5463, 16383, 16384, 16385]) values.push('w'.repeat(n), '€'.repeat(n), `${'x'.repeat(n - 1)}€`);
+  const recs: Rec[] = values.map((value, i) => ({ key: `k${String(i).padStart(4, '0')}`, value }));
+  // The same strings as keys.
+  for (const v of values) recs.push({ key: v, value: 1 });
+  const out = new CollectingWritable();
+  await writeRun(recs, out);
+  // An ASCII value of 88 units: key length, key, tag, 1-byte length, the bytes.
+  const ascii88 = recs.find((r) => r.value === 'v'.repeat(88))!;
+  const at = out.data.indexOf(Buffer.from(ascii88.key));
+  assert.deepEqual([...out.data.subarray(at + 5, at + 7)], [3, 88]);
+  assert.deepEqual(await collect(readRun(chunkedStream(out.data, 1000))), recs);
+});
