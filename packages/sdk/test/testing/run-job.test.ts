@@ -56,7 +56,7 @@ test('runJob: records keep JSON types and follow the part files; the partitioner
 });
 
 test('runJob: a tiny map buffer spills, and the result is the same', async () => {
-  const big = text.repeat(20);
+  const big = text.repeat(60);
   const r = await runJob({ mapper: words, reducer: sum }, { 'a.txt': big }, { spillBytes: 4096, reducers: 2 });
   assert.ok(r.counters.spills! > 1, `spills: ${r.counters.spills}`);
   assert.deepEqual(r.parts, expectedParts([big], 2));
