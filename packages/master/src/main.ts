@@ -1,12 +1,19 @@
 /**
- * The master process. Reads the job spec from the file named by GOMR_JOB_SPEC, serves the
+ * The master process. Reads the job spec from the file named by GOMR_JOB_SPEC, or from the
+ * object GOMR_JOB_SPEC_KEY in the storage that GOMR_STORAGE and GOMR_S3_* name (on Kubernetes:
+ * a spec of thousands of inputs outgrows a Secret's 1 MiB, and a restarted master finds it
+ * there as the first one did), serves the
  * status page over HTTP on GOMR_STATUS_ADDRESS (default 127.0.0.1:0) and prints
  * `GOMR_STATUS_LISTENING <port>`, then serves gRPC on GOMR_MASTER_ADDRESS (default
  * 127.0.0.1:0) and prints `GOMR_MASTER_LISTENING <port>` once bound, and keeps serving status
  * after the job ends until SIGTERM/SIGINT.
+ *
+ * Exit codes: 0 once the job has ended (succeeded or failed: its summary is written); 143
+ * (128 + SIGTERM) or 130 (SIGINT) when a signal stops it before that, so a Kubernetes Job
+ * starts another master, which resumes from the commit log; 1 on a fatal error.
  */
 import { readFileSync } from 'node:fs';
-import { openStorage } from '@gomr/storage';
+import { openStorage, storageConfigFromEnv } from '@gomr/storage';
 import { parseJobSpec } from './job-spec.js';
 import { JobMaster } from './job-master.js';
 import { bindServer, getServer } from './master-service.js';
@@ -18,11 +25,24 @@ function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} master ${line}\n`);
 }
 
+async function readSpecText(): Promise<string> {
+  const key = process.env.GOMR_JOB_SPEC_KEY;
+  if (key) {
+    const store = await openStorage(storageConfigFromEnv(process.env));
+    try {
+      return (await store.get(key)).toString('utf8');
+    } finally {
+      await store.close();
+    }
+  }
+  const specPath = process.env.GOMR_JOB_SPEC;
+  if (!specPath) throw new Error('GOMR_JOB_SPEC is not set (path of the job spec JSON), nor GOMR_JOB_SPEC_KEY (its key in storage)');
+  return readFileSync(specPath, 'utf8');
+}
+
 async function main(): Promise<void> {
   exitWithParent(log);
-  const specPath = process.env.GOMR_JOB_SPEC;
-  if (!specPath) throw new Error('GOMR_JOB_SPEC is not set (path of the job spec JSON)');
-  const spec = parseJobSpec(JSON.parse(readFileSync(specPath, 'utf8')));
+  const spec = parseJobSpec(JSON.parse(await readSpecText()));
   const storage = await openStorage(spec.storage);
   const master = await JobMaster.open(spec, storage, { log });
   const statusServer = createStatusServer({ snapshot: () => snapshotOfMaster(master, Date.now()) });
@@ -39,22 +59,25 @@ async function main(): Promise<void> {
   process.stdout.write(`GOMR_MASTER_LISTENING ${port}\n`);
   log(`listening on port ${port}`);
 
-  const shutdown = async (signal: string) => {
-    log(`${signal}: shutting down`);
+  let ended = false;
+  const shutdown = async (signal: string, code: number) => {
+    log(`${signal}: shutting down${ended ? '' : ' before the job ended'}`);
+    const exitCode = ended ? 0 : code;
     master.stop();
     // A page that is open polls once a second: let it fetch how the job ended first.
     if (master.scheduler.finished) await waitForOpenPage(statusServer);
     statusServer.close();
     statusServer.closeAllConnections();
-    server.tryShutdown(() => process.exit(0));
-    setTimeout(() => process.exit(0), 2000).unref();
+    server.tryShutdown(() => process.exit(exitCode));
+    setTimeout(() => process.exit(exitCode), 2000).unref();
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM', 143));
+  process.on('SIGINT', () => shutdown('SIGINT', 130));
   await master.whenFinished();
+  ended = true;
   const exitAfter = Number(process.env.GOMR_MASTER_EXIT_AFTER_MS ?? '');
   if (Number.isFinite(exitAfter) && exitAfter >= 0 && process.env.GOMR_MASTER_EXIT_AFTER_MS) {
-    setTimeout(() => shutdown('job finished'), exitAfter);
+    setTimeout(() => shutdown('job finished', 0), exitAfter);
   }
 }
 

@@ -1,16 +1,17 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
-import { resolveJobId } from '../kube/find-job.js';
 import { downloadJobOutput } from '../kube/job-output.js';
 import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
 import { withMinio } from '../kube/kube-launcher.js';
 import { readMinioCredentials } from '../kube/minio.js';
 import { KubePortForwarder } from '../kube/port-forward.js';
+import { resolveJobIdWithStore } from '../kube/resolve-stored-job.js';
 
 export default class Output extends BaseCommand {
   static override summary = "Download a Kubernetes job's output from the cluster's MinIO.";
-  static override description = `Reads jobs/<JOB>/output/part-* through a port-forward to MinIO. By default the part files
+  static override description = `Reads jobs/<JOB>/output/part-* through a port-forward to MinIO; a job is found by its master
+Job or, after gomr down, by its data in MinIO. By default the part files
 are concatenated, in part order, to stdout; -o writes them to one file, --dir copies them as
 they are.
 
@@ -37,12 +38,13 @@ ${EXIT_CODE_HELP}`;
       throw new GomrError('--json needs -o FILE or --dir DIR (stdout carries the data)', EXIT.USAGE);
     }
     const api = kubeApiFromFlags(flags);
-    const jobId = await resolveJobId(api, flags.namespace, args.job);
     const credentials = await readMinioCredentials(api, flags.namespace);
     if (!credentials) throw new GomrError(`no MinIO credentials in namespace ${flags.namespace}; was gomr start run there?`, EXIT.USAGE);
-    const result = await withMinio({ api, portForwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs) }, flags.namespace, credentials, 30_000, (storage) =>
-      downloadJobOutput(storage, jobId, { file: flags.output, dir: flags.dir }),
-    );
+    const { jobId, ...result } = await withMinio({ api, portForwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs) }, flags.namespace, credentials, 30_000, async (storage) => {
+      // Jobs whose master Job `gomr down` deleted are found by their data in MinIO.
+      const id = await resolveJobIdWithStore(api, flags.namespace, args.job, storage);
+      return { jobId: id, ...(await downloadJobOutput(storage, id, { file: flags.output, dir: flags.dir })) };
+    });
     if (flags.json) process.stdout.write(JSON.stringify({ jobId, ...result }, null, 2) + '\n');
     else if (result.files.length) process.stderr.write(`${result.parts.length} part files, ${result.bytes} bytes -> ${flags.dir ?? flags.output}\n`);
   }

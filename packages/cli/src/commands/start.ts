@@ -8,7 +8,8 @@ import { formatSummary } from '../job/format-summary.js';
 import { imageLoaderFor } from '../kube/image-loader.js';
 import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
 import { startKubeJob } from '../kube/kube-launcher.js';
-import { storageRetryEnv } from '../kube/manifests/job-manifests.js';
+import { DEFAULT_WORKER_TMP_SIZE, storageRetryEnv } from '../kube/manifests/job-manifests.js';
+import { parseDurationSeconds } from '../kube/parse-duration.js';
 import { checkWorkerMemoryLimit, DEFAULT_WORKER_MEMORY_LIMIT, WORKER_MEMORY_HEADROOM_MIB } from '../kube/manifests/worker-memory.js';
 import { executorHeapFlag } from '../executor-heap-flag.js';
 import { DEFAULT_MINIO_IMAGE } from '../kube/manifests/minio-manifests.js';
@@ -59,10 +60,19 @@ ${EXIT_CODE_HELP}`;
     'worker-memory-limit': Flags.string({
       description: `memory limit per worker pod; must be above --executor-heap-mb [default: ${DEFAULT_WORKER_MEMORY_LIMIT}, or --executor-heap-mb + ${WORKER_MEMORY_HEADROOM_MIB}Mi if more]`,
     }),
-    'minio-image': Flags.string({ default: DEFAULT_MINIO_IMAGE, description: 'MinIO image (used when MinIO is first created)' }),
+    'minio-image': Flags.string({
+      default: DEFAULT_MINIO_IMAGE,
+      description: 'MinIO image, used when MinIO is first created (minio/minio is gone from Docker Hub; quay.io has the last community release)',
+    }),
     'minio-size': Flags.string({ default: '10Gi', description: 'size of the MinIO volume (used when it is first created)' }),
     'storage-class': Flags.string({ description: 'storage class of the MinIO volume [default: the cluster default]' }),
     'minio-timeout': Flags.integer({ default: 180, min: 1, description: 'seconds to wait for MinIO to be ready' }),
+    'active-deadline': Flags.string({
+      default: '24h',
+      description: 'how long the job may run before Kubernetes stops its master and workers (activeDeadlineSeconds): 24h, 90m, 1h30m, or seconds',
+    }),
+    'cluster-domain': Flags.string({ description: "the cluster's DNS domain, for fully qualified Service names [default: short names, which resolve in the namespace]" }),
+    'worker-tmp-size': Flags.string({ default: DEFAULT_WORKER_TMP_SIZE, description: "size limit of each worker pod's /tmp (spills); a pod that outgrows it is evicted and replaced" }),
     json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
     quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
     ...kubeFlags,
@@ -71,6 +81,7 @@ ${EXIT_CODE_HELP}`;
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Start);
     const params = parseParams(flags.param);
+    const activeDeadlineSeconds = parseDurationSeconds('active-deadline', flags['active-deadline']);
     checkWorkerMemoryLimit(flags['worker-memory-limit'], flags['executor-heap-mb']);
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
     const api = kubeApiFromFlags(flags);
@@ -90,6 +101,9 @@ ${EXIT_CODE_HELP}`;
           namespace: flags.namespace,
           minio: { image: flags['minio-image'], volumeSize: flags['minio-size'], storageClass: flags['storage-class'] },
           minioTimeoutMs: flags['minio-timeout'] * 1000,
+          activeDeadlineSeconds,
+          ...(flags['cluster-domain'] ? { clusterDomain: flags['cluster-domain'] } : {}),
+          workerTmpSize: flags['worker-tmp-size'],
           workerResources: { cpu: flags['worker-cpu'], memory: flags['worker-memory'], memoryLimit: flags['worker-memory-limit'] },
           ...(flags['spill-mb'] ? { spillBytes: flags['spill-mb'] * 1024 * 1024 } : {}),
           ...(flags['executor-heap-mb'] ? { executorHeapMb: flags['executor-heap-mb'] } : {}),

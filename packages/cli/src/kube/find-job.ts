@@ -1,6 +1,7 @@
 import type { V1Job } from '@kubernetes/client-node';
 import { EXIT, GomrError } from '../errors.js';
 import { kubeCall, type KubeApi } from './kube-api.js';
+import { masterJobState } from './master-state.js';
 import { componentLabels, LABEL, selector } from './resource-names.js';
 
 export interface ClusterJob {
@@ -11,9 +12,10 @@ export interface ClusterJob {
 }
 
 function masterState(j: V1Job): ClusterJob['master'] {
-  if ((j.status?.failed ?? 0) > 0) return 'failed';
-  if ((j.status?.succeeded ?? 0) > 0) return 'completed';
-  return 'running';
+  const state = masterJobState(j);
+  // A failed pod and none active, before the Job controller's conditions say more: ended.
+  if (state === 'failed' || (state === 'active' && (j.status?.failed ?? 0) > 0 && !j.status?.active && !j.status?.conditions?.length)) return 'failed';
+  return state === 'completed' ? 'completed' : 'running';
 }
 
 /** The jobs whose master Job is in the namespace, newest first. */

@@ -2,10 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MasterConnection, type JobStatus__Output } from '@gomr/proto';
 import { EXIT, GomrError } from '../errors.js';
 import type { ProgressDisplay } from '../progress/progress-display.js';
-import { kubeCall, type KubeApi } from './kube-api.js';
+import { ClusterUnreachableError, kubeCall, type KubeApi } from './kube-api.js';
+import { readMasterJobState, type MasterJobState } from './master-state.js';
 import type { PortForwarder } from './port-forward.js';
 import { componentLabels, MASTER_PORT, selector } from './resource-names.js';
 import { waitForReadyPod } from './wait-for-pod.js';
+import { WorkerWatch } from './worker-watch.js';
 
 export interface FollowJobOptions {
   api: KubeApi;
@@ -17,10 +19,14 @@ export interface FollowJobOptions {
   signal?: AbortSignal;
   /** @default 1000 */
   pollMs?: number;
-  /** How long the master may stay silent before we look at its pod. @default 30000 */
+  /** How long the master may stay silent before we look at its pod and reopen the forward. @default 10000 */
   silenceMs?: number;
-  /** @default 180000 */
+  /** How long the master's first pod may take to be ready. @default 180000 */
   podTimeoutMs?: number;
+  /** What goes wrong on the way (a lost forward, stuck worker pods), one line each. */
+  log?: (line: string) => void;
+  /** How often the worker pods are looked at. @default 5000 */
+  workerCheckMs?: number;
 }
 
 /** Thrown when following stops because the user detached; the job goes on. */
@@ -33,59 +39,128 @@ export class DetachedError extends GomrError {
   }
 }
 
+/** The master Job has ended (or is gone) without the CLI seeing the job's end. */
+export class MasterEndedError extends GomrError {
+  constructor(readonly jobId: string, readonly state: Exclude<MasterJobState, 'active'>, message: string, detail?: string) {
+    super(message, EXIT.RUNTIME, detail);
+  }
+}
+
 /**
  * Follows a job through the master's status API (GetStatus) over a port-forward to the
  * master's pod, until it succeeds or fails. Returns the final status.
+ *
+ * A master that stops answering is not taken for dead: the cluster is asked about its Job.
+ * While the Job is active (its pod runs, or a failed pod is being replaced and the new master
+ * resumes), the forward is reopened, to whichever pod is the master now, and following goes on;
+ * a cluster that does not answer either (a laptop asleep, a VPN blip, an API server restarting)
+ * is waited for. Only a master Job that has ended or is gone ends the following
+ * (MasterEndedError). Worker pods are watched meanwhile (WorkerWatch).
  */
 export async function followJob(o: FollowJobOptions): Promise<JobStatus__Output> {
   const masterSelector = selector(componentLabels('master', o.jobId));
   const detached = () => new DetachedError(o.jobId, o.namespace);
-  let pod;
-  try {
-    pod = await waitForReadyPod(o.api, o.namespace, masterSelector, { what: `the master of job ${o.jobId}`, timeoutMs: o.podTimeoutMs, signal: o.signal });
-  } catch (err) {
-    if (o.signal?.aborted) throw detached();
-    throw err;
-  }
-  const forward = await o.forwarder.open(o.namespace, pod.metadata!.name!, MASTER_PORT);
-  const master = new MasterConnection(`127.0.0.1:${forward.localPort}`, { deadlineMs: 5000 });
-  let lastContact = Date.now();
+  const log = o.log ?? (() => {});
+  const workers = new WorkerWatch({ api: o.api, namespace: o.namespace, jobId: o.jobId, log, everyMs: o.workerCheckMs });
+  const silenceMs = o.silenceMs ?? 10_000;
+  let first = true;
   try {
     for (;;) {
       if (o.signal?.aborted) throw detached();
-      const status = await master.getStatus().catch((err: Error) => err);
-      if (!(status instanceof Error)) {
-        lastContact = Date.now();
-        o.display.update(status);
-        if (status.state === 'SUCCEEDED' || status.state === 'FAILED') return status;
-      } else if (Date.now() - lastContact > (o.silenceMs ?? 30_000)) {
-        throw await masterGone(o, masterSelector, status);
+      const ended = await masterEnded(o).catch((err) => (err instanceof ClusterUnreachableError ? undefined : Promise.reject(err)));
+      if (ended) throw ended;
+      let pod;
+      try {
+        pod = await waitForReadyPod(o.api, o.namespace, masterSelector, {
+          what: `the master of job ${o.jobId}`,
+          // After the first pod, a master being replaced is waited for as long as its Job is active.
+          timeoutMs: first ? o.podTimeoutMs : Number.MAX_SAFE_INTEGER,
+          signal: o.signal, log, ownerName: (name) => name === `gomr-master-${o.jobId}`,
+          check: async () => {
+            const e = await masterEnded(o);
+            if (e) throw e;
+          },
+        });
+      } catch (err) {
+        if (o.signal?.aborted) throw detached();
+        if (!first && err instanceof ClusterUnreachableError) {
+          await pause(o, silenceMs);
+          continue;
+        }
+        throw err;
       }
+      first = false;
+      const result = await followPod(o, pod.metadata!.name!, workers, silenceMs);
+      if (result) return result;
+      log(`      no answer from the master of job ${o.jobId} for ${Math.round(silenceMs / 1000)} s; it still runs: reopening the port-forward`);
+    }
+  } finally {
+    o.display.stop();
+  }
+}
+
+/**
+ * GetStatus through one forward to one pod until the job ends (its status), or the master
+ * has been silent for `silenceMs` (undefined). A fatal problem of the workers throws.
+ */
+async function followPod(
+  o: FollowJobOptions,
+  pod: string,
+  workers: WorkerWatch,
+  silenceMs: number,
+): Promise<JobStatus__Output | undefined> {
+  let forward;
+  try {
+    forward = await o.forwarder.open(o.namespace, pod, MASTER_PORT);
+  } catch {
+    await pause(o, o.pollMs ?? 1000);
+    return undefined;
+  }
+  const master = new MasterConnection(`127.0.0.1:${forward.localPort}`, { deadlineMs: 5000 });
+  let lastContact = Date.now();
+  let status: JobStatus__Output | undefined;
+  try {
+    for (;;) {
+      if (o.signal?.aborted) throw new DetachedError(o.jobId, o.namespace);
+      const answer = await master.getStatus().catch((err: Error) => err);
+      if (!(answer instanceof Error)) {
+        lastContact = Date.now();
+        status = answer;
+        o.display.update(answer);
+        if (answer.state === 'SUCCEEDED' || answer.state === 'FAILED') return answer;
+      } else if (Date.now() - lastContact > silenceMs) {
+        return undefined;
+      }
+      const stuck = await workers.check(status).catch((err) => (err instanceof ClusterUnreachableError ? undefined : Promise.reject(err)));
+      if (stuck) throw stuck;
       await sleep(o.pollMs ?? 1000, undefined, { signal: o.signal }).catch(() => {});
     }
   } finally {
     master.close();
-    o.display.stop();
     await forward.close();
   }
 }
 
-/** The master stopped answering: say what happened to its pod, with its last log lines. */
-async function masterGone(o: FollowJobOptions, masterSelector: string, last: Error): Promise<GomrError> {
-  const pods = (await kubeCall(o.api, 'listing the master pod', () => o.api.core.listNamespacedPod({ namespace: o.namespace, labelSelector: masterSelector }))).items;
-  const pod = pods[0];
+async function pause(o: FollowJobOptions, ms: number): Promise<void> {
+  await sleep(ms, undefined, { signal: o.signal }).catch(() => {});
+  if (o.signal?.aborted) throw new DetachedError(o.jobId, o.namespace);
+}
+
+/** A MasterEndedError when the master Job has ended or is gone, with its pod's last log lines. */
+async function masterEnded(o: FollowJobOptions): Promise<MasterEndedError | undefined> {
+  const { state, reason } = await readMasterJobState(o.api, o.namespace, o.jobId);
+  if (state === 'active') return undefined;
+  const masterSelector = selector(componentLabels('master', o.jobId));
+  const pods = (await kubeCall(o.api, 'listing the master pod', () => o.api.core.listNamespacedPod({ namespace: o.namespace, labelSelector: masterSelector })).catch(() => ({ items: [] }))).items;
+  const pod = pods.sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')))[0];
   const name = pod?.metadata?.name;
-  const phase = pod?.status?.phase ?? 'gone';
-  let tail = '';
-  if (name) {
-    tail = await o.api.core
-      .readNamespacedPodLog({ name, namespace: o.namespace, tailLines: 20 })
-      .then((t) => String(t).trim())
-      .catch(() => '');
-  }
-  return new GomrError(
-    `lost contact with the master of job ${o.jobId} (pod ${name ?? 'missing'}, ${phase}): ${last.message.split('\n')[0]}`,
-    EXIT.RUNTIME,
-    tail || undefined,
-  );
+  const tail = name
+    ? await o.api.core
+        .readNamespacedPodLog({ name, namespace: o.namespace, tailLines: 20 })
+        .then((t) => String(t).trim())
+        .catch(() => '')
+    : '';
+  const what =
+    state === 'gone' ? 'its master Job was deleted' : state === 'failed' ? `its master Job failed${reason ? ` (${reason})` : ''}` : 'its master has exited';
+  return new MasterEndedError(o.jobId, state, `lost job ${o.jobId}: ${what} (pod ${name ?? 'missing'}, ${pod?.status?.phase ?? 'gone'})`, tail || undefined);
 }

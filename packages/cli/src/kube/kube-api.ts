@@ -94,6 +94,11 @@ export function apiMessage(err: unknown): string {
   return `${String(e?.message ?? err).split('\n')[0]}${cause && !String(e?.message).includes(cause) ? ` (${cause})` : ''}`;
 }
 
+/** The cluster did not answer (no HTTP status): a network blip, a sleeping laptop, a restarting API server. */
+export class ClusterUnreachableError extends GomrError {}
+
+const unreachable = (message: string, code: number) => new ClusterUnreachableError(message, code);
+
 /**
  * Runs an API call; a cluster that does not answer, or refuses us, becomes one clear error that
  * names the context and server. `what` says what was being done.
@@ -105,13 +110,13 @@ export async function kubeCall<T>(api: KubeApi, what: string, call: () => Promis
     if (err instanceof GomrError) throw err;
     const status = apiStatus(err);
     if (status === undefined && isRequestTimeout(err)) {
-      throw new GomrError(
+      throw unreachable(
         `cannot reach the cluster at ${api.ctx.server} (context ${api.ctx.context}) while ${what}: no answer within ${formatTimeout(api.requestTimeoutMs)} (is it running and reachable from here? --request-timeout or ${REQUEST_TIMEOUT_ENV} sets the deadline)`,
         EXIT.CLUSTER,
       );
     }
     if (status === undefined) {
-      throw new GomrError(`cannot reach the cluster at ${api.ctx.server} (context ${api.ctx.context}) while ${what}: ${apiMessage(err)}`, EXIT.CLUSTER);
+      throw unreachable(`cannot reach the cluster at ${api.ctx.server} (context ${api.ctx.context}) while ${what}: ${apiMessage(err)}`, EXIT.CLUSTER);
     }
     if (status === 401 || status === 403) {
       throw new GomrError(`the cluster refused ${what} (HTTP ${status}, context ${api.ctx.context}): ${apiMessage(err)}`, EXIT.CLUSTER);
@@ -120,13 +125,49 @@ export async function kubeCall<T>(api: KubeApi, what: string, call: () => Promis
   }
 }
 
-/** Creates an object unless it exists; says which happened. */
-export async function createIfMissing(api: KubeApi, what: string, read: () => Promise<unknown>, create: () => Promise<unknown>): Promise<'created' | 'exists'> {
-  try {
-    await kubeCall(api, `reading ${what}`, read);
-    return 'exists';
-  } catch (err) {
-    if (!isNotFound(err)) throw asClusterError(err, `reading ${what}`);
+/** How long `createIfMissing` waits for an object that is being deleted to be gone. */
+export const DELETION_WAIT_MS = 180_000;
+
+export interface CreateIfMissingOptions {
+  /** Told once when an object being deleted is waited for. */
+  log?: (line: string) => void;
+  /** @default DELETION_WAIT_MS */
+  deletionWaitMs?: number;
+  /** @default 1000 */
+  pollMs?: number;
+}
+
+/**
+ * Creates an object unless it exists; says which happened. An object that exists but is being
+ * deleted (metadata.deletionTimestamp: a namespace Terminating after `gomr down --purge`, a
+ * volume claim held by its finalizer until the old pod lets go) is waited for until it is gone,
+ * then created anew: the API server refuses objects in a Terminating namespace (403), and a
+ * pod would mount a claim about to disappear.
+ */
+export async function createIfMissing(
+  api: KubeApi,
+  what: string,
+  read: () => Promise<unknown>,
+  create: () => Promise<unknown>,
+  o: CreateIfMissingOptions = {},
+): Promise<'created' | 'exists'> {
+  const deadline = Date.now() + (o.deletionWaitMs ?? DELETION_WAIT_MS);
+  let told = false;
+  for (;;) {
+    let found: { metadata?: { deletionTimestamp?: unknown } } | undefined;
+    try {
+      found = (await kubeCall(api, `reading ${what}`, read)) as typeof found;
+    } catch (err) {
+      if (!isNotFound(err)) throw asClusterError(err, `reading ${what}`);
+      break;
+    }
+    if (!found?.metadata?.deletionTimestamp) return 'exists';
+    if (Date.now() >= deadline) {
+      throw new GomrError(`${what} is still being deleted after ${formatTimeout(o.deletionWaitMs ?? DELETION_WAIT_MS)} (a finalizer holds it?); try again once it is gone`, EXIT.CLUSTER);
+    }
+    if (!told) o.log?.(`      ${what} is being deleted; waiting for it to be gone`);
+    told = true;
+    await new Promise((r) => setTimeout(r, o.pollMs ?? 1000));
   }
   try {
     await kubeCall(api, `creating ${what}`, create);

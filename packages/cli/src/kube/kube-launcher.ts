@@ -9,7 +9,7 @@ import { followToEnd } from './follow-to-end.js';
 import type { ImageLoader } from './image-loader.js';
 import { deployJob } from './job-deploy.js';
 import type { KubeApi } from './kube-api.js';
-import type { JobManifestOptions } from './manifests/job-manifests.js';
+import { jobSpecKey, type JobManifestOptions } from './manifests/job-manifests.js';
 import { minioClusterEndpoint, type MinioManifestOptions } from './manifests/minio-manifests.js';
 import { ensureMinio, waitForMinio, type MinioCredentials } from './minio.js';
 import { ensureNamespace } from './namespace.js';
@@ -56,10 +56,22 @@ export interface StartKubeJobOptions {
   /** Storage retry settings passed to the master and workers (storageRetryEnv). */
   storageEnv?: Record<string, string>;
   imagePullPolicy?: JobManifestOptions['imagePullPolicy'];
+  /** activeDeadlineSeconds of the master and workers Jobs. @default DEFAULT_ACTIVE_DEADLINE_S */
+  activeDeadlineSeconds?: number;
+  /** The cluster's DNS domain, for fully qualified Service names. @default short names */
+  clusterDomain?: string;
+  /** Size limit of each worker's /tmp. @default DEFAULT_WORKER_TMP_SIZE */
+  workerTmpSize?: string;
+  /** How long to wait for a namespace or volume claim that is being deleted. @default DELETION_WAIT_MS */
+  deletionWaitMs?: number;
   /** @default a new id */
   jobId?: string;
   /** Status polling interval. @default 1000 */
   pollMs?: number;
+  /** Silence of the master before its Job is looked at and the forward reopened. @default 10000 */
+  silenceMs?: number;
+  /** How often the worker pods are looked at while following. @default 5000 */
+  workerCheckMs?: number;
   /** Progress bars go here on a terminal. */
   progress?: NodeJS.WriteStream;
   log: (line: string) => void;
@@ -93,12 +105,13 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
   const jobId = o.jobId ?? newJobId();
 
   step(1, `cluster: context ${api.ctx.context} (${api.ctx.flavor}) at ${api.ctx.server}, namespace ${ns}`);
-  const nsResult = await ensureNamespace(api, ns);
+  const wait = { log: o.log, ...(o.deletionWaitMs !== undefined ? { deletionWaitMs: o.deletionWaitMs } : {}) };
+  const nsResult = await ensureNamespace(api, ns, wait);
   if (nsResult === 'created') o.log(`      created namespace ${ns}`);
   await deps.preflight?.();
 
   step(2, 'MinIO');
-  const minio = await ensureMinio(api, { namespace: ns, ...o.minio });
+  const minio = await ensureMinio(api, { namespace: ns, ...o.minio }, wait);
   o.log(minio.created.length ? `      created ${minio.created.join(', ')}` : '      reusing the running MinIO and its credentials');
   stopIfAborted();
 
@@ -111,44 +124,49 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
   stopIfAborted();
 
   o.log('      waiting for MinIO to be ready');
-  await waitForMinio(api, ns, { timeoutMs: o.minioTimeoutMs, signal: o.signal }).catch((err) => {
+  const minioPod = await waitForMinio(api, ns, { timeoutMs: o.minioTimeoutMs, signal: o.signal, log: o.log }).catch((err) => {
     stopIfAborted();
     throw err;
   });
   step(5, `uploading ${inputs.length} input${inputs.length === 1 ? '' : 's'} to MinIO`);
-  const keys = await withMinio(deps, ns, minio.credentials, o.podTimeoutMs, (storage) =>
-    uploadWithProgress(jobId, inputs, storage, o.progress, o.log),
-  );
+  const token = newToken();
+  const storage: S3StorageConfig = { kind: 's3', endpoint: minioClusterEndpoint(ns, o.clusterDomain), bucket: MINIO.bucket, ...minio.credentials };
+  await withMinioPod(deps, ns, minioPod.metadata!.name!, minio.credentials, async (store) => {
+    const keys = await uploadWithProgress(jobId, inputs, store, o.progress, o.log);
+    const spec: JobSpecInput = {
+      jobId,
+      token,
+      workerFile: basename(o.workerFile),
+      inputs: inputs.map((i, n) => ({ key: keys[n]!, name: i.name, size: i.size })),
+      inputStorage: storage,
+      storage,
+      maps: o.maps,
+      reducers: o.reducers,
+      params: o.params,
+      maxAttempts: o.maxAttempts,
+      heartbeatTimeoutMs: o.heartbeatTimeoutMs,
+    };
+    // In MinIO, not in a Secret (1 MiB at most: a few thousand inputs): the master reads it
+    // there, and so does a master restarted after a failure.
+    await store.put(jobSpecKey(jobId), JSON.stringify(spec));
+  });
   stopIfAborted();
 
-  const token = newToken();
-  const storage: S3StorageConfig = { kind: 's3', endpoint: minioClusterEndpoint(ns), bucket: MINIO.bucket, ...minio.credentials };
-  const spec: JobSpecInput = {
-    jobId,
-    token,
-    workerFile: basename(o.workerFile),
-    inputs: inputs.map((i, n) => ({ key: keys[n]!, name: i.name, size: i.size })),
-    inputStorage: storage,
-    storage,
-    maps: o.maps,
-    reducers: o.reducers,
-    params: o.params,
-    maxAttempts: o.maxAttempts,
-    heartbeatTimeoutMs: o.heartbeatTimeoutMs,
-  };
   step(6, `running job ${jobId}: 1 master, ${o.workers} worker${o.workers === 1 ? '' : 's'}`);
   await deployJob(
     api,
     {
       namespace: ns, jobId, masterImage: images.master, workerImage: images.worker, workers: o.workers,
       workerResources: o.workerResources, spillBytes: o.spillBytes, executorHeapMb: o.executorHeapMb, imagePullPolicy: o.imagePullPolicy, storageEnv: o.storageEnv,
+      activeDeadlineSeconds: o.activeDeadlineSeconds, clusterDomain: o.clusterDomain, workerTmpSize: o.workerTmpSize,
     },
-    { specJson: JSON.stringify(spec), storageJson: JSON.stringify(storage), token },
+    { storageJson: JSON.stringify(storage), token },
   );
   o.onDeployed?.(jobId);
 
   const status = await followToEnd({
-    api, forwarder: deps.portForwarder, namespace: ns, jobId, progress: o.progress, signal: o.signal, pollMs: o.pollMs, podTimeoutMs: o.podTimeoutMs,
+    api, forwarder: deps.portForwarder, namespace: ns, jobId, progress: o.progress, signal: o.signal, pollMs: o.pollMs, podTimeoutMs: o.podTimeoutMs, log: o.log,
+    silenceMs: o.silenceMs, workerCheckMs: o.workerCheckMs,
   });
   const result = { jobId, namespace: ns, status, wallMs: Date.now() - t0, outputPrefix: `s3://${MINIO.bucket}/jobs/${jobId}/output/`, images };
   return result;

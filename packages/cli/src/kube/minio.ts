@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { V1Pod } from '@kubernetes/client-node';
 import { EXIT, GomrError } from '../errors.js';
-import { createIfMissing, kubeCall, isNotFound, asClusterError, type KubeApi } from './kube-api.js';
+import { createIfMissing, kubeCall, isNotFound, asClusterError, type CreateIfMissingOptions, type KubeApi } from './kube-api.js';
 import { minioCredentialsSecret, minioDeployment, minioService, minioVolumeClaim, type MinioManifestOptions } from './manifests/minio-manifests.js';
-import { diagnosePods } from './pod-diagnosis.js';
 import { componentLabels, MINIO, selector } from './resource-names.js';
+import { waitForReadyPod } from './wait-for-pod.js';
 
 export interface MinioCredentials {
   accessKey: string;
@@ -37,7 +37,7 @@ export async function readMinioCredentials(api: KubeApi, namespace: string): Pro
  * Makes sure MinIO runs in the namespace: credentials (generated once, random, kept in a
  * Secret), volume, Deployment and Service. What exists is left as it is.
  */
-export async function ensureMinio(api: KubeApi, o: MinioManifestOptions): Promise<EnsureMinioResult> {
+export async function ensureMinio(api: KubeApi, o: MinioManifestOptions, wait: CreateIfMissingOptions = {}): Promise<EnsureMinioResult> {
   const ns = o.namespace;
   const created: string[] = [];
   let credentials = await readMinioCredentials(api, ns);
@@ -63,7 +63,7 @@ export async function ensureMinio(api: KubeApi, o: MinioManifestOptions): Promis
     [`Service/${MINIO.service}`, () => api.core.readNamespacedService({ name: MINIO.service, namespace: ns }), () => api.core.createNamespacedService({ namespace: ns, body: minioService(ns) })],
   ];
   for (const [what, read, create] of steps) {
-    if ((await createIfMissing(api, what, read, create)) === 'created') created.push(what);
+    if ((await createIfMissing(api, what, read, create, wait)) === 'created') created.push(what);
   }
   return { credentials, created };
 }
@@ -74,26 +74,19 @@ export interface WaitOptions {
   /** @default 1000 */
   pollMs?: number;
   signal?: AbortSignal;
+  /** Problems that do not end the wait (unschedulable for a while) are reported here. */
+  log?: (line: string) => void;
 }
 
 /**
- * Waits until MinIO's Deployment has a ready replica. On timeout the error says why, from the
- * pod's state and events (an image that cannot be pulled, a volume that cannot be bound).
+ * Waits until MinIO's pod is ready. A pod that cannot start (its image cannot be pulled, it
+ * keeps crashing) fails at once with its reason and message; on timeout the error says why,
+ * from the pod's state and events (a volume that cannot be bound), or the ReplicaSet's
+ * FailedCreate events when no pod could be made.
  */
-export async function waitForMinio(api: KubeApi, namespace: string, o: WaitOptions = {}): Promise<void> {
-  const timeoutMs = o.timeoutMs ?? 180_000;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const d = await kubeCall(api, 'reading the MinIO Deployment', () => api.apps.readNamespacedDeployment({ name: MINIO.deployment, namespace }));
-    if ((d.status?.readyReplicas ?? 0) >= 1) return;
-    if (Date.now() >= deadline) break;
-    await sleep(Math.min(o.pollMs ?? 1000, Math.max(0, deadline - Date.now())), undefined, { signal: o.signal });
-  }
-  const why = await diagnosePods(api, namespace, selector(componentLabels('minio')));
-  const lastEvent = why.events.at(-1);
-  throw new GomrError(
-    `MinIO was not ready after ${Math.round(timeoutMs / 1000)} s in namespace ${namespace}: ${why.summary}${lastEvent ? `; last event: ${lastEvent}` : ''}`,
-    EXIT.CLUSTER,
-    why.events.length ? `events:\n${why.events.join('\n')}` : undefined,
-  );
+export async function waitForMinio(api: KubeApi, namespace: string, o: WaitOptions = {}): Promise<V1Pod> {
+  return waitForReadyPod(api, namespace, selector(componentLabels('minio')), {
+    what: 'MinIO', where: `in namespace ${namespace}`, timeoutMs: o.timeoutMs ?? 180_000, pollMs: o.pollMs, signal: o.signal, log: o.log,
+    ownerName: (name) => name.startsWith(`${MINIO.deployment}-`),
+  });
 }

@@ -43,15 +43,3 @@ export async function diagnosePods(api: KubeApi, namespace: string, labelSelecto
 export function podReady(pod: V1Pod): boolean {
   return pod.status?.phase === 'Running' && !!pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 }
-
-/** Waiting reasons that will not fix themselves while we wait. */
-export function podStuck(pod: V1Pod): string | undefined {
-  for (const s of pod.status?.containerStatuses ?? []) {
-    const reason = s.state?.waiting?.reason;
-    if (reason && /ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerConfigError|CrashLoopBackOff/.test(reason)) {
-      return `${reason}${s.state?.waiting?.message ? ` (${s.state.waiting.message})` : ''}`;
-    }
-  }
-  if (pod.status?.phase === 'Failed') return `pod failed${pod.status.reason ? `: ${pod.status.reason}` : ''}`;
-  return undefined;
-}

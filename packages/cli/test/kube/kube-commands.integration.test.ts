@@ -22,7 +22,7 @@ async function seededCluster(): Promise<{ kube: FakeKubeApi; env: NodeJS.Process
   await kube.start();
   const objects = [
     ...storeManifests({ namespace: 'gomr' }, { accessKey: 'a', secretKey: 'b' }),
-    ...jobManifests({ namespace: 'gomr', jobId: 'job-1', masterImage: 'm:1', workerImage: 'w:1', workers: 2 }, { specJson: '{}', storageJson: '{}', token: 't' }),
+    ...jobManifests({ namespace: 'gomr', jobId: 'job-1', masterImage: 'm:1', workerImage: 'w:1', workers: 2 }, { storageJson: '{}', token: 't' }),
   ];
   for (const o of objects) kube.seed(resourceOf[o.kind!]!, o.kind === 'Namespace' ? '' : 'gomr', o);
   const masterJob = kube.get('jobs', 'gomr-master-job-1')!;

@@ -68,6 +68,8 @@ before(async () => {
   await store.put('jobs/job-old/summary.json', Buffer.from(JSON.stringify(summary('job-old', 'SUCCEEDED', T0 - 3 * HOUR, T0 - 3 * HOUR + 61_000))));
   await store.put('jobs/job-done/summary.json', Buffer.from(JSON.stringify(summary('job-done', 'SUCCEEDED', T0 - 2 * HOUR, T0 - 2 * HOUR + 4_500))));
   await store.put('jobs/job-done/output/part-00000', Buffer.from('river\t3\n'));
+  await store.put('jobs/job-old/output/part-00000', Buffer.from('bread\t2\n'));
+  await store.put('jobs/job-old/output/part-00001', Buffer.from('sea\t5\n'));
   await store.close();
 
   const live = snapshotFromSummary(summary('job-live', 'MAPPING', T0 - 60_000, T0));
@@ -88,7 +90,7 @@ before(async () => {
   const seedJob = (jobId: string, status: object, pod?: { name: string; status: object }) => {
     const [secret, master, service] = jobManifests(
       { namespace: ns, jobId, masterImage: 'm:1', workerImage: 'w:1', workers: 2 },
-      { specJson: '{}', storageJson: '{}', token: 't' },
+      { storageJson: '{}', token: 't' },
     );
     kube.seed('secrets', ns, secret!);
     kube.seed('jobs', ns, { ...master, status });
@@ -283,5 +285,25 @@ test('an API server that accepts connections and never answers: "cannot reach th
   } finally {
     for (const s of held) s.destroy();
     blackhole.close();
+  }
+});
+
+test('gomr output: a job whose master Job gomr down deleted is found by its data in MinIO; unknown ids are one clear line', { timeout: 90_000 }, async () => {
+  const r = await runGomr(['output', 'job-old'], { env: c.env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'bread\t2\nsea\t5\n');
+  const none = await runGomr(['output', 'job-never'], { env: c.env });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /^gomr: no job job-never in namespace gomr: no master Job, and nothing under jobs\/job-never\/ in its MinIO \(newest: /);
+});
+
+test('gomr attach on a job that has ended shows its result at once, from its summary', { timeout: 90_000 }, async () => {
+  for (const job of ['job-done', 'job-old']) {
+    const r = await runGomr(['attach', job, '-q'], { env: c.env, timeoutMs: 30_000 });
+    assert.equal(r.code, 0, `${job}: ${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`^job ${job} succeeded in `), job);
+    assert.match(r.stdout, new RegExp(`download  gomr output ${job}`));
+    // At once: well under the 180 s a wait for the master's pod would take.
+    assert.ok(r.ms < 20_000, `${job} took ${r.ms} ms`);
   }
 });

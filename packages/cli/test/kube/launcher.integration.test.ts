@@ -9,111 +9,23 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { delimiter, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { openStorage } from '@gomr/storage';
-import { startS3rver, type RunningS3rver } from '@gomr/storage/testing';
 import { GomrError } from '../../src/errors.js';
-import { imageLoaderFor } from '../../src/kube/image-loader.js';
-import { kubeApi } from '../../src/kube/kube-api.js';
-import { startKubeJob, type StartKubeJobOptions } from '../../src/kube/kube-launcher.js';
-import { loadKubeContext } from '../../src/kube/kube-context.js';
-import { KubePortForwarder, type PortForwarder } from '../../src/kube/port-forward.js';
-import { FakeKubeApi, type FakeKubeOptions } from '../support/fake-kube-api.js';
-import { startFakeMaster, type FakeMaster } from '../support/fake-master.js';
-import { repoRoot, tempDir } from '../support/run-gomr.js';
+import { IMAGES, inputs, start, world, type World } from '../support/launcher-world.js';
 
-const require = createRequire(import.meta.url);
-/** s3rver checks only that an access key exists (it skips SigV4 checks): register MinIO's. */
-const s3rverAccounts = require('s3rver/lib/models/account.js') as { DUMMY_ACCOUNT: { createKeyPair(a: string, s: string): void } };
+/** The master Job first: the job's Secret, Service and workers Job name it as their owner. */
+const JOB_WRITES = (id: string) => ['POST jobs', 'POST secrets', 'POST services', 'POST jobs', `DELETE jobs/gomr-workers-${id}`];
 
-const inputs = ['river.txt', 'market.txt'].map((f) => join(repoRoot, 'examples/data', f));
-const IMAGES = { master: 'gomr-master:00000000000000aa', worker: 'gomr-worker:00000000000000bb' };
-
-interface World {
-  kube: FakeKubeApi;
-  s3: RunningS3rver;
-  master: FakeMaster;
-  dir: string;
-  kubeconfig: string;
-  kindLog: string;
-  forwards: string[];
-  stop(): Promise<void>;
+/** The spec `gomr start` stored in MinIO (specs/<id>.json), where the master reads it. */
+async function storedSpec(w: World, id: string, credentials: { accessKey: string; secretKey: string }) {
+  const store = await openStorage({ kind: 's3', endpoint: w.s3.endpoint, bucket: 'gomr', ...credentials });
+  try {
+    return JSON.parse((await store.get(`specs/${id}.json`)).toString('utf8'));
+  } finally {
+    await store.close();
+  }
 }
-
-async function world(opts: FakeKubeOptions = {}, masterStates: Record<string, unknown>[] = [{ state: 'MAPPING' }, { state: 'SUCCEEDED', outputKeys: ['jobs/x/output/part-00000'] }]): Promise<World> {
-  const dir = await tempDir('gomr-kube-');
-  const s3 = await startS3rver();
-  let s3Port = 0;
-  let masterPort = 0;
-  const kube = new FakeKubeApi({
-    // The port-forward protocol leads MinIO's pod to s3rver and the master's to the fake master.
-    portForward: (pod, port) =>
-      pod.startsWith('gomr-minio-') && port === 9000 ? s3Port : pod.startsWith('gomr-master-') && port === 7070 ? masterPort : undefined,
-    ...opts,
-    onCreate(obj) {
-      if (obj.kind === 'Secret' && obj.metadata.name === 'gomr-minio-credentials') {
-        const d = (k: string) => Buffer.from(obj.data[k], 'base64').toString();
-        s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(d('MINIO_ROOT_USER'), d('MINIO_ROOT_PASSWORD'));
-      }
-    },
-  });
-  await kube.start();
-  const kubeconfig = await kube.writeKubeconfig(dir);
-  const master = await startFakeMaster(masterStates as never);
-  s3Port = Number(new URL(s3.endpoint).port);
-  masterPort = master.port;
-  // A `kind` that records its arguments, and fails when told to.
-  const kindLog = join(dir, 'kind.log');
-  await writeFile(
-    join(dir, 'kind'),
-    `#!/bin/sh\necho "$@" >> "${kindLog}"\nif [ -n "$FAKE_KIND_FAIL" ]; then echo "ERROR: no nodes found for cluster \\"gomr-test\\"" >&2; exit 1; fi\n`,
-  );
-  await chmod(join(dir, 'kind'), 0o755);
-  process.env.PATH = `${dir}${delimiter}${process.env.PATH}`;
-  return {
-    kube, s3, master, dir, kubeconfig, kindLog, forwards: [],
-    async stop() {
-      process.env.PATH = process.env.PATH!.split(delimiter).filter((p) => p !== dir).join(delimiter);
-      await Promise.all([kube.stop(), s3.stop(), master.stop()]);
-    },
-  };
-}
-
-/** Port-forwards to MinIO's pod reach s3rver; to the master's pod, the fake master. */
-function forwarder(w: World): PortForwarder {
-  return {
-    async open(namespace, pod, port) {
-      w.forwards.push(`${namespace}/${pod}:${port}`);
-      if (pod.startsWith('gomr-minio-') && port === 9000) return { localPort: Number(new URL(w.s3.endpoint).port), close: async () => {} };
-      if (pod.startsWith('gomr-master-') && port === 7070) return { localPort: w.master.port, close: async () => {} };
-      throw new Error(`unexpected port-forward to ${pod}:${port}`);
-    },
-  };
-}
-
-function start(w: World, extra: Partial<StartKubeJobOptions> = {}, realPortForward = false) {
-  const ctx = loadKubeContext({ kubeconfig: w.kubeconfig });
-  const lines: string[] = [];
-  const run = startKubeJob(
-    {
-      inputs, workers: 2, maps: 2, reducers: 2, params: {}, maxAttempts: 4, heartbeatTimeoutMs: 10_000,
-      workerFile: 'worker.ts', namespace: 'gomr', pollMs: 20, minioTimeoutMs: 5000, podTimeoutMs: 5000,
-      log: (l) => lines.push(l),
-      ...extra,
-    },
-    {
-      api: kubeApi(ctx),
-      buildImages: async () => IMAGES,
-      imageLoader: imageLoaderFor(ctx.flavor, ctx.clusterName, undefined, () => { throw new Error('no docker needed'); }),
-      portForwarder: realPortForward ? new KubePortForwarder(ctx) : forwarder(w),
-    },
-  );
-  return { run, lines };
-}
-
-const JOB_WRITES = (id: string) => ['POST secrets', 'POST jobs', 'POST services', 'POST jobs', `DELETE jobs/gomr-workers-${id}`];
 
 test('first run on an empty cluster creates everything, runs the job, removes the workers; a second run reuses MinIO', async () => {
   const w = await world();
@@ -134,10 +46,17 @@ test('first run on an empty cluster creates everything, runs the job, removes th
     const password = Buffer.from(minioSecret.data.MINIO_ROOT_PASSWORD, 'base64').toString();
     assert.notEqual(user, 'minioadmin');
     assert.ok(password.length >= 32);
-    // The job's spec names the in-cluster MinIO with those credentials, and the uploaded inputs.
+    // The job's spec, in MinIO, names the in-cluster MinIO (its short Service name) with those
+    // credentials, and the uploaded inputs.
+    const spec = await storedSpec(w, 'job-one', { accessKey: user, secretKey: password });
+    assert.deepEqual(spec.storage, { kind: 's3', endpoint: 'http://gomr-minio:9000', bucket: 'gomr', accessKey: user, secretKey: password });
     const jobSecret = w.kube.get('secrets', 'gomr-job-job-one')!;
-    const spec = JSON.parse(Buffer.from(jobSecret.data['spec.json'], 'base64').toString());
-    assert.deepEqual(spec.storage, { kind: 's3', endpoint: 'http://gomr-minio.gomr.svc.cluster.local:9000', bucket: 'gomr', accessKey: user, secretKey: password });
+    assert.deepEqual(JSON.parse(Buffer.from(jobSecret.data['storage.json'], 'base64').toString()), spec.storage);
+    // Owned by the master Job (its uid from the create): deleting it deletes them.
+    const masterUid = w.kube.get('jobs', 'gomr-master-job-one')!.metadata.uid;
+    for (const [kind, name] of [['secrets', 'gomr-job-job-one'], ['services', 'gomr-master-job-one']] as const) {
+      assert.deepEqual(w.kube.get(kind, name)!.metadata.ownerReferences, [{ apiVersion: 'batch/v1', kind: 'Job', name: 'gomr-master-job-one', uid: masterUid, blockOwnerDeletion: true }], name);
+    }
     assert.equal(spec.maps, 2);
     assert.equal(spec.reducers, 2);
     const store = await openStorage({ ...spec.storage, endpoint: w.s3.endpoint });
@@ -165,7 +84,7 @@ test('first run on an empty cluster creates everything, runs the job, removes th
     assert.equal((await second.run).status.state, 'SUCCEEDED');
     assert.deepEqual(w.kube.writes().slice(before), JOB_WRITES('job-two'));
     assert.ok(second.lines.some((l) => /reusing the running MinIO/.test(l)), second.lines.join('\n'));
-    const spec2 = JSON.parse(Buffer.from(w.kube.get('secrets', 'gomr-job-job-two')!.data['spec.json'], 'base64').toString());
+    const spec2 = await storedSpec(w, 'job-two', { accessKey: user, secretKey: password });
     assert.equal(spec2.storage.accessKey, user, 'the same credentials');
   } finally {
     await w.stop();
@@ -246,6 +165,8 @@ test('Ctrl-C while following detaches: the job and its workers stay, the message
       return true;
     });
     assert.ok(w.kube.get('jobs', 'gomr-workers-job-long'), 'workers keep running');
+    // Owned by the master Job: deleting it (kubectl delete job) deletes the workers too.
+    assert.equal(w.kube.get('jobs', 'gomr-workers-job-long')!.metadata.ownerReferences[0].uid, w.kube.get('jobs', 'gomr-master-job-long')!.metadata.uid);
     // The storage retry settings reach both containers.
     for (const name of ['gomr-master-job-long', 'gomr-workers-job-long']) {
       const env = w.kube.get('jobs', name)!.spec.template.spec.containers[0].env as { name: string; value?: string }[];

@@ -11,6 +11,10 @@
  *   GOMR_TLS_CA          PEM CA file: talk to a master that serves TLS
  * Prints `GOMR_WORKER_REGISTERED <worker id>` on stdout once the master has accepted it, so
  * the local runtime can tell a worker that cannot start from one that died at work.
+ *
+ * Exit codes: 0 once the master said the job is over; 143 (128 + SIGTERM) when SIGTERM drained
+ * it before that, so a Kubernetes Job replaces the pod instead of counting it as done; 1 on a
+ * fatal error.
  */
 import { readFileSync } from 'node:fs';
 import { storageConfigFromEnv, type StorageConfig } from '@gomr/storage';
@@ -39,7 +43,7 @@ async function masterAddress(): Promise<string> {
   throw new Error('GOMR_MASTER=-: stdin ended before the master address arrived');
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   exitWithParent(log);
   const master = await masterAddress();
   const storage: StorageConfig = process.env.GOMR_STORAGE_JSON
@@ -62,11 +66,19 @@ async function main(): Promise<void> {
   });
   process.on('SIGTERM', () => runtime.drain());
   await runtime.run();
+  if (!runtime.toldToExit) {
+    log(`${runtime.workerId || 'worker'} stopped by SIGTERM before the job ended, after ${runtime.tasksRun} tasks`);
+    return EXIT_DRAINED;
+  }
   log(`${runtime.workerId} done after ${runtime.tasksRun} tasks`);
+  return 0;
 }
 
+/** 128 + SIGTERM, as a shell reports a process the signal ended. */
+const EXIT_DRAINED = 143;
+
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (err: Error) => {
     log(`worker fatal: ${err.message}`);
     process.exit(1);

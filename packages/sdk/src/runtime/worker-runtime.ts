@@ -49,6 +49,12 @@ export class WorkerRuntime {
   private waitingForWork?: AbortController;
   /** Tasks completed by this worker, for logs and tests. */
   tasksRun = 0;
+  /**
+   * True once the master said EXIT (the job is over). A worker that stops without it (drained
+   * by SIGTERM: a pod evicted, preempted or deleted) has not finished its part; its process
+   * must say so with a non-zero exit code, or a Kubernetes Job counts it as completed.
+   */
+  toldToExit = false;
   /** How many tasks to ask for at once: BATCH_TASKS while tasks are tiny, else 1. */
   private batch = 1;
   /** Set once the executor thread died during a batch: one task at a time from then on. */
@@ -139,7 +145,10 @@ export class WorkerRuntime {
       }
       const r = reply;
       reply = null;
-      if (r.action === 'EXIT') return;
+      if (r.action === 'EXIT') {
+        this.toldToExit = true;
+        return;
+      }
       if (r.action === 'WAIT' || !r.task) {
         if (r.waitMs) await sleep(r.waitMs);
         continue;

@@ -19,14 +19,19 @@ export function deployFiles(): Record<string, { comment: string[]; objects: Kube
     },
     'job.yaml': {
       comment: [
-        'One job: its Secret (spec, storage config, gRPC token), the master (a Job of one pod and its',
-        'Service) and the workers (an Indexed Job, one pod per --workers).',
+        'One job: the master (a Job of one pod, restarted on failure), its Secret (storage config, gRPC',
+        'token) and Service, and the workers (an Indexed Job, one pod per --workers). The last three are',
+        'owned by the master Job: deleting it deletes them. The job spec is in MinIO (specs/<job id>.json).',
         'Generated from packages/cli/src/kube/manifests by scripts/gen-deploy-manifests.mjs; do not edit.',
-        '`gomr start` fills in the job id, the images (tagged by content hash) and the Secret.',
+        '`gomr start` fills in the job id, the images (tagged by content hash), the Secret and the',
+        "master Job's uid.",
       ],
       objects: jobManifests(
-        { namespace: 'gomr', jobId: 'example-job', masterImage: 'gomr-master:CONTENT-HASH', workerImage: 'gomr-worker:CONTENT-HASH', workers: 2 },
-        { specJson: '<the job spec, JSON>', storageJson: '<the storage config, JSON>', token: '<generated>' },
+        {
+          namespace: 'gomr', jobId: 'example-job', masterImage: 'gomr-master:CONTENT-HASH', workerImage: 'gomr-worker:CONTENT-HASH', workers: 2,
+          owner: { name: 'gomr-master-example-job', uid: '<the master Job uid>' },
+        },
+        { storageJson: '<the storage config, JSON>', token: '<generated>' },
       ),
     },
   };

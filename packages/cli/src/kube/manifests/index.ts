@@ -6,6 +6,7 @@ import { namespaceManifest } from './namespace-manifest.js';
 export * from './job-manifests.js';
 export * from './minio-manifests.js';
 export * from './namespace-manifest.js';
+export * from './pod-security.js';
 export * from './worker-memory.js';
 
 /** The objects of the shared store, in the order they are created. */
@@ -19,7 +20,10 @@ export function storeManifests(o: MinioManifestOptions, credentials: { accessKey
   ];
 }
 
-/** The objects of one job, in the order they are created. */
+/**
+ * The objects of one job: its Secret, the master Job and Service, the workers' Job (deployJob
+ * creates the master Job first, so the others can name it as their owner).
+ */
 export function jobManifests(o: JobManifestOptions, secret: JobSecretData): KubernetesObject[] {
-  return [jobSecret(o.namespace, o.jobId, secret), masterJob(o), masterService(o.namespace, o.jobId), workersJob(o)];
+  return [jobSecret(o, secret), masterJob(o), masterService(o), workersJob(o)];
 }

@@ -1,6 +1,8 @@
-import type { V1Container, V1EnvVar, V1Job, V1PodSecurityContext, V1Secret, V1SecurityContext, V1Service } from '@kubernetes/client-node';
-import { STORAGE_RETRY_ENV } from '@gomr/storage';
-import { componentLabels, jobNames, MASTER_PORT, MASTER_STATUS_PORT } from '../resource-names.js';
+import type { V1Container, V1EnvVar, V1Job, V1ObjectMeta, V1OwnerReference, V1PodFailurePolicy, V1Secret, V1Service } from '@kubernetes/client-node';
+import { STORAGE_ENV, STORAGE_RETRY_ENV } from '@gomr/storage';
+import { componentLabels, jobNames, MASTER_PORT, MASTER_STATUS_PORT, MINIO } from '../resource-names.js';
+import { minioClusterEndpoint, serviceHost } from './minio-manifests.js';
+import { containerSecurity, podSecurity } from './pod-security.js';
 import { workerMemoryLimit } from './worker-memory.js';
 
 /** What the cluster needs to know to run one job. */
@@ -36,6 +38,48 @@ export interface JobManifestOptions {
    * see storageRetryEnv. @default none (their defaults)
    */
   storageEnv?: Record<string, string>;
+  /**
+   * Seconds each of the job's two Kubernetes Jobs may stay active before Kubernetes ends it
+   * (activeDeadlineSeconds): a job that hangs does not hold its pods forever.
+   * @default DEFAULT_ACTIVE_DEADLINE_S (24 h)
+   */
+  activeDeadlineSeconds?: number;
+  /**
+   * The cluster's DNS domain, for fully qualified Service names. @default none: the short
+   * names, which resolve inside the namespace whatever the domain
+   */
+  clusterDomain?: string;
+  /** Size limit of each worker's /tmp (spills and merges). @default "10Gi" */
+  workerTmpSize?: string;
+  /**
+   * The master Job, once created: the workers' Job, the Service and the Secret name it as their
+   * owner, so deleting the master Job deletes them (garbage collection). @default no owner
+   */
+  owner?: { name: string; uid: string };
+}
+
+/** A day: long for a batch job, short of forever for one that hangs. */
+export const DEFAULT_ACTIVE_DEADLINE_S = 24 * 3600;
+/** Master pods that may fail (out of memory, node lost) before the job does; each resumes. */
+export const MASTER_BACKOFF_LIMIT = 3;
+export const DEFAULT_WORKER_TMP_SIZE = '10Gi';
+
+/** Where the master finds its job spec: in MinIO (a Secret holds at most 1 MiB). */
+export const jobSpecKey = (jobId: string) => `specs/${jobId}.json`;
+
+/**
+ * A pod evicted, preempted, or lost with its node (the DisruptionTarget condition) does not
+ * count against backoffLimit: the Job just starts another. The exact rule of the Kubernetes
+ * docs (tasks/job/pod-failure-policy); it needs restartPolicy Never.
+ */
+export const IGNORE_DISRUPTIONS: V1PodFailurePolicy = {
+  rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }],
+};
+
+function ownedBy(o: JobManifestOptions): Pick<V1ObjectMeta, 'ownerReferences'> {
+  if (!o.owner) return {};
+  const ref: V1OwnerReference = { apiVersion: 'batch/v1', kind: 'Job', name: o.owner.name, uid: o.owner.uid, blockOwnerDeletion: true };
+  return { ownerReferences: [ref] };
 }
 
 /**
@@ -59,43 +103,44 @@ function envList(vars: Record<string, string> | undefined): V1EnvVar[] {
 }
 
 export interface JobSecretData {
-  /** The master's job spec (JSON; holds the storage credentials, hence a Secret). */
-  specJson: string;
-  /** The workers' storage config (JSON). */
+  /** The workers' storage config (JSON; holds the storage credentials, hence a Secret). */
   storageJson: string;
   /** The job's gRPC token, shared by master and workers. */
   token: string;
 }
 
-/** Where the spec is mounted in the master's pod. */
-export const SPEC_MOUNT_DIR = '/etc/gomr';
-
-const podSecurity: V1PodSecurityContext = { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 };
-const containerSecurity: V1SecurityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
-
-export function jobSecret(namespace: string, jobId: string, data: JobSecretData): V1Secret {
+export function jobSecret(o: JobManifestOptions, data: JobSecretData): V1Secret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: jobNames(jobId).secret, namespace, labels: componentLabels('master', jobId) },
+    metadata: { name: jobNames(o.jobId).secret, namespace: o.namespace, labels: componentLabels('master', o.jobId), ...ownedBy(o) },
     type: 'Opaque',
-    stringData: { 'spec.json': data.specJson, 'storage.json': data.storageJson, token: data.token },
+    stringData: { 'storage.json': data.storageJson, token: data.token },
   };
 }
 
 /**
- * The master runs as a Job of one pod that is never restarted: its state lives in memory, so
- * a second master would start the job over. The pod completes `masterLingerMs` after the job.
+ * The master runs as a Job of one pod. A master that fails (out of memory, its node lost) is
+ * replaced, up to MASTER_BACKOFF_LIMIT times (evictions do not count): the new one reads the
+ * same spec from MinIO and resumes from the job's commit log there, without redoing committed
+ * tasks. It reads MinIO with the store's credentials from their Secret, so it needs no object
+ * of its own job to start. The pod completes `masterLingerMs` after the job.
  */
 export function masterJob(o: JobManifestOptions): V1Job {
   const names = jobNames(o.jobId);
   const labels = componentLabels('master', o.jobId);
+  const minioKey = (key: string) => ({ secretKeyRef: { name: MINIO.secret, key } });
   const container: V1Container = {
     name: 'master',
     image: o.masterImage,
     imagePullPolicy: o.imagePullPolicy ?? 'IfNotPresent',
     env: [
-      { name: 'GOMR_JOB_SPEC', value: `${SPEC_MOUNT_DIR}/spec.json` },
+      { name: 'GOMR_JOB_SPEC_KEY', value: jobSpecKey(o.jobId) },
+      { name: STORAGE_ENV.kind, value: 's3' },
+      { name: STORAGE_ENV.endpoint, value: minioClusterEndpoint(o.namespace, o.clusterDomain) },
+      { name: STORAGE_ENV.bucket, value: MINIO.bucket },
+      { name: STORAGE_ENV.accessKey, valueFrom: minioKey('MINIO_ROOT_USER') },
+      { name: STORAGE_ENV.secretKey, valueFrom: minioKey('MINIO_ROOT_PASSWORD') },
       { name: 'GOMR_MASTER_ADDRESS', value: `0.0.0.0:${MASTER_PORT}` },
       { name: 'GOMR_MASTER_EXIT_AFTER_MS', value: String(o.masterLingerMs ?? 600_000) },
       // The master's web status page (kubectl port-forward service/gomr-master-<id> 8080).
@@ -107,23 +152,24 @@ export function masterJob(o: JobManifestOptions): V1Job {
       { name: 'http', containerPort: MASTER_STATUS_PORT },
     ],
     readinessProbe: { tcpSocket: { port: MASTER_PORT }, periodSeconds: 2 },
-    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+    resources: { requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '64Mi' }, limits: { memory: '512Mi' } },
     securityContext: containerSecurity,
-    volumeMounts: [{ name: 'spec', mountPath: SPEC_MOUNT_DIR, readOnly: true }],
   };
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name: names.master, namespace: o.namespace, labels },
     spec: {
-      backoffLimit: 0,
+      backoffLimit: MASTER_BACKOFF_LIMIT,
+      podFailurePolicy: IGNORE_DISRUPTIONS,
+      activeDeadlineSeconds: o.activeDeadlineSeconds ?? DEFAULT_ACTIVE_DEADLINE_S,
       template: {
         metadata: { labels },
         spec: {
           restartPolicy: 'Never',
+          automountServiceAccountToken: false,
           securityContext: podSecurity,
           containers: [container],
-          volumes: [{ name: 'spec', secret: { secretName: names.secret, items: [{ key: 'spec.json', path: 'spec.json' }] } }],
         },
       },
     },
@@ -131,12 +177,12 @@ export function masterJob(o: JobManifestOptions): V1Job {
 }
 
 /** Workers reach the master by this Service's name. */
-export function masterService(namespace: string, jobId: string): V1Service {
-  const labels = componentLabels('master', jobId);
+export function masterService(o: JobManifestOptions): V1Service {
+  const labels = componentLabels('master', o.jobId);
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: jobNames(jobId).masterService, namespace, labels },
+    metadata: { name: jobNames(o.jobId).masterService, namespace: o.namespace, labels, ...ownedBy(o) },
     spec: {
       selector: labels,
       ports: [
@@ -148,9 +194,11 @@ export function masterService(namespace: string, jobId: string): V1Service {
 }
 
 /**
- * Workers run as an Indexed Job: pod N is `--worker N` for `gomr logs`, a crashed worker is
- * restarted in place (the master re-runs its task), and a worker that exits 0 because the job
- * is over stays done, where a Deployment would start it again.
+ * Workers run as an Indexed Job: pod N is `--worker N` for `gomr logs`. A worker that fails is
+ * replaced by a new pod (the master re-runs its task); one evicted or preempted too, without
+ * counting against backoffLimit; a worker that exits 0 because the master said the job is over
+ * stays done, where a Deployment would start it again. A worker stopped by SIGTERM before that
+ * exits non-zero, so its index is not counted as complete.
  */
 export function workersJob(o: JobManifestOptions): V1Job {
   const names = jobNames(o.jobId);
@@ -162,7 +210,7 @@ export function workersJob(o: JobManifestOptions): V1Job {
     image: o.workerImage,
     imagePullPolicy: o.imagePullPolicy ?? 'IfNotPresent',
     env: [
-      { name: 'GOMR_MASTER', value: `${names.masterService}:${MASTER_PORT}` },
+      { name: 'GOMR_MASTER', value: `${serviceHost(names.masterService, o.namespace, o.clusterDomain)}:${MASTER_PORT}` },
       { name: 'GOMR_TOKEN', valueFrom: fromSecret('token') },
       { name: 'GOMR_STORAGE_JSON', valueFrom: fromSecret('storage.json') },
       ...(o.spillBytes ? [{ name: 'GOMR_SPILL_BYTES', value: String(o.spillBytes) }] : []),
@@ -170,7 +218,7 @@ export function workersJob(o: JobManifestOptions): V1Job {
       ...envList(o.storageEnv),
     ],
     resources: {
-      requests: { cpu: r.cpu ?? '500m', memory: r.memory ?? '512Mi' },
+      requests: { cpu: r.cpu ?? '500m', memory: r.memory ?? '512Mi', 'ephemeral-storage': '1Gi' },
       limits: { memory: workerMemoryLimit(r.memoryLimit, o.executorHeapMb) },
     },
     securityContext: containerSecurity,
@@ -180,20 +228,24 @@ export function workersJob(o: JobManifestOptions): V1Job {
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name: names.workers, namespace: o.namespace, labels },
+    metadata: { name: names.workers, namespace: o.namespace, labels, ...ownedBy(o) },
     spec: {
       completionMode: 'Indexed',
       completions: o.workers,
       parallelism: o.workers,
-      // Restarts of crashed workers, summed over all of them, before Kubernetes gives up.
+      // Failed worker pods, summed over all of them, before Kubernetes gives up.
       backoffLimit: Math.max(6, 3 * o.workers),
+      podFailurePolicy: IGNORE_DISRUPTIONS,
+      activeDeadlineSeconds: o.activeDeadlineSeconds ?? DEFAULT_ACTIVE_DEADLINE_S,
       template: {
         metadata: { labels },
         spec: {
-          restartPolicy: 'OnFailure',
+          restartPolicy: 'Never',
+          automountServiceAccountToken: false,
           securityContext: podSecurity,
           containers: [container],
-          volumes: [{ name: 'tmp', emptyDir: {} }],
+          // A pod whose spills outgrow this is evicted (and replaced), not the node's disk filled.
+          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: o.workerTmpSize ?? DEFAULT_WORKER_TMP_SIZE } }],
         },
       },
     },

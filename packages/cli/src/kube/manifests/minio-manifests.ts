@@ -1,9 +1,10 @@
 import type { V1Deployment, V1PersistentVolumeClaim, V1Secret, V1Service } from '@kubernetes/client-node';
 import { componentLabels, MINIO } from '../resource-names.js';
+import { containerSecurity, podSecurity } from './pod-security.js';
 
 export interface MinioManifestOptions {
   namespace: string;
-  /** @default "minio/minio:RELEASE.2025-04-22T22-12-26Z" */
+  /** @default DEFAULT_MINIO_IMAGE */
   image?: string;
   /** Size of the data volume. @default "10Gi" */
   volumeSize?: string;
@@ -11,7 +12,13 @@ export interface MinioManifestOptions {
   storageClass?: string;
 }
 
-export const DEFAULT_MINIO_IMAGE = 'minio/minio:RELEASE.2025-04-22T22-12-26Z';
+/**
+ * The last community release of MinIO, from quay.io: `minio/minio` left Docker Hub in September
+ * 2026 (every pull there answers "repository does not exist"), and MinIO is source-only since
+ * October 2025, so no newer image will come. Fully qualified, so no registry mirror or
+ * short-name policy changes what is pulled.
+ */
+export const DEFAULT_MINIO_IMAGE = 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z';
 
 /**
  * The root credentials, generated once by `gomr start` and kept in the cluster, so a second run
@@ -55,14 +62,21 @@ export function minioDeployment(o: MinioManifestOptions): V1Deployment {
       template: {
         metadata: { labels },
         spec: {
+          // MinIO talks to no Kubernetes API: no token in the pod.
+          automountServiceAccountToken: false,
+          // Non-root (Pod Security `restricted`); fsGroup makes the volume writable for it.
+          securityContext: podSecurity,
           containers: [
             {
               name: 'minio',
               image: o.image ?? DEFAULT_MINIO_IMAGE,
-              args: ['server', '/data'],
+              // The certificates folder defaults to $HOME/.minio/certs, which a non-root user of
+              // the image cannot create: keep it in the pod's scratch volume.
+              args: ['server', '/data', '--certs-dir', '/tmp/certs'],
               env: [
                 { name: 'MINIO_ROOT_USER', valueFrom: fromSecret('MINIO_ROOT_USER') },
                 { name: 'MINIO_ROOT_PASSWORD', valueFrom: fromSecret('MINIO_ROOT_PASSWORD') },
+                { name: 'HOME', value: '/tmp' },
               ],
               ports: [{ name: 's3', containerPort: MINIO.port }],
               readinessProbe: {
@@ -75,11 +89,18 @@ export function minioDeployment(o: MinioManifestOptions): V1Deployment {
                 initialDelaySeconds: 10,
                 periodSeconds: 10,
               },
-              resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-              volumeMounts: [{ name: 'data', mountPath: '/data' }],
+              resources: { requests: { cpu: '100m', memory: '256Mi', 'ephemeral-storage': '64Mi' }, limits: { memory: '1Gi' } },
+              securityContext: containerSecurity,
+              volumeMounts: [
+                { name: 'data', mountPath: '/data' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
             },
           ],
-          volumes: [{ name: 'data', persistentVolumeClaim: { claimName: MINIO.pvc } }],
+          volumes: [
+            { name: 'data', persistentVolumeClaim: { claimName: MINIO.pvc } },
+            { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+          ],
         },
       },
     },
@@ -98,7 +119,16 @@ export function minioService(namespace: string): V1Service {
   };
 }
 
-/** The in-cluster endpoint master and workers use. */
-export function minioClusterEndpoint(namespace: string): string {
-  return `http://${MINIO.service}.${namespace}.svc.cluster.local:${MINIO.port}`;
+/**
+ * The in-cluster endpoint master and workers use. They run in MinIO's namespace, so the
+ * Service's short name resolves (the pod's DNS search path holds `<namespace>.svc.<domain>`)
+ * whatever the cluster's domain; with `clusterDomain`, the fully qualified name.
+ */
+export function minioClusterEndpoint(namespace: string, clusterDomain?: string): string {
+  return `http://${serviceHost(MINIO.service, namespace, clusterDomain)}:${MINIO.port}`;
+}
+
+/** A Service's DNS name as pods of its namespace dial it: short, or fully qualified. */
+export function serviceHost(service: string, namespace: string, clusterDomain?: string): string {
+  return clusterDomain ? `${service}.${namespace}.svc.${clusterDomain}` : service;
 }

@@ -1,0 +1,149 @@
+/**
+ * The launcher when something ordinary goes wrong, against the fake API server (objects whose
+ * status a test sets as a cluster would report it), s3rver and a fake master: a master that
+ * stops answering, stuck pods (image, crash loop, exec format error, unschedulable), a namespace
+ * still Terminating, a deploy that fails half way. Items of issue 11: 2, 8, 9, 10, 15.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GomrError } from '../../src/errors.js';
+import { start, world, type World } from '../support/launcher-world.js';
+
+/** Sets the status of the pods whose name starts with `prefix` as soon as they exist. */
+function whenPods(w: World, prefix: string, status: object): void {
+  const timer = setInterval(() => {
+    for (const p of w.kube.list('pods')) if (p.metadata.name.startsWith(prefix)) p.status = structuredClone(status);
+  }, 5);
+  w.stops.push(() => clearInterval(timer));
+}
+
+const waiting = (reason: string, message: string, lastState?: object) => ({
+  phase: 'Pending',
+  conditions: [{ type: 'PodScheduled', status: 'True' }],
+  containerStatuses: [{ name: 'c', ready: false, restartCount: 3, state: { waiting: { reason, message } }, ...(lastState ? { lastState } : {}) }],
+});
+
+async function withWorld(states: Record<string, unknown>[] | undefined, body: (w: World) => Promise<void>) {
+  const w = await world({}, states);
+  try {
+    await body(w);
+  } finally {
+    for (const s of w.stops) s();
+    await w.stop();
+  }
+}
+
+test('a master that stops answering while its Job is active: the forward is reopened, the workers stay, the job succeeds', async () => {
+  const states = [{ state: 'MAPPING' }, { state: 'MAPPING' }, { state: 'MAPPING' }, { state: 'SUCCEEDED' }];
+  await withWorld(states, async (w) => {
+    let deployed!: () => void;
+    const isDeployed = new Promise<void>((r) => (deployed = r));
+    const { run, lines } = start(w, { jobId: 'job-blip', silenceMs: 300, onDeployed: () => ((w.masterUnreachable = true), deployed()) });
+    await isDeployed;
+    // Well past the silence: no port-forward leads to the master.
+    await sleep(1500);
+    assert.ok(!w.kube.writes().some((x) => x.startsWith('DELETE')), `nothing deleted while the master is silent: ${w.kube.writes().join(', ')}`);
+    assert.ok(w.kube.get('jobs', 'gomr-workers-job-blip'));
+    w.masterUnreachable = false;
+    const r = await run;
+    assert.equal(r.status.state, 'SUCCEEDED');
+    assert.ok(lines.some((l) => /no answer from the master of job job-blip .* reopening the port-forward/.test(l)), lines.join('\n'));
+    assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-blip');
+  });
+});
+
+test('a master Job deleted while the CLI cannot reach the master: the job is lost, its workers removed', async () => {
+  await withWorld([{ state: 'MAPPING' }], async (w) => {
+    let deployed!: () => void;
+    const isDeployed = new Promise<void>((r) => (deployed = r));
+    const { run } = start(w, { jobId: 'job-lost', silenceMs: 300, onDeployed: () => ((w.masterUnreachable = true), deployed()) });
+    await isDeployed;
+    await sleep(600);
+    w.kube.objects.delete('jobs/gomr/gomr-master-job-lost');
+    await assert.rejects(run, (err: GomrError) => {
+      assert.match(err.message, /^lost job job-lost: its master Job was deleted/);
+      return true;
+    });
+    assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-lost');
+  });
+});
+
+test('MinIO whose image cannot be pulled: an error with the pod\'s reason and message within seconds, not at the timeout', async () => {
+  await withWorld(undefined, async (w) => {
+    whenPods(w, 'gomr-minio-', waiting('ImagePullBackOff', 'Back-off pulling image "quay.io/minio/minio:nope"'));
+    const t0 = Date.now();
+    await assert.rejects(start(w, { minioTimeoutMs: 60_000 }).run, (err: GomrError) => {
+      assert.equal(err.exitCode, 7);
+      assert.match(err.message, /^MinIO cannot start in namespace gomr: pod gomr-minio-7d9f8-abcde: ImagePullBackOff: Back-off pulling image "quay.io\/minio\/minio:nope"/);
+      return true;
+    });
+    const ms = Date.now() - t0;
+    assert.ok(ms < 15_000, `reported after ${ms} ms`);
+    assert.ok(!w.kube.writes().includes('POST jobs'));
+  });
+});
+
+test('a master image for another CPU (exec format error in a crash loop): the master cannot start, said at once', async () => {
+  await withWorld(undefined, async (w) => {
+    whenPods(w, 'gomr-master-', waiting('CrashLoopBackOff', 'back-off 10s restarting failed container', { terminated: { exitCode: 255, reason: 'Error', message: 'exec /usr/local/bin/node: exec format error' } }));
+    await assert.rejects(start(w, { jobId: 'job-arm' }).run, (err: GomrError) => {
+      assert.equal(err.exitCode, 7);
+      assert.match(err.message, /^the master of job job-arm cannot start: pod gomr-master-job-arm-\S+: CrashLoopBackOff: .*exec format error/);
+      return true;
+    });
+    assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-arm');
+  });
+});
+
+test('workers whose image cannot be pulled, and no worker registered: the job ends with what is wrong instead of RUNNING forever', async () => {
+  await withWorld([{ state: 'MAPPING', workers: [] }], async (w) => {
+    whenPods(w, 'gomr-workers-', waiting('ErrImagePull', 'pull access denied for gomr-worker, repository does not exist'));
+    const t0 = Date.now();
+    const { run, lines } = start(w, { jobId: 'job-nopull', workerCheckMs: 200 });
+    await assert.rejects(run, (err: GomrError) => {
+      assert.equal(err.exitCode, 7);
+      assert.match(err.message, /^no worker of job job-nopull can run: pod gomr-workers-job-nopull-0-\S+: ErrImagePull: pull access denied/);
+      return true;
+    });
+    assert.ok(Date.now() - t0 < 20_000);
+    assert.ok(lines.some((l) => /workers: pod gomr-workers-job-nopull-\d-\S+: ErrImagePull/.test(l)), lines.join('\n'));
+    assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-nopull');
+  });
+});
+
+test('start right after down --purge: a namespace still Terminating is waited for, then created again', async () => {
+  await withWorld(undefined, async (w) => {
+    w.kube.seed('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gomr', deletionTimestamp: new Date().toISOString() }, status: { phase: 'Terminating' } });
+    setTimeout(() => w.kube.objects.delete('namespaces//gomr'), 1200);
+    const { run, lines } = start(w, { jobId: 'job-after-purge' });
+    assert.equal((await run).status.state, 'SUCCEEDED');
+    assert.ok(lines.some((l) => /namespace gomr is being deleted; waiting for it to be gone/.test(l)), lines.join('\n'));
+    assert.equal(w.kube.writes()[0], 'POST namespaces');
+  });
+});
+
+test('a volume claim that stays Terminating: a clear error after the wait, nothing of the job deployed', async () => {
+  await withWorld(undefined, async (w) => {
+    w.kube.seed('persistentvolumeclaims', 'gomr', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'gomr-minio-data', deletionTimestamp: new Date().toISOString(), finalizers: ['kubernetes.io/pvc-protection'] } });
+    await assert.rejects(start(w, { deletionWaitMs: 1500 }).run, (err: GomrError) => {
+      assert.equal(err.exitCode, 7);
+      assert.match(err.message, /^PersistentVolumeClaim\/gomr-minio-data is still being deleted after 1500 ms/);
+      return true;
+    });
+    assert.ok(!w.kube.writes().includes('POST jobs'));
+  });
+});
+
+test('a deploy that fails half way deletes what it created', async () => {
+  await withWorld(undefined, async (w) => {
+    // Another object already holds the workers Job's name: creating it fails with 409.
+    w.kube.seed('jobs', 'gomr', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'gomr-workers-job-half' }, spec: {} });
+    await assert.rejects(start(w, { jobId: 'job-half' }).run, /creating Job\/gomr-workers-job-half failed \(HTTP 409\)/);
+    const writes = w.kube.writes();
+    assert.deepEqual(writes.slice(writes.indexOf('POST jobs')), [
+      'POST jobs', 'POST secrets', 'POST services', 'POST jobs', 'DELETE services/gomr-master-job-half', 'DELETE secrets/gomr-job-job-half', 'DELETE jobs/gomr-master-job-half',
+    ]);
+    for (const [kind, name] of [['jobs', 'gomr-master-job-half'], ['secrets', 'gomr-job-job-half'], ['services', 'gomr-master-job-half']]) assert.equal(w.kube.get(kind!, name!), undefined, name);
+  });
+});
