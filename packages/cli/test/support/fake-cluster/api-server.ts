@@ -16,7 +16,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { admitCreate, podSecurityViolation } from './admission.js';
-import { requestDeletion, type DeleteOptions } from './deletion.js';
+import { removeIfDone, requestDeletion, type DeleteOptions } from './deletion.js';
 import { reconcileDeployments } from './deployment-controller.js';
 import { collectGarbage } from './garbage-collector.js';
 import { runInstantKubelet } from './instant-kubelet.js';
@@ -249,6 +249,8 @@ users:
       reconcileClaims(this.store);
       reconcileDeployments(this.store, admitPod);
       reconcileJobs(this.store, { ...this.options.jobs, admitPod });
+      // Objects marked for deletion whose finalizers are now done.
+      for (const [k, obj] of [...this.store.objects]) if (obj.metadata?.deletionTimestamp) removeIfDone(this.store, k.split('/')[0]!, obj);
       if ((this.options.kubelet ?? 'instant') === 'instant') {
         runInstantKubelet(this.store, {
           notReady: (pod) => (this.options.minioReady === false && pod.metadata.name.startsWith('gomr-minio-') ? (this.options.minioEvents ?? []) : undefined),
