@@ -250,7 +250,7 @@ users:
       reconcileDeployments(this.store, admitPod);
       reconcileJobs(this.store, { ...this.options.jobs, admitPod });
       // Objects marked for deletion whose finalizers are now done.
-      for (const [k, obj] of [...this.store.objects]) if (obj.metadata?.deletionTimestamp) removeIfDone(this.store, k.split('/')[0]!, obj);
+      for (const [k, obj] of [...this.store.objects]) if (obj.metadata?.deletionTimestamp && !this.store.unmanaged.has(obj)) removeIfDone(this.store, k.split('/')[0]!, obj);
       if ((this.options.kubelet ?? 'instant') === 'instant') {
         runInstantKubelet(this.store, {
           notReady: (pod) => (this.options.minioReady === false && pod.metadata.name.startsWith('gomr-minio-') ? (this.options.minioEvents ?? []) : undefined),

@@ -10,7 +10,7 @@ import type { ObjectStore } from './store.js';
 
 export function reconcileNamespaces(store: ObjectStore): void {
   for (const ns of store.list('namespaces')) {
-    if (!ns.metadata.deletionTimestamp) continue;
+    if (!ns.metadata.deletionTimestamp || store.unmanaged.has(ns)) continue;
     const name: string = ns.metadata.name;
     const content = store.inNamespace(name);
     for (const [k, obj] of content) if (!obj.metadata.deletionTimestamp) requestDeletion(store, k.split('/')[0]!, obj, { propagationPolicy: 'Background' });
