@@ -28,6 +28,12 @@ is not rebuilt); loads them into the cluster (kind load / minikube image load / 
 where the output is, and removes the workers. MinIO and the outputs stay (gomr down removes
 them). Ctrl-C detaches: the job goes on, and gomr attach JOB follows it again.
 
+A failed master pod is replaced and resumes from the job's commit log; evicted or preempted
+pods are replaced without counting as failures; the job may run for --active-deadline. A
+master that stops answering is followed again while its Job is active; pods that cannot start
+(an image that cannot be pulled, an exec format error, unschedulable) are reported with their
+own reason.
+
 The storage retry settings set where gomr start runs (GOMR_STORAGE_RETRY_BUDGET_MS, GOMR_STORAGE_RETRY_ATTEMPTS, GOMR_STORAGE_RETRY_BASE_MS, GOMR_STORAGE_RETRY_MAX_MS, GOMR_STORAGE_REQUEST_TIMEOUT_MS, GOMR_STORAGE_LOG_RETRIES) are passed on to the master and the workers. Every Kubernetes API request has a deadline (--request-timeout, default 15s): a cluster that does not answer in time is reported as not reachable.
 
 ${EXIT_CODE_HELP}`;

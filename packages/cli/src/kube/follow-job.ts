@@ -64,11 +64,17 @@ export async function followJob(o: FollowJobOptions): Promise<JobStatus__Output>
   const workers = new WorkerWatch({ api: o.api, namespace: o.namespace, jobId: o.jobId, log, everyMs: o.workerCheckMs });
   const silenceMs = o.silenceMs ?? 10_000;
   let first = true;
+  let silent = false;
+  let told = false;
+  let unreachableTold = false;
   try {
     for (;;) {
       if (o.signal?.aborted) throw detached();
       const ended = await masterEnded(o).catch((err) => (err instanceof ClusterUnreachableError ? undefined : Promise.reject(err)));
       if (ended) throw ended;
+      // Once per silence, however long it lasts (a laptop asleep for an hour).
+      if (silent && !told) log(`      no answer from the master of job ${o.jobId} for ${Math.round(silenceMs / 1000)} s; its Job is active: reopening the port-forward`);
+      told ||= silent;
       let pod;
       try {
         pod = await waitForReadyPod(o.api, o.namespace, masterSelector, {
@@ -83,16 +89,20 @@ export async function followJob(o: FollowJobOptions): Promise<JobStatus__Output>
         });
       } catch (err) {
         if (o.signal?.aborted) throw detached();
-        if (!first && err instanceof ClusterUnreachableError) {
+        if (err instanceof ClusterUnreachableError) {
+          // Nothing is removed because the cluster does not answer: wait for it.
+          if (!unreachableTold) log(`      ${err.message}; still trying (Ctrl-C detaches)`);
+          unreachableTold = true;
           await pause(o, silenceMs);
           continue;
         }
         throw err;
       }
+      unreachableTold = false;
       first = false;
-      const result = await followPod(o, pod.metadata!.name!, workers, silenceMs);
+      const result = await followPod(o, pod.metadata!.name!, workers, silenceMs, () => (told = silent = false));
       if (result) return result;
-      log(`      no answer from the master of job ${o.jobId} for ${Math.round(silenceMs / 1000)} s; it still runs: reopening the port-forward`);
+      silent = true;
     }
   } finally {
     o.display.stop();
@@ -108,6 +118,7 @@ async function followPod(
   pod: string,
   workers: WorkerWatch,
   silenceMs: number,
+  onContact: () => void,
 ): Promise<JobStatus__Output | undefined> {
   let forward;
   try {
@@ -125,6 +136,7 @@ async function followPod(
       const answer = await master.getStatus().catch((err: Error) => err);
       if (!(answer instanceof Error)) {
         lastContact = Date.now();
+        onContact();
         status = answer;
         o.display.update(answer);
         if (answer.state === 'SUCCEEDED' || answer.state === 'FAILED') return answer;

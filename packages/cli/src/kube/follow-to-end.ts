@@ -3,7 +3,7 @@ import { EXIT, GomrError } from '../errors.js';
 import { createProgressDisplay } from '../progress/progress-display.js';
 import { DetachedError, followJob, MasterEndedError } from './follow-job.js';
 import { removeWorkers } from './job-deploy.js';
-import type { KubeApi } from './kube-api.js';
+import { ClusterUnreachableError, type KubeApi } from './kube-api.js';
 import { readMasterJobState } from './master-state.js';
 import type { PortForwarder } from './port-forward.js';
 import { loadSavedStatus } from './saved-status.js';
@@ -31,7 +31,9 @@ export interface FollowToEndOptions {
 export async function followToEnd(o: FollowToEndOptions): Promise<JobStatus__Output> {
   const deps = { api: o.api, forwarder: o.forwarder, namespace: o.namespace };
   let status: JobStatus__Output | null;
-  const ended = (await readMasterJobState(o.api, o.namespace, o.jobId)).state !== 'active';
+  // A cluster that does not answer now is waited for by followJob, not taken for an ended job.
+  const state = await readMasterJobState(o.api, o.namespace, o.jobId).catch((err) => (err instanceof ClusterUnreachableError ? undefined : Promise.reject(err)));
+  const ended = !!state && state.state !== 'active';
   if (ended) status = await loadSavedStatus(deps, o.jobId);
   else status = null;
   if (!status) {

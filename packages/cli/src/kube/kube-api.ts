@@ -94,7 +94,10 @@ export function apiMessage(err: unknown): string {
   return `${String(e?.message ?? err).split('\n')[0]}${cause && !String(e?.message).includes(cause) ? ` (${cause})` : ''}`;
 }
 
-/** The cluster did not answer (no HTTP status): a network blip, a sleeping laptop, a restarting API server. */
+/**
+ * The cluster did not answer (no HTTP status), or answered 5xx/429: a network blip, a sleeping
+ * laptop, a restarting or overloaded API server.
+ */
 export class ClusterUnreachableError extends GomrError {}
 
 const unreachable = (message: string, code: number) => new ClusterUnreachableError(message, code);
@@ -120,6 +123,10 @@ export async function kubeCall<T>(api: KubeApi, what: string, call: () => Promis
     }
     if (status === 401 || status === 403) {
       throw new GomrError(`the cluster refused ${what} (HTTP ${status}, context ${api.ctx.context}): ${apiMessage(err)}`, EXIT.CLUSTER);
+    }
+    if (status >= 500 || status === 429) {
+      // An API server restarting or overloaded: a blip to wait out, like no answer at all.
+      throw unreachable(`the cluster at ${api.ctx.server} (context ${api.ctx.context}) answered HTTP ${status} while ${what}: ${apiMessage(err)}`, EXIT.CLUSTER);
     }
     throw Object.assign(err as Error, { gomrWhat: what });
   }

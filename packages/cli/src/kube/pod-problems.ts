@@ -30,6 +30,38 @@ export const UNSCHEDULABLE_REPORT_MS = 10_000;
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
+/** Words of a container that could not start at all: no retry of the same image helps. */
+const EXEC_FORMAT = /exec format error/i;
+
+/**
+ * Why a pod that has ended (phase Failed; a Job's pods have restartPolicy Never, so they fail
+ * instead of looping in CrashLoopBackOff) could not start its container: the runtime's
+ * StartError or ContainerCannotRun, or an `exec format error` in the terminated message or in
+ * `logTail` (the last lines of its log, where runc writes it). Undefined for a pod that ran and
+ * failed at its work: the Job replaces it.
+ */
+export function startFailure(pod: V1Pod, logTail = ''): PodProblem | undefined {
+  if (pod.status?.phase !== 'Failed') return undefined;
+  const name = pod.metadata?.name ?? '?';
+  for (const s of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+    const t = s.state?.terminated;
+    if (!t) continue;
+    const cannotStart = (t.reason && FATAL_TERMINATED.has(t.reason)) || EXEC_FORMAT.test(t.message ?? '');
+    const inLog = EXEC_FORMAT.exec(logTail);
+    if (cannotStart || inLog) {
+      const why = cannotStart ? `${t.reason ?? 'Error'}${t.message ? `: ${t.message}` : ''}` : `exit ${t.exitCode}, its log says: ${logTail.split('\n').find((l) => EXEC_FORMAT.test(l))}`;
+      const hint = EXEC_FORMAT.test(why) ? " (an image built for another CPU than the node's?)" : '';
+      return { key: `pod/${name}: cannot start`, text: oneLine(`pod ${name}: ${why}${hint}`), fatal: true, reportAfterMs: 0 };
+    }
+  }
+  return undefined;
+}
+
+/** Whether startFailure may need the pod's log: it failed with nothing in its status that says why. */
+export function needsLogForStartFailure(pod: V1Pod): boolean {
+  return pod.status?.phase === 'Failed' && !startFailure(pod) && !!pod.status.containerStatuses?.some((s) => s.state?.terminated && s.state.terminated.exitCode !== 143);
+}
+
 /** The problems of one pod now; none for a pod that runs, or has ended. */
 export function podProblems(pod: V1Pod): PodProblem[] {
   const name = pod.metadata?.name ?? '?';

@@ -3,6 +3,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { EXIT, GomrError } from '../errors.js';
 import { kubeCall, type KubeApi } from './kube-api.js';
 import { diagnosePods, podReady } from './pod-diagnosis.js';
+import { FailedPods } from './failed-pods.js';
 import { eventProblems, podProblems, ProblemTracker } from './pod-problems.js';
 
 export interface WaitForPodOptions {
@@ -36,12 +37,15 @@ export async function waitForReadyPod(api: KubeApi, namespace: string, labelSele
   const timeoutMs = o.timeoutMs ?? 180_000;
   const deadline = Date.now() + timeoutMs;
   const tracker = new ProblemTracker();
+  const failed = new FailedPods(api, namespace);
   for (;;) {
     await o.check?.();
     const pods = (await kubeCall(api, `listing the pods of ${o.what}`, () => api.core.listNamespacedPod({ namespace, labelSelector }))).items;
     const ready = pods.find((p) => podReady(p) && !p.metadata?.deletionTimestamp);
     if (ready) return ready;
-    const problems = pods.flatMap(podProblems);
+    // A Job's pod that could not start its container fails (restartPolicy Never) instead of
+    // looping: the Job would start another from the same image, and it would fail the same way.
+    const problems = [...pods.flatMap(podProblems), ...(await failed.problems(pods))];
     if (o.ownerName && !pods.some((p) => !p.status?.phase || p.status.phase === 'Pending' || p.status.phase === 'Running')) {
       const events = (await kubeCall(api, 'listing events', () => api.core.listNamespacedEvent({ namespace }))).items;
       problems.push(...eventProblems(events, o.ownerName));

@@ -1,6 +1,7 @@
 import type { JobStatus__Output } from '@gomr/proto';
 import { EXIT, GomrError } from '../errors.js';
-import { kubeCall, type KubeApi } from './kube-api.js';
+import { isNotFound, kubeCall, type KubeApi } from './kube-api.js';
+import { FailedPods } from './failed-pods.js';
 import { workerSelector } from './find-job.js';
 import { eventProblems, podProblems, ProblemTracker } from './pod-problems.js';
 import { jobNames } from './resource-names.js';
@@ -25,9 +26,12 @@ export interface WorkerWatchOptions {
  */
 export class WorkerWatch {
   private readonly tracker = new ProblemTracker();
+  private readonly failed: FailedPods;
   private lastMs = 0;
 
-  constructor(private readonly o: WorkerWatchOptions) {}
+  constructor(private readonly o: WorkerWatchOptions) {
+    this.failed = new FailedPods(o.api, o.namespace);
+  }
 
   async check(status: JobStatus__Output | undefined, nowMs = Date.now()): Promise<GomrError | undefined> {
     if (nowMs - this.lastMs < (this.o.everyMs ?? 5000)) return undefined;
@@ -36,6 +40,10 @@ export class WorkerWatch {
     const pods = (await kubeCall(api, `listing the workers of job ${jobId}`, () => api.core.listNamespacedPod({ namespace, labelSelector: workerSelector(jobId) }))).items;
     const live = pods.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata?.deletionTimestamp);
     const problems = live.flatMap(podProblems);
+    // Worker pods have restartPolicy Never: one that could not start its container has failed.
+    // Every worker runs the same image, so one such failure is every worker's.
+    const cannotStart = await this.failed.problems(pods);
+    problems.push(...cannotStart);
     const workersJob = jobNames(jobId).workers;
     const events = (
       await kubeCall(api, 'listing events', () => api.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${workersJob}` }))
@@ -49,7 +57,11 @@ export class WorkerWatch {
     }
     const registered = (status?.workers ?? []).filter((w) => w.state !== 'lost').length;
     const stuck = live.filter((p) => podProblems(p).some((x) => x.fatal));
-    if (registered === 0 && live.length > 0 && stuck.length === live.length) {
+    const jobFailed = await this.workersJobFailure();
+    if (jobFailed) {
+      return new GomrError(`the workers of job ${jobId} failed: ${[jobFailed, ...fatal.map((p) => p.text)].join('; ')}`, EXIT.RUNTIME);
+    }
+    if (registered === 0 && (cannotStart.length > 0 || (live.length > 0 && stuck.length === live.length))) {
       return new GomrError(
         `no worker of job ${jobId} can run: ${fatal.map((p) => p.text).join('; ')}`,
         EXIT.CLUSTER,
@@ -60,4 +72,15 @@ export class WorkerWatch {
   }
 
   private readonly told = new Set<string>();
+
+  /** The workers Job's Failed condition (backoffLimit or activeDeadlineSeconds reached), if it has one. */
+  private async workersJobFailure(): Promise<string | undefined> {
+    const { api, namespace, jobId } = this.o;
+    const job = await kubeCall(api, 'reading the workers Job', () => api.batch.readNamespacedJob({ name: jobNames(jobId).workers, namespace })).catch((err) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    });
+    const c = job?.status?.conditions?.find((x) => (x.type === 'Failed' || x.type === 'FailureTarget') && x.status === 'True');
+    return c ? `Job ${jobNames(jobId).workers}: ${c.reason ?? 'Failed'}${c.message ? `: ${c.message}` : ''}` : undefined;
+  }
 }

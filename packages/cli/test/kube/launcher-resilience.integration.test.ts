@@ -7,7 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { GomrError } from '../../src/errors.js';
+import { startFlakyProxy } from '../support/flaky-proxy.js';
 import { start, world, type World } from '../support/launcher-world.js';
 
 /** Sets the status of the pods whose name starts with `prefix` as soon as they exist. */
@@ -48,8 +50,38 @@ test('a master that stops answering while its Job is active: the forward is reop
     w.masterUnreachable = false;
     const r = await run;
     assert.equal(r.status.state, 'SUCCEEDED');
-    assert.ok(lines.some((l) => /no answer from the master of job job-blip .* reopening the port-forward/.test(l)), lines.join('\n'));
+    // Said once for the whole silence (several 300 ms rounds), not once a round.
+    assert.equal(lines.filter((l) => /no answer from the master of job job-blip .* reopening the port-forward/.test(l)).length, 1, lines.join('\n'));
     assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-blip');
+  });
+});
+
+for (const mode of ['503', 'drop'] as const) test(`the API server ${mode === '503' ? 'answering 503' : 'dropping connections'} and the master silent for a while: nothing is removed, the job is followed to its end`, async () => {
+  const states = [{ state: 'MAPPING' }, { state: 'MAPPING' }, { state: 'MAPPING' }, { state: 'SUCCEEDED' }];
+  await withWorld(states, async (w) => {
+    const proxy = await startFlakyProxy(w.kube.url);
+    w.stops.push(() => void proxy.stop());
+    await writeFile(w.kubeconfig, (await readFile(w.kubeconfig, 'utf8')).replace(w.kube.url, proxy.url));
+    let deployed!: () => void;
+    const isDeployed = new Promise<void>((r) => (deployed = r));
+    const { run, lines } = start(w, {
+      jobId: `job-api${mode}`, silenceMs: 300,
+      onDeployed: () => {
+        w.masterUnreachable = true;
+        proxy.mode = mode;
+        deployed();
+      },
+    });
+    await isDeployed;
+    await sleep(2000);
+    const writesDuring = w.kube.writes();
+    w.masterUnreachable = false;
+    proxy.mode = 'ok';
+    assert.equal((await run).status.state, 'SUCCEEDED');
+    assert.ok(proxy.refused > 0);
+    assert.ok(!writesDuring.some((x) => x.startsWith('DELETE')), writesDuring.join(', '));
+    assert.equal(lines.filter((l) => /(answered HTTP 503|cannot reach the cluster at) .*; still trying/.test(l)).length, 1, lines.join('\n'));
+    assert.equal(w.kube.writes().at(-1), `DELETE jobs/gomr-workers-job-api${mode}`);
   });
 });
 
@@ -84,15 +116,74 @@ test('MinIO whose image cannot be pulled: an error with the pod\'s reason and me
   });
 });
 
-test('a master image for another CPU (exec format error in a crash loop): the master cannot start, said at once', async () => {
+/** A Job pod (restartPolicy Never) whose container could not start: it fails, it does not loop. */
+const startError = {
+  phase: 'Failed',
+  containerStatuses: [{
+    name: 'c', ready: false, restartCount: 0,
+    state: { terminated: { exitCode: 128, reason: 'StartError', message: 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "node": exec format error' } },
+  }],
+};
+
+test('MinIO pods that cannot be created (FailedCreate on its ReplicaSet): said at once, and in the error at the timeout', async () => {
   await withWorld(undefined, async (w) => {
-    whenPods(w, 'gomr-master-', waiting('CrashLoopBackOff', 'back-off 10s restarting failed container', { terminated: { exitCode: 255, reason: 'Error', message: 'exec /usr/local/bin/node: exec format error' } }));
-    await assert.rejects(start(w, { jobId: 'job-arm' }).run, (err: GomrError) => {
+    // The ReplicaSet controller is refused every pod: none exists, only its events say why.
+    const timer = setInterval(() => {
+      for (const p of w.kube.list('pods')) if (p.metadata.name.startsWith('gomr-minio-')) w.kube.objects.delete(`pods/gomr/${p.metadata.name}`);
+    }, 2);
+    w.stops.push(() => clearInterval(timer));
+    w.kube.seed('events', 'gomr', {
+      apiVersion: 'v1', kind: 'Event', metadata: { name: 'gomr-minio-7d9f8.1' }, type: 'Warning', reason: 'FailedCreate',
+      involvedObject: { kind: 'ReplicaSet', name: 'gomr-minio-7d9f8' },
+      message: 'Error creating: pods "gomr-minio-7d9f8-x" is forbidden: exceeded quota: compute, requested: memory=256Mi, used: memory=1Gi, limited: memory=1Gi',
+    });
+    const { run, lines } = start(w, { minioTimeoutMs: 1500 });
+    await assert.rejects(run, (err: GomrError) => {
       assert.equal(err.exitCode, 7);
-      assert.match(err.message, /^the master of job job-arm cannot start: pod gomr-master-job-arm-\S+: CrashLoopBackOff: .*exec format error/);
+      assert.match(err.message, /^MinIO was not ready after 2 s in namespace gomr: no pod was created; ReplicaSet gomr-minio-7d9f8: FailedCreate: Error creating: .*exceeded quota/);
       return true;
     });
+    assert.equal(lines.filter((l) => /MinIO: ReplicaSet gomr-minio-7d9f8: FailedCreate: .*exceeded quota/.test(l)).length, 1, lines.join('\n'));
+  });
+});
+
+test('a master image for another CPU (exec format error): the master cannot start, said at once', async () => {
+  await withWorld(undefined, async (w) => {
+    whenPods(w, 'gomr-master-', startError);
+    const t0 = Date.now();
+    await assert.rejects(start(w, { jobId: 'job-arm' }).run, (err: GomrError) => {
+      assert.equal(err.exitCode, 7);
+      assert.match(err.message, /^the master of job job-arm cannot start: pod gomr-master-job-arm-\S+: StartError: .*exec format error \(an image built for another CPU than the node's\?\)/);
+      return true;
+    });
+    assert.ok(Date.now() - t0 < 15_000);
     assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-arm');
+  });
+});
+
+test('worker pods that fail to start (exec format error), none registered: the job ends at once with why', async () => {
+  await withWorld([{ state: 'MAPPING', workers: [] }], async (w) => {
+    whenPods(w, 'gomr-workers-', startError);
+    await assert.rejects(start(w, { jobId: 'job-armw', workerCheckMs: 200 }).run, (err: GomrError) => {
+      assert.match(err.message, /^no worker of job job-armw can run: pod gomr-workers-job-armw-\d-\S+: StartError: .*exec format error/);
+      return true;
+    });
+  });
+});
+
+test('a workers Job that Kubernetes gave up on (BackoffLimitExceeded): the job ends with the Job\'s reason', async () => {
+  await withWorld([{ state: 'MAPPING', workers: [{ workerId: 'w-1', state: 'busy' }] }], async (w) => {
+    const timer = setInterval(() => {
+      const job = w.kube.get('jobs', 'gomr-workers-job-gaveup');
+      if (job) job.status = { failed: 7, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] };
+    }, 5);
+    w.stops.push(() => clearInterval(timer));
+    await assert.rejects(start(w, { jobId: 'job-gaveup', workerCheckMs: 200 }).run, (err: GomrError) => {
+      assert.equal(err.exitCode, 6);
+      assert.match(err.message, /^the workers of job job-gaveup failed: Job gomr-workers-job-gaveup: BackoffLimitExceeded: Job has reached the specified backoff limit/);
+      return true;
+    });
+    assert.equal(w.kube.writes().at(-1), 'DELETE jobs/gomr-workers-job-gaveup');
   });
 });
 
@@ -114,8 +205,14 @@ test('workers whose image cannot be pulled, and no worker registered: the job en
 
 test('start right after down --purge: a namespace still Terminating is waited for, then created again', async () => {
   await withWorld(undefined, async (w) => {
-    w.kube.seed('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gomr', deletionTimestamp: new Date().toISOString() }, status: { phase: 'Terminating' } });
-    setTimeout(() => w.kube.objects.delete('namespaces//gomr'), 1200);
+    // Terminating, held by a pod that is still going away (its finalizer), as after gomr down --purge.
+    const deleting = new Date().toISOString();
+    w.kube.seed('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gomr', deletionTimestamp: deleting }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Terminating' } });
+    w.kube.seed('pods', 'gomr', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'old-minio', deletionTimestamp: deleting, finalizers: ['gomr.test/hold'] }, status: { phase: 'Running' } });
+    setTimeout(() => {
+      w.kube.objects.delete('pods/gomr/old-minio');
+      w.kube.objects.delete('namespaces//gomr');
+    }, 1200);
     const { run, lines } = start(w, { jobId: 'job-after-purge' });
     assert.equal((await run).status.state, 'SUCCEEDED');
     assert.ok(lines.some((l) => /namespace gomr is being deleted; waiting for it to be gone/.test(l)), lines.join('\n'));

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
-import { eventProblems, podProblems, ProblemTracker, UNSCHEDULABLE_REPORT_MS } from '../../src/kube/pod-problems.js';
+import { eventProblems, needsLogForStartFailure, podProblems, ProblemTracker, startFailure, UNSCHEDULABLE_REPORT_MS } from '../../src/kube/pod-problems.js';
 
 const pod = (status: V1Pod['status'], extra: Partial<V1Pod['metadata']> = {}): V1Pod => ({ metadata: { name: 'p', ...extra }, status });
 const waitingPod = (reason: string, message = 'm') => pod({ phase: 'Pending', containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason, message } } }] });
@@ -54,4 +54,20 @@ test('unschedulable is reported once it has lasted UNSCHEDULABLE_REPORT_MS, and 
   const found = eventProblems(events, (n) => n === 'gomr-workers-j');
   assert.deepEqual(found.map((x) => x.text), ['Job gomr-workers-j: FailedCreate: pods "w-0" is forbidden: violates PodSecurity "restricted:latest"']);
   assert.deepEqual(new ProblemTracker().observe(found, 0).report, found);
+});
+
+test('a failed Job pod that could not start is a start failure; one that failed at its work, or was stopped by SIGTERM, is not', () => {
+  const failed = (terminated: object) => pod({ phase: 'Failed', containerStatuses: [{ name: 'c', image: 'i', imageID: '', ready: false, restartCount: 0, state: { terminated: terminated as never } }] });
+  const start = failed({ exitCode: 128, reason: 'StartError', message: 'exec: "node": exec format error' });
+  assert.equal(startFailure(start)!.text, "pod p: StartError: exec: \"node\": exec format error (an image built for another CPU than the node's?)");
+  assert.equal(needsLogForStartFailure(start), false);
+  // runc writes the exec failure into the container's log, exit 255: found there.
+  const logged = failed({ exitCode: 255, reason: 'Error' });
+  assert.equal(startFailure(logged), undefined);
+  assert.equal(needsLogForStartFailure(logged), true);
+  assert.equal(startFailure(logged, 'exec /usr/local/bin/node: exec format error\n')!.text, "pod p: exit 255, its log says: exec /usr/local/bin/node: exec format error (an image built for another CPU than the node's?)");
+  // A worker that threw, or was drained by SIGTERM (exit 143): the Job replaces it.
+  assert.equal(startFailure(failed({ exitCode: 1, reason: 'Error' }), 'worker fatal: master unreachable'), undefined);
+  assert.equal(needsLogForStartFailure(failed({ exitCode: 143, reason: 'Error' })), false);
+  assert.equal(startFailure(waitingPod('ErrImagePull')), undefined, 'only pods that have ended');
 });
