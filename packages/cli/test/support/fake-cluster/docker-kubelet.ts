@@ -52,6 +52,11 @@ export interface DockerKubeletOptions {
   /** Lines about what the kubelet does, for test diagnostics. */
   log?: (line: string) => void;
   nodeName?: string;
+  /**
+   * Images this node cannot get, though the engine has them: a kind node that was never given
+   * the image, a registry that refuses the pull. Checked at each pull, so a test can change it.
+   */
+  unpullable?: (image: string) => boolean;
 }
 
 interface Running {
@@ -81,6 +86,8 @@ export class DockerKubelet {
   private stopped = false;
   /** Containers run, for tests that check what started: pod name -> docker container ids. */
   readonly started: { pod: string; image: string; id: string }[] = [];
+  /** The logs of every container that ended (they go with their pods): pod, exit code, text. */
+  readonly transcripts: { pod: string; image: string; exitCode: number; text: string }[] = [];
 
   constructor(private readonly api: FakeKubeApi, private readonly o: DockerKubeletOptions) {
     this.docker = o.docker ?? new Docker();
@@ -222,7 +229,7 @@ export class DockerKubelet {
       const standIn = this.o.standIns?.[image];
       let imageUser = '';
       if (!standIn) {
-        const info = await this.docker.getImage(image).inspect().catch(() => undefined);
+        const info = this.o.unpullable?.(image) ? undefined : await this.docker.getImage(image).inspect().catch(() => undefined);
         if (!info) {
           if (container.imagePullPolicy === 'Never') {
             this.setWaiting(pod, cname, 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`, restartCount);
@@ -312,6 +319,10 @@ export class DockerKubelet {
         exitCode: result.code, reason: result.oom ? 'OOMKilled' : result.code === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now(), containerID: r.container ? `docker://${r.container.id}` : undefined,
       };
       this.log(`${name}: exited ${result.code}${r.stopping ? ' (stopped)' : ''}`);
+      if (r.container) {
+        const buf = (await r.container.logs({ stdout: true, stderr: true, follow: false }).catch(() => Buffer.alloc(0))) as Buffer;
+        this.transcripts.push({ pod: name, image, exitCode: result.code, text: demux(buf) });
+      }
       r.standIn = undefined;
       const policy: string = pod.spec.restartPolicy ?? 'Always';
       const restart = !r.stopping && (policy === 'Always' || (policy === 'OnFailure' && result.code !== 0));
