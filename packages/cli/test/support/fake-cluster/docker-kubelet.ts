@@ -86,7 +86,7 @@ export class DockerKubelet {
   private stopped = false;
   /** Containers run, for tests that check what started: pod name -> docker container ids. */
   readonly started: { pod: string; image: string; id: string }[] = [];
-  /** The logs of every container that ended (they go with their pods): pod, exit code, text. */
+  /** The logs of every container that ended (they go with their pods), each line after its RFC 3339 time. */
   readonly transcripts: { pod: string; image: string; exitCode: number; text: string }[] = [];
 
   constructor(private readonly api: FakeKubeApi, private readonly o: DockerKubeletOptions) {
@@ -320,7 +320,7 @@ export class DockerKubelet {
       };
       this.log(`${name}: exited ${result.code}${r.stopping ? ' (stopped)' : ''}`);
       if (r.container) {
-        const buf = (await r.container.logs({ stdout: true, stderr: true, follow: false }).catch(() => Buffer.alloc(0))) as Buffer;
+        const buf = (await r.container.logs({ stdout: true, stderr: true, follow: false, timestamps: true }).catch(() => Buffer.alloc(0))) as Buffer;
         this.transcripts.push({ pod: name, image, exitCode: result.code, text: demux(buf) });
       }
       r.standIn = undefined;

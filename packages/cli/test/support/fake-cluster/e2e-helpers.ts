@@ -65,11 +65,11 @@ export async function committedTasks(storage: Storage, jobId: string): Promise<s
   return out;
 }
 
-/** How often each task ran, from the "EXEC task attempt" lines of every worker container. */
-export function taskRuns(cluster: DockerCluster): Map<string, number> {
-  const runs = new Map<string, number>();
+/** Tasks that started after `since` (ms), from the "EXEC task attempt" lines of every worker container. */
+export function taskRunsSince(cluster: DockerCluster, since: number): string[] {
+  const runs: string[] = [];
   for (const t of cluster.kubelet.transcripts) {
-    for (const m of t.text.matchAll(/^EXEC (\S+) \d+$/gm)) runs.set(m[1]!, (runs.get(m[1]!) ?? 0) + 1);
+    for (const m of t.text.matchAll(/^(\S+) EXEC (\S+) \d+$/gm)) if (Date.parse(m[1]!) > since) runs.push(m[2]!);
   }
   return runs;
 }
