@@ -79,6 +79,7 @@ export class ObjectStore {
     const k = keyOf(resource, obj.metadata.namespace ?? '', obj.metadata.name);
     if (this.objects.get(k) === obj) {
       this.objects.delete(k);
+      this.next();
       this.changed();
     }
   }
