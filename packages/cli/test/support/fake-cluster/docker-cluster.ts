@@ -47,7 +47,7 @@ export async function startDockerCluster(o: DockerClusterOptions = {}): Promise<
   const api = new FakeKubeApi({
     kubelet: 'external',
     jobs: { backoffBaseMs: 1000, ...o.jobs },
-    allocateClusterIP: (n) => `127.${subnet}.${200 + (n >> 8)}.${n & 255 || 1}`,
+    allocateClusterIP: (n) => `127.${subnet}.${200 + Math.floor(n / 254)}.${1 + (n % 254)}`,
     podLogs: (pod, query) => kubelet!.logs(pod, query),
   });
   await api.start();

@@ -160,7 +160,7 @@ export class DockerKubelet {
   }
 
   private admit(pod: Obj): void {
-    const ip = `127.${this.o.subnet}.${1 + (this.nextIp >> 8)}.${this.nextIp & 255 || 1}`;
+    const ip = `127.${this.o.subnet}.${1 + Math.floor(this.nextIp / 254)}.${1 + (this.nextIp % 254)}`;
     this.nextIp++;
     let wake = () => {};
     const r: Running = { pod, ip, stopping: false, wake: () => wake(), done: Promise.resolve() };
