@@ -166,7 +166,8 @@ export class DockerKubelet {
     const r: Running = { pod, ip, stopping: false, wake: () => wake(), done: Promise.resolve() };
     const nap = (ms: number) =>
       new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, ms);
+        // Unref'd: a pod's wait must not keep the test process alive after stop().
+        const t = setTimeout(resolve, ms).unref();
         wake = () => {
           clearTimeout(t);
           resolve();
@@ -371,7 +372,7 @@ export class DockerKubelet {
           p.status.conditions = conditions(p, { ready: ok });
         });
       }
-      await Promise.race([sleep(ready ? period : Math.min(period, 500)), exited]);
+      await Promise.race([sleep(ready ? period : Math.min(period, 500), undefined, { ref: false }), exited]);
     }
   }
 
