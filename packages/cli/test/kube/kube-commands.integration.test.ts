@@ -25,7 +25,9 @@ async function seededCluster(): Promise<{ kube: FakeKubeApi; env: NodeJS.Process
     ...jobManifests({ namespace: 'gomr', jobId: 'job-1', masterImage: 'm:1', workerImage: 'w:1', workers: 2 }, { storageJson: '{}', token: 't' }),
   ];
   for (const o of objects) kube.seed(resourceOf[o.kind!]!, o.kind === 'Namespace' ? '' : 'gomr', o);
-  kube.seed('pods', 'gomr', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gomr-master-job-1-abc', labels: (objects[6] as any).spec.template.metadata.labels } });
+  const masterJob = kube.get('jobs', 'gomr-master-job-1')!;
+  const ownerReferences = [{ apiVersion: 'batch/v1', kind: 'Job', name: masterJob.metadata.name, uid: masterJob.metadata.uid, controller: true }];
+  kube.seed('pods', 'gomr', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'gomr-master-job-1-abc', labels: (objects[6] as any).spec.template.metadata.labels, ownerReferences } });
   kube.seed('secrets', 'gomr', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'not-ours' } });
   const kubeconfig = await kube.writeKubeconfig(await tempDir('gomr-kc-'));
   return { kube, env: { KUBECONFIG: kubeconfig } };
