@@ -95,3 +95,17 @@ test('gomr run --typecheck refuses a mistyped worker before any process starts; 
   const ran = await runGomr(['run', '--input', input, '--output', join(dir, 'out'), '--quiet', 'worker.ts'], { cwd: dir, home });
   assert.equal(ran.code, 0, ran.stderr);
 });
+
+test('gomr start --typecheck refuses a mistyped worker before it looks for a cluster; without it the cluster is the error', async () => {
+  const { dir } = await workerIn(MISTYPED);
+  const input = join(dir, 'in.txt');
+  await writeFile(input, 'a b b\n');
+  // A kubeconfig that names no cluster: reaching for one is exit 7, so a 4 comes before it.
+  const env = { KUBECONFIG: join(dir, 'no-kubeconfig') };
+  const refused = await runGomr(['start', '--typecheck', '--input', input, '--quiet', 'worker.ts'], { cwd: dir, env });
+  assert.equal(refused.code, 4, refused.stderr);
+  assert.match(refused.stderr, /^worker\.ts:6:9 - error TS2322/m);
+  assert.match(refused.stderr, /^gomr: worker\.ts does not type-check: 1 error$/m);
+  const unchecked = await runGomr(['start', '--input', input, '--quiet', 'worker.ts'], { cwd: dir, env });
+  assert.equal(unchecked.code, 7, unchecked.stderr);
+});

@@ -86,6 +86,7 @@ ${EXIT_CODE_HELP}`;
     'worker-tmp-size': Flags.string({ default: DEFAULT_WORKER_TMP_SIZE, description: "size limit of each worker pod's /tmp (spills); a pod that outgrows it is evicted and replaced" }),
     json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
     quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
+    typecheck: Flags.boolean({ default: false, description: 'type-check WORKER against @gomr/sdk first (as `gomr check` does) and refuse it on a type error, before any image is built' }),
     ...kubeFlags,
     ...imageFlags,
   };
@@ -98,6 +99,7 @@ ${EXIT_CODE_HELP}`;
     // Workers are pods here, not processes of this machine: only the task counts are limited.
     checkJobLimits({ ...(flags.mappers ? { maps: flags.mappers } : {}), reducers: flags.reducers });
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
+    if (flags.typecheck) (await import('../bundle/typecheck-worker.js')).assertWorkerTypechecks(args.worker);
     const api = kubeApiFromFlags(flags);
     let docker: Docker | undefined;
     const interrupt = interruptSignal();

@@ -1,46 +1,19 @@
-// Runs the job through the gomr CLI on the sample input and compares its output with a count
-// made here, independently, with the same notion of a word. (JavaScript: `node --test` runs
-// TypeScript files only from Node 23.6 on.)
+// Runs the job in this process through gomr's own data path (runJob from @gomr/sdk/testing:
+// the real split planner, map task, combiner, sort and reduce) on the sample input, and
+// compares what it gives with a count made here, independently, with the same notion of a
+// word. JavaScript, so `node --test` runs it on every supported Node; runJob bundles
+// worker.ts itself.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { runJob } from '@gomr/sdk/testing';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const gomr = join(root, 'node_modules/gomr/bin/run.js');
-const input = join(root, 'input/sample.txt');
+const sample = readFileSync(new URL('../input/sample.txt', import.meta.url), 'utf8');
 
-/** Output lines are key<TAB>value; backslash, tab, newline and CR in keys are escaped. */
-function unescape(s) {
-  return s.replace(/\\([\\tnr])/g, (_, c) => ({ t: '\t', n: '\n', r: '\r' })[c] ?? '\\');
-}
-
-test('the job counts every word of the sample exactly once', () => {
-  const out = mkdtempSync(join(tmpdir(), 'job-test-'));
-  try {
-    const r = spawnSync(
-      process.execPath,
-      [gomr, 'run', '--input', input, '--workers', '2', '--mappers', '2', '--reducers', '2', '--output', out, '--overwrite', '--quiet', join(root, 'worker.ts')],
-      { cwd: root, encoding: 'utf8' },
-    );
-    assert.equal(r.status, 0, r.stderr);
-    const got = new Map();
-    for (const file of readdirSync(out).sort()) {
-      for (const line of readFileSync(join(out, file), 'utf8').split('\n')) {
-        if (!line) continue;
-        const tab = line.indexOf('\t');
-        const key = unescape(line.slice(0, tab));
-        assert.ok(!got.has(key), `${key} appears twice`);
-        got.set(key, Number(line.slice(tab + 1)));
-      }
-    }
-    const expected = new Map();
-    for (const word of readFileSync(input, 'utf8').split(/[^\p{L}]+/u)) if (word) expected.set(word, (expected.get(word) ?? 0) + 1);
-    assert.deepEqual(got, expected);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+test('the job counts every word of the sample exactly once', async () => {
+  const { records } = await runJob(new URL('../worker.ts', import.meta.url), { 'sample.txt': sample }, { mappers: 3, reducers: 2 });
+  assert.equal(new Set(records.map(([word]) => word)).size, records.length, 'a word appears in two records');
+  const expected = new Map();
+  for (const word of sample.split(/[^\p{L}]+/u)) if (word) expected.set(word, (expected.get(word) ?? 0) + 1);
+  assert.deepEqual(new Map(records), expected);
 });

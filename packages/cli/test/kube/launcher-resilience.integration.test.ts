@@ -127,20 +127,12 @@ const startError = {
 
 test('MinIO pods that cannot be created (FailedCreate on its ReplicaSet): said at once, and in the error at the timeout', async () => {
   await withWorld(undefined, async (w) => {
-    // The ReplicaSet controller is refused every pod: none exists, only its events say why.
-    const timer = setInterval(() => {
-      for (const p of w.kube.list('pods')) if (p.metadata.name.startsWith('gomr-minio-')) w.kube.objects.delete(`pods/gomr/${p.metadata.name}`);
-    }, 2);
-    w.stops.push(() => clearInterval(timer));
-    w.kube.seed('events', 'gomr', {
-      apiVersion: 'v1', kind: 'Event', metadata: { name: 'gomr-minio-7d9f8.1' }, type: 'Warning', reason: 'FailedCreate',
-      involvedObject: { kind: 'ReplicaSet', name: 'gomr-minio-7d9f8' },
-      message: 'Error creating: pods "gomr-minio-7d9f8-x" is forbidden: exceeded quota: compute, requested: memory=256Mi, used: memory=1Gi, limited: memory=1Gi',
-    });
+    // A quota of no pods: admission refuses every pod the ReplicaSet controller asks for.
+    w.kube.seed('resourcequotas', 'gomr', { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute' }, spec: { hard: { pods: '0' } } });
     const { run, lines } = start(w, { minioTimeoutMs: 1500 });
     await assert.rejects(run, (err: GomrError) => {
       assert.equal(err.exitCode, 7);
-      assert.match(err.message, /^MinIO was not ready after 2 s in namespace gomr: no pod was created; ReplicaSet gomr-minio-7d9f8: FailedCreate: Error creating: .*exceeded quota/);
+      assert.match(err.message, /^MinIO was not ready after 2 s in namespace gomr: no pod was created; ReplicaSet gomr-minio-7d9f8: FailedCreate: Error creating: pods "gomr-minio-7d9f8-abcde" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=0, limited: pods=0/);
       return true;
     });
     assert.equal(lines.filter((l) => /MinIO: ReplicaSet gomr-minio-7d9f8: FailedCreate: .*exceeded quota/.test(l)).length, 1, lines.join('\n'));

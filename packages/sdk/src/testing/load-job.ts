@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -67,15 +68,16 @@ async function captureDefinition(path: string): Promise<JobDefinition> {
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
 async function importWorker(path: string): Promise<Record<string, unknown>> {
+  if (!existsSync(path)) throw new RunJobError(`worker file not found: ${path}`, undefined);
   try {
     return await import(pathToFileURL(path).href);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException)?.code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && (err as Error).message.includes(path)) {
-      throw new RunJobError(`worker file not found: ${path}`, err);
-    }
-    // Node without type stripping refuses the extension: bundle it instead.
-    if (!(TS_EXTENSIONS.has(extname(path)) && code === 'ERR_UNKNOWN_FILE_EXTENSION')) throw err;
+    // Node without type stripping refuses the extension, and a worker file outside any package
+    // cannot resolve @gomr/sdk itself (gomr run supplies it): bundle it, with this SDK, instead.
+    const typeScript = TS_EXTENSIONS.has(extname(path)) && code === 'ERR_UNKNOWN_FILE_EXTENSION';
+    const noSdk = code === 'ERR_MODULE_NOT_FOUND' && /['"]@gomr\/sdk['"]/.test((err as Error).message);
+    if (!typeScript && !noSdk) throw err;
   }
   return importBundled(path);
 }

@@ -15,6 +15,10 @@
  *   PodSecurity "restricted:latest": ...`. Workload objects (Jobs, Deployments) are only warned
  *   about by the real plugin; their pods are what it refuses, which the controllers report as
  *   FailedCreate events.
+ * - ResourceQuota (https://kubernetes.io/docs/concepts/policy/resource-quotas/), object count
+ *   `pods` only: a pod that would bring the namespace's non-terminal pods over a quota's
+ *   `spec.hard.pods` is refused, 403 `pods "<name>" is forbidden: exceeded quota: <quota>,
+ *   requested: pods=1, used: pods=<n>, limited: pods=<hard>`.
  */
 import type { ObjectStore, Obj } from './store.js';
 
@@ -47,8 +51,27 @@ export function admitCreate(store: ObjectStore, resource: string, namespace: str
     };
   }
   if (resource === 'pods') {
-    const why = podSecurityViolation(store, namespace, obj);
+    const why = podAdmission(store, namespace, obj);
     if (why) return { code: 403, reason: 'Forbidden', message: why, details: { name, kind: 'pods' } };
+  }
+  return undefined;
+}
+
+/** Every plugin that refuses pods, in the API server's order; undefined when admitted. */
+export function podAdmission(store: ObjectStore, namespace: string, pod: Obj): string | undefined {
+  return podSecurityViolation(store, namespace, pod) ?? quotaViolation(store, namespace, pod);
+}
+
+/** The first ResourceQuota whose `pods` count this pod would exceed. */
+export function quotaViolation(store: ObjectStore, namespace: string, pod: Obj): string | undefined {
+  const terminal = (p: Obj) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+  for (const q of store.list('resourcequotas', namespace)) {
+    const hard = q.spec?.hard?.pods;
+    if (hard === undefined) continue;
+    const used = store.list('pods', namespace).filter((p) => !terminal(p)).length;
+    if (used + 1 > Number(hard)) {
+      return `pods "${pod.metadata.name}" is forbidden: exceeded quota: ${q.metadata.name}, requested: pods=1, used: pods=${used}, limited: pods=${hard}`;
+    }
   }
   return undefined;
 }

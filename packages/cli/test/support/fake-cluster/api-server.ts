@@ -15,7 +15,7 @@ import { writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { admitCreate, podSecurityViolation } from './admission.js';
+import { admitCreate, podAdmission } from './admission.js';
 import { removeIfDone, requestDeletion, type DeleteOptions } from './deletion.js';
 import { reconcileDeployments } from './deployment-controller.js';
 import { collectGarbage } from './garbage-collector.js';
@@ -241,7 +241,7 @@ users:
 
   /** Runs the controllers until nothing changes (they are level-triggered). */
   reconcile(): void {
-    const admitPod = (ns: string, pod: Obj) => podSecurityViolation(this.store, ns, pod);
+    const admitPod = (ns: string, pod: Obj) => podAdmission(this.store, ns, pod);
     for (let round = 0; round < 50; round++) {
       const before = this.store.next();
       reconcileNamespaces(this.store);

@@ -4,11 +4,15 @@
  * its pods directly here (a real one owns a ReplicaSet that owns them; gomr reads neither the
  * ReplicaSet nor its name). A pod that is gone or terminal is replaced; Recreate waits until the
  * old pod has left before the new one starts. status.replicas / readyReplicas /
- * availableReplicas follow the pods.
+ * availableReplicas follow the pods. A pod that admission refuses is not made; the ReplicaSet
+ * controller says so in a FailedCreate event on the ReplicaSet (at most one per 5 s here, as
+ * its retries with back-off and the event recorder's aggregation leave a reader).
  */
 import { isOwnedBy, ownerReference } from './deletion.js';
 import { recordEvent } from './events.js';
 import type { ObjectStore, Obj } from './store.js';
+
+const LAST_REFUSAL = Symbol('last FailedCreate event');
 
 const terminal = (p: Obj) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const ready = (p: Obj) => !terminal(p) && (p.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
@@ -34,7 +38,16 @@ export function reconcileDeployments(store: ObjectStore, admitPod?: (namespace: 
         status: { phase: 'Pending' },
       };
       const refused = admitPod?.(ns, pod);
-      if (refused) break;
+      if (refused) {
+        const owner = d as Obj & { [LAST_REFUSAL]?: number };
+        const now = Date.now();
+        if (!owner[LAST_REFUSAL] || now - owner[LAST_REFUSAL] >= 5000) {
+          owner[LAST_REFUSAL] = now;
+          const replicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: `${d.metadata.name}-7d9f8`, namespace: ns } };
+          recordEvent(store, replicaSet, 'Warning', 'FailedCreate', `Error creating: ${refused}`, 'replicaset-controller');
+        }
+        break;
+      }
       store.update(d, (x) => (x.metadata.annotations = { ...x.metadata.annotations, 'fake.gomr.dev/pods-made': '1' }));
       store.create('pods', ns, pod);
       recordEvent(store, d, 'Normal', 'SuccessfulCreate', `Created pod: ${name}`, 'replicaset-controller');
