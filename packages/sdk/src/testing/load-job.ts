@@ -66,6 +66,7 @@ async function captureDefinition(path: string): Promise<JobDefinition> {
 }
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
+const TS_REFUSALS = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_INVALID_TYPESCRIPT_SYNTAX', 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX']);
 
 async function importWorker(path: string): Promise<Record<string, unknown>> {
   if (!existsSync(path)) throw new RunJobError(`worker file not found: ${path}`, undefined);
@@ -73,9 +74,11 @@ async function importWorker(path: string): Promise<Record<string, unknown>> {
     return await import(pathToFileURL(path).href);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException)?.code;
-    // Node without type stripping refuses the extension, and a worker file outside any package
-    // cannot resolve @gomr/sdk itself (gomr run supplies it): bundle it, with this SDK, instead.
-    const typeScript = TS_EXTENSIONS.has(extname(path)) && code === 'ERR_UNKNOWN_FILE_EXTENSION';
+    // Node without type stripping refuses the extension; Node's stripping refuses what needs a
+    // transform (enums, parameter properties) and reports syntax errors without a column; and a
+    // worker file outside any package cannot resolve @gomr/sdk itself (gomr run supplies it):
+    // bundle it, with this SDK, instead, so every Node version gives esbuild's one message.
+    const typeScript = TS_EXTENSIONS.has(extname(path)) && (code === undefined ? err instanceof SyntaxError : TS_REFUSALS.has(code));
     const noSdk = code === 'ERR_MODULE_NOT_FOUND' && /['"]@gomr\/sdk['"]/.test((err as Error).message);
     if (!typeScript && !noSdk) throw err;
   }
