@@ -14,6 +14,7 @@ import type { JobSummary } from './job-summary.js';
 import { CommitLog } from './commit-log.js';
 import { DEFAULT_SPECULATION } from './straggler-policy.js';
 import { snapshotOfMaster } from './master-snapshot.js';
+import { MasterLifecycle, type MasterState } from './master-lifecycle.js';
 
 /** Attempt numbers of epoch e start at (e - 1) * ATTEMPTS_PER_EPOCH + 1. */
 const ATTEMPTS_PER_EPOCH = 1000;
@@ -85,19 +86,29 @@ export class JobMaster {
   readonly scheduler: Scheduler;
   readonly workers = new WorkerRegistry();
   startedMs: number;
-  finishedMs = 0;
+  /** When the summary was written; 0 until then. */
+  get finishedMs(): number {
+    return this.lifecycle.finishedMs;
+  }
+
+  /** Where the master is in its life (see MasterLifecycle). */
+  get state(): MasterState {
+    return this.lifecycle.state;
+  }
+
   /** 1 for a fresh job; n+1 after the master restarted n times. */
   epoch = 1;
   private readonly commitLog: CommitLog;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private livenessTimer?: NodeJS.Timeout;
-  private finishing?: Promise<void>;
+  private readonly lifecycle = new MasterLifecycle();
+  /** The summary being written (state 'finishing', or 'stopped' while it still runs). */
+  private finishRun?: Promise<void>;
   private readonly finishedWaiters: (() => void)[] = [];
   /** Long-polling GetTask calls, oldest first: the first to ask is the first served. */
   private readonly taskWaiters = new Set<TaskWaiter>();
   private readonly stopListeners = new Set<() => void>();
-  private stopped = false;
   private readonly inlineRunBytes: number;
   private readonly inlineBudgetBytes: number;
   /**
@@ -166,7 +177,7 @@ export class JobMaster {
 
   /** Resolves once the job has succeeded or failed and its summary is written. */
   whenFinished(): Promise<void> {
-    if (this.scheduler.finished && !this.finishing) return Promise.resolve();
+    if (this.scheduler.finished && !this.finishRun) return Promise.resolve();
     return new Promise((resolve) => this.finishedWaiters.push(resolve));
   }
 
@@ -175,7 +186,7 @@ export class JobMaster {
    * or `signal` aborts, whichever comes first: the status long poll. Leaves nothing behind.
    */
   waitForEnd(waitMs: number, signal?: AbortSignal): Promise<void> {
-    if ((this.scheduler.finished && !this.finishing) || this.stopped || signal?.aborted) return Promise.resolve();
+    if ((this.scheduler.finished && !this.finishRun) || this.lifecycle.stopped || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -233,7 +244,7 @@ export class JobMaster {
    */
   nextTask(workerId: string, waitMs = 0, signal?: AbortSignal, maxTasks = 1): Promise<GetTaskReply> {
     const first = this.getTask(workerId, maxTasks);
-    if (first.action !== 'WAIT' || waitMs <= 0 || this.stopped || signal?.aborted) return Promise.resolve(first);
+    if (first.action !== 'WAIT' || waitMs <= 0 || this.lifecycle.stopped || signal?.aborted) return Promise.resolve(first);
     return new Promise<GetTaskReply>((resolve, reject) => {
       const settle = () => {
         this.taskWaiters.delete(waiter);
@@ -280,8 +291,8 @@ export class JobMaster {
         waiter.fail(new UnknownWorkerError(waiter.workerId));
         continue;
       }
-      const reply = this.stopped ? { action: 'WAIT' as const, waitMs: 0 } : this.assignTo(w, waiter.maxTasks);
-      if (reply.action !== 'WAIT' || this.stopped) waiter.answer(reply);
+      const reply = this.lifecycle.stopped ? { action: 'WAIT' as const, waitMs: 0 } : this.assignTo(w, waiter.maxTasks);
+      if (reply.action !== 'WAIT' || this.lifecycle.stopped) waiter.answer(reply);
     }
   }
 
@@ -488,11 +499,9 @@ export class JobMaster {
       return { total: tasks.length, done, running, failed };
     };
     const totals = s.totals();
-    // The job is over only once its summary is written; until then it is "FINISHING".
-    const state = this.finishedMs ? s.phase : s.phase === 'COMMITTING' || s.phase === 'FAILED' ? 'FINISHING' : s.phase;
     return {
       jobId: this.spec.jobId,
-      state,
+      state: this.lifecycle.jobState(s.phase),
       maps: phase(s.maps),
       reduces: phase(s.reduces),
       counters: totals.counters,
@@ -510,21 +519,21 @@ export class JobMaster {
         lastHeartbeatMs: w.lastHeartbeatMs,
       })),
       startedMs: this.startedMs,
-      finishedMs: this.finishedMs,
+      finishedMs: this.lifecycle.finishedMs,
     };
   }
 
   /** Stops the liveness checks and answers every held GetTask call (WAIT): the master is going away. */
   stop(): void {
     this.stopLiveness();
-    this.stopped = true;
+    this.lifecycle.stop();
     this.wakeTaskWaiters();
     for (const fn of [...this.stopListeners]) fn();
   }
 
   /** Calls fn when stop() is called (at once if it was); returns a function that unsubscribes. */
   onStop(fn: () => void): () => void {
-    if (this.stopped) {
+    if (this.lifecycle.stopped) {
       queueMicrotask(fn);
       return () => {};
     }
@@ -630,15 +639,16 @@ export class JobMaster {
 
   private async afterChange(): Promise<void> {
     const s = this.scheduler;
-    if (!this.finishing && (s.phase === 'COMMITTING' || s.phase === 'FAILED')) {
-      this.finishing = this.finish().finally(() => {
-        this.finishing = undefined;
+    if (this.lifecycle.state === 'running' && (s.phase === 'COMMITTING' || s.phase === 'FAILED')) {
+      this.lifecycle.finishing();
+      this.finishRun = this.finish().finally(() => {
+        this.finishRun = undefined;
         for (const resolve of this.finishedWaiters.splice(0)) resolve();
         this.wakeTaskWaiters(); // the job is over: EXIT
       });
     }
     this.wakeSoon();
-    return this.finishing;
+    return this.finishRun;
   }
 
   private async finish(): Promise<void> {
@@ -677,7 +687,7 @@ export class JobMaster {
       .put(jobKeys.summary(jobId), JSON.stringify(summary, null, 2))
       .catch((err: Error) => this.log(`could not write summary: ${err.message}`));
     if (succeeded) s.markSucceeded();
-    this.finishedMs = finishedMs;
+    this.lifecycle.finished(finishedMs);
     this.log(`job ${jobId} ${summary.state} in ${finishedMs - this.startedMs} ms`);
   }
 }
