@@ -1,10 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import type { Storage } from '@gomr/storage';
 import type {
-  GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply, ReportTaskRequest__Output, RunObject__Output, Task,
+  GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply, ReportTaskRequest__Output, RunObject__Output,
 } from '@gomr/proto';
-import type { Assignment } from './scheduler.js';
-import type { WorkerRecord } from './worker-registry.js';
 import { jobKeys, type JobSpec } from './job-spec.js';
 import { planSplits, splitInputs } from './plan-splits.js';
 import { Scheduler } from './scheduler.js';
@@ -14,30 +12,13 @@ import type { JobSummary } from './job-summary.js';
 import { CommitLog } from './commit-log.js';
 import { DEFAULT_SPECULATION } from './straggler-policy.js';
 import { snapshotOfMaster } from './master-snapshot.js';
+import { INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, TaskHandout, UnknownWorkerError } from './task-handout.js';
 import { MasterLifecycle, type MasterState } from './master-lifecycle.js';
+
+export { BATCH_SPLIT_BYTES, INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, MAX_TASK_WAIT_MS, UnknownWorkerError } from './task-handout.js';
 
 /** Attempt numbers of epoch e start at (e - 1) * ATTEMPTS_PER_EPOCH + 1. */
 const ATTEMPTS_PER_EPOCH = 1000;
-
-/** The longest the master holds a GetTask call open waiting for a task (long poll). */
-export const MAX_TASK_WAIT_MS = 10_000;
-
-/**
- * Map output runs may come back inline, in the report, instead of as objects: up to
- * INLINE_RUN_BYTES per map task, while the inline runs the master holds (committed, until the
- * job ends) stay within INLINE_BUDGET_BYTES. A tiny map task then writes no object at all,
- * and its reducer gets the run in its task instead of opening a file per map.
- */
-export const INLINE_RUN_BYTES = 16 * 1024;
-export const INLINE_BUDGET_BYTES = 16 * 1024 * 1024;
-
-/**
- * A worker that asks for several tasks at once (max_tasks) gets a batch only of map tasks whose
- * splits are at most this big, and only while at least two batches per worker are left: tiny
- * tasks cost less when a worker runs a few between round trips to the master, larger ones gain
- * nothing and would only wait behind each other.
- */
-export const BATCH_SPLIT_BYTES = 256 * 1024;
 
 /**
  * A report of a finished attempt: the ReportTask request. `next` (ask for the next task in the
@@ -50,20 +31,6 @@ export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs' | 'ma
   waitMs?: number;
   maxTasks?: number;
 };
-
-/** A GetTask call held open until a task frees up, the job ends, or its time is up. */
-interface TaskWaiter {
-  workerId: string;
-  maxTasks: number;
-  answer: (reply: GetTaskReply) => void;
-  fail: (err: Error) => void;
-}
-
-export class UnknownWorkerError extends Error {
-  constructor(readonly workerId: string) {
-    super(`unknown worker ${workerId}; register again`);
-  }
-}
 
 export interface JobMasterOptions {
   now?: () => number;
@@ -106,18 +73,8 @@ export class JobMaster {
   /** The summary being written (state 'finishing', or 'stopped' while it still runs). */
   private finishRun?: Promise<void>;
   private readonly finishedWaiters: (() => void)[] = [];
-  /** Long-polling GetTask calls, oldest first: the first to ask is the first served. */
-  private readonly taskWaiters = new Set<TaskWaiter>();
   private readonly stopListeners = new Set<() => void>();
-  private readonly inlineRunBytes: number;
-  private readonly inlineBudgetBytes: number;
-  /**
-   * No batches once a worker was lost: a job whose workers die goes back to one task at a time,
-   * so a death costs only the task that was running.
-   */
-  private batching = true;
-  /** Bytes of the inline runs of committed maps. */
-  private inlineHeld = 0;
+  private readonly handout: TaskHandout;
 
   constructor(
     readonly spec: JobSpec,
@@ -125,8 +82,6 @@ export class JobMaster {
     options: JobMasterOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.inlineRunBytes = options.inlineRunBytes ?? INLINE_RUN_BYTES;
-    this.inlineBudgetBytes = options.inlineBudgetBytes ?? INLINE_BUDGET_BYTES;
     this.log = options.log ?? (() => {});
     this.startedMs = this.now();
     const splits = planSplits(splitInputs(spec.inputs), spec.maps);
@@ -137,6 +92,16 @@ export class JobMaster {
       speculation: { ...DEFAULT_SPECULATION, enabled: spec.speculation },
       taskTimeoutMs: spec.taskTimeoutMs,
       skipBadRecords: spec.skipBadRecords,
+    });
+    this.handout = new TaskHandout({
+      spec,
+      scheduler: this.scheduler,
+      workers: this.workers,
+      now: this.now,
+      log: this.log,
+      stopped: () => this.lifecycle.stopped,
+      inlineRunBytes: options.inlineRunBytes ?? INLINE_RUN_BYTES,
+      inlineBudgetBytes: options.inlineBudgetBytes ?? INLINE_BUDGET_BYTES,
     });
     this.commitLog = new CommitLog(storage, spec.jobId, options.commitBatchMs === undefined ? {} : { batchMs: options.commitBatchMs });
     this.log(`job ${spec.jobId}: ${splits.length} map tasks over ${spec.inputs.length} inputs, ${spec.reducers ? `${spec.reducers} reduce tasks` : 'map-only (no reduce phase)'}`);
@@ -169,7 +134,7 @@ export class JobMaster {
     for (const r of records) {
       if (this.scheduler.task(r.taskId)?.state === 'committed') continue;
       this.scheduler.restoreCommitted(r.taskId, r.attempt, r.outputs, r.counters, r.userCounters);
-      this.inlineHeld += inlineBytes(r.outputs);
+      this.handout.inlineHeld += inlineBytes(r.outputs);
     }
     this.log(`restarted (epoch ${epoch}): ${records.length} committed tasks restored from the checkpoint`);
     await this.afterChange();
@@ -229,9 +194,8 @@ export class JobMaster {
   getTask(workerId: string, maxTasks = 1): GetTaskReply {
     const w = this.workers.touch(workerId, this.now());
     if (!w) throw new UnknownWorkerError(workerId);
-    // A call of this worker still held is stale (its caller gave up on it): it gets nothing.
-    for (const waiter of this.taskWaiters) if (waiter.workerId === workerId) waiter.answer({ action: 'WAIT', waitMs: 0 });
-    return this.assignTo(w, maxTasks);
+    this.handout.dropStale(workerId);
+    return this.handout.assignTo(w, maxTasks);
   }
 
   /**
@@ -245,121 +209,7 @@ export class JobMaster {
   nextTask(workerId: string, waitMs = 0, signal?: AbortSignal, maxTasks = 1): Promise<GetTaskReply> {
     const first = this.getTask(workerId, maxTasks);
     if (first.action !== 'WAIT' || waitMs <= 0 || this.lifecycle.stopped || signal?.aborted) return Promise.resolve(first);
-    return new Promise<GetTaskReply>((resolve, reject) => {
-      const settle = () => {
-        this.taskWaiters.delete(waiter);
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const waiter: TaskWaiter = {
-        workerId,
-        maxTasks,
-        answer: (reply) => {
-          settle();
-          resolve(reply);
-        },
-        fail: (err) => {
-          settle();
-          reject(err);
-        },
-      };
-      const onAbort = () => waiter.answer({ action: 'WAIT', waitMs: 0 });
-      const timer = setTimeout(() => waiter.answer({ action: 'WAIT', waitMs: 0 }), Math.min(waitMs, MAX_TASK_WAIT_MS));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.taskWaiters.add(waiter);
-    });
-  }
-
-  private wakeScheduled = false;
-
-  /** wakeTaskWaiters once the current burst of changes is over (a batch of commits: one wake). */
-  private wakeSoon(): void {
-    if (this.wakeScheduled || !this.taskWaiters.size) return;
-    this.wakeScheduled = true;
-    queueMicrotask(() => {
-      this.wakeScheduled = false;
-      this.wakeTaskWaiters();
-    });
-  }
-
-  /** Offers work to the held GetTask calls, oldest first. Waking is not a sign of life. */
-  private wakeTaskWaiters(): void {
-    for (const waiter of [...this.taskWaiters]) {
-      const w = this.workers.get(waiter.workerId);
-      if (!w) {
-        // Lost meanwhile (missed heartbeats): it must register again.
-        waiter.fail(new UnknownWorkerError(waiter.workerId));
-        continue;
-      }
-      const reply = this.lifecycle.stopped ? { action: 'WAIT' as const, waitMs: 0 } : this.assignTo(w, waiter.maxTasks);
-      if (reply.action !== 'WAIT' || this.lifecycle.stopped) waiter.answer(reply);
-    }
-  }
-
-  private assignTo(w: WorkerRecord, maxTasks = 1): GetTaskReply {
-    const workerId = w.id;
-    // The worker asks again while we think it runs something: those attempts are gone.
-    this.giveUpHeld(w, 'worker asked for new work', this.now());
-    if (this.scheduler.finished) return { action: 'EXIT' };
-    const a = this.scheduler.assign(workerId, this.now());
-    if (!a) {
-      w.state = 'idle';
-      return { action: 'WAIT', waitMs: 50 };
-    }
-    w.state = 'busy';
-    const first = this.taskMessage(w, a);
-    const more: Task[] = [];
-    if (maxTasks > 1 && this.batching && isSmallMap(a.task)) {
-      let live = 0;
-      for (const x of this.workers.all()) if (x.state !== 'lost') live++;
-      // Leave at least two tasks per worker for every one batched, so the phase ends evenly.
-      const room = Math.min(maxTasks - 1, Math.floor(this.scheduler.idleLeft() / (2 * Math.max(1, live))));
-      for (let i = 0; i < room; i++) {
-        const extra = this.scheduler.assignIdle(workerId, this.now(), isSmallMap);
-        if (!extra) break;
-        more.push(this.taskMessage(w, extra));
-      }
-    }
-    return more.length ? { action: 'RUN', task: first, more } : { action: 'RUN', task: first };
-  }
-
-  /** Records an assignment as held by the worker, and describes it for the wire. */
-  private taskMessage(w: WorkerRecord, a: Assignment): Task {
-    const workerId = w.id;
-    w.held.push({ taskId: a.task.id, attempt: a.attempt });
-    const t = a.task;
-    const started = t.attempts[t.attempts.length - 1]!;
-    if (started.speculative) this.log(`task ${t.id}: speculative attempt ${a.attempt} on ${workerId} (straggler)`);
-    else if (t.attempts.length > 1) this.log(`task ${t.id}: attempt ${a.attempt} on ${workerId} (re-run)`);
-    const outputPrefix =
-      t.kind === 'MAP'
-        ? jobKeys.mapAttempt(this.spec.jobId, t.id, a.attempt)
-        : jobKeys.reduceAttempt(this.spec.jobId, t.id, a.attempt);
-    return {
-      taskId: t.id,
-      kind: t.kind,
-      index: t.index,
-      attempt: a.attempt,
-      outputPrefix,
-      // Inline runs need the full list, in map order; otherwise the keys say it all.
-      ...(a.runs.some((r) => r.data) ? { runKeys: [], runs: a.runs } : { runKeys: a.runKeys }),
-      // A map-only task writes the job's output: never inline.
-      inlineRunBytes: t.kind === 'MAP' && !this.scheduler.mapOnly ? this.inlineAllowance() : 0,
-      skipOffsets: t.skipOffsets,
-      skipKeys: t.skipKeys,
-      ...(t.split
-        ? {
-            split: {
-              inputKey: t.split.inputKey,
-              inputName: t.split.inputName,
-              start: t.split.start,
-              end: t.split.end,
-              fileSize: t.split.fileSize,
-              fileMtimeMs: t.split.fileMtimeMs ?? 0,
-            },
-          }
-        : {}),
-    };
+    return this.handout.hold(workerId, waitMs, signal, maxTasks);
   }
 
   /**
@@ -457,7 +307,7 @@ export class JobMaster {
       if (batch && this.scheduler.onlyCommitsLeft()) this.commitLog.flush();
       await durable;
       this.scheduler.commitDone(req.taskId, committed, req.counters, req.userCounters);
-      this.inlineHeld += inlineBytes(committed);
+      this.handout.inlineHeld += inlineBytes(committed);
     } catch (err) {
       this.log(`commit of ${req.taskId} attempt ${req.attempt} failed: ${(err as Error).message}`);
       this.scheduler.commitFailed(req.taskId, req.attempt, `commit failed: ${(err as Error).message}`);
@@ -527,7 +377,7 @@ export class JobMaster {
   stop(): void {
     this.stopLiveness();
     this.lifecycle.stop();
-    this.wakeTaskWaiters();
+    this.handout.wakeTaskWaiters();
     for (const fn of [...this.stopListeners]) fn();
   }
 
@@ -550,8 +400,8 @@ export class JobMaster {
     for (const w of this.workers.expire(now, this.spec.heartbeatTimeoutMs)) {
       this.log(`worker ${w.id} missed heartbeats for ${this.spec.heartbeatTimeoutMs} ms; its task runs elsewhere`);
       if (w.held.length > 1) this.log(`worker ${w.id} held a batch of ${w.held.length} tasks; no more batches in this job`);
-      this.batching = false;
-      this.giveUpHeld(w, `worker ${w.id} lost`, now);
+      this.handout.batching = false;
+      this.handout.giveUpHeld(w, `worker ${w.id} lost`, now);
     }
     // The attempt a worker runs (per its heartbeat, else the first it holds) is the hung one;
     // the others of its batch only waited behind it.
@@ -565,28 +415,6 @@ export class JobMaster {
       this.log(`task ${s.taskId} attempt ${s.attempt} on ${s.workerId} made no progress for ${this.spec.taskTimeoutMs} ms; it fails (or, queued behind the hung one, runs again)`);
     }
     void this.afterChange();
-  }
-
-  /**
-   * How many bytes of runs the next map task may return inline: INLINE_RUN_BYTES, unless that
-   * could take the inline runs held past the budget (every attempt handed out and not reported
-   * yet may have been allowed as much).
-   */
-  private inlineAllowance(): number {
-    let outstanding = 0;
-    for (const w of this.workers.all()) if (w.state !== 'lost') outstanding += w.held.length;
-    return this.inlineHeld + this.inlineRunBytes * (outstanding + 1) <= this.inlineBudgetBytes ? this.inlineRunBytes : 0;
-  }
-
-  /**
-   * Gives up the attempts a worker holds. Only the one it was running (per its last heartbeat,
-   * else the first) counts toward the task's cap on kills: the others of a batch only waited.
-   */
-  private giveUpHeld(w: WorkerRecord, reason: string, now: number): void {
-    const held = w.held.splice(0);
-    const running = held.find((h) => h.taskId === w.running?.taskId && h.attempt === w.running.attempt) ?? held[0];
-    for (const h of held) this.scheduler.killed(h.taskId, h.attempt, reason, now, h === running);
-    w.running = undefined;
   }
 
   /** Copies a reduce attempt's part file to its final name: the output appears only complete. */
@@ -644,10 +472,10 @@ export class JobMaster {
       this.finishRun = this.finish().finally(() => {
         this.finishRun = undefined;
         for (const resolve of this.finishedWaiters.splice(0)) resolve();
-        this.wakeTaskWaiters(); // the job is over: EXIT
+        this.handout.wakeTaskWaiters(); // the job is over: EXIT
       });
     }
-    this.wakeSoon();
+    this.handout.wakeSoon();
     return this.finishRun;
   }
 
@@ -696,9 +524,4 @@ function inlineBytes(runs: RunRef[]): number {
   let n = 0;
   for (const r of runs) n += r.data?.length ?? 0;
   return n;
-}
-
-/** A map task over a split small enough to be handed out in a batch (see BATCH_SPLIT_BYTES). */
-function isSmallMap(t: TaskRecord): boolean {
-  return t.kind === 'MAP' && !!t.split && t.split.end - t.split.start <= BATCH_SPLIT_BYTES;
 }
