@@ -1,36 +1,23 @@
-import { gzipSync } from 'node:zlib';
 import type { Storage } from '@gomr/storage';
-import type {
-  GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply, ReportTaskRequest__Output, RunObject__Output,
-} from '@gomr/proto';
+import type { GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply } from '@gomr/proto';
 import { jobKeys, type JobSpec } from './job-spec.js';
 import { planSplits, splitInputs } from './plan-splits.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerRegistry } from './worker-registry.js';
-import type { RunRef, TaskRecord } from './task-table.js';
+import type { TaskRecord } from './task-table.js';
 import type { JobSummary } from './job-summary.js';
 import { CommitLog } from './commit-log.js';
 import { DEFAULT_SPECULATION } from './straggler-policy.js';
 import { snapshotOfMaster } from './master-snapshot.js';
 import { INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, TaskHandout, UnknownWorkerError } from './task-handout.js';
 import { MasterLifecycle, type MasterState } from './master-lifecycle.js';
+import { inlineBytes, TaskCommitter, type TaskReport } from './task-commit.js';
 
 export { BATCH_SPLIT_BYTES, INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, MAX_TASK_WAIT_MS, UnknownWorkerError } from './task-handout.js';
+export type { TaskReport } from './task-commit.js';
 
 /** Attempt numbers of epoch e start at (e - 1) * ATTEMPTS_PER_EPOCH + 1. */
 const ATTEMPTS_PER_EPOCH = 1000;
-
-/**
- * A report of a finished attempt: the ReportTask request. `next` (ask for the next task in the
- * same call), `waitMs` (how long that may wait) and `runMs` are optional for callers in-process.
- */
-export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs' | 'maxTasks' | 'outputs' | 'runMs'> & {
-  runMs?: number;
-  outputs: (Omit<RunObject__Output, 'data'> & { data?: Uint8Array })[];
-  next?: boolean;
-  waitMs?: number;
-  maxTasks?: number;
-};
 
 export interface JobMasterOptions {
   now?: () => number;
@@ -75,6 +62,7 @@ export class JobMaster {
   private readonly finishedWaiters: (() => void)[] = [];
   private readonly stopListeners = new Set<() => void>();
   private readonly handout: TaskHandout;
+  private readonly committer: TaskCommitter;
 
   constructor(
     readonly spec: JobSpec,
@@ -104,6 +92,17 @@ export class JobMaster {
       inlineBudgetBytes: options.inlineBudgetBytes ?? INLINE_BUDGET_BYTES,
     });
     this.commitLog = new CommitLog(storage, spec.jobId, options.commitBatchMs === undefined ? {} : { batchMs: options.commitBatchMs });
+    this.committer = new TaskCommitter({
+      spec,
+      storage,
+      scheduler: this.scheduler,
+      workers: this.workers,
+      commitLog: this.commitLog,
+      handout: this.handout,
+      now: this.now,
+      log: this.log,
+      afterChange: () => this.afterChange(),
+    });
     this.log(`job ${spec.jobId}: ${splits.length} map tasks over ${spec.inputs.length} inputs, ${spec.reducers ? `${spec.reducers} reduce tasks` : 'map-only (no reduce phase)'}`);
     const every = options.livenessCheckMs ?? 250;
     this.livenessTimer = setInterval(() => this.checkLiveness(), every);
@@ -239,48 +238,13 @@ export class JobMaster {
       ends[i] = now - after;
       after += earlier[i]!.runMs ?? 0;
     }
-    for (let i = 0; i < earlier.length; i++) await this.settle(earlier[i]!, true, ends[i]);
-    const { reply, committing } = await this.settle(last, !!last.next, now);
+    for (let i = 0; i < earlier.length; i++) await this.committer.settle(earlier[i]!, true, ends[i]);
+    const { reply, committing } = await this.committer.settle(last, !!last.next, now);
     if (!last.next) {
       await committing;
       return reply;
     }
     return this.withNext(last, reply, signal);
-  }
-
-  /**
-   * One attempt's end: its failure recorded, or its commit decided and started (`committing`
-   * settles once the record is written and the task counted; it never rejects). `mayWait`: the
-   * record may share a write with others (the worker is not waiting on it).
-   */
-  private async settle(req: TaskReport, mayWait: boolean, endedMs: number): Promise<{ reply: ReportTaskReply; committing?: Promise<void> }> {
-    const now = this.now();
-    const w = this.workers.touch(req.workerId, now);
-    const ran = { endedMs, runMs: req.runMs ?? 0 };
-    if (w) {
-      const i = w.held.findIndex((h) => h.taskId === req.taskId && h.attempt === req.attempt);
-      if (i >= 0) w.held.splice(i, 1);
-      if (!w.held.length) w.state = 'idle';
-      if (w.running?.taskId === req.taskId && w.running.attempt === req.attempt) w.running = undefined;
-    }
-    if (!req.ok) {
-      const e = req.error ?? { message: 'unknown error', stack: '', input: '', offset: 0, key: '' };
-      this.log(`task ${req.taskId} attempt ${req.attempt} failed on ${req.workerId}: ${e.message}`);
-      this.scheduler.failed(req.taskId, req.attempt, e, ran);
-      await this.afterChange();
-      return { reply: { committed: false } };
-    }
-    const verdict = this.scheduler.succeeded(req.taskId, req.attempt, ran);
-    const outputs: RunRef[] = req.outputs.map((o) => ({
-      partition: o.partition, key: o.key, bytes: o.bytes, records: o.records,
-      ...(o.data?.length ? { data: Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength) } : {}),
-    }));
-    if (verdict === 'repeat') return { reply: { committed: true } };
-    if (verdict === 'ignore') {
-      await this.discard(outputs.filter((o) => !o.data).map((o) => o.key), req.taskId, req.attempt);
-      return { reply: { committed: false } };
-    }
-    return { reply: { committed: true }, committing: this.commit(req, outputs, mayWait) };
   }
 
   /** Adds the worker's next task to a report's reply when it asked for one (and is known). */
@@ -289,30 +253,6 @@ export class JobMaster {
     // told NOT_FOUND, and registers again.
     if (!req.next || !this.workers.get(req.workerId)) return reply;
     return { ...reply, next: await this.nextTask(req.workerId, req.waitMs ?? 0, signal, req.maxTasks ?? 1) };
-  }
-
-  /**
-   * Writes the commit record, then counts the task; never rejects (a failure re-runs the task).
-   * The record of a map whose worker is not waiting for the reply (it asked for its next task)
-   * may share a write with others (see CommitLog), unless nothing but commits is left to wait
-   * for in the phase: then it is written at once.
-   */
-  private async commit(req: TaskReport, outputs: RunRef[], mayWait: boolean): Promise<void> {
-    const task = this.scheduler.task(req.taskId)!;
-    try {
-      const committed =
-        task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : this.scheduler.mapOnly ? await this.commitMapOnly(task, outputs) : outputs;
-      const batch = mayWait && task.kind === 'MAP';
-      const durable = this.commitLog.record({ taskId: req.taskId, attempt: req.attempt, outputs: committed, counters: req.counters, userCounters: req.userCounters }, { batch });
-      if (batch && this.scheduler.onlyCommitsLeft()) this.commitLog.flush();
-      await durable;
-      this.scheduler.commitDone(req.taskId, committed, req.counters, req.userCounters);
-      this.handout.inlineHeld += inlineBytes(committed);
-    } catch (err) {
-      this.log(`commit of ${req.taskId} attempt ${req.attempt} failed: ${(err as Error).message}`);
-      this.scheduler.commitFailed(req.taskId, req.attempt, `commit failed: ${(err as Error).message}`);
-    }
-    await this.afterChange();
   }
 
   heartbeat(workerId: string, taskId: string, attempt: number, progress = 0): HeartbeatReply {
@@ -359,7 +299,7 @@ export class JobMaster {
       error: s.failure?.summary ?? '',
       errorKind: s.failure?.kind ?? '',
       mapOnly: s.mapOnly,
-      outputKeys: s.phase === 'SUCCEEDED' ? this.outputKeys() : [],
+      outputKeys: s.phase === 'SUCCEEDED' ? this.committer.outputKeys() : [],
       workers: this.workers.all().map((w) => ({
         workerId: w.id,
         host: w.host,
@@ -417,54 +357,6 @@ export class JobMaster {
     void this.afterChange();
   }
 
-  /** Copies a reduce attempt's part file to its final name: the output appears only complete. */
-  private async commitReduce(task: TaskRecord, outputs: RunRef[]): Promise<RunRef[]> {
-    const part = outputs.find((o) => o.partition === task.index);
-    const finalKey = this.partKey(task);
-    if (part) {
-      await this.storage.copy(part.key, finalKey);
-    } else {
-      await this.storage.put(finalKey, this.emptyPart());
-    }
-    return [{ partition: task.index, key: finalKey, bytes: part?.bytes ?? 0, records: part?.records ?? 0 }];
-  }
-
-  /** A map-only job: copies the map attempt's part file to the output, as commitReduce does. */
-  private async commitMapOnly(task: TaskRecord, outputs: RunRef[]): Promise<RunRef[]> {
-    const part = outputs[0];
-    const finalKey = this.partKey(task);
-    if (part?.key) await this.storage.copy(part.key, finalKey);
-    else await this.storage.put(finalKey, this.emptyPart());
-    return [{ partition: 0, key: finalKey, bytes: part?.bytes ?? 0, records: part?.records ?? 0 }];
-  }
-
-  /** The job's output objects, in part order. */
-  private outputKeys(): string[] {
-    const s = this.scheduler;
-    return (s.mapOnly ? s.maps : s.reduces).map((t) => this.partKey(t));
-  }
-
-  /** The output object a task writes: part-NNNNN of a reduce, part-m-NNNNN of a map-only map; .gz when compressed. */
-  private partKey(task: TaskRecord): string {
-    const { jobId } = this.spec;
-    const key = task.kind === 'MAP' ? jobKeys.mapPart(jobId, task.index) : jobKeys.part(jobId, task.index);
-    return this.spec.outputCompression === 'gzip' ? `${key}.gz` : key;
-  }
-
-  /** A part with no records: empty, or a gzip stream of nothing. */
-  private emptyPart(): Buffer {
-    return this.spec.outputCompression === 'gzip' ? gzipSync('') : Buffer.alloc(0);
-  }
-
-  private async discard(keys: string[], taskId: string, attempt: number): Promise<void> {
-    if (!keys.length) return;
-    try {
-      await this.storage.delete(keys);
-    } catch (err) {
-      this.log(`could not remove outputs of ${taskId} attempt ${attempt}: ${(err as Error).message}`);
-    }
-  }
-
   private async afterChange(): Promise<void> {
     const s = this.scheduler;
     if (this.lifecycle.state === 'running' && (s.phase === 'COMMITTING' || s.phase === 'FAILED')) {
@@ -502,7 +394,7 @@ export class JobMaster {
       finishedMs,
       counters: totals.counters,
       userCounters: totals.userCounters,
-      outputKeys: succeeded ? this.outputKeys() : [],
+      outputKeys: succeeded ? this.committer.outputKeys() : [],
       ...(s.mapOnly ? { mapOnly: true } : {}),
       tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts })),
     };
@@ -518,10 +410,4 @@ export class JobMaster {
     this.lifecycle.finished(finishedMs);
     this.log(`job ${jobId} ${summary.state} in ${finishedMs - this.startedMs} ms`);
   }
-}
-
-function inlineBytes(runs: RunRef[]): number {
-  let n = 0;
-  for (const r of runs) n += r.data?.length ?? 0;
-  return n;
 }
