@@ -1,14 +1,13 @@
 import type { Storage } from '@gomr/storage';
 import type { GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply } from '@gomr/proto';
-import { jobKeys, type JobSpec } from './job-spec.js';
+import type { JobSpec } from './job-spec.js';
 import { planSplits, splitInputs } from './plan-splits.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerRegistry } from './worker-registry.js';
 import type { TaskRecord } from './task-table.js';
-import type { JobSummary } from './job-summary.js';
 import { CommitLog } from './commit-log.js';
 import { DEFAULT_SPECULATION } from './straggler-policy.js';
-import { snapshotOfMaster } from './master-snapshot.js';
+import { buildSummary, cleanupIntermediate, writeSummary } from './job-finish.js';
 import { INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, TaskHandout, UnknownWorkerError } from './task-handout.js';
 import { MasterLifecycle, type MasterState } from './master-lifecycle.js';
 import { inlineBytes, TaskCommitter, type TaskReport } from './task-commit.js';
@@ -373,41 +372,14 @@ export class JobMaster {
 
   private async finish(): Promise<void> {
     const s = this.scheduler;
-    const { jobId } = this.spec;
-    if (!this.spec.keepIntermediate) {
-      for (const prefix of jobKeys.intermediate(jobId)) {
-        await this.storage.deletePrefix(prefix).catch((err: Error) => this.log(`cleanup of ${prefix} failed: ${err.message}`));
-      }
-    }
+    await cleanupIntermediate(this.storage, this.spec, this.log);
     const succeeded = s.phase === 'COMMITTING';
     const finishedMs = this.now();
     this.stopLiveness();
-    const totals = s.totals();
-    const summary: JobSummary = {
-      jobId,
-      state: succeeded ? 'SUCCEEDED' : 'FAILED',
-      workerFile: this.spec.workerFile,
-      inputs: this.spec.inputs.map((i) => ({ name: i.name, size: i.size })),
-      maps: s.maps.length,
-      reducers: s.reduces.length,
-      startedMs: this.startedMs,
-      finishedMs,
-      counters: totals.counters,
-      userCounters: totals.userCounters,
-      outputKeys: succeeded ? this.committer.outputKeys() : [],
-      ...(s.mapOnly ? { mapOnly: true } : {}),
-      tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts })),
-    };
-    if (s.skipped.length) summary.skipped = s.skipped;
-    if (s.failure) {
-      summary.error = { summary: s.failure.summary, message: s.failure.error.message, stack: s.failure.error.stack, task: s.failure.task };
-    }
-    summary.snapshot = snapshotOfMaster(this, finishedMs, summary); // the status page's data, kept
-    await this.storage
-      .put(jobKeys.summary(jobId), JSON.stringify(summary, null, 2))
-      .catch((err: Error) => this.log(`could not write summary: ${err.message}`));
+    const summary = buildSummary(this, this.committer.outputKeys(), finishedMs);
+    await writeSummary(this.storage, summary, this.log);
     if (succeeded) s.markSucceeded();
     this.lifecycle.finished(finishedMs);
-    this.log(`job ${jobId} ${summary.state} in ${finishedMs - this.startedMs} ms`);
+    this.log(`job ${this.spec.jobId} ${summary.state} in ${finishedMs - this.startedMs} ms`);
   }
 }
