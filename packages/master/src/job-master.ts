@@ -39,16 +39,6 @@ export class JobMaster {
   readonly scheduler: Scheduler;
   readonly workers = new WorkerRegistry();
   startedMs: number;
-  /** When the summary was written; 0 until then. */
-  get finishedMs(): number {
-    return this.lifecycle.finishedMs;
-  }
-
-  /** Where the master is in its life (see MasterLifecycle). */
-  get state(): MasterState {
-    return this.lifecycle.state;
-  }
-
   /** 1 for a fresh job; n+1 after the master restarted n times. */
   epoch = 1;
   private readonly commitLog: CommitLog;
@@ -62,6 +52,16 @@ export class JobMaster {
   private readonly stopListeners = new Set<() => void>();
   private readonly handout: TaskHandout;
   private readonly committer: TaskCommitter;
+
+  /** When the summary was written; 0 until then. */
+  get finishedMs(): number {
+    return this.lifecycle.finishedMs;
+  }
+
+  /** Where the master is in its life (see MasterLifecycle). */
+  get state(): MasterState {
+    return this.lifecycle.state;
+  }
 
   constructor(
     readonly spec: JobSpec,
