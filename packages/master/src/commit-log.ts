@@ -101,11 +101,6 @@ export class CommitLog {
     this.writeNext();
   }
 
-  /** Records waiting for their write. */
-  get waiting(): number {
-    return this.pending.length;
-  }
-
   private flushWithin(ms: number): void {
     if (this.due || this.timer) return;
     this.timer = setTimeout(() => {

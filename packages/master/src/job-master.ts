@@ -1,68 +1,22 @@
-import { gzipSync } from 'node:zlib';
 import type { Storage } from '@gomr/storage';
-import type {
-  GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply, ReportTaskRequest__Output, RunObject__Output, Task,
-} from '@gomr/proto';
-import type { Assignment } from './scheduler.js';
-import type { WorkerRecord } from './worker-registry.js';
-import { jobKeys, type JobSpec } from './job-spec.js';
+import type { GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply } from '@gomr/proto';
+import type { JobSpec } from './job-spec.js';
 import { planSplits, splitInputs } from './plan-splits.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerRegistry } from './worker-registry.js';
-import type { RunRef, TaskRecord } from './task-table.js';
-import type { JobSummary } from './job-summary.js';
+import type { TaskRecord } from './task-table.js';
 import { CommitLog } from './commit-log.js';
 import { DEFAULT_SPECULATION } from './straggler-policy.js';
-import { snapshotOfMaster } from './master-snapshot.js';
+import { buildSummary, cleanupIntermediate, writeSummary } from './job-finish.js';
+import { INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, TaskHandout, UnknownWorkerError } from './task-handout.js';
+import { MasterLifecycle, type MasterState } from './master-lifecycle.js';
+import { inlineBytes, TaskCommitter, type TaskReport } from './task-commit.js';
+
+export { BATCH_SPLIT_BYTES, INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, MAX_TASK_WAIT_MS, UnknownWorkerError } from './task-handout.js';
+export type { TaskReport } from './task-commit.js';
 
 /** Attempt numbers of epoch e start at (e - 1) * ATTEMPTS_PER_EPOCH + 1. */
 const ATTEMPTS_PER_EPOCH = 1000;
-
-/** The longest the master holds a GetTask call open waiting for a task (long poll). */
-export const MAX_TASK_WAIT_MS = 10_000;
-
-/**
- * Map output runs may come back inline, in the report, instead of as objects: up to
- * INLINE_RUN_BYTES per map task, while the inline runs the master holds (committed, until the
- * job ends) stay within INLINE_BUDGET_BYTES. A tiny map task then writes no object at all,
- * and its reducer gets the run in its task instead of opening a file per map.
- */
-export const INLINE_RUN_BYTES = 16 * 1024;
-export const INLINE_BUDGET_BYTES = 16 * 1024 * 1024;
-
-/**
- * A worker that asks for several tasks at once (max_tasks) gets a batch only of map tasks whose
- * splits are at most this big, and only while at least two batches per worker are left: tiny
- * tasks cost less when a worker runs a few between round trips to the master, larger ones gain
- * nothing and would only wait behind each other.
- */
-export const BATCH_SPLIT_BYTES = 256 * 1024;
-
-/**
- * A report of a finished attempt: the ReportTask request. `next` (ask for the next task in the
- * same call), `waitMs` (how long that may wait) and `runMs` are optional for callers in-process.
- */
-export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs' | 'maxTasks' | 'outputs' | 'runMs'> & {
-  runMs?: number;
-  outputs: (Omit<RunObject__Output, 'data'> & { data?: Uint8Array })[];
-  next?: boolean;
-  waitMs?: number;
-  maxTasks?: number;
-};
-
-/** A GetTask call held open until a task frees up, the job ends, or its time is up. */
-interface TaskWaiter {
-  workerId: string;
-  maxTasks: number;
-  answer: (reply: GetTaskReply) => void;
-  fail: (err: Error) => void;
-}
-
-export class UnknownWorkerError extends Error {
-  constructor(readonly workerId: string) {
-    super(`unknown worker ${workerId}; register again`);
-  }
-}
 
 export interface JobMasterOptions {
   now?: () => number;
@@ -85,28 +39,29 @@ export class JobMaster {
   readonly scheduler: Scheduler;
   readonly workers = new WorkerRegistry();
   startedMs: number;
-  finishedMs = 0;
   /** 1 for a fresh job; n+1 after the master restarted n times. */
   epoch = 1;
   private readonly commitLog: CommitLog;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
   private livenessTimer?: NodeJS.Timeout;
-  private finishing?: Promise<void>;
+  private readonly lifecycle = new MasterLifecycle();
+  /** The summary being written (state 'finishing', or 'stopped' while it still runs). */
+  private finishRun?: Promise<void>;
   private readonly finishedWaiters: (() => void)[] = [];
-  /** Long-polling GetTask calls, oldest first: the first to ask is the first served. */
-  private readonly taskWaiters = new Set<TaskWaiter>();
   private readonly stopListeners = new Set<() => void>();
-  private stopped = false;
-  private readonly inlineRunBytes: number;
-  private readonly inlineBudgetBytes: number;
-  /**
-   * No batches once a worker was lost: a job whose workers die goes back to one task at a time,
-   * so a death costs only the task that was running.
-   */
-  private batching = true;
-  /** Bytes of the inline runs of committed maps. */
-  private inlineHeld = 0;
+  private readonly handout: TaskHandout;
+  private readonly committer: TaskCommitter;
+
+  /** When the summary was written; 0 until then. */
+  get finishedMs(): number {
+    return this.lifecycle.finishedMs;
+  }
+
+  /** Where the master is in its life (see MasterLifecycle). */
+  get state(): MasterState {
+    return this.lifecycle.state;
+  }
 
   constructor(
     readonly spec: JobSpec,
@@ -114,8 +69,6 @@ export class JobMaster {
     options: JobMasterOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.inlineRunBytes = options.inlineRunBytes ?? INLINE_RUN_BYTES;
-    this.inlineBudgetBytes = options.inlineBudgetBytes ?? INLINE_BUDGET_BYTES;
     this.log = options.log ?? (() => {});
     this.startedMs = this.now();
     const splits = planSplits(splitInputs(spec.inputs), spec.maps);
@@ -127,7 +80,28 @@ export class JobMaster {
       taskTimeoutMs: spec.taskTimeoutMs,
       skipBadRecords: spec.skipBadRecords,
     });
+    this.handout = new TaskHandout({
+      spec,
+      scheduler: this.scheduler,
+      workers: this.workers,
+      now: this.now,
+      log: this.log,
+      stopped: () => this.lifecycle.stopped,
+      inlineRunBytes: options.inlineRunBytes ?? INLINE_RUN_BYTES,
+      inlineBudgetBytes: options.inlineBudgetBytes ?? INLINE_BUDGET_BYTES,
+    });
     this.commitLog = new CommitLog(storage, spec.jobId, options.commitBatchMs === undefined ? {} : { batchMs: options.commitBatchMs });
+    this.committer = new TaskCommitter({
+      spec,
+      storage,
+      scheduler: this.scheduler,
+      workers: this.workers,
+      commitLog: this.commitLog,
+      handout: this.handout,
+      now: this.now,
+      log: this.log,
+      afterChange: () => this.afterChange(),
+    });
     this.log(`job ${spec.jobId}: ${splits.length} map tasks over ${spec.inputs.length} inputs, ${spec.reducers ? `${spec.reducers} reduce tasks` : 'map-only (no reduce phase)'}`);
     const every = options.livenessCheckMs ?? 250;
     this.livenessTimer = setInterval(() => this.checkLiveness(), every);
@@ -158,7 +132,7 @@ export class JobMaster {
     for (const r of records) {
       if (this.scheduler.task(r.taskId)?.state === 'committed') continue;
       this.scheduler.restoreCommitted(r.taskId, r.attempt, r.outputs, r.counters, r.userCounters);
-      this.inlineHeld += inlineBytes(r.outputs);
+      this.handout.inlineHeld += inlineBytes(r.outputs);
     }
     this.log(`restarted (epoch ${epoch}): ${records.length} committed tasks restored from the checkpoint`);
     await this.afterChange();
@@ -166,7 +140,7 @@ export class JobMaster {
 
   /** Resolves once the job has succeeded or failed and its summary is written. */
   whenFinished(): Promise<void> {
-    if (this.scheduler.finished && !this.finishing) return Promise.resolve();
+    if (this.scheduler.finished && !this.finishRun) return Promise.resolve();
     return new Promise((resolve) => this.finishedWaiters.push(resolve));
   }
 
@@ -175,7 +149,7 @@ export class JobMaster {
    * or `signal` aborts, whichever comes first: the status long poll. Leaves nothing behind.
    */
   waitForEnd(waitMs: number, signal?: AbortSignal): Promise<void> {
-    if ((this.scheduler.finished && !this.finishing) || this.stopped || signal?.aborted) return Promise.resolve();
+    if ((this.scheduler.finished && !this.finishRun) || this.lifecycle.stopped || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -218,9 +192,8 @@ export class JobMaster {
   getTask(workerId: string, maxTasks = 1): GetTaskReply {
     const w = this.workers.touch(workerId, this.now());
     if (!w) throw new UnknownWorkerError(workerId);
-    // A call of this worker still held is stale (its caller gave up on it): it gets nothing.
-    for (const waiter of this.taskWaiters) if (waiter.workerId === workerId) waiter.answer({ action: 'WAIT', waitMs: 0 });
-    return this.assignTo(w, maxTasks);
+    this.handout.dropStale(workerId);
+    return this.handout.assignTo(w, maxTasks);
   }
 
   /**
@@ -233,122 +206,8 @@ export class JobMaster {
    */
   nextTask(workerId: string, waitMs = 0, signal?: AbortSignal, maxTasks = 1): Promise<GetTaskReply> {
     const first = this.getTask(workerId, maxTasks);
-    if (first.action !== 'WAIT' || waitMs <= 0 || this.stopped || signal?.aborted) return Promise.resolve(first);
-    return new Promise<GetTaskReply>((resolve, reject) => {
-      const settle = () => {
-        this.taskWaiters.delete(waiter);
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const waiter: TaskWaiter = {
-        workerId,
-        maxTasks,
-        answer: (reply) => {
-          settle();
-          resolve(reply);
-        },
-        fail: (err) => {
-          settle();
-          reject(err);
-        },
-      };
-      const onAbort = () => waiter.answer({ action: 'WAIT', waitMs: 0 });
-      const timer = setTimeout(() => waiter.answer({ action: 'WAIT', waitMs: 0 }), Math.min(waitMs, MAX_TASK_WAIT_MS));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.taskWaiters.add(waiter);
-    });
-  }
-
-  private wakeScheduled = false;
-
-  /** wakeTaskWaiters once the current burst of changes is over (a batch of commits: one wake). */
-  private wakeSoon(): void {
-    if (this.wakeScheduled || !this.taskWaiters.size) return;
-    this.wakeScheduled = true;
-    queueMicrotask(() => {
-      this.wakeScheduled = false;
-      this.wakeTaskWaiters();
-    });
-  }
-
-  /** Offers work to the held GetTask calls, oldest first. Waking is not a sign of life. */
-  private wakeTaskWaiters(): void {
-    for (const waiter of [...this.taskWaiters]) {
-      const w = this.workers.get(waiter.workerId);
-      if (!w) {
-        // Lost meanwhile (missed heartbeats): it must register again.
-        waiter.fail(new UnknownWorkerError(waiter.workerId));
-        continue;
-      }
-      const reply = this.stopped ? { action: 'WAIT' as const, waitMs: 0 } : this.assignTo(w, waiter.maxTasks);
-      if (reply.action !== 'WAIT' || this.stopped) waiter.answer(reply);
-    }
-  }
-
-  private assignTo(w: WorkerRecord, maxTasks = 1): GetTaskReply {
-    const workerId = w.id;
-    // The worker asks again while we think it runs something: those attempts are gone.
-    this.giveUpHeld(w, 'worker asked for new work', this.now());
-    if (this.scheduler.finished) return { action: 'EXIT' };
-    const a = this.scheduler.assign(workerId, this.now());
-    if (!a) {
-      w.state = 'idle';
-      return { action: 'WAIT', waitMs: 50 };
-    }
-    w.state = 'busy';
-    const first = this.taskMessage(w, a);
-    const more: Task[] = [];
-    if (maxTasks > 1 && this.batching && isSmallMap(a.task)) {
-      let live = 0;
-      for (const x of this.workers.all()) if (x.state !== 'lost') live++;
-      // Leave at least two tasks per worker for every one batched, so the phase ends evenly.
-      const room = Math.min(maxTasks - 1, Math.floor(this.scheduler.idleLeft() / (2 * Math.max(1, live))));
-      for (let i = 0; i < room; i++) {
-        const extra = this.scheduler.assignIdle(workerId, this.now(), isSmallMap);
-        if (!extra) break;
-        more.push(this.taskMessage(w, extra));
-      }
-    }
-    return more.length ? { action: 'RUN', task: first, more } : { action: 'RUN', task: first };
-  }
-
-  /** Records an assignment as held by the worker, and describes it for the wire. */
-  private taskMessage(w: WorkerRecord, a: Assignment): Task {
-    const workerId = w.id;
-    w.held.push({ taskId: a.task.id, attempt: a.attempt });
-    const t = a.task;
-    const started = t.attempts[t.attempts.length - 1]!;
-    if (started.speculative) this.log(`task ${t.id}: speculative attempt ${a.attempt} on ${workerId} (straggler)`);
-    else if (t.attempts.length > 1) this.log(`task ${t.id}: attempt ${a.attempt} on ${workerId} (re-run)`);
-    const outputPrefix =
-      t.kind === 'MAP'
-        ? jobKeys.mapAttempt(this.spec.jobId, t.id, a.attempt)
-        : jobKeys.reduceAttempt(this.spec.jobId, t.id, a.attempt);
-    return {
-      taskId: t.id,
-      kind: t.kind,
-      index: t.index,
-      attempt: a.attempt,
-      outputPrefix,
-      // Inline runs need the full list, in map order; otherwise the keys say it all.
-      ...(a.runs.some((r) => r.data) ? { runKeys: [], runs: a.runs } : { runKeys: a.runKeys }),
-      // A map-only task writes the job's output: never inline.
-      inlineRunBytes: t.kind === 'MAP' && !this.scheduler.mapOnly ? this.inlineAllowance() : 0,
-      skipOffsets: t.skipOffsets,
-      skipKeys: t.skipKeys,
-      ...(t.split
-        ? {
-            split: {
-              inputKey: t.split.inputKey,
-              inputName: t.split.inputName,
-              start: t.split.start,
-              end: t.split.end,
-              fileSize: t.split.fileSize,
-              fileMtimeMs: t.split.fileMtimeMs ?? 0,
-            },
-          }
-        : {}),
-    };
+    if (first.action !== 'WAIT' || waitMs <= 0 || this.lifecycle.stopped || signal?.aborted) return Promise.resolve(first);
+    return this.handout.hold(workerId, waitMs, signal, maxTasks);
   }
 
   /**
@@ -378,48 +237,13 @@ export class JobMaster {
       ends[i] = now - after;
       after += earlier[i]!.runMs ?? 0;
     }
-    for (let i = 0; i < earlier.length; i++) await this.settle(earlier[i]!, true, ends[i]);
-    const { reply, committing } = await this.settle(last, !!last.next, now);
+    for (let i = 0; i < earlier.length; i++) await this.committer.settle(earlier[i]!, true, ends[i]);
+    const { reply, committing } = await this.committer.settle(last, !!last.next, now);
     if (!last.next) {
       await committing;
       return reply;
     }
     return this.withNext(last, reply, signal);
-  }
-
-  /**
-   * One attempt's end: its failure recorded, or its commit decided and started (`committing`
-   * settles once the record is written and the task counted; it never rejects). `mayWait`: the
-   * record may share a write with others (the worker is not waiting on it).
-   */
-  private async settle(req: TaskReport, mayWait: boolean, endedMs: number): Promise<{ reply: ReportTaskReply; committing?: Promise<void> }> {
-    const now = this.now();
-    const w = this.workers.touch(req.workerId, now);
-    const ran = { endedMs, runMs: req.runMs ?? 0 };
-    if (w) {
-      const i = w.held.findIndex((h) => h.taskId === req.taskId && h.attempt === req.attempt);
-      if (i >= 0) w.held.splice(i, 1);
-      if (!w.held.length) w.state = 'idle';
-      if (w.running?.taskId === req.taskId && w.running.attempt === req.attempt) w.running = undefined;
-    }
-    if (!req.ok) {
-      const e = req.error ?? { message: 'unknown error', stack: '', input: '', offset: 0, key: '' };
-      this.log(`task ${req.taskId} attempt ${req.attempt} failed on ${req.workerId}: ${e.message}`);
-      this.scheduler.failed(req.taskId, req.attempt, e, ran);
-      await this.afterChange();
-      return { reply: { committed: false } };
-    }
-    const verdict = this.scheduler.succeeded(req.taskId, req.attempt, ran);
-    const outputs: RunRef[] = req.outputs.map((o) => ({
-      partition: o.partition, key: o.key, bytes: o.bytes, records: o.records,
-      ...(o.data?.length ? { data: Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength) } : {}),
-    }));
-    if (verdict === 'repeat') return { reply: { committed: true } };
-    if (verdict === 'ignore') {
-      await this.discard(outputs.filter((o) => !o.data).map((o) => o.key), req.taskId, req.attempt);
-      return { reply: { committed: false } };
-    }
-    return { reply: { committed: true }, committing: this.commit(req, outputs, mayWait) };
   }
 
   /** Adds the worker's next task to a report's reply when it asked for one (and is known). */
@@ -428,30 +252,6 @@ export class JobMaster {
     // told NOT_FOUND, and registers again.
     if (!req.next || !this.workers.get(req.workerId)) return reply;
     return { ...reply, next: await this.nextTask(req.workerId, req.waitMs ?? 0, signal, req.maxTasks ?? 1) };
-  }
-
-  /**
-   * Writes the commit record, then counts the task; never rejects (a failure re-runs the task).
-   * The record of a map whose worker is not waiting for the reply (it asked for its next task)
-   * may share a write with others (see CommitLog), unless nothing but commits is left to wait
-   * for in the phase: then it is written at once.
-   */
-  private async commit(req: TaskReport, outputs: RunRef[], mayWait: boolean): Promise<void> {
-    const task = this.scheduler.task(req.taskId)!;
-    try {
-      const committed =
-        task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : this.scheduler.mapOnly ? await this.commitMapOnly(task, outputs) : outputs;
-      const batch = mayWait && task.kind === 'MAP';
-      const durable = this.commitLog.record({ taskId: req.taskId, attempt: req.attempt, outputs: committed, counters: req.counters, userCounters: req.userCounters }, { batch });
-      if (batch && this.scheduler.onlyCommitsLeft()) this.commitLog.flush();
-      await durable;
-      this.scheduler.commitDone(req.taskId, committed, req.counters, req.userCounters);
-      this.inlineHeld += inlineBytes(committed);
-    } catch (err) {
-      this.log(`commit of ${req.taskId} attempt ${req.attempt} failed: ${(err as Error).message}`);
-      this.scheduler.commitFailed(req.taskId, req.attempt, `commit failed: ${(err as Error).message}`);
-    }
-    await this.afterChange();
   }
 
   heartbeat(workerId: string, taskId: string, attempt: number, progress = 0): HeartbeatReply {
@@ -488,11 +288,9 @@ export class JobMaster {
       return { total: tasks.length, done, running, failed };
     };
     const totals = s.totals();
-    // The job is over only once its summary is written; until then it is "FINISHING".
-    const state = this.finishedMs ? s.phase : s.phase === 'COMMITTING' || s.phase === 'FAILED' ? 'FINISHING' : s.phase;
     return {
       jobId: this.spec.jobId,
-      state,
+      state: this.lifecycle.jobState(s.phase),
       maps: phase(s.maps),
       reduces: phase(s.reduces),
       counters: totals.counters,
@@ -500,7 +298,7 @@ export class JobMaster {
       error: s.failure?.summary ?? '',
       errorKind: s.failure?.kind ?? '',
       mapOnly: s.mapOnly,
-      outputKeys: s.phase === 'SUCCEEDED' ? this.outputKeys() : [],
+      outputKeys: s.phase === 'SUCCEEDED' ? this.committer.outputKeys() : [],
       workers: this.workers.all().map((w) => ({
         workerId: w.id,
         host: w.host,
@@ -510,21 +308,21 @@ export class JobMaster {
         lastHeartbeatMs: w.lastHeartbeatMs,
       })),
       startedMs: this.startedMs,
-      finishedMs: this.finishedMs,
+      finishedMs: this.lifecycle.finishedMs,
     };
   }
 
   /** Stops the liveness checks and answers every held GetTask call (WAIT): the master is going away. */
   stop(): void {
     this.stopLiveness();
-    this.stopped = true;
-    this.wakeTaskWaiters();
+    this.lifecycle.stop();
+    this.handout.wakeTaskWaiters();
     for (const fn of [...this.stopListeners]) fn();
   }
 
   /** Calls fn when stop() is called (at once if it was); returns a function that unsubscribes. */
   onStop(fn: () => void): () => void {
-    if (this.stopped) {
+    if (this.lifecycle.stopped) {
       queueMicrotask(fn);
       return () => {};
     }
@@ -541,8 +339,8 @@ export class JobMaster {
     for (const w of this.workers.expire(now, this.spec.heartbeatTimeoutMs)) {
       this.log(`worker ${w.id} missed heartbeats for ${this.spec.heartbeatTimeoutMs} ms; its task runs elsewhere`);
       if (w.held.length > 1) this.log(`worker ${w.id} held a batch of ${w.held.length} tasks; no more batches in this job`);
-      this.batching = false;
-      this.giveUpHeld(w, `worker ${w.id} lost`, now);
+      this.handout.batching = false;
+      this.handout.giveUpHeld(w, `worker ${w.id} lost`, now);
     }
     // The attempt a worker runs (per its heartbeat, else the first it holds) is the hung one;
     // the others of its batch only waited behind it.
@@ -558,137 +356,30 @@ export class JobMaster {
     void this.afterChange();
   }
 
-  /**
-   * How many bytes of runs the next map task may return inline: INLINE_RUN_BYTES, unless that
-   * could take the inline runs held past the budget (every attempt handed out and not reported
-   * yet may have been allowed as much).
-   */
-  private inlineAllowance(): number {
-    let outstanding = 0;
-    for (const w of this.workers.all()) if (w.state !== 'lost') outstanding += w.held.length;
-    return this.inlineHeld + this.inlineRunBytes * (outstanding + 1) <= this.inlineBudgetBytes ? this.inlineRunBytes : 0;
-  }
-
-  /**
-   * Gives up the attempts a worker holds. Only the one it was running (per its last heartbeat,
-   * else the first) counts toward the task's cap on kills: the others of a batch only waited.
-   */
-  private giveUpHeld(w: WorkerRecord, reason: string, now: number): void {
-    const held = w.held.splice(0);
-    const running = held.find((h) => h.taskId === w.running?.taskId && h.attempt === w.running.attempt) ?? held[0];
-    for (const h of held) this.scheduler.killed(h.taskId, h.attempt, reason, now, h === running);
-    w.running = undefined;
-  }
-
-  /** Copies a reduce attempt's part file to its final name: the output appears only complete. */
-  private async commitReduce(task: TaskRecord, outputs: RunRef[]): Promise<RunRef[]> {
-    const part = outputs.find((o) => o.partition === task.index);
-    const finalKey = this.partKey(task);
-    if (part) {
-      await this.storage.copy(part.key, finalKey);
-    } else {
-      await this.storage.put(finalKey, this.emptyPart());
-    }
-    return [{ partition: task.index, key: finalKey, bytes: part?.bytes ?? 0, records: part?.records ?? 0 }];
-  }
-
-  /** A map-only job: copies the map attempt's part file to the output, as commitReduce does. */
-  private async commitMapOnly(task: TaskRecord, outputs: RunRef[]): Promise<RunRef[]> {
-    const part = outputs[0];
-    const finalKey = this.partKey(task);
-    if (part?.key) await this.storage.copy(part.key, finalKey);
-    else await this.storage.put(finalKey, this.emptyPart());
-    return [{ partition: 0, key: finalKey, bytes: part?.bytes ?? 0, records: part?.records ?? 0 }];
-  }
-
-  /** The job's output objects, in part order. */
-  private outputKeys(): string[] {
-    const s = this.scheduler;
-    return (s.mapOnly ? s.maps : s.reduces).map((t) => this.partKey(t));
-  }
-
-  /** The output object a task writes: part-NNNNN of a reduce, part-m-NNNNN of a map-only map; .gz when compressed. */
-  private partKey(task: TaskRecord): string {
-    const { jobId } = this.spec;
-    const key = task.kind === 'MAP' ? jobKeys.mapPart(jobId, task.index) : jobKeys.part(jobId, task.index);
-    return this.spec.outputCompression === 'gzip' ? `${key}.gz` : key;
-  }
-
-  /** A part with no records: empty, or a gzip stream of nothing. */
-  private emptyPart(): Buffer {
-    return this.spec.outputCompression === 'gzip' ? gzipSync('') : Buffer.alloc(0);
-  }
-
-  private async discard(keys: string[], taskId: string, attempt: number): Promise<void> {
-    if (!keys.length) return;
-    try {
-      await this.storage.delete(keys);
-    } catch (err) {
-      this.log(`could not remove outputs of ${taskId} attempt ${attempt}: ${(err as Error).message}`);
-    }
-  }
-
   private async afterChange(): Promise<void> {
     const s = this.scheduler;
-    if (!this.finishing && (s.phase === 'COMMITTING' || s.phase === 'FAILED')) {
-      this.finishing = this.finish().finally(() => {
-        this.finishing = undefined;
+    if (this.lifecycle.state === 'running' && (s.phase === 'COMMITTING' || s.phase === 'FAILED')) {
+      this.lifecycle.finishing();
+      this.finishRun = this.finish().finally(() => {
+        this.finishRun = undefined;
         for (const resolve of this.finishedWaiters.splice(0)) resolve();
-        this.wakeTaskWaiters(); // the job is over: EXIT
+        this.handout.wakeTaskWaiters(); // the job is over: EXIT
       });
     }
-    this.wakeSoon();
-    return this.finishing;
+    this.handout.wakeSoon();
+    return this.finishRun;
   }
 
   private async finish(): Promise<void> {
     const s = this.scheduler;
-    const { jobId } = this.spec;
-    if (!this.spec.keepIntermediate) {
-      for (const prefix of jobKeys.intermediate(jobId)) {
-        await this.storage.deletePrefix(prefix).catch((err: Error) => this.log(`cleanup of ${prefix} failed: ${err.message}`));
-      }
-    }
+    await cleanupIntermediate(this.storage, this.spec, this.log);
     const succeeded = s.phase === 'COMMITTING';
     const finishedMs = this.now();
     this.stopLiveness();
-    const totals = s.totals();
-    const summary: JobSummary = {
-      jobId,
-      state: succeeded ? 'SUCCEEDED' : 'FAILED',
-      workerFile: this.spec.workerFile,
-      inputs: this.spec.inputs.map((i) => ({ name: i.name, size: i.size })),
-      maps: s.maps.length,
-      reducers: s.reduces.length,
-      startedMs: this.startedMs,
-      finishedMs,
-      counters: totals.counters,
-      userCounters: totals.userCounters,
-      outputKeys: succeeded ? this.outputKeys() : [],
-      ...(s.mapOnly ? { mapOnly: true } : {}),
-      tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts })),
-    };
-    if (s.skipped.length) summary.skipped = s.skipped;
-    if (s.failure) {
-      summary.error = { summary: s.failure.summary, message: s.failure.error.message, stack: s.failure.error.stack, task: s.failure.task };
-    }
-    summary.snapshot = snapshotOfMaster(this, finishedMs, summary); // the status page's data, kept
-    await this.storage
-      .put(jobKeys.summary(jobId), JSON.stringify(summary, null, 2))
-      .catch((err: Error) => this.log(`could not write summary: ${err.message}`));
+    const summary = buildSummary(this, this.committer.outputKeys(), finishedMs);
+    await writeSummary(this.storage, summary, this.log);
     if (succeeded) s.markSucceeded();
-    this.finishedMs = finishedMs;
-    this.log(`job ${jobId} ${summary.state} in ${finishedMs - this.startedMs} ms`);
+    this.lifecycle.finished(finishedMs);
+    this.log(`job ${this.spec.jobId} ${summary.state} in ${finishedMs - this.startedMs} ms`);
   }
-}
-
-function inlineBytes(runs: RunRef[]): number {
-  let n = 0;
-  for (const r of runs) n += r.data?.length ?? 0;
-  return n;
-}
-
-/** A map task over a split small enough to be handed out in a batch (see BATCH_SPLIT_BYTES). */
-function isSmallMap(t: TaskRecord): boolean {
-  return t.kind === 'MAP' && !!t.split && t.split.end - t.split.start <= BATCH_SPLIT_BYTES;
 }

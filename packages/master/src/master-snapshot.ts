@@ -1,5 +1,21 @@
-import type { JobMaster } from './job-master.js';
+import type { JobStatus } from '@gomr/proto';
 import { buildJobSnapshot, type JobSnapshot } from './job-snapshot.js';
+import type { JobSpec } from './job-spec.js';
+import type { Scheduler } from './scheduler.js';
+import type { WorkerRegistry } from './worker-registry.js';
+
+/**
+ * What a snapshot reads of a master: JobMaster has it. Named here, not imported from
+ * job-master.ts, so that the master can take its own snapshot without a circular import.
+ */
+export interface MasterView {
+  readonly spec: JobSpec;
+  readonly scheduler: Scheduler;
+  readonly workers: WorkerRegistry;
+  readonly startedMs: number;
+  readonly finishedMs: number;
+  status(): JobStatus;
+}
 
 /** The end of a job as the summary records it; overrides the live state while finishing. */
 export interface FinalState {
@@ -9,7 +25,7 @@ export interface FinalState {
 }
 
 /** The snapshot of a running master (for /api/status), or of its end (for summary.json). */
-export function snapshotOfMaster(master: JobMaster, nowMs: number, final?: FinalState): JobSnapshot {
+export function snapshotOfMaster(master: MasterView, nowMs: number, final?: FinalState): JobSnapshot {
   const s = master.scheduler;
   const live = final ? undefined : master.status();
   const totals = s.totals();

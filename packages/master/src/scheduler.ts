@@ -250,11 +250,6 @@ export class Scheduler {
     return true;
   }
 
-  /** The committed runs of one partition, in map-task order (keeps reduce input deterministic). */
-  runKeysFor(partition: number): string[] {
-    return this.runsFor(partition).filter((r) => !r.data).map((r) => r.key);
-  }
-
   /** The committed runs of one partition, objects and inline ones, in map-task order. */
   runsFor(partition: number): RunRef[] {
     const runs: RunRef[] = [];

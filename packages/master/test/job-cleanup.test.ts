@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { openStorage, StorageUnreachableError, type Storage } from '@gomr/storage';
 import { S3Storage } from '@gomr/storage/s3';
 import { startS3rver } from '@gomr/storage/testing';
-import { JobMaster, parseJobSpec, type TaskReport } from '../src/index.js';
+import { JobMaster, parseJobSpec } from '../src/index.js';
+import { okReport as ok } from './support/fixtures.js';
 
 const JOB = 'job-c';
 
@@ -26,10 +27,6 @@ async function runJob(storage: Storage, log: string[]): Promise<JobMaster> {
     await master.reportTask(ok(workerId, task.task!.taskId!, task.task!.attempt!));
   }
   return master;
-}
-
-function ok(workerId: string, taskId: string, attempt: number): TaskReport {
-  return { workerId, taskId, attempt, ok: true, outputs: [], counters: { mapInputRecords: 1 }, userCounters: {}, error: null };
 }
 
 test('on S3, the end of a job aborts the multipart upload a killed writer left in its intermediate data', async () => {

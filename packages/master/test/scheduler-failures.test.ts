@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Scheduler, type SchedulerOptions } from '../src/scheduler.js';
-import type { Split } from '../src/plan-splits.js';
+import { split } from './support/fixtures.js';
 
-const split = (i: number): Split => ({ inputKey: `in/${i}`, inputName: `${i}.txt`, start: 0, end: 10, fileSize: 10 });
 
 function scheduler(maps: number, options: Partial<SchedulerOptions> = {}) {
   return new Scheduler(Array.from({ length: maps }, (_, i) => split(i)), { reducers: 1, maxAttempts: 2, maxKilledAttempts: 10, ...options });

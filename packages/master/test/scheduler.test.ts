@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Scheduler } from '../src/scheduler.js';
-import type { Split } from '../src/plan-splits.js';
+import { split } from './support/fixtures.js';
 
-const split = (i: number): Split => ({ inputKey: `in/${i}`, inputName: `${i}.txt`, start: 0, end: 10, fileSize: 10 });
 const err = (message: string) => ({ message, stack: `Error: ${message}`, input: '0.txt', offset: 0, key: '' });
 
 function scheduler(maps = 2, reducers = 1, maxAttempts = 3) {

@@ -12,6 +12,7 @@ import { openStorage, type Storage } from '@gomr/storage';
 import {
   bindServer, getServer, INLINE_RUN_BYTES, JobMaster, parseJobSpec, type JobMasterOptions, type JobSpecInput, type TaskReport,
 } from '../src/index.js';
+import { okReport as ok } from './support/fixtures.js';
 
 interface SetupOptions {
   /** Bytes of the job's one input. @default 100 */
@@ -50,10 +51,6 @@ async function setup(opts: SetupOptions = {}) {
       await rm(root, { recursive: true, force: true });
     },
   };
-}
-
-function ok(workerId: string, taskId: string, attempt: number, extra: Partial<TaskReport> = {}): TaskReport {
-  return { workerId, taskId, attempt, ok: true, outputs: [], counters: { mapInputRecords: 1 }, userCounters: {}, error: null, ...extra };
 }
 
 test('a held GetTask answers as soon as a failed attempt frees its task, not after its wait', async () => {

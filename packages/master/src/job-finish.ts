@@ -1,0 +1,53 @@
+import type { Storage } from '@gomr/storage';
+import { jobKeys, type JobSpec } from './job-spec.js';
+import type { JobSummary } from './job-summary.js';
+import { snapshotOfMaster, type MasterView } from './master-snapshot.js';
+
+/**
+ * The end of a job: its intermediate objects removed (unless the spec keeps them), then its
+ * summary (summary.json, with the status page's last snapshot inside) written. Neither throws:
+ * a cleanup or a write that fails is logged, and the job still ends.
+ */
+
+/** Removes the job's intermediate objects (map runs, attempt outputs), unless spec.keepIntermediate. */
+export async function cleanupIntermediate(storage: Storage, spec: JobSpec, log: (line: string) => void): Promise<void> {
+  if (spec.keepIntermediate) return;
+  for (const prefix of jobKeys.intermediate(spec.jobId)) {
+    await storage.deletePrefix(prefix).catch((err: Error) => log(`cleanup of ${prefix} failed: ${err.message}`));
+  }
+}
+
+/** The summary of a job that ended at finishedMs: SUCCEEDED when its scheduler got to COMMITTING, else FAILED. */
+export function buildSummary(master: MasterView, outputKeys: string[], finishedMs: number): JobSummary {
+  const s = master.scheduler;
+  const succeeded = s.phase === 'COMMITTING';
+  const totals = s.totals();
+  const summary: JobSummary = {
+    jobId: master.spec.jobId,
+    state: succeeded ? 'SUCCEEDED' : 'FAILED',
+    workerFile: master.spec.workerFile,
+    inputs: master.spec.inputs.map((i) => ({ name: i.name, size: i.size })),
+    maps: s.maps.length,
+    reducers: s.reduces.length,
+    startedMs: master.startedMs,
+    finishedMs,
+    counters: totals.counters,
+    userCounters: totals.userCounters,
+    outputKeys: succeeded ? outputKeys : [],
+    ...(s.mapOnly ? { mapOnly: true } : {}),
+    tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts })),
+  };
+  if (s.skipped.length) summary.skipped = s.skipped;
+  if (s.failure) {
+    summary.error = { summary: s.failure.summary, message: s.failure.error.message, stack: s.failure.error.stack, task: s.failure.task };
+  }
+  summary.snapshot = snapshotOfMaster(master, finishedMs, summary); // the status page's data, kept
+  return summary;
+}
+
+/** Writes summary.json. */
+export async function writeSummary(storage: Storage, summary: JobSummary, log: (line: string) => void): Promise<void> {
+  await storage
+    .put(jobKeys.summary(summary.jobId), JSON.stringify(summary, null, 2))
+    .catch((err: Error) => log(`could not write summary: ${err.message}`));
+}
