@@ -37,6 +37,9 @@ export function counterLines(c: Record<string, number>, userCounters: Record<str
     const values = c.skippedValues ? ` (${num(c.skippedValues)} values of skipped keys)` : '';
     lines.push(`  skipped   ${num(c.skippedRecords)} bad records${values} (--skip-bad-records; details in the job summary)`);
   }
+  // Input the mapper saw other than as written: say so, it is easy to miss in the output.
+  if (c.invalidUtf8) lines.push(`  input     ${num(c.invalidUtf8)} invalid UTF-8 sequences, each given to the mapper as U+FFFD`);
+  if (c.crlfLines) lines.push(`  input     ${num(c.crlfLines)} lines end in \\r\\n (text mode: the mapper sees the \\r)`);
   const user = Object.entries(userCounters).sort(([a], [b]) => (a < b ? -1 : 1));
   if (user.length) {
     lines.push('  counters');

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { storageConfigToEnv, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { EXIT, GomrError } from '../errors.js';
+import { WORKER_FILE_ERROR_LINE } from '@gomr/sdk/runtime';
 import { ChildProcessGroup, howEnded, type ManagedChild } from './child-process-group.js';
 import { runtimeEntries, type RuntimeEntries } from './runtime-entries.js';
 import { spillRootOf, sweepStaleSpillRoots } from './spill-roots.js';
@@ -151,12 +152,20 @@ export class LocalRuntime {
     const spillDir = join(this.spillRoot, `worker-${slot}-${state.started++}`);
     env.GOMR_SPILL_DIR = spillDir;
     let registered = false;
+    let workerFileError: { message: string; stack?: string } | undefined;
     const child = this.group.spawn(`worker-${slot}`, [workerMain], env, join(this.opts.jobDir, `worker-${slot}.log`), (line) => {
       if (line.startsWith('GOMR_WORKER_REGISTERED ')) registered = true;
+      if (line.startsWith(WORKER_FILE_ERROR_LINE)) workerFileError = parseWorkerFileError(line);
     }, env.GOMR_MASTER === '-' ? this.workersGo!.then((address) => `${address}\n`) : undefined);
     void child.exited.then(async (code) => {
       await rm(spillDir, { recursive: true, force: true }).catch(() => {});
       if (this.stopping || code === 0) return;
+      // The user's file does not load where tasks run (it passed the CLI's check): every worker
+      // would fail alike, so the job ends now instead of after 20 restarts.
+      if (workerFileError) {
+        this.fail(new GomrError(`bad worker file: ${workerFileError.message} (in the worker process, though it loaded in the CLI's check)`, EXIT.WORKER_FILE, workerFileError.stack));
+        return;
+      }
       state.deaths++;
       state.failedStarts = registered ? 0 : state.failedStarts + 1;
       this.opts.log?.(`worker ${slot} ${howEnded(child, code)}${registered ? '' : ' before registering'}; restarting`);
@@ -195,5 +204,13 @@ export class LocalRuntime {
     await this.group.stopSome(isWorker);
     await this.group.stop();
     await rm(this.spillRoot, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+function parseWorkerFileError(line: string): { message: string; stack?: string } {
+  try {
+    return JSON.parse(line.slice(WORKER_FILE_ERROR_LINE.length)) as { message: string; stack?: string };
+  } catch {
+    return { message: line.slice(WORKER_FILE_ERROR_LINE.length) };
   }
 }

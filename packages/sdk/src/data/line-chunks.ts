@@ -17,6 +17,8 @@
  * UTF-8 character is never cut in two.
  */
 
+import { checkChunk, type ChunkStats } from './chunk-checks.js';
+
 /** One chunk of whole lines handed to the mapper. */
 export interface LineChunk {
   /** Whole lines, each with its '\n' (the input's last line may lack one). */
@@ -36,6 +38,10 @@ export interface LineChunkOptions {
   end: number;
   /** Target chunk size in bytes, default 64 KiB; a longer line becomes a chunk of its own. */
   chunkBytes?: number;
+  /** The input's name, for the error on a NUL byte. */
+  input?: string;
+  /** Where to count invalid UTF-8 and CRLF line ends (see chunk-checks.ts). */
+  stats?: ChunkStats;
 }
 
 /**
@@ -158,7 +164,9 @@ export async function* readLineChunks(
     let bytesRead = 0;
     const emit = (n: number): LineChunk => {
       const buf = cutter.take(n);
-      const chunk = { text: buf.toString('utf8'), offset: chunkOffset, bytes: n, bytesRead };
+      const text = buf.toString('utf8');
+      checkChunk(buf, text, chunkOffset, options.input ?? 'input', options.stats);
+      const chunk = { text, offset: chunkOffset, bytes: n, bytesRead };
       chunkOffset += n;
       return chunk;
     };

@@ -30,6 +30,8 @@ export interface FeedStats {
   inputRecords: number;
   inputBytes: number;
   skippedRecords: number;
+  invalidUtf8: number;
+  crlfLines: number;
 }
 
 /**
@@ -42,12 +44,12 @@ export async function feedMapper(o: FeedOptions): Promise<FeedStats> {
   const mode = (o.definition.input ?? 'text') as InputMode;
   const mapper = o.definition.mapper as (ctx: unknown, input: unknown) => void | Promise<void>;
   const skip = new Set(o.skipOffsets);
-  const stats: FeedStats = { inputRecords: 0, inputBytes: 0, skippedRecords: 0 };
+  const stats: FeedStats = { inputRecords: 0, inputBytes: 0, skippedRecords: 0, invalidUtf8: 0, crlfLines: 0 };
   // Where an error of user code outside its call (a timer, a lost promise) is said to come from.
   callSite.input = o.split.inputName;
   o.ctx.open = false;
   if (o.checkInput) await o.checkInput();
-  const units = readInput(mode, o.storage, o.split, { skipOffsets: skip, onDroppedRow: () => stats.skippedRecords++ });
+  const units = readInput(mode, o.storage, o.split, { skipOffsets: skip, onDroppedRow: () => stats.skippedRecords++, stats });
   for await (const unit of units) {
     callSite.offset = unit.offset;
     stats.inputRecords += unit.records;

@@ -16,6 +16,7 @@ import type { LineChunk } from '../data/line-chunks.js';
 import { INPUT_MODE_NAMES, type InputMode } from '../user-api.js';
 import { readCsvRows } from './csv-rows.js';
 import { readSplitChunks, type SplitRef } from './split-chunks.js';
+import type { ChunkStats } from '../data/chunk-checks.js';
 
 export const INPUT_MODES = INPUT_MODE_NAMES;
 
@@ -38,16 +39,18 @@ export interface InputOptions {
   skipOffsets?: ReadonlySet<number>;
   /** Called with each csv row the parser drops under skipOffsets. */
   onDroppedRow?: () => void;
+  /** Counts invalid UTF-8 and CRLF line ends (text, lines and jsonl; csv-parse reads its own bytes). */
+  stats?: ChunkStats;
 }
 
 export function readInput(mode: InputMode, storage: Storage, split: SplitRef, options: InputOptions = {}): AsyncIterable<InputUnit> {
   switch (mode) {
     case 'text':
-      return textUnits(readSplitChunks(storage, split));
+      return textUnits(readSplitChunks(storage, split, options.stats));
     case 'lines':
-      return lineUnits(readSplitChunks(storage, split), (line) => line);
+      return lineUnits(readSplitChunks(storage, split, options.stats), (line) => line);
     case 'jsonl':
-      return lineUnits(readSplitChunks(storage, split), parseJsonLine, true);
+      return lineUnits(readSplitChunks(storage, split, options.stats), parseJsonLine, true);
     case 'csv':
       return readCsvRows(storage, split, options);
   }

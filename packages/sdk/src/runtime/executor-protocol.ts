@@ -92,7 +92,8 @@ export type ToExecutor = { type: 'run'; task: TaskSpec; job: JobInfo };
 
 export type FromExecutor =
   | { type: 'ready' }
-  | { type: 'fatal'; message: string }
+  /** `workerFile`: the user's file failed to load here (a bad worker file, not a bad machine). */
+  | { type: 'fatal'; message: string; workerFile?: { stack?: string } }
   | { type: 'progress'; progress: number }
   | {
       type: 'result';

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStorage, StorageUnreachableError, type Storage } from '@gomr/storage';
 import type { ExecutorData, FromExecutor, JobInfo, TaskOutcome, TaskSpec, ToExecutor } from './executor-protocol.js';
-import { loadDefinition } from './load-definition.js';
+import { loadDefinition, WorkerFileError } from './load-definition.js';
 import { runMapTask, type TaskEnv } from './map-task.js';
 import { runReduceTask } from './reduce-task.js';
 import { runMapOnlyTask } from './map-only-task.js';
@@ -58,7 +58,7 @@ async function start(): Promise<void> {
       inputsMayChange: inputStorage !== storage,
     };
   } catch (err) {
-    post({ type: 'fatal', message: (err as Error).message });
+    post({ type: 'fatal', message: (err as Error).message, ...(err instanceof WorkerFileError ? { workerFile: { stack: err.userStack } } : {}) });
     return;
   }
   // Side files are fetched before the first task that needs them, once for this thread.

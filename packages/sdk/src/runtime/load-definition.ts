@@ -1,7 +1,15 @@
 import { pathToFileURL } from 'node:url';
 import { DEFINITION_SYMBOL, EXECUTOR_SYMBOL, INPUT_MODE_NAMES, type JobDefinition } from '../user-api.js';
 
-export class WorkerFileError extends Error {}
+export class WorkerFileError extends Error {
+  constructor(
+    message: string,
+    /** The user's stack when their code threw while loading. */
+    readonly userStack?: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Imports a bundled worker file so that its `run()` registers the job instead of complaining,
@@ -14,7 +22,7 @@ export async function loadDefinition(bundlePath: string): Promise<JobDefinition>
     await import(pathToFileURL(bundlePath).href);
   } catch (err) {
     const e = err as Error;
-    throw new WorkerFileError(`the worker file threw while loading: ${e?.message ?? String(err)}`);
+    throw new WorkerFileError(`the worker file threw while loading: ${e?.message ?? String(err)}`, e?.stack);
   }
   const def = g[DEFINITION_SYMBOL] as JobDefinition | undefined;
   if (!def) throw new WorkerFileError('the worker file never called run({ mapper, reducer }) from @gomr/sdk');

@@ -55,6 +55,8 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
         outputRecords: out.records,
         outputBytes: out.bytes,
         ...(stats.skippedRecords ? { skippedRecords: stats.skippedRecords } : {}),
+        ...(stats.invalidUtf8 ? { invalidUtf8: stats.invalidUtf8 } : {}),
+        ...(stats.crlfLines ? { crlfLines: stats.crlfLines } : {}),
       },
       userCounters: ctx.userCounters,
     };

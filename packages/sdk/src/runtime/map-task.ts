@@ -97,7 +97,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)), userCounters);
   ctx.input = split.inputName;
   try {
-    const { inputRecords, inputBytes, skippedRecords } = await feedMapper({
+    const { inputRecords, inputBytes, skippedRecords, invalidUtf8, crlfLines } = await feedMapper({
       definition,
       ctx,
       storage: env.inputStorage,
@@ -145,6 +145,8 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
         spills: buffer.spills,
         ...(buffer.heapSpills ? { heapSpills: buffer.heapSpills } : {}),
         ...(skippedRecords ? { skippedRecords } : {}),
+        ...(invalidUtf8 ? { invalidUtf8 } : {}),
+        ...(crlfLines ? { crlfLines } : {}),
         shuffleBytes: outputs.reduce((n, o) => n + o.bytes, 0),
         shuffleRecords: outputs.reduce((n, o) => n + o.records, 0),
       },

@@ -14,11 +14,13 @@
  *
  * Exit codes: 0 once the master said the job is over; 143 (128 + SIGTERM) when SIGTERM drained
  * it before that, so a Kubernetes Job replaces the pod instead of counting it as done; 1 on a
- * fatal error.
+ * fatal error; 4 (EXIT_WORKER_FILE) when the worker file does not load in the executor thread,
+ * after a `GOMR_WORKER_FILE_ERROR {"message","stack"}` line on stdout, since another try fails alike.
  */
 import { readFileSync } from 'node:fs';
 import { storageConfigFromEnv, type StorageConfig } from '@gomr/storage';
 import { WorkerRuntime } from './worker-runtime.js';
+import { EXIT_WORKER_FILE, WORKER_FILE_ERROR_LINE, WorkerFileLoadError } from './worker-file-load-error.js';
 import { exitWithParent } from '@gomr/proto';
 
 function log(line: string): void {
@@ -81,6 +83,11 @@ main().then(
   (code) => process.exit(code),
   (err: Error) => {
     log(`worker fatal: ${err.message}`);
+    if (err instanceof WorkerFileLoadError) {
+      const line = `${WORKER_FILE_ERROR_LINE}${JSON.stringify({ message: err.message, stack: err.userStack })}\n`;
+      process.stdout.write(line, () => process.exit(EXIT_WORKER_FILE));
+      return;
+    }
     process.exit(1);
   },
 );
