@@ -4,6 +4,7 @@ import { UserCodeError, isThenable } from '../runtime/user-code-error.js';
 import { callSite } from '../runtime/async-user-errors.js';
 import { readInput } from './input-format.js';
 import type { SplitRef } from './split-chunks.js';
+import type { ChunkStats } from '../data/chunk-checks.js';
 
 export interface FeedOptions {
   definition: JobDefinition;
@@ -26,12 +27,10 @@ export interface FeedOptions {
   checkInput?: () => Promise<void>;
 }
 
-export interface FeedStats {
+export interface FeedStats extends ChunkStats {
   inputRecords: number;
   inputBytes: number;
   skippedRecords: number;
-  invalidUtf8: number;
-  crlfLines: number;
 }
 
 /**

@@ -11,4 +11,4 @@ export { withDefaults as workerOptionsWithDefaults, type WorkerOptions } from '.
 export { loadDefinition, WorkerFileError } from './load-definition.js';
 export type { TaskSpec, JobInfo, TaskOutput, TaskErrorInfo } from './executor-protocol.js';
 export { listSideFiles, SideFileError, type SideFileOnDisk, type SideFileRef } from './side-files.js';
-export { WorkerFileLoadError, WORKER_FILE_ERROR_LINE, EXIT_WORKER_FILE } from './worker-file-load-error.js';
+export { WORKER_FILE_ERROR_LINE, EXIT_WORKER_FILE } from './worker-file-exit.js';

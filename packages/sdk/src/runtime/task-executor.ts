@@ -3,7 +3,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { ExecutorData, FromExecutor, JobInfo, TaskSpec } from './executor-protocol.js';
 import type { TaskResult } from './map-task.js';
 import type { TaskErrorInfo } from './executor-protocol.js';
-import { WorkerFileLoadError } from './worker-file-load-error.js';
+import { WorkerFileError } from './load-definition.js';
 
 export type ExecutionOutcome =
   | ({ ok: true } & TaskResult)
@@ -83,7 +83,7 @@ export class TaskExecutor {
           case 'ready':
             return resolve();
           case 'fatal':
-            return reject(msg.workerFile ? new WorkerFileLoadError(msg.message, msg.workerFile.stack) : new Error(msg.message));
+            return reject(msg.workerFile ? new WorkerFileError(msg.message, msg.workerFile.stack) : new Error(msg.message));
           case 'progress':
             this.progress = msg.progress;
             return;

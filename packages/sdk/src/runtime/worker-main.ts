@@ -20,7 +20,8 @@
 import { readFileSync } from 'node:fs';
 import { storageConfigFromEnv, type StorageConfig } from '@gomr/storage';
 import { WorkerRuntime } from './worker-runtime.js';
-import { EXIT_WORKER_FILE, WORKER_FILE_ERROR_LINE, WorkerFileLoadError } from './worker-file-load-error.js';
+import { EXIT_WORKER_FILE, WORKER_FILE_ERROR_LINE } from './worker-file-exit.js';
+import { WorkerFileError } from './load-definition.js';
 import { exitWithParent } from '@gomr/proto';
 
 function log(line: string): void {
@@ -83,7 +84,7 @@ main().then(
   (code) => process.exit(code),
   (err: Error) => {
     log(`worker fatal: ${err.message}`);
-    if (err instanceof WorkerFileLoadError) {
+    if (err instanceof WorkerFileError) {
       const line = `${WORKER_FILE_ERROR_LINE}${JSON.stringify({ message: err.message, stack: err.userStack })}\n`;
       process.stdout.write(line, () => process.exit(EXIT_WORKER_FILE));
       return;
