@@ -39,6 +39,7 @@ export function counterLines(c: Record<string, number>, userCounters: Record<str
   }
   // Input the mapper saw other than as written: say so, it is easy to miss in the output.
   if (c.invalidUtf8) lines.push(`  input     ${num(c.invalidUtf8)} invalid UTF-8 sequences, each given to the mapper as U+FFFD`);
+  if (c.userOutputDroppedLines) lines.push(`  logs      ${num(c.userOutputDroppedLines)} lines of the job's own output dropped (over 1 MiB per task; see the worker logs)`);
   if (c.crlfLines) lines.push(`  input     ${num(c.crlfLines)} lines end in \\r\\n (text mode: the mapper sees the \\r)`);
   const user = Object.entries(userCounters).sort(([a], [b]) => (a < b ? -1 : 1));
   if (user.length) {

@@ -14,6 +14,7 @@ import { InputChangedError } from './input-unchanged.js';
 import { guardProcessExit } from './exit-guard.js';
 import { bindSideFiles, localSideFiles, type LocalSideFiles } from './side-files.js';
 import { catchAsyncUserErrors, runWatched } from './async-user-errors.js';
+import { BoundedUserOutput } from './user-output.js';
 
 const port = parentPort!;
 const data = workerData as ExecutorData;
@@ -34,6 +35,7 @@ function reportProgress(progress: number): void {
 
 async function start(): Promise<void> {
   guardProcessExit();
+  const userOutput = BoundedUserOutput.install();
   catchAsyncUserErrors();
   // Stacks of user code point into worker.ts (the bundle's inline map). Enabled here, in this
   // thread only and after gomr's own code loaded, rather than with --enable-source-maps for
@@ -79,8 +81,13 @@ async function start(): Promise<void> {
     }
     // No reducers: a map-only job, whose map tasks write the output themselves.
     const runTask = task.kind === 'REDUCE' ? runReduceTask : job.reducers === 0 ? runMapOnlyTask : runMapTask;
+    userOutput.beginTask(task.taskId);
     const outcome = await runWatched(() => runTask(task, job, env));
-    if ('result' in outcome) return { ok: true as const, ...outcome.result, runMs: runMs() };
+    const printed = userOutput.endTask();
+    if ('result' in outcome) {
+      const counters = printed.droppedLines ? { ...outcome.result.counters, userOutputDroppedLines: printed.droppedLines } : outcome.result.counters;
+      return { ok: true as const, ...outcome.result, counters, runMs: runMs() };
+    }
     if (outcome.tainted) tainted = true;
     return { ok: false as const, error: describe(outcome.error), runMs: runMs() };
   };
