@@ -3,6 +3,7 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type * as esbuild from 'esbuild';
+import { workerFileLocationDefines } from '@gomr/sdk/runtime';
 import { EXIT, GomrError } from '../errors.js';
 import { buildOnce } from './esbuild-service.js';
 
@@ -23,9 +24,10 @@ export interface BundleResult {
 /**
  * Bundles a worker file with esbuild into one ESM file. `@gomr/sdk` resolves to gomr's own
  * copy; every other import resolves from the worker's directory as usual. A file that does
- * not compile is refused with esbuild's messages (file:line:column).
+ * not compile is refused with esbuild's messages (file:line:column). With `ownLocation` (runs on
+ * this machine), `import.meta.url` and `__dirname` name the worker file's own place.
  */
-export async function bundleWorker(workerFile: string, outFile: string): Promise<BundleResult> {
+export async function bundleWorker(workerFile: string, outFile: string, opts: { ownLocation?: boolean } = {}): Promise<BundleResult> {
   const entry = resolve(workerFile);
   await access(entry).catch(() => {
     throw new GomrError(`worker file not found: ${workerFile}`, EXIT.WORKER_FILE);
@@ -43,6 +45,7 @@ export async function bundleWorker(workerFile: string, outFile: string): Promise
       sourcemap: 'inline',
       logLevel: 'silent',
       absWorkingDir: dirname(entry),
+      ...(opts.ownLocation ? { define: workerFileLocationDefines(entry) } : {}),
       // CommonJS dependencies inside an ESM bundle still call require() for built-ins.
       banner: { js: "import { createRequire as __gomrCreateRequire } from 'node:module'; const require = __gomrCreateRequire(import.meta.url);" },
       plugins: [

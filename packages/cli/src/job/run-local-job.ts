@@ -175,7 +175,7 @@ async function runWithOutput(
   const startBundling = () => {
     if (!bundling) {
       // esbuild is loaded only now: until the processes are spawned, nothing else is loaded.
-      const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(o.workerFile, bundlePath));
+      const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(o.workerFile, bundlePath, { ownLocation: true }));
       const checked = bundled.then(() => checkWorker(bundlePath, undefined, sampleRequest)).then((shape) => {
         if (!shape.reducer && o.reducers > 0) {
           throw new GomrError(`bad worker file: it defines no reducer; run it as a map-only job with --reducers 0 (it was given ${o.reducers})`, EXIT.WORKER_FILE);

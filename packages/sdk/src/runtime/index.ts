@@ -12,3 +12,4 @@ export { loadDefinition, WorkerFileError } from './load-definition.js';
 export type { TaskSpec, JobInfo, TaskOutput, TaskErrorInfo } from './executor-protocol.js';
 export { listSideFiles, SideFileError, type SideFileOnDisk, type SideFileRef } from './side-files.js';
 export { WORKER_FILE_ERROR_LINE, EXIT_WORKER_FILE } from './worker-file-exit.js';
+export { workerFileLocationDefines } from './worker-file-location.js';

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { workerFileLocationDefines } from '../runtime/worker-file-location.js';
 import { CAPTURE_SYMBOL, type JobDefinition } from '../user-api.js';
 import { RunJobError } from './run-job-error.js';
 
@@ -111,6 +112,8 @@ async function importBundled(path: string): Promise<Record<string, unknown>> {
       sourcemap: 'inline',
       logLevel: 'silent',
       absWorkingDir: dirname(path),
+      // import.meta.url and __dirname name the worker file, as when Node runs it itself.
+      define: workerFileLocationDefines(path),
       // Other imports resolve from the worker's own directory, as `gomr run` bundles them.
       banner: { js: "import { createRequire as __gomrCreateRequire } from 'node:module'; const require = __gomrCreateRequire(import.meta.url);" },
       plugins: [

@@ -155,6 +155,34 @@ test('runJob: a worker file (TypeScript, outside any package) is loaded once; a 
   }
 });
 
+test('runJob: a worker file reads files beside itself through import.meta.url and import.meta.dirname', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runjob-located-'));
+  try {
+    const file = join(dir, 'worker.ts');
+    await writeFile(join(dir, 'stop.txt'), 'the\n');
+    await writeFile(join(dir, 'tag.txt'), 'T');
+    await writeFile(
+      file,
+      [
+        "import { readFileSync } from 'node:fs';",
+        "import { join } from 'node:path';",
+        "import { run, type Context } from '@gomr/sdk';",
+        "const stop = readFileSync(new URL('./stop.txt', import.meta.url), 'utf8').trim();",
+        "const tag = readFileSync(join(import.meta.dirname, 'tag.txt'), 'utf8');",
+        'run({',
+        "  mapper(ctx: Context<string>, chunk: string) { for (const w of chunk.split(/\\s+/)) if (w && w !== stop) ctx.emit(w, tag); },",
+        "  reducer(ctx: Context<string>, key: string, values: string[]) { ctx.emit(key, values.join('')); },",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const r = await runJob(file, { 'a.txt': 'the cat the dog cat\n' });
+    assert.deepEqual(r.records, [['cat', 'TT'], ['dog', 'T']]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('runJob: milliseconds for a small job', async () => {
   await runJob(wordCount, { 'a.txt': 'warm up\n' });
   const t0 = performance.now();
