@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { openStorage, type Storage } from '@gomr/storage';
@@ -99,4 +99,23 @@ test('s3:// inputs without an endpoint, mixed with local files, or from two buck
   await fails(['s3://inputs/books/'], [], 2, /^gomr: s3:\/\/ inputs need --s3-endpoint \(or GOMR_S3_ENDPOINT\)$/);
   await fails(['s3://inputs/books/', join(repoRoot, 'examples/data/river.txt')], s3Flags(), 3, /^gomr: s3:\/\/ inputs cannot be mixed with local ones in one job/);
   await fails(['s3://inputs/books/', 's3://other/x'], s3Flags(), 3, /^gomr: s3:\/\/ inputs from more than one bucket \(inputs, other\)/);
+});
+
+test('s3:// inputs with side files: the files come from the job\'s store, not the input bucket', async () => {
+  const dir = await tempDir();
+  await writeFile(join(dir, 'en.txt'), 'the\nand\n');
+  await writeFile(join(dir, 'options.json'), JSON.stringify({ minLength: 1 }));
+  const stopWorker = join(repoRoot, 'packages/cli/test/fixtures/stop-words-worker.ts');
+  const stopDir = join(dir, 'stop');
+  await mkdir(stopDir);
+  await rename(join(dir, 'en.txt'), join(stopDir, 'en.txt'));
+  const out = join(await tempDir(), 'out');
+  const r = await runGomr(
+    ['run', '--input', 's3://inputs/books/river.txt', ...s3Flags(), '--file', stopDir, '--file', join(dir, 'options.json'), '--output', out, stopWorker],
+    { timeoutMs: 90_000 },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const expected = new Map<string, number>();
+  for (const w of texts.get('river.txt')!.toLowerCase().split(/[^\p{L}]+/u)) if (w && w !== 'the' && w !== 'and') expected.set(w, (expected.get(w) ?? 0) + 1);
+  assert.deepEqual(await counts(out), expected);
 });

@@ -37,7 +37,7 @@ const jobSpecSchema = z.object({
   taskTimeoutMs: z.number().int().min(100).default(600_000),
   /** Skip a chunk (map) or key (reduce) that fails every attempt, and report it. */
   skipBadRecords: z.boolean().default(false),
-  /** Side files (--file): read-only, read by user code through ctx.files; objects in inputStorage. */
+  /** Side files (--file): read-only, read by user code through ctx.files; objects in the job's storage (on a local store, the files' own paths). */
   files: z.array(z.object({ name: z.string().min(1), key: z.string().min(1), size: z.number().int().min(0) })).default([]),
   /** --sort total: map output partitioned by key range at cutPoints (sampled before the job started). */
   totalOrder: z.boolean().default(false),

@@ -71,7 +71,7 @@ async function start(): Promise<void> {
     const started = performance.now();
     const runMs = () => Math.round(performance.now() - started);
     if (job.files?.length) {
-      sideFiles ??= localSideFiles(job.files, data.inputStorage, env.inputStorage, `${data.spillDir}/side-files`);
+      sideFiles ??= localSideFiles(job.files, data.storage, env.storage, `${data.spillDir}/side-files`);
       sideFiles.catch(() => (sideFiles = undefined));
       try {
         bindSideFiles(job.params, await sideFiles);

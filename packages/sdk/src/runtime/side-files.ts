@@ -77,15 +77,16 @@ export function sideFilesOf(params: object): SideFiles {
 }
 
 /**
- * Local paths for the job's side files. On a local input store they are read in place; from
+ * Local paths for the job's side files. On a local store they are read in place; from
  * any other store each is fetched once into `dir` (a worker's temporary folder), kept while
  * the worker lives, and fetched again only if missing or of another size.
  */
 export async function localSideFiles(refs: readonly SideFileRef[], config: StorageConfig, storage: Storage, dir: string): Promise<LocalSideFiles> {
   const paths = new Map<string, string>();
   for (const ref of refs) {
+    // On a local store the CLI does not copy side files: the key is the file's own absolute path.
     if (config.kind === 'local') {
-      paths.set(ref.name, join(config.root, ref.key));
+      paths.set(ref.name, join('/', ref.key));
       continue;
     }
     const path = join(dir, ref.name);

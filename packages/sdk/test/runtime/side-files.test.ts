@@ -34,8 +34,9 @@ test('side files from a store other than local are fetched once per worker folde
     await rm(join(dir, 'opts.json'));
     await localSideFiles(refs, s3, counting, dir);
     assert.equal(gets, 3);
-    // A local store is read in place.
-    const inPlace = await localSideFiles(refs, { kind: 'local', root: join(root, 'store') }, counting, dir);
+    // On a local store the files are read in place: a key is the file's own path, whatever the store's root.
+    const own = refs.map((r) => ({ ...r, key: join(root, 'store', r.key).slice(1) }));
+    const inPlace = await localSideFiles(own, { kind: 'local', root: join(root, 'elsewhere') }, counting, dir);
     assert.equal(inPlace.path('dict/en.txt'), join(root, 'store', 'jobs/j/files/dict/en.txt'));
     assert.equal(gets, 3);
     assert.throws(() => inPlace.path('nope'), /ctx\.files: no side file "nope"; the job has "dict\/en\.txt", "opts\.json"/);
