@@ -15,10 +15,9 @@ import { startKubeJob } from '../kube/kube-launcher.js';
 import { DEFAULT_WORKER_TMP_SIZE, storageRetryEnv } from '../kube/manifests/job-manifests.js';
 import { parseDurationSeconds } from '../kube/parse-duration.js';
 import { checkWorkerMemoryLimit, DEFAULT_WORKER_MEMORY_LIMIT, WORKER_MEMORY_HEADROOM_MIB } from '../kube/manifests/worker-memory.js';
-import { executorHeapFlag } from '../executor-heap-flag.js';
 import { DEFAULT_MINIO_IMAGE } from '../kube/manifests/minio-manifests.js';
 import { KubePortForwarder } from '../kube/port-forward.js';
-import { parseParams } from '../job/parse-params.js';
+import { jobFlags, jobOptionsFromFlags } from '../job/job-flags.js';
 import { interruptSignal } from '../job/interrupt-signal.js';
 
 export default class Start extends BaseCommand {
@@ -27,7 +26,8 @@ export default class Start extends BaseCommand {
 --namespace exists; makes sure MinIO runs there (credentials generated once, kept in a Secret);
 builds the master and worker images with Docker (tags are content hashes: an unchanged worker
 is not rebuilt); loads them into the cluster (kind load / minikube image load / push to
---registry); uploads the inputs to MinIO through a port-forward; deploys the master and
+--registry); uploads local inputs to MinIO through a port-forward (s3:// inputs are read in
+place: buckets of the cluster's MinIO, or of --s3-endpoint, which the pods must reach); deploys the master and
 --workers workers; follows the job through the master's status API; prints the summary and
 where the output is, and removes the workers. MinIO and the outputs stay (gomr down removes
 them). Ctrl-C detaches: the job goes on, and gomr attach JOB follows it again.
@@ -46,6 +46,7 @@ ${EXIT_CODE_HELP}`;
     '<%= config.bin %> start --input /tmp/input.txt --workers 2 --mappers 2 --reducers 2 examples/wordcount/worker.ts',
     '<%= config.bin %> start -i books/ -w 8 -m 64 -r 8 --context kind-gomr worker.ts',
     '<%= config.bin %> start -i data.csv --registry registry.example.com/team --context prod worker.ts',
+    '<%= config.bin %> start -i s3://logs/2026/12/ --reducers 0 --output-format jsonl worker.ts   # a bucket of the cluster\'s MinIO',
     '<%= config.bin %> output <job id> -o result.txt',
   ];
 
@@ -54,16 +55,9 @@ ${EXIT_CODE_HELP}`;
   };
 
   static override flags = {
-    input: Flags.string({ char: 'i', multiple: true, multipleNonGreedy: true, required: true, description: 'input file, directory or glob (repeatable)' }),
+    ...jobFlags,
     workers: Flags.integer({ char: 'w', default: 2, min: 1, description: 'worker pods' }),
     mappers: Flags.integer({ char: 'm', min: 1, description: 'target number of map tasks [default: 4 per worker]' }),
-    reducers: Flags.integer({ char: 'r', default: 1, min: 1, description: 'reduce tasks = output part files' }),
-    file: Flags.string({ multiple: true, multipleNonGreedy: true, description: 'a read-only side file, or a directory of them, for ctx.files (repeatable); uploaded with the job' }),
-    param: Flags.string({ char: 'p', multiple: true, multipleNonGreedy: true, description: 'job parameter KEY=VALUE, read as ctx.params.KEY (repeatable)' }),
-    'max-attempts': Flags.integer({ default: 4, min: 1, description: 'attempts per task before the job fails' }),
-    'heartbeat-timeout': Flags.integer({ default: 10_000, min: 100, description: 'ms without a heartbeat before a worker counts as dead' }),
-    'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
-    'executor-heap-mb': executorHeapFlag,
     'base-image': Flags.string({ default: DEFAULT_BASE_IMAGE, description: 'Node base image of the master and worker images' }),
     registry: Flags.string({ description: 'push images here (HOST[:PORT][/PATH]), with the credentials of the Docker config, for clusters that are not kind, minikube, Docker Desktop, OrbStack or Rancher Desktop' }),
     'worker-cpu': Flags.string({ default: '500m', description: 'CPU requested per worker pod' }),
@@ -84,16 +78,16 @@ ${EXIT_CODE_HELP}`;
     }),
     'cluster-domain': Flags.string({ description: "the cluster's DNS domain, for fully qualified Service names [default: short names, which resolve in the namespace]" }),
     'worker-tmp-size': Flags.string({ default: DEFAULT_WORKER_TMP_SIZE, description: "size limit of each worker pod's /tmp (spills); a pod that outgrows it is evicted and replaced" }),
-    json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
-    quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
-    typecheck: Flags.boolean({ default: false, description: 'type-check WORKER against @gomr/sdk first (as `gomr check` does) and refuse it on a type error, before any image is built' }),
+    's3-endpoint': Flags.string({ description: "S3 endpoint of s3:// inputs outside the cluster's MinIO (the pods read it too) [default: s3:// inputs are buckets of the cluster's MinIO]" }),
+    's3-access-key': Flags.string({ description: 'access key for --s3-endpoint', dependsOn: ['s3-endpoint'] }),
+    's3-secret-key': Flags.string({ description: 'secret key for --s3-endpoint', dependsOn: ['s3-endpoint'] }),
     ...kubeFlags,
     ...imageFlags,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Start);
-    const params = parseParams(flags.param);
+    const job = jobOptionsFromFlags(flags);
     const activeDeadlineSeconds = parseDurationSeconds('active-deadline', flags['active-deadline']);
     checkWorkerMemoryLimit(flags['worker-memory-limit'], flags['executor-heap-mb']);
     // Workers are pods here, not processes of this machine: only the task counts are limited.
@@ -106,15 +100,11 @@ ${EXIT_CODE_HELP}`;
     try {
       const result = await startKubeJob(
         {
+          ...job,
           workerFile: args.worker,
-          inputs: flags.input,
-          ...(flags.file?.length ? { files: flags.file } : {}),
+          s3Access: { endpoint: flags['s3-endpoint'], accessKey: flags['s3-access-key'], secretKey: flags['s3-secret-key'] },
           workers: flags.workers,
           maps: flags.mappers ?? flags.workers * 4,
-          reducers: flags.reducers,
-          params,
-          maxAttempts: flags['max-attempts'],
-          heartbeatTimeoutMs: flags['heartbeat-timeout'],
           namespace: flags.namespace,
           minio: { image: flags['minio-image'], volumeSize: flags['minio-size'], storageClass: flags['storage-class'] },
           minioTimeoutMs: flags['minio-timeout'] * 1000,
@@ -122,8 +112,6 @@ ${EXIT_CODE_HELP}`;
           ...(flags['cluster-domain'] ? { clusterDomain: flags['cluster-domain'] } : {}),
           workerTmpSize: flags['worker-tmp-size'],
           workerResources: { cpu: flags['worker-cpu'], memory: flags['worker-memory'], memoryLimit: flags['worker-memory-limit'] },
-          ...(flags['spill-mb'] ? { spillBytes: flags['spill-mb'] * 1024 * 1024 } : {}),
-          ...(flags['executor-heap-mb'] ? { executorHeapMb: flags['executor-heap-mb'] } : {}),
           storageEnv: storageRetryEnv(process.env),
           ...(flags['image-pull-secret'] ? { imagePullSecret: flags['image-pull-secret'] } : {}),
           ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),

@@ -71,6 +71,13 @@ export async function resolveS3Inputs(urls: string[], access: S3Access): Promise
   }
 }
 
+/** Inputs that are all s3:// URLs: one job reads its inputs from one store. */
+export async function resolveOnlyS3Inputs(patterns: string[], access: S3Access): Promise<{ config: S3StorageConfig; inputs: S3Input[] }> {
+  const local = patterns.filter((p) => !isS3Url(p));
+  if (local.length) throw new GomrError(`s3:// inputs cannot be mixed with local ones in one job (${local[0]})`, EXIT.INPUT);
+  return resolveS3Inputs(patterns, access);
+}
+
 interface S3Url {
   url: string;
   bucket: string;

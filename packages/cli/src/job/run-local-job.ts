@@ -8,7 +8,7 @@ import { checkWorker, type WorkerShape } from '../bundle/check-worker.js';
 import { sortFlagNeeded, totalOrderSpec, writeSampleRequest } from './total-order-sample.js';
 import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs, type ResolvedInput } from '../inputs/resolve-inputs.js';
-import { isS3Url, resolveS3Inputs, type S3Access } from '../inputs/resolve-s3-inputs.js';
+import { isS3Url, resolveOnlyS3Inputs, type resolveS3Inputs, type S3Access } from '../inputs/resolve-s3-inputs.js';
 import { LocalRuntime } from '../local/local-runtime.js';
 import { collectOutput } from '../output/collect-output.js';
 import { prepareOutput } from '../output/prepare-output.js';
@@ -133,7 +133,7 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   if (o.sortTotal && o.reducers === 0) throw new GomrError('--sort total needs reducers: a map-only job (--reducers 0) writes its map output unsorted', EXIT.USAGE);
   if (o.sortTotal && o.inputs.some(isS3Url)) throw new GomrError('--sort total samples local inputs only; s3:// inputs cannot be sampled yet', EXIT.USAGE);
   // s3:// inputs are listed, not copied: the map tasks read them from their bucket.
-  const s3Inputs = o.inputs.some(isS3Url) ? await resolveS3InputsOnly(o.inputs, o.s3Access ?? {}) : undefined;
+  const s3Inputs = o.inputs.some(isS3Url) ? await resolveOnlyS3Inputs(o.inputs, o.s3Access ?? {}) : undefined;
   const inputs = s3Inputs ? [] : await resolveInputs(o.inputs);
   const sideFiles = o.files?.length ? await resolveSideFiles(o.files) : [];
   const sized: readonly { name: string; size: number }[] = s3Inputs ? s3Inputs.inputs : inputs;
@@ -310,13 +310,6 @@ export async function unsplittableNote(inputs: readonly { name: string; size: nu
   if (planned === maps) return undefined;
   const names = compressed.slice(0, 3).map((i) => i.name).join(', ') + (compressed.length > 3 ? ', …' : '');
   return `--mappers ${maps}: ${planned} map tasks, because compressed inputs cannot be split: each is read by one map task (${compressed.length}: ${names})`;
-}
-
-/** s3:// inputs, all of them: one job reads its inputs from one store. */
-async function resolveS3InputsOnly(patterns: string[], access: S3Access) {
-  const local = patterns.filter((p) => !isS3Url(p));
-  if (local.length) throw new GomrError(`s3:// inputs cannot be mixed with local ones in one job (${local[0]})`, EXIT.INPUT);
-  return resolveS3Inputs(patterns, access);
 }
 
 /** Local inputs are read in place; with S3 storage they are uploaded first. */

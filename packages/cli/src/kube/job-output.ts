@@ -2,11 +2,12 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import type { Storage } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 
 export interface OutputTarget {
-  /** Concatenate the part files, in part order, into this file ('-' or undefined: stdout). */
+  /** Concatenate the part files (decompressed), in part order, into this file ('-' or undefined: stdout). */
   file?: string;
   /** Or copy each part file into this folder. */
   dir?: string;
@@ -19,10 +20,11 @@ export interface DownloadedOutput {
   files: string[];
 }
 
-/** Downloads a job's part files from its store: concatenated into one file, or as they are. */
+/** Downloads a job's part files from its store: concatenated into one file as text, or as they are. */
 export async function downloadJobOutput(storage: Storage, jobId: string, target: OutputTarget): Promise<DownloadedOutput> {
   const prefix = `jobs/${jobId}/output/`;
-  const parts = (await storage.list(prefix)).filter((o) => /^part-\d+$/.test(basename(o.key))).sort((a, b) => (a.key < b.key ? -1 : 1));
+  // part-NNNNN of the reduce tasks, or part-m-NNNNN of a map-only job; .gz when compressed.
+  const parts = (await storage.list(prefix)).filter((o) => /^part-(m-)?\d+(\.gz)?$/.test(basename(o.key))).sort((a, b) => (a.key < b.key ? -1 : 1));
   if (!parts.length) {
     throw new GomrError(`job ${jobId} has no output yet (nothing under ${prefix}); is it still running? See gomr attach ${jobId}`, EXIT.USAGE);
   }
@@ -38,7 +40,11 @@ export async function downloadJobOutput(storage: Storage, jobId: string, target:
   } else {
     const toStdout = !target.file || target.file === '-';
     const out = toStdout ? process.stdout : createWriteStream(target.file!);
-    for (const p of parts) await pipeline(await storage.getStream(p.key), out, { end: false });
+    // Concatenated output is text: gzip parts (--compress gzip) are decompressed on the way.
+    for (const p of parts) {
+      if (p.key.endsWith('.gz')) await pipeline(await storage.getStream(p.key), createGunzip(), out, { end: false });
+      else await pipeline(await storage.getStream(p.key), out, { end: false });
+    }
     if (!toStdout) {
       await new Promise<void>((resolve, reject) => (out as NodeJS.WritableStream).end(() => resolve()).on?.('error', reject));
       files.push(target.file!);

@@ -4,6 +4,8 @@ import { openStorage, type S3StorageConfig, type Storage } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
+import { isS3Url, resolveOnlyS3Inputs, type S3Access } from '../inputs/resolve-s3-inputs.js';
+import { JOB_DEFAULTS, jobSpecFields, type JobFlagOptions } from '../job/job-flags.js';
 import { newJobId, newToken } from '../job/job-id.js';
 import { followToEnd } from './follow-to-end.js';
 import type { ImageLoader } from './image-loader.js';
@@ -34,10 +36,14 @@ export interface LauncherDeps {
   preflight?: () => Promise<void>;
 }
 
-export interface StartKubeJobOptions {
+export interface StartKubeJobOptions extends Partial<Omit<JobFlagOptions, 'inputs' | 'reducers' | 'params' | 'maxAttempts' | 'heartbeatTimeoutMs'>> {
+  /** Local files, directories and globs (uploaded), or s3:// URLs (read in place). */
   inputs: string[];
-  /** Side files (--file), uploaded to the job's prefix in MinIO with the inputs. */
-  files?: string[];
+  /**
+   * s3:// inputs outside the cluster's MinIO: the endpoint (which the pods must reach too) and
+   * credentials. Without an endpoint, s3:// inputs name buckets of the cluster's MinIO.
+   */
+  s3Access?: S3Access;
   workers: number;
   maps: number;
   reducers: number;
@@ -95,6 +101,15 @@ export interface StartKubeJobResult {
   images: { master: string; worker: string };
 }
 
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function isLoopback(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+}
+
 /** `gomr start`, step by step: namespace, MinIO, images, inputs, job, progress, cleanup. */
 export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): Promise<StartKubeJobResult> {
   const t0 = Date.now();
@@ -105,7 +120,15 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
     if (o.signal?.aborted) throw new GomrError('interrupted before the job was deployed; nothing of it runs', EXIT.INTERRUPTED);
   };
 
-  const inputs = await resolveInputs(o.inputs);
+  if (!Number.isInteger(o.reducers) || o.reducers < 0) throw new GomrError('--reducers must be 0 (a map-only job) or more', EXIT.USAGE);
+  const s3 = o.inputs.some(isS3Url);
+  // Inputs outside the cluster are listed now, before anything is created; those in the
+  // cluster's MinIO once it runs.
+  const external = s3 && o.s3Access?.endpoint ? await resolveOnlyS3Inputs(o.inputs, o.s3Access) : undefined;
+  if (external && isLoopback(external.config.endpoint)) {
+    o.log(`note: --s3-endpoint ${external.config.endpoint} is this machine's loopback; pods reach it only on a cluster that shares this machine's network`);
+  }
+  const inputs = s3 ? [] : await resolveInputs(o.inputs);
   const sideFiles = o.files?.length ? await resolveSideFiles(o.files) : [];
   const jobId = o.jobId ?? newJobId();
 
@@ -133,24 +156,33 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
     stopIfAborted();
     throw err;
   });
-  step(5, `uploading ${inputs.length} input${inputs.length === 1 ? '' : 's'} to MinIO`);
   const token = newToken();
   const storage: S3StorageConfig = { kind: 's3', endpoint: minioClusterEndpoint(ns, o.clusterDomain), bucket: MINIO.bucket, ...minio.credentials };
-  await withMinioPod(deps, ns, minioPod.metadata!.name!, minio.credentials, async (store) => {
-    const keys = await uploadWithProgress(jobId, inputs, store, o.progress, o.log);
+  let inputStorage: S3StorageConfig = storage;
+  await withMinioPod(deps, ns, minioPod.metadata!.name!, minio.credentials, async (store, forwardedEndpoint) => {
+    let specInputs: JobSpecInput['inputs'];
+    if (s3) {
+      const listed = external ?? (await resolveOnlyS3Inputs(o.inputs, { endpoint: forwardedEndpoint, ...minio.credentials }));
+      // The pods reach the cluster's MinIO at its Service, not through this machine's forward.
+      inputStorage = external ? listed.config : { ...listed.config, endpoint: storage.endpoint };
+      const where = external ? listed.config.endpoint : "the cluster's MinIO";
+      step(5, `inputs: ${listed.inputs.length} object${listed.inputs.length === 1 ? '' : 's'} in s3://${listed.config.bucket} at ${where}, read in place (nothing uploaded)`);
+      specInputs = listed.inputs;
+    } else {
+      step(5, `uploading ${inputs.length} input${inputs.length === 1 ? '' : 's'} to MinIO`);
+      const keys = await uploadWithProgress(jobId, inputs, store, o.progress, o.log);
+      specInputs = inputs.map((i, n) => ({ key: keys[n]!, name: i.name, size: i.size }));
+    }
     const files = await placeSideFiles(jobId, sideFiles, { kind: 's3' }, store);
     const spec: JobSpecInput = {
       jobId,
       token,
       workerFile: basename(o.workerFile),
-      inputs: inputs.map((i, n) => ({ key: keys[n]!, name: i.name, size: i.size })),
-      inputStorage: storage,
+      inputs: specInputs,
+      inputStorage,
       storage,
       maps: o.maps,
-      reducers: o.reducers,
-      params: o.params,
-      maxAttempts: o.maxAttempts,
-      heartbeatTimeoutMs: o.heartbeatTimeoutMs,
+      ...jobSpecFields({ ...JOB_DEFAULTS, ...definedOnly(o) }),
       ...(files.length ? { files } : {}),
     };
     // In MinIO, not in a Secret (1 MiB at most: a few thousand inputs): the master reads it
@@ -167,8 +199,9 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
       workerResources: o.workerResources, spillBytes: o.spillBytes, executorHeapMb: o.executorHeapMb, imagePullPolicy: o.imagePullPolicy, storageEnv: o.storageEnv,
       ...(o.imagePullSecret ? { imagePullSecret: o.imagePullSecret } : {}),
       activeDeadlineSeconds: o.activeDeadlineSeconds, clusterDomain: o.clusterDomain, workerTmpSize: o.workerTmpSize,
+      separateInputStorage: inputStorage !== storage,
     },
-    { storageJson: JSON.stringify(storage), token },
+    { storageJson: JSON.stringify(storage), token, ...(inputStorage !== storage ? { inputStorageJson: JSON.stringify(inputStorage) } : {}) },
   );
   o.onDeployed?.(jobId);
 
@@ -198,15 +231,16 @@ export async function withMinioPod<T>(
   namespace: string,
   pod: string,
   credentials: MinioCredentials,
-  use: (storage: Storage) => Promise<T>,
+  use: (storage: Storage, forwardedEndpoint: string) => Promise<T>,
 ): Promise<T> {
   const forward = await deps.portForwarder.open(namespace, pod, MINIO.port);
+  const endpoint = `http://127.0.0.1:${forward.localPort}`;
   let storage: Storage | undefined;
   try {
-    storage = await openStorage({ kind: 's3', endpoint: `http://127.0.0.1:${forward.localPort}`, bucket: MINIO.bucket, ...credentials }).catch((err: Error) => {
+    storage = await openStorage({ kind: 's3', endpoint, bucket: MINIO.bucket, ...credentials }).catch((err: Error) => {
       throw new GomrError(`cannot open MinIO through a port-forward to ${pod}: ${err.message}`, EXIT.STORAGE);
     });
-    return await use(storage);
+    return await use(storage, endpoint);
   } finally {
     await storage?.close();
     await forward.close();

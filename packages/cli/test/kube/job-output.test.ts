@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { LocalStorage } from '@gomr/storage';
 import { GomrError } from '../../src/errors.js';
 import { downloadJobOutput } from '../../src/kube/job-output.js';
@@ -23,5 +24,23 @@ test('gomr output: part files concatenated in part order, or copied as they are'
   assert.equal(copied.files.length, 3);
   assert.deepEqual((await readdir(join(dir, 'parts'))).sort(), ['part-00000', 'part-00001', 'part-00002']);
   await assert.rejects(downloadJobOutput(storage, 'nope', {}), (e: GomrError) => /job nope has no output yet/.test(e.message) && e.exitCode === 2);
+  await storage.close();
+});
+
+test('gomr output: a map-only job\'s part-m files, and gzip parts decompressed when concatenated, kept when copied', async () => {
+  const storage = new LocalStorage(await tempDir());
+  await storage.put('jobs/m/output/part-m-00001', 'z\t1\n');
+  await storage.put('jobs/m/output/part-m-00000', 'y\t1\n');
+  await storage.put('jobs/g/output/part-00001.gz', gzipSync('b\t2\n'));
+  await storage.put('jobs/g/output/part-00000.gz', Buffer.concat([gzipSync('a\t1\n'), gzipSync('a2\t1\n')]));
+  const dir = await tempDir();
+  const mapOnly = await downloadJobOutput(storage, 'm', { file: join(dir, 'm.txt') });
+  assert.deepEqual(mapOnly.parts, ['part-m-00000', 'part-m-00001']);
+  assert.equal(await readFile(join(dir, 'm.txt'), 'utf8'), 'y\t1\nz\t1\n');
+  const gz = await downloadJobOutput(storage, 'g', { file: join(dir, 'g.txt') });
+  assert.deepEqual(gz.parts, ['part-00000.gz', 'part-00001.gz']);
+  assert.equal(await readFile(join(dir, 'g.txt'), 'utf8'), 'a\t1\na2\t1\nb\t2\n');
+  await downloadJobOutput(storage, 'g', { dir: join(dir, 'gz') });
+  assert.equal(gunzipSync(await readFile(join(dir, 'gz', 'part-00001.gz'))).toString(), 'b\t2\n');
   await storage.close();
 });

@@ -50,6 +50,7 @@ export async function world(opts: FakeKubeOptions = {}, masterStates: Record<str
       pod.startsWith('gomr-minio-') && port === 9000 ? s3Port : pod.startsWith('gomr-master-') && port === 7070 ? masterPort : undefined,
     ...opts,
     onCreate(obj) {
+      opts.onCreate?.(obj);
       if (obj.kind === 'Secret' && obj.metadata.name === 'gomr-minio-credentials') {
         const d = (k: string) => Buffer.from(obj.data[k], 'base64').toString();
         s3rverAccounts.DUMMY_ACCOUNT.createKeyPair(d('MINIO_ROOT_USER'), d('MINIO_ROOT_PASSWORD'));

@@ -25,6 +25,11 @@ export interface JobManifestOptions {
   /** Map-side buffer per task before spilling, bytes. @default the worker's own default (64 MiB) */
   spillBytes?: number;
   /**
+   * The inputs are read from another store than the job's (s3:// inputs): the job's Secret then
+   * holds its config as input-storage.json, and workers get it as GOMR_INPUT_STORAGE_JSON.
+   */
+  separateInputStorage?: boolean;
+  /**
    * Heap limit of the thread running user code in each worker, MiB (GOMR_EXECUTOR_HEAP_MB).
    * @default the worker's own: 1536, or less where V8 sizes the process's heap smaller from the
    * pod's memory limit
@@ -109,6 +114,8 @@ export interface JobSecretData {
   storageJson: string;
   /** The job's gRPC token, shared by master and workers. */
   token: string;
+  /** Where the inputs are read from, when not the job's store (JSON; credentials too). */
+  inputStorageJson?: string;
 }
 
 export function jobSecret(o: JobManifestOptions, data: JobSecretData): V1Secret {
@@ -117,7 +124,7 @@ export function jobSecret(o: JobManifestOptions, data: JobSecretData): V1Secret 
     kind: 'Secret',
     metadata: { name: jobNames(o.jobId).secret, namespace: o.namespace, labels: componentLabels('master', o.jobId), ...ownedBy(o) },
     type: 'Opaque',
-    stringData: { 'storage.json': data.storageJson, token: data.token },
+    stringData: { 'storage.json': data.storageJson, token: data.token, ...(data.inputStorageJson ? { 'input-storage.json': data.inputStorageJson } : {}) },
   };
 }
 
@@ -216,6 +223,7 @@ export function workersJob(o: JobManifestOptions): V1Job {
       { name: 'GOMR_MASTER', value: `${serviceHost(names.masterService, o.namespace, o.clusterDomain)}:${MASTER_PORT}` },
       { name: 'GOMR_TOKEN', valueFrom: fromSecret('token') },
       { name: 'GOMR_STORAGE_JSON', valueFrom: fromSecret('storage.json') },
+      ...(o.separateInputStorage ? [{ name: 'GOMR_INPUT_STORAGE_JSON', valueFrom: fromSecret('input-storage.json') }] : []),
       ...(o.spillBytes ? [{ name: 'GOMR_SPILL_BYTES', value: String(o.spillBytes) }] : []),
       ...(o.executorHeapMb ? [{ name: 'GOMR_EXECUTOR_HEAP_MB', value: String(o.executorHeapMb) }] : []),
       ...envList(o.storageEnv),
