@@ -19,10 +19,11 @@ import { printStartup, startup } from './scenarios/startup.mjs';
 import { printSort, sortOnInput } from './scenarios/sort.mjs';
 import { printWordcount, wordcountOnCorpus } from './scenarios/wordcount.mjs';
 import { gzipInput, printGzip } from './scenarios/gzip.mjs';
+import { printS3Input, s3Input } from './scenarios/s3-input.mjs';
 import { printWordcountTuned, wordcountTuned } from './scenarios/wordcount-tuned.mjs';
 import { teraRecords } from './lib/records.mjs';
 
-const ALL = ['wordcount', 'wordcount-tuned', 'gzip', 'sort', 'overhead', 'startup', 'shuffle', 'memory', 'scaling'];
+const ALL = ['wordcount', 'wordcount-tuned', 'gzip', 's3', 'sort', 'overhead', 'startup', 'shuffle', 'memory', 'scaling'];
 const HELP = `usage: node bench/run.mjs [options]
   --quick                 a ~2 minute smoke run: 20 MB word count, no 1 GB, fewer tasks and reps
   --only LIST             scenarios, comma-separated: ${ALL.join(',')}
@@ -152,6 +153,12 @@ try {
     await quietly('compressed input');
     results.scenarios.gzip = await gzipInput(ctx, c, { workers: 2, reps: Math.max(1, Math.min(config.reps, 3)) });
     printGzip(results.scenarios.gzip);
+  }
+  if (want('s3')) {
+    const { corpus: c } = corpus(quick ? '20mb' : '100mb');
+    await quietly('S3 input');
+    results.scenarios.s3 = await s3Input(ctx, c, { workers: 2, reps: Math.max(1, Math.min(config.reps, 3)) });
+    printS3Input(results.scenarios.s3);
   }
   if (want('wordcount-tuned')) {
     // The targets are set for 100 MB; the quick run uses its 20 MB input.

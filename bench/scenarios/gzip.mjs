@@ -33,7 +33,7 @@ async function gzipParts(path, dir, n) {
 }
 
 /** The corpus as one file: itself, or its files concatenated (a generated corpus is a directory). */
-async function asOneFile(corpus, dir) {
+export async function asOneFile(corpus, dir) {
   if (!statSync(corpus.path).isDirectory()) return corpus.path;
   const path = join(dir, 'all.txt');
   mkdirSync(dir, { recursive: true });
