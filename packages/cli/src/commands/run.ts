@@ -38,7 +38,6 @@ ${EXIT_CODE_HELP}`;
     'tls-cert': Flags.string({ description: 'PEM certificate: the master serves gRPC over TLS (needs --tls-key and --tls-ca)', dependsOn: ['tls-key', 'tls-ca'] }),
     'tls-key': Flags.string({ description: 'PEM private key of --tls-cert', dependsOn: ['tls-cert'] }),
     'tls-ca': Flags.string({ description: 'PEM CA certificate workers and the CLI trust', dependsOn: ['tls-cert'] }),
-    sort: Flags.string({ options: ['hash', 'total'], default: 'hash', description: "hash: each part sorted; total: the parts, concatenated, are one sorted sequence (keys sampled first, then partitioned by range)" }),
     'dry-run': Flags.boolean({ default: false, description: 'print the plan (inputs, splits, tasks, partitions) and run nothing; with --json, as JSON' }),
     ...storageFlags,
   };
@@ -69,7 +68,6 @@ ${EXIT_CODE_HELP}`;
       ...(flags.mappers ? { maps: flags.mappers } : {}),
       output: flags.output,
       overwrite: flags.overwrite,
-      ...(flags.sort === 'total' ? { sortTotal: true } : {}),
       storage: storageConfigFromFlags(flags),
       s3Access: { endpoint: flags['s3-endpoint'], accessKey: flags['s3-access-key'], secretKey: flags['s3-secret-key'] },
       ...(flags['tls-cert'] ? { tls: { cert: flags['tls-cert'], key: flags['tls-key']!, ca: flags['tls-ca']! } } : {}),

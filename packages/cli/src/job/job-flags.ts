@@ -30,6 +30,7 @@ export const jobFlags = {
   'output-format': Flags.string({ options: ['tsv', 'jsonl'], default: JOB_DEFAULTS.outputFormat, description: 'output lines: key<TAB>value (tsv) or {"key":...,"value":...} (jsonl)' }),
   compress: Flags.string({ options: ['none', 'gzip'], default: JOB_DEFAULTS.outputCompression, description: 'compress the part files (gzip: part-NNNNN.gz)' }),
   file: Flags.string({ multiple: true, multipleNonGreedy: true, description: 'a read-only side file, or a directory of them, for ctx.files (repeatable); uploaded with the job where workers cannot read it in place' }),
+  sort: Flags.string({ options: ['hash', 'total'], default: 'hash', description: 'hash: each part sorted; total: the parts, concatenated, are one sorted sequence (keys sampled first, then partitioned by range)' }),
   param: Flags.string({ char: 'p', multiple: true, multipleNonGreedy: true, description: 'job parameter KEY=VALUE, read as ctx.params.KEY (repeatable)' }),
   'max-attempts': Flags.integer({ default: JOB_DEFAULTS.maxAttempts, min: 1, description: 'attempts per task before the job fails' }),
   'heartbeat-timeout': Flags.integer({ default: JOB_DEFAULTS.heartbeatTimeoutMs, min: 100, description: 'ms without a heartbeat before a worker counts as dead' }),
@@ -50,6 +51,7 @@ export interface JobFlagValues {
   reducers: number;
   'output-format': string;
   compress: string;
+  sort: string;
   file?: string[] | undefined;
   param?: string[] | undefined;
   'max-attempts': number;
@@ -77,6 +79,8 @@ export interface JobFlagOptions {
   keepIntermediate: boolean;
   outputFormat: 'tsv' | 'jsonl';
   outputCompression: 'none' | 'gzip';
+  /** --sort total: sample the map output's keys before the job and partition by key range. */
+  sortTotal?: boolean;
   spillBytes?: number;
   executorHeapMb?: number;
 }
@@ -95,13 +99,14 @@ export function jobOptionsFromFlags(flags: JobFlagValues): JobFlagOptions {
     keepIntermediate: flags['keep-intermediate'],
     outputFormat: flags['output-format'] as JobFlagOptions['outputFormat'],
     outputCompression: flags.compress as JobFlagOptions['outputCompression'],
+    ...(flags.sort === 'total' ? { sortTotal: true } : {}),
     ...(flags['spill-mb'] ? { spillBytes: flags['spill-mb'] * 1024 * 1024 } : {}),
     ...(flags['executor-heap-mb'] ? { executorHeapMb: flags['executor-heap-mb'] } : {}),
   };
 }
 
 /** The job spec's fields that come from these options, the same for every runtime. */
-export function jobSpecFields(o: Omit<JobFlagOptions, 'inputs' | 'files' | 'spillBytes' | 'executorHeapMb'>) {
+export function jobSpecFields(o: Omit<JobFlagOptions, 'inputs' | 'files' | 'sortTotal' | 'spillBytes' | 'executorHeapMb'>) {
   return {
     reducers: o.reducers,
     params: o.params,

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { planSplits, splitInputs } from '@gomr/storage';
 import type { SideFileOnDisk } from '@gomr/sdk/runtime';
@@ -47,4 +47,31 @@ export function sortFlagNeeded(): GomrError {
     "the worker file sets sort: 'total'; run it with --sort total (the input is sampled for the key ranges before the job starts)",
     EXIT.USAGE,
   );
+}
+
+/**
+ * --sort total where no local job folder runs the check (gomr start): bundles the worker into
+ * `dir`, samples the local inputs there, and gives the spec's part. The cluster's workers get
+ * the same cut points through the spec.
+ */
+export async function sampleTotalOrder(o: {
+  workerFile: string;
+  inputs: readonly ResolvedInput[];
+  maps: number;
+  reducers: number;
+  params: Record<string, string>;
+  files: readonly SideFileOnDisk[];
+  dir: string;
+  log: (line: string) => void;
+}): Promise<{ totalOrder: true; cutPoints: string[] }> {
+  const { bundleWorker } = await import('../bundle/bundle-worker.js');
+  const { checkWorker } = await import('../bundle/check-worker.js');
+  await mkdir(o.dir, { recursive: true });
+  try {
+    const bundle = await bundleWorker(o.workerFile, join(o.dir, 'worker.mjs'));
+    const request = await writeSampleRequest(o.dir, o.inputs, o.maps, o.reducers, o.params, o.files);
+    return totalOrderSpec(await checkWorker(bundle.path, undefined, request), o.log);
+  } finally {
+    await rm(o.dir, { recursive: true, force: true });
+  }
 }

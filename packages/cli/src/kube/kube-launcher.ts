@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { JobStatus__Output } from '@gomr/proto';
 import { openStorage, type S3StorageConfig, type Storage } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
@@ -19,6 +19,8 @@ import type { PortForwarder } from './port-forward.js';
 import { componentLabels, MINIO, selector } from './resource-names.js';
 import { uploadWithProgress } from './upload-with-progress.js';
 import { placeSideFiles, resolveSideFiles } from '../job/side-files.js';
+import { gomrHome } from '../job/gomr-home.js';
+import { sampleTotalOrder } from '../job/total-order-sample.js';
 import { waitForReadyPod } from './wait-for-pod.js';
 
 /**
@@ -36,6 +38,7 @@ export interface LauncherDeps {
   preflight?: () => Promise<void>;
 }
 
+/** sortTotal: the local inputs are sampled on this machine for the key ranges, as `gomr run` does. */
 export interface StartKubeJobOptions extends Partial<Omit<JobFlagOptions, 'inputs' | 'reducers' | 'params' | 'maxAttempts' | 'heartbeatTimeoutMs'>> {
   /** Local files, directories and globs (uploaded), or s3:// URLs (read in place). */
   inputs: string[];
@@ -128,9 +131,18 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
   if (external && isLoopback(external.config.endpoint)) {
     o.log(`note: --s3-endpoint ${external.config.endpoint} is this machine's loopback; pods reach it only on a cluster that shares this machine's network`);
   }
+  if (o.sortTotal && o.reducers === 0) throw new GomrError('--sort total needs reducers: a map-only job (--reducers 0) writes its map output unsorted', EXIT.USAGE);
+  if (o.sortTotal && s3) throw new GomrError('--sort total samples local inputs only; s3:// inputs cannot be sampled yet', EXIT.USAGE);
   const inputs = s3 ? [] : await resolveInputs(o.inputs);
   const sideFiles = o.files?.length ? await resolveSideFiles(o.files) : [];
   const jobId = o.jobId ?? newJobId();
+  // Cut points before anything is created: the sample runs the mapper on this machine.
+  const totalOrder = o.sortTotal
+    ? await sampleTotalOrder({
+        workerFile: o.workerFile, inputs, maps: o.maps, reducers: o.reducers, params: o.params, files: sideFiles,
+        dir: join(gomrHome(), 'samples', jobId), log: o.log,
+      })
+    : undefined;
 
   step(1, `cluster: context ${api.ctx.context} (${api.ctx.flavor}) at ${api.ctx.server}, namespace ${ns}`);
   const wait = { log: o.log, ...(o.deletionWaitMs !== undefined ? { deletionWaitMs: o.deletionWaitMs } : {}) };
@@ -184,6 +196,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
       maps: o.maps,
       ...jobSpecFields({ ...JOB_DEFAULTS, ...definedOnly(o) }),
       ...(files.length ? { files } : {}),
+      ...totalOrder,
     };
     // In MinIO, not in a Secret (1 MiB at most: a few thousand inputs): the master reads it
     // there, and so does a master restarted after a failure.

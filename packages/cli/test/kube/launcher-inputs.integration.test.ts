@@ -11,6 +11,8 @@ import { openStorage, type Storage } from '@gomr/storage';
 import { startS3rver } from '@gomr/storage/testing';
 import { GomrError } from '../../src/errors.js';
 import { start, world, type World } from '../support/launcher-world.js';
+import { repoRoot } from '../support/run-gomr.js';
+import { join } from 'node:path';
 
 async function jobStore(w: World, jobId: string): Promise<{ store: Storage; creds: { accessKey: string; secretKey: string } }> {
   const config = JSON.parse(Buffer.from(w.kube.get('secrets', `gomr-job-${jobId}`)!.data['storage.json'], 'base64').toString());
@@ -123,6 +125,24 @@ test('gomr start -i s3://... --s3-endpoint: an S3 outside the cluster, listed be
     assert.equal(JSON.stringify(createdJobs.get('gomr-workers-job-ext')!.spec).includes(access.secretKey), false, 'no credential in the Job itself');
   } finally {
     await outside.stop();
+    await w.stop();
+  }
+});
+
+test('gomr start --sort total: the local inputs are sampled on this machine and the cut points go into the spec', async () => {
+  const w = await world(recordJobs);
+  try {
+    const workerFile = join(repoRoot, 'examples/wordcount/worker.ts');
+    const { run, lines } = start(w, { jobId: 'job-sorted', workerFile, reducers: 3, sortTotal: true });
+    assert.equal((await run).status.state, 'SUCCEEDED', lines.join('\n'));
+    assert.ok(lines.some((l) => /^sort total: \d+ keys sampled, 2 cut points/.test(l)), lines.join('\n'));
+    const spec = await specOf(w, 'job-sorted');
+    assert.equal(spec.totalOrder, true);
+    assert.equal(spec.cutPoints.length, 2);
+    assert.ok(Buffer.compare(Buffer.from(spec.cutPoints[0]), Buffer.from(spec.cutPoints[1])) < 0, `ascending: ${spec.cutPoints}`);
+    await assert.rejects(start(w, { jobId: 'job-s0', workerFile, reducers: 0, sortTotal: true }).run, (e: unknown) => e instanceof GomrError && /--sort total needs reducers/.test(e.message));
+    await assert.rejects(start(w, { jobId: 'job-s3', workerFile, inputs: ['s3://logs/x'], sortTotal: true }).run, (e: unknown) => e instanceof GomrError && /samples local inputs only/.test(e.message));
+  } finally {
     await w.stop();
   }
 });
