@@ -19,6 +19,14 @@ export const EXIT = {
   INTERRUPTED: 130,
 } as const;
 
+/**
+ * The exit code of a job that ran and failed, from the master's failure kind (JobStatus.errorKind),
+ * the same on every runtime: storage failing is 5, the runtime 6, the input 3, else the job's own 1.
+ */
+export function exitCodeForFailedJob(errorKind: string): number {
+  return errorKind === 'storage' ? EXIT.STORAGE : errorKind === 'runtime' ? EXIT.RUNTIME : errorKind === 'input' ? EXIT.INPUT : EXIT.JOB_FAILED;
+}
+
 export const EXIT_CODE_HELP = `EXIT CODES
   0    success
   1    the job failed (user code threw, timed out or ran out of memory, on every attempt)

@@ -6,7 +6,7 @@ import { compressionOf, openStorage, type Storage, type StorageConfig } from '@g
 import type { JobSpecInput } from '@gomr/master';
 import { checkWorker, type WorkerShape } from '../bundle/check-worker.js';
 import { sortFlagNeeded, totalOrderSpec, writeSampleRequest } from './total-order-sample.js';
-import { EXIT, GomrError } from '../errors.js';
+import { EXIT, exitCodeForFailedJob, GomrError } from '../errors.js';
 import { resolveInputs, type ResolvedInput } from '../inputs/resolve-inputs.js';
 import { isS3Url, resolveOnlyS3Inputs, type resolveS3Inputs, type S3Access } from '../inputs/resolve-s3-inputs.js';
 import { LocalRuntime } from '../local/local-runtime.js';
@@ -284,9 +284,7 @@ async function runWithOutput(
       display.stop();
     }
     if (status.state === 'FAILED') {
-      const code =
-        status.errorKind === 'storage' ? EXIT.STORAGE : status.errorKind === 'runtime' ? EXIT.RUNTIME : status.errorKind === 'input' ? EXIT.INPUT : EXIT.JOB_FAILED;
-      throw new GomrError(`job ${jobId} failed: ${status.error}`, code, await failureDetail(storage, jobId));
+      throw new GomrError(`job ${jobId} failed: ${status.error}`, exitCodeForFailedJob(status.errorKind), await failureDetail(storage, jobId));
     }
     const files = await collectOutput(storage, status.outputKeys, outputDir, { overwrite: o.overwrite, jobId });
     return { jobId, status, outputDir, files, wallMs: Date.now() - t0, jobDir };
