@@ -263,10 +263,20 @@ export class Scheduler {
    * or 'repeat' when this very attempt already won: a report sent again (a retried call whose
    * reply was lost), whose outputs are the committed ones and must stay.
    */
-  succeeded(taskId: string, attempt: number, ran: AttemptEnd | number): 'commit' | 'ignore' | 'repeat' {
+  succeeded(
+    taskId: string,
+    attempt: number,
+    ran: AttemptEnd | number,
+    reported?: { counters: Counters; userCounters: Counters },
+  ): 'commit' | 'ignore' | 'repeat' {
     const task = this.task(taskId);
     const a = task?.attempts.find((x) => x.attempt === attempt);
     if (a && a.outcome === 'committed') return 'repeat';
+    // Kept on the attempt, won or lost: a task's story shows what each attempt counted.
+    if (a && reported) {
+      a.counters = addCounters({}, reported.counters);
+      if (Object.keys(reported.userCounters).length) a.userCounters = addCounters({}, reported.userCounters);
+    }
     if (!task || !a || a.outcome !== 'running' || this.finished) {
       if (a && a.outcome === 'running') a.outcome = 'superseded';
       return 'ignore';
@@ -325,6 +335,13 @@ export class Scheduler {
     placeAttempt(a, ran);
     a.error = error.message;
     if (error.stack) a.stack = error.stack; // for the status page's failures list
+    // Where it failed, for gomr replay --chunk and the task's story.
+    if (error.input) {
+      a.input = error.input;
+      a.offset = error.offset;
+    }
+    if (error.key) a.key = error.key;
+    if (error.timedOut) a.timedOut = true;
     if (task.state === 'committed' || task.state === 'committing') return;
     if (error.storageUnreachable) {
       // The worker already retried for its whole budget; more attempts would only wait again.

@@ -21,6 +21,18 @@ export interface AttemptRecord {
   error?: string;
   /** The user's stack, for failed attempts. */
   stack?: string;
+  /**
+   * Where a failed attempt failed: the input's name and the chunk's byte offset (map), or the
+   * key (reduce). What `gomr replay --chunk` narrows the replay to.
+   */
+  input?: string;
+  offset?: number;
+  key?: string;
+  /** It failed for making no progress for taskTimeoutMs (its worker may still be running it). */
+  timedOut?: boolean;
+  /** A successful attempt's counters as it reported them, committed or not (a task's story). */
+  counters?: Counters;
+  userCounters?: Counters;
 }
 
 export interface RunRef {
