@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,13 +25,12 @@ const DEFAULT_SPILL_BYTES = 64 << 20;
 
 /**
  * Runs the plan's task in a process of its own (replay-main.ts), its output and the user's
- * console going to this process's, and returns how the task ended. What the task wrote goes
+ * console going to this process's, and returns how the task ended (sent back over IPC). What the task wrote goes
  * under the job's replay prefix, removed afterwards.
  */
 export async function runReplay(o: ReplayRunOptions): Promise<ReplayResult> {
   const dir = await mkdtemp(join(tmpdir(), 'gomr-replay-'));
   const requestPath = join(dir, 'request.json');
-  const resultPath = join(dir, 'result.json');
   const request: ReplayRequest = {
     data: {
       bundlePath: o.bundlePath,
@@ -46,19 +45,21 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayResult> {
   };
   await writeFile(requestPath, JSON.stringify(request), { mode: 0o600 });
   try {
-    const args = [...(o.inspect ? [`--inspect-brk=${o.inspect}`] : []), require.resolve('@gomr/sdk/replay-main'), requestPath, resultPath];
+    const args = [...(o.inspect ? [`--inspect-brk=${o.inspect}`] : []), require.resolve('@gomr/sdk/replay-main'), requestPath];
+    let result: ReplayResult | undefined;
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       child.on('error', reject);
+      child.on('message', (msg) => {
+        result = msg as ReplayResult;
+        // A process with a debugger attached waits for it to detach before it ends; the task is
+        // over and nothing is left to look at, so it is ended here.
+        if (o.inspect) child.kill('SIGKILL');
+      });
       child.on('exit', (c, signal) => resolve(signal ? 128 : c));
     });
-    let text: string;
-    try {
-      text = await readFile(resultPath, 'utf8');
-    } catch {
-      throw new GomrError(`the replay process ended with code ${code} before saying how the task ended`, EXIT.RUNTIME);
-    }
-    return JSON.parse(text) as ReplayResult;
+    if (!result) throw new GomrError(`the replay process ended with code ${code} before saying how the task ended`, EXIT.RUNTIME);
+    return result;
   } finally {
     await rm(dir, { recursive: true, force: true });
     await removeReplayOutput(o.plan);

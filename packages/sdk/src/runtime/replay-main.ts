@@ -3,13 +3,15 @@
  * executor thread's code (task-run.ts), so that `node --inspect-brk` debugs the user's code
  * itself (a debugger attached to the main thread does not see worker threads' code).
  *
- *   node [--inspect-brk=HOST:PORT] replay-main.js REQUEST.json RESULT.json
+ *   node [--inspect-brk=HOST:PORT] replay-main.js REQUEST.json
  *
- * REQUEST.json is a ReplayRequest; RESULT.json gets a ReplayResult. The user's console output
- * goes to this process's stdout and stderr. Exit code 0 once RESULT.json is written (whatever
- * the task did), 1 when it could not be.
+ * REQUEST.json is a ReplayRequest; the ReplayResult goes back on the IPC channel (process.send):
+ * a process a debugger is attached to does not end until the debugger detaches, and the CLI
+ * then ends it itself once it has the result. The user's console output goes to this process's
+ * stdout and stderr. Exit code 0 once the result is sent (whatever the task did), 1 when the
+ * replay itself broke.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type { ReplayRequest, ReplayResult } from './replay-request.js';
 import { guardProcessExit } from './exit-guard.js';
@@ -17,7 +19,7 @@ import { catchAsyncUserErrors } from './async-user-errors.js';
 import { WorkerFileError } from './load-definition.js';
 import { openTaskEnv, TaskRunner } from './task-run.js';
 
-const [requestPath, resultPath] = process.argv.slice(2);
+const [requestPath] = process.argv.slice(2);
 // Kept before user code can reach it: process.exit in user code fails the task, as in a worker.
 const exit = process.exit.bind(process);
 
@@ -53,8 +55,7 @@ async function main(): Promise<ReplayResult> {
 
 main().then(
   (result) => {
-    writeFileSync(resultPath!, JSON.stringify(result));
-    exit(0);
+    process.send!(result, () => exit(0));
   },
   (err: Error) => {
     process.stderr.write(`gomr replay: ${err.stack ?? err.message}\n`);
