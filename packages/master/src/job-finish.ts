@@ -41,7 +41,7 @@ export function buildSummary(master: MasterView, outputKeys: string[], finishedM
     userCounters: totals.userCounters,
     outputKeys: succeeded ? outputKeys : [],
     ...(s.mapOnly ? { mapOnly: true } : {}),
-    tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts })),
+    tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts, ...(t.split ? { input: t.split.inputName, range: [t.split.start, t.split.end] as [number, number] } : {}) })),
   };
   if (s.skipped.length) summary.skipped = s.skipped;
   if (s.failure) {

@@ -20,7 +20,8 @@ export interface JobSummary {
   error?: JobError;
   /** --skip-bad-records: chunks and keys given up on. */
   skipped?: { task: string; input: string; offset: number; key: string; message: string }[];
-  tasks: { id: string; attempts: AttemptRecord[] }[];
+  /** Every task with all its attempts (and a map task's input and byte range): their stories. */
+  tasks: { id: string; attempts: AttemptRecord[]; input?: string; range?: [number, number] }[];
   /**
    * The job's final snapshot, the data of its status page (absent in summaries written before
    * gomr had one; snapshotFromSummary rebuilds it from the fields above).

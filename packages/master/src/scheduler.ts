@@ -1,5 +1,5 @@
 import { addCounters, type Counters } from './counters.js';
-import { newTask, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
+import { boundedStack, newTask, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
 import type { Split } from './plan-splits.js';
 import { DEFAULT_SPECULATION, stragglerThresholdMs, type SpeculationOptions } from './straggler-policy.js';
 
@@ -334,7 +334,7 @@ export class Scheduler {
     a.outcome = 'failed';
     placeAttempt(a, ran);
     a.error = error.message;
-    if (error.stack) a.stack = error.stack; // for the status page's failures list
+    if (error.stack) a.stack = boundedStack(error.stack); // for the status page's failures list
     // Where it failed, for gomr replay --chunk and the task's story.
     if (error.input) {
       a.input = error.input;

@@ -35,6 +35,17 @@ export interface AttemptRecord {
   userCounters?: Counters;
 }
 
+/**
+ * Most characters of a failed attempt's stack kept in the task table (and so in the snapshot
+ * and the summary): a stack that deep is cut, with a note, rather than grow the master's memory.
+ */
+export const MAX_STACK_CHARS = 8192;
+
+/** A stack cut to MAX_STACK_CHARS. */
+export function boundedStack(stack: string): string {
+  return stack.length <= MAX_STACK_CHARS ? stack : `${stack.slice(0, MAX_STACK_CHARS)}\n    … (${stack.length - MAX_STACK_CHARS} more characters cut)`;
+}
+
 export interface RunRef {
   partition: number;
   /** The run's object in storage; empty for an inline run. */
