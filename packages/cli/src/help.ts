@@ -6,7 +6,7 @@ import { Help, type Command } from '@oclif/core';
  * the order below; a command in no group (a plugin's) goes last.
  */
 export const COMMAND_GROUPS: ReadonlyArray<{ title: string; ids: readonly string[] }> = [
-  { title: 'COMMANDS', ids: ['run', 'status', 'jobs', 'ui', 'init', 'check'] },
+  { title: 'COMMANDS', ids: ['run', 'status', 'replay', 'jobs', 'ui', 'init', 'check'] },
   { title: 'KUBERNETES COMMANDS', ids: ['start', 'attach', 'logs', 'output', 'down', 'build'] },
 ];
 

@@ -19,7 +19,7 @@ test('gomr --help lists a job on this machine first, then the Kubernetes command
   const r = await runGomr(['--help']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(sections(r.stdout), [
-    ['COMMANDS', ['run', 'status', 'jobs', 'ui', 'init', 'check']],
+    ['COMMANDS', ['run', 'status', 'replay', 'jobs', 'ui', 'init', 'check']],
     ['KUBERNETES COMMANDS', ['start', 'attach', 'logs', 'output', 'down', 'build']],
     ['OTHER COMMANDS', ['autocomplete']],
   ]);

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { JobSnapshot, JobSummary } from '@gomr/master';
+import type { JobSnapshot, JobSummary, TaskStory } from '@gomr/master';
 import { cliBin, repoRoot, runGomr, tempDir } from './support/run-gomr.js';
 import { READ_PAGE, type PageReading } from './support/status-page-reader.js';
 
@@ -171,6 +171,11 @@ test('the page of a running job shows its live numbers, and ends showing its rea
     const ui = await runGomr(['ui', jobId], { home });
     assert.equal(ui.code, 0, ui.stderr);
     assert.equal(ui.stdout.trim(), url);
+    // A task's story, live from the master.
+    const story = (await (await fetch(`${url}api/tasks/m-00000`)).json()) as TaskStory;
+    assert.equal(story.taskId, 'm-00000');
+    assert.ok(story.attempts.length >= 1, JSON.stringify(story));
+    assert.equal((await fetch(`${url}api/tasks/m-00099`)).status, 404);
 
     // The page follows the job to its end, and then shows the counters the job saved.
     await rm(gate);
@@ -252,6 +257,20 @@ test('a finished job: gomr status and gomr jobs read its summary, and its saved 
         assert.ok(await page.getByText(`cannot reduce ${XSS_KEY}`, { exact: true }).isVisible());
         assert.equal(shown.errorSummary, '');
         await page.screenshot({ path: '/tmp/gomr-status.png', fullPage: true });
+        // m-00001 failed once, then committed: its story, from /api/tasks and from the failure's link.
+        const story = (await (await fetch(`${url}api/tasks/m-00001`)).json()) as TaskStory;
+        assert.deepEqual(story.attempts.map((a) => a.outcome), ['failed', 'committed']);
+        assert.equal(story.attempts[0]!.error, 'bad <b>record</b> <img src=x onerror="window.__xss=3">');
+        assert.ok(story.attempts[1]!.counters.mapInputRecords! > 0, 'the committed attempt has its counters');
+        await page.locator('article.failure a.task-link', { hasText: 'm-00001' }).first().click();
+        await page.waitForSelector('#task-story:not([hidden]) tr[data-attempt]', { timeout: 10_000 });
+        assert.equal(new URL(page.url()).hash, '#task=m-00001');
+        assert.deepEqual(await page.locator('#task-story tr[data-attempt] td:nth-child(6)').allTextContents(), ['failed', 'committed']);
+        assert.ok(await page.getByText('bad <b>record</b> <img src=x onerror="window.__xss=3">', { exact: true }).last().isVisible(), 'the error shows as text');
+        const after = await read(page);
+        assert.equal(after.injected, 0, 'the story injected nothing');
+        assert.equal(after.xssRan, undefined);
+        await page.screenshot({ path: join(shots, 'task-story.png'), fullPage: true });
       } else {
         assert.equal(shown.state, 'Failed');
         assert.match(shown.errorSummary, /reducer failed in task r-00000 after 2 attempts \(key "<img src=x onerror=\\"window.__xss=1\\">"\)/);

@@ -17,9 +17,12 @@ export { Scheduler, type JobPhase } from './scheduler.js';
 export type { JobSummary } from './job-summary.js';
 export {
   buildJobSnapshot, SNAPSHOT_VERSION,
-  type JobSnapshot, type PhaseProgress, type TimelineAttempt, type WorkerView, type FailureView, type SnapshotSource,
+  type JobSnapshot, type JobError, type PhaseProgress, type TimelineAttempt, type WorkerView, type FailureView, type SnapshotSource,
 } from './job-snapshot.js';
-export { snapshotOfMaster } from './master-snapshot.js';
-export { snapshotFromSummary, UnreadableSummaryError } from './summary-snapshot.js';
+export { snapshotOfMaster, storyOfMaster } from './master-snapshot.js';
+export { snapshotFromSummary, storyFromSummary, UnreadableSummaryError } from './summary-snapshot.js';
 export { createStatusServer, listenStatusServer, parseListenAddress, type StatusServerOptions } from './status-server.js';
 export type { Counters } from './counters.js';
+export { CommitLog, type CommitRecord } from './commit-log.js';
+export { buildTaskStory, STORY_ATTEMPTS, type TaskStory, type StoryAttempt, type StoryOutcome, type StorySource } from './task-story.js';
+export type { AttemptRecord, AttemptOutcome, RunRef } from './task-table.js';

@@ -9,10 +9,16 @@ import { snapshotOfMaster, type MasterView } from './master-snapshot.js';
  * a cleanup or a write that fails is logged, and the job still ends.
  */
 
-/** Removes the job's intermediate objects (map runs, attempt outputs), unless spec.keepIntermediate. */
-export async function cleanupIntermediate(storage: Storage, spec: JobSpec, log: (line: string) => void): Promise<void> {
+/**
+ * Removes the job's intermediate objects (map runs, attempt outputs), unless spec.keepIntermediate.
+ * `failedTask`: the task that failed the job; when it is a reduce task, the map runs stay, as
+ * `gomr replay` needs them to re-run it (a map task needs only its input, which is kept).
+ */
+export async function cleanupIntermediate(storage: Storage, spec: JobSpec, log: (line: string) => void, failedTask = ''): Promise<void> {
   if (spec.keepIntermediate) return;
+  const [mapRuns] = jobKeys.intermediate(spec.jobId);
   for (const prefix of jobKeys.intermediate(spec.jobId)) {
+    if (prefix === mapRuns && failedTask.startsWith('r-')) continue;
     await storage.deletePrefix(prefix).catch((err: Error) => log(`cleanup of ${prefix} failed: ${err.message}`));
   }
 }
@@ -35,11 +41,17 @@ export function buildSummary(master: MasterView, outputKeys: string[], finishedM
     userCounters: totals.userCounters,
     outputKeys: succeeded ? outputKeys : [],
     ...(s.mapOnly ? { mapOnly: true } : {}),
-    tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts })),
+    tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts, ...(t.split ? { input: t.split.inputName, range: [t.split.start, t.split.end] as [number, number] } : {}) })),
   };
   if (s.skipped.length) summary.skipped = s.skipped;
   if (s.failure) {
-    summary.error = { summary: s.failure.summary, message: s.failure.error.message, stack: s.failure.error.stack, task: s.failure.task };
+    const f = s.failure;
+    summary.error = { summary: f.summary, message: f.error.message, stack: f.error.stack, task: f.task };
+    if (f.task) {
+      summary.error.attempt = f.attempt;
+      if (f.error.input) Object.assign(summary.error, { input: f.error.input, offset: f.error.offset });
+      if (f.error.key) summary.error.key = f.error.key;
+    }
   }
   summary.snapshot = snapshotOfMaster(master, finishedMs, summary); // the status page's data, kept
   return summary;

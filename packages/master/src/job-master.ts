@@ -372,7 +372,7 @@ export class JobMaster {
 
   private async finish(): Promise<void> {
     const s = this.scheduler;
-    await cleanupIntermediate(this.storage, this.spec, this.log);
+    await cleanupIntermediate(this.storage, this.spec, this.log, s.phase === 'FAILED' ? s.failure?.task : '');
     const succeeded = s.phase === 'COMMITTING';
     const finishedMs = this.now();
     this.stopLiveness();

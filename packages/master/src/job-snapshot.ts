@@ -104,8 +104,24 @@ export interface JobSnapshot {
   /** Failed and lost attempts, oldest first. */
   failures: FailureView[];
   /** Why the job failed, when it did. */
-  error: { summary: string; message: string; stack: string; task: string } | null;
+  error: JobError | null;
   outputKeys: string[];
+}
+
+/**
+ * Why a job failed. `task` is empty for a failure outside any task (storage, bad input); the
+ * failing attempt and where it failed (map: input and chunk offset; reduce: key) are what
+ * `gomr replay` re-runs (absent in summaries written before replay existed).
+ */
+export interface JobError {
+  summary: string;
+  message: string;
+  stack: string;
+  task: string;
+  attempt?: number;
+  input?: string;
+  offset?: number;
+  key?: string;
 }
 
 /** What the snapshot is computed from; the master's live state or a saved summary. */
@@ -124,7 +140,7 @@ export interface SnapshotSource {
   /** Sums over committed attempts (Scheduler.totals()). */
   counters: Counters;
   userCounters: Counters;
-  error?: { summary: string; message: string; stack: string; task: string } | undefined;
+  error?: JobError | undefined;
   outputKeys: string[];
 }
 

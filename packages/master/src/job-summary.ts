@@ -1,6 +1,6 @@
 import type { Counters } from './counters.js';
 import type { AttemptRecord } from './task-table.js';
-import type { JobSnapshot } from './job-snapshot.js';
+import type { JobError, JobSnapshot } from './job-snapshot.js';
 
 /** What the master writes to `jobs/<id>/summary.json` when a job ends. */
 export interface JobSummary {
@@ -17,10 +17,11 @@ export interface JobSummary {
   counters: Counters;
   userCounters: Counters;
   outputKeys: string[];
-  error?: { summary: string; message: string; stack: string; task: string };
+  error?: JobError;
   /** --skip-bad-records: chunks and keys given up on. */
   skipped?: { task: string; input: string; offset: number; key: string; message: string }[];
-  tasks: { id: string; attempts: AttemptRecord[] }[];
+  /** Every task with all its attempts (and a map task's input and byte range): their stories. */
+  tasks: { id: string; attempts: AttemptRecord[]; input?: string; range?: [number, number] }[];
   /**
    * The job's final snapshot, the data of its status page (absent in summaries written before
    * gomr had one; snapshotFromSummary rebuilds it from the fields above).

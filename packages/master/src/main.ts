@@ -17,7 +17,7 @@ import { openStorage, storageConfigFromEnv } from '@gomr/storage';
 import { parseJobSpec } from './job-spec.js';
 import { JobMaster } from './job-master.js';
 import { bindServer, getServer } from './master-service.js';
-import { snapshotOfMaster } from './master-snapshot.js';
+import { snapshotOfMaster, storyOfMaster } from './master-snapshot.js';
 import { createStatusServer, listenStatusServer, waitForOpenPage } from './status-server.js';
 import { exitWithParent } from '@gomr/proto';
 
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const spec = parseJobSpec(JSON.parse(await readSpecText()));
   const storage = await openStorage(spec.storage);
   const master = await JobMaster.open(spec, storage, { log });
-  const statusServer = createStatusServer({ snapshot: () => snapshotOfMaster(master, Date.now()) });
+  const statusServer = createStatusServer({ snapshot: () => snapshotOfMaster(master, Date.now()), taskStory: (id) => storyOfMaster(master, id) });
   const statusPort = await listenStatusServer(statusServer, process.env.GOMR_STATUS_ADDRESS || '127.0.0.1:0');
   // Printed before the gRPC line: whoever waits for that one has the page's port by then.
   process.stdout.write(`GOMR_STATUS_LISTENING ${statusPort}\n`);

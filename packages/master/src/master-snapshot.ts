@@ -3,6 +3,7 @@ import { buildJobSnapshot, type JobSnapshot } from './job-snapshot.js';
 import type { JobSpec } from './job-spec.js';
 import type { Scheduler } from './scheduler.js';
 import type { WorkerRegistry } from './worker-registry.js';
+import { buildTaskStory, type TaskStory } from './task-story.js';
 
 /**
  * What a snapshot reads of a master: JobMaster has it. Named here, not imported from
@@ -49,4 +50,11 @@ export function snapshotOfMaster(master: MasterView, nowMs: number, final?: Fina
     },
     nowMs,
   );
+}
+
+/** One task's story from a running master's task table (for /api/tasks/<id>); null if it has no such task. */
+export function storyOfMaster(master: Pick<MasterView, 'scheduler'>, taskId: string): TaskStory | null {
+  const t = master.scheduler.task(taskId);
+  if (!t || t.id !== taskId) return null;
+  return buildTaskStory({ id: t.id, attempts: t.attempts, ...(t.split ? { input: t.split.inputName, range: [t.split.start, t.split.end] } : {}) });
 }

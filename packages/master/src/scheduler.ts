@@ -1,5 +1,5 @@
 import { addCounters, type Counters } from './counters.js';
-import { newTask, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
+import { boundedStack, newTask, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
 import type { Split } from './plan-splits.js';
 import { DEFAULT_SPECULATION, stragglerThresholdMs, type SpeculationOptions } from './straggler-policy.js';
 
@@ -263,10 +263,20 @@ export class Scheduler {
    * or 'repeat' when this very attempt already won: a report sent again (a retried call whose
    * reply was lost), whose outputs are the committed ones and must stay.
    */
-  succeeded(taskId: string, attempt: number, ran: AttemptEnd | number): 'commit' | 'ignore' | 'repeat' {
+  succeeded(
+    taskId: string,
+    attempt: number,
+    ran: AttemptEnd | number,
+    reported?: { counters: Counters; userCounters: Counters },
+  ): 'commit' | 'ignore' | 'repeat' {
     const task = this.task(taskId);
     const a = task?.attempts.find((x) => x.attempt === attempt);
     if (a && a.outcome === 'committed') return 'repeat';
+    // Kept on the attempt, won or lost: a task's story shows what each attempt counted.
+    if (a && reported) {
+      a.counters = addCounters({}, reported.counters);
+      if (Object.keys(reported.userCounters).length) a.userCounters = addCounters({}, reported.userCounters);
+    }
     if (!task || !a || a.outcome !== 'running' || this.finished) {
       if (a && a.outcome === 'running') a.outcome = 'superseded';
       return 'ignore';
@@ -324,7 +334,14 @@ export class Scheduler {
     a.outcome = 'failed';
     placeAttempt(a, ran);
     a.error = error.message;
-    if (error.stack) a.stack = error.stack; // for the status page's failures list
+    if (error.stack) a.stack = boundedStack(error.stack); // for the status page's failures list
+    // Where it failed, for gomr replay --chunk and the task's story.
+    if (error.input) {
+      a.input = error.input;
+      a.offset = error.offset;
+    }
+    if (error.key) a.key = error.key;
+    if (error.timedOut) a.timedOut = true;
     if (task.state === 'committed' || task.state === 'committing') return;
     if (error.storageUnreachable) {
       // The worker already retried for its whole budget; more attempts would only wait again.

@@ -1,6 +1,6 @@
 /**
- * The status page's HTTP server: a few static files (packages/master/static) and one JSON
- * endpoint, /api/status, with the job snapshot. Read-only (GET and HEAD; anything else is 405),
+ * The status page's HTTP server: a few static files (packages/master/static) and two JSON
+ * endpoints: /api/status, the job snapshot, and /api/tasks/<id>, one task's story. Read-only (GET and HEAD; anything else is 405),
  * no inline script (a strict Content-Security-Policy), and, when bound to loopback, it answers
  * only requests addressed to a loopback name, so a web page elsewhere cannot read job data
  * through DNS rebinding.
@@ -10,10 +10,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { JobSnapshot } from './job-snapshot.js';
+import type { TaskStory } from './task-story.js';
 
 export interface StatusServerOptions {
   /** The snapshot to serve at /api/status, taken on each request. */
   snapshot: () => JobSnapshot | Promise<JobSnapshot>;
+  /** A task's story for /api/tasks/<id>; null: no such task (404). @default none (404) */
+  taskStory?: (taskId: string) => TaskStory | null | Promise<TaskStory | null>;
   /** Folder of index.html, app.js, style.css. @default this package's static/ folder */
   staticDir?: string;
 }
@@ -96,6 +99,13 @@ async function handle(
     notePoll(server);
     res.setHeader('Cache-Control', 'no-store');
     return send(res, req, 200, 'application/json; charset=utf-8', body);
+  }
+  const story = /^\/api\/tasks\/([mr]-\d{5,})$/.exec(path);
+  if (story) {
+    const found = options.taskStory ? await options.taskStory(story[1]!) : null;
+    res.setHeader('Cache-Control', 'no-store');
+    if (!found) return send(res, req, 404, 'application/json; charset=utf-8', JSON.stringify({ error: `no task ${story[1]}` }));
+    return send(res, req, 200, 'application/json; charset=utf-8', JSON.stringify(found));
   }
   const file = bodies.get(path);
   if (!file) return send(res, req, 404, 'text/plain; charset=utf-8', 'not found\n');

@@ -1,6 +1,7 @@
 import { buildJobSnapshot, SNAPSHOT_VERSION, type JobSnapshot } from './job-snapshot.js';
 import type { JobSummary } from './job-summary.js';
 import { newTask, type TaskKind, type TaskRecord } from './task-table.js';
+import { buildTaskStory, type TaskStory } from './task-story.js';
 
 /** Thrown for a summary.json this version of gomr cannot read. */
 export class UnreadableSummaryError extends Error {
@@ -42,4 +43,10 @@ export function snapshotFromSummary(summary: JobSummary): JobSnapshot {
     },
     summary.finishedMs,
   );
+}
+
+/** One task's story from a saved summary; null if the job has no such task. */
+export function storyFromSummary(summary: JobSummary, taskId: string): TaskStory | null {
+  const t = (summary.tasks ?? []).find((x) => x.id === taskId);
+  return t ? buildTaskStory({ id: t.id, attempts: t.attempts, ...(t.input ? { input: t.input } : {}), ...(t.range ? { range: t.range } : {}) }) : null;
 }

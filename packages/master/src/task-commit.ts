@@ -80,7 +80,7 @@ export class TaskCommitter {
       await this.afterChange();
       return { reply: { committed: false } };
     }
-    const verdict = this.scheduler.succeeded(req.taskId, req.attempt, ran);
+    const verdict = this.scheduler.succeeded(req.taskId, req.attempt, ran, { counters: req.counters ?? {}, userCounters: req.userCounters ?? {} });
     const outputs: RunRef[] = req.outputs.map((o) => ({
       partition: o.partition, key: o.key, bytes: o.bytes, records: o.records,
       ...(o.data?.length ? { data: Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength) } : {}),

@@ -21,6 +21,29 @@ export interface AttemptRecord {
   error?: string;
   /** The user's stack, for failed attempts. */
   stack?: string;
+  /**
+   * Where a failed attempt failed: the input's name and the chunk's byte offset (map), or the
+   * key (reduce). What `gomr replay --chunk` narrows the replay to.
+   */
+  input?: string;
+  offset?: number;
+  key?: string;
+  /** It failed for making no progress for taskTimeoutMs (its worker may still be running it). */
+  timedOut?: boolean;
+  /** A successful attempt's counters as it reported them, committed or not (a task's story). */
+  counters?: Counters;
+  userCounters?: Counters;
+}
+
+/**
+ * Most characters of a failed attempt's stack kept in the task table (and so in the snapshot
+ * and the summary): a stack that deep is cut, with a note, rather than grow the master's memory.
+ */
+export const MAX_STACK_CHARS = 8192;
+
+/** A stack cut to MAX_STACK_CHARS. */
+export function boundedStack(stack: string): string {
+  return stack.length <= MAX_STACK_CHARS ? stack : `${stack.slice(0, MAX_STACK_CHARS)}\n    … (${stack.length - MAX_STACK_CHARS} more characters cut)`;
 }
 
 export interface RunRef {

@@ -1,5 +1,6 @@
 // gomr status page. Polls /api/status (the job snapshot, see packages/master/src/job-snapshot.ts)
-// and draws it with DOM APIs. Everything from the job (keys, counter names, error messages,
+// and draws it with DOM APIs; #task=ID shows that task's story from /api/tasks/ID
+// (packages/master/src/task-story.ts), linked from the timeline's bars and the failures. Everything from the job (keys, counter names, error messages,
 // stacks: all may come from user code) goes into the page as text nodes or attribute values,
 // never as HTML.
 'use strict';
@@ -144,6 +145,8 @@ function render(s) {
   renderUserCounters(s);
   renderWorkers(s);
   renderFailures(s);
+  // A running job's story changes with it; a finished one's is fetched once.
+  if (!TERMINAL.has(s.state) || storyShown !== shownTaskId()) void showTaskStory();
   const foot = $('foot');
   foot.setAttribute('data-taken-ms', String(s.takenMs));
   foot.replaceChildren(
@@ -288,7 +291,8 @@ function renderTimeline(s) {
       ];
       if (a.input) lines.push(`input ${a.input}`);
       if (a.error) lines.push(a.error);
-      return h('div', {
+      return h('a', {
+        href: taskHref(a.taskId),
         className: `tl-bar ${kind} ${a.outcome}${a.speculative ? ' spec' : ''}`,
         style: { left: x(a.startedMs), width: `${Math.min(widthPct, 100)}%` },
         title: lines.join('\n'),
@@ -376,12 +380,91 @@ function renderFailures(s) {
     h('article', { className: `failure ${f.outcome}`, 'data-task': f.taskId },
       h('header', null,
         h('span', { className: `pill small ${f.outcome === 'failed' ? 'state-failed' : 'worker-lost'}` }, f.outcome === 'failed' ? 'threw' : 'lost'),
-        h('span', { className: 'mono strong' }, `${f.taskId} #${f.attempt}`),
+        h('a', { className: 'mono strong task-link', href: taskHref(f.taskId) }, `${f.taskId} #${f.attempt}`),
         h('span', { className: 'muted' }, `on ${f.workerId} at ${fmtClock(f.atMs)}`),
         f.input ? h('span', { className: 'muted' }, `input ${f.input}${f.range ? ` bytes ${fmtInt(f.range[0])}–${fmtInt(f.range[1])}` : ''}`) : null),
       h('p', { className: 'failure-message' }, f.message || '(no message)'),
       f.stack ? h('details', { open: i === 0 ? '' : undefined }, h('summary', null, 'stack'), h('pre', { className: 'stack' }, f.stack)) : null));
   list.replaceChildren(...items);
 }
+
+// ---------------------------------------------------------------- a task's story
+
+const STORY_OUTCOME_CLASS = {
+  committed: 'state-succeeded', failed: 'state-failed', 'timed out': 'state-failed', lost: 'worker-lost',
+  'speculative loser': 'worker-idle', superseded: 'worker-idle', killed: 'worker-lost', running: 'worker-busy',
+};
+
+function taskHref(taskId) {
+  return `#task=${encodeURIComponent(taskId)}`;
+}
+
+/** The task named by the address (#task=m-00003), or ''. */
+function shownTaskId() {
+  const m = /^#task=([mr]-\d+)$/.exec(decodeURIComponent(location.hash));
+  return m ? m[1] : '';
+}
+
+/** The task whose story the section shows ('' when hidden). */
+let storyShown = '';
+
+async function showTaskStory() {
+  const id = shownTaskId();
+  const box = $('task-story');
+  if (!id) {
+    box.hidden = true;
+    storyShown = '';
+    return;
+  }
+  let story;
+  try {
+    const res = await fetch(`api/tasks/${id}`, { cache: 'no-store' });
+    story = res.status === 404 ? null : res.ok ? await res.json() : undefined;
+    if (story === undefined) throw new Error(`HTTP ${res.status}`);
+  } catch (err) {
+    $('task-story-meta').textContent = `Cannot read the story of task ${id}: ${err.message}`;
+    box.hidden = false;
+    return;
+  }
+  if (id !== shownTaskId()) return; // the address moved on meanwhile
+  storyShown = id;
+  renderTaskStory(id, story);
+  box.hidden = false;
+}
+
+function renderTaskStory(id, story) {
+  $('task-story-id').textContent = id;
+  const rows = $('task-story-attempts');
+  const errors = $('task-story-errors');
+  if (!story) {
+    $('task-story-meta').textContent = `This job has no task ${id}.`;
+    rows.replaceChildren();
+    errors.replaceChildren();
+    return;
+  }
+  const n = story.attempts.length + story.earlierAttempts;
+  $('task-story-meta').textContent =
+    `${story.kind === 'MAP' ? 'map' : 'reduce'} task · ${story.committed ? 'committed' : 'not committed'} · ${n} attempt${n === 1 ? '' : 's'}` +
+    (story.range ? ` · input ${story.input} bytes ${fmtInt(story.range[0])}–${fmtInt(story.range[1])}` : '') +
+    (story.earlierAttempts ? ` · the ${story.earlierAttempts} oldest not shown` : '');
+  const head = h('thead', null, h('tr', null, ['Attempt', 'Worker', 'Started', 'Ended', 'Took', 'Outcome', 'Counters', 'Error'].map((t) => h('th', { scope: 'col' }, t))));
+  const body = story.attempts.map((a) =>
+    h('tr', { 'data-attempt': a.attempt, 'data-outcome': a.outcome },
+      h('td', { className: 'num' }, `#${a.attempt}`),
+      h('td', { className: 'mono' }, a.workerId),
+      h('td', null, fmtClock(a.startedMs)),
+      h('td', null, a.endedMs ? fmtClock(a.endedMs) : '—'),
+      h('td', { className: 'num' }, a.endedMs ? fmtDuration(a.endedMs - a.startedMs) : '—'),
+      h('td', null, h('span', { className: `pill small ${STORY_OUTCOME_CLASS[a.outcome] || ''}` }, a.outcome), a.speculative ? h('span', { className: 'muted small' }, ' speculative') : null),
+      h('td', { className: 'mono small' }, [...Object.entries(a.counters), ...Object.entries(a.userCounters)].filter(([, v]) => v).map(([k, v]) => `${k} ${fmtInt(v)}`).join(' · ') || '—'),
+      h('td', null, a.error || '—')));
+  rows.replaceChildren(head, h('tbody', null, body));
+  errors.replaceChildren(...story.attempts.filter((a) => a.stack).map((a) =>
+    h('details', { 'data-attempt': a.attempt },
+      h('summary', null, `stack of attempt #${a.attempt}${a.input ? ` (input ${a.input}, chunk at byte ${fmtInt(a.offset)})` : a.key ? ` (key ${a.key})` : ''}`),
+      h('pre', { className: 'stack' }, a.stack))));
+}
+
+window.addEventListener('hashchange', () => void showTaskStory());
 
 poll();

@@ -78,3 +78,25 @@ test('a cleanup that fails is logged, and the job still succeeds', async () => {
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('a job a reduce task failed keeps its map runs (gomr replay re-runs the reduce from them); a map failure keeps none', async () => {
+  const { cleanupIntermediate } = await import('../src/job-finish.js');
+  const root = await mkdtemp(join(tmpdir(), 'gomr-cleanup-'));
+  const storage = await openStorage({ kind: 'local', root });
+  const spec = parseJobSpec({
+    jobId: JOB, token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
+    inputStorage: { kind: 'local', root: '/unused' }, storage: { kind: 'local', root: '/unused' }, maps: 1, reducers: 1,
+  });
+  const keys = [`jobs/${JOB}/map/m-00000.a1.part-00000.run`, `jobs/${JOB}/reduce/r-00000.a1.part-00000`];
+  try {
+    for (const failed of ['r-00000', 'm-00000']) {
+      for (const k of keys) await storage.put(k, 'x');
+      await cleanupIntermediate(storage, spec, () => {}, failed);
+      const left = [...(await storage.list(`jobs/${JOB}/map/`)), ...(await storage.list(`jobs/${JOB}/reduce/`))].map((o) => o.key);
+      assert.deepEqual(left, failed === 'r-00000' ? [keys[0]] : [], `failed by ${failed}`);
+    }
+  } finally {
+    await storage.close();
+    await rm(root, { recursive: true, force: true });
+  }
+});

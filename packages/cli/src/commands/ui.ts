@@ -1,13 +1,14 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { createStatusServer, listenStatusServer, type JobSnapshot } from '@gomr/master';
+import { createStatusServer, listenStatusServer, type JobSnapshot, type TaskStory } from '@gomr/master';
 import { BaseCommand } from '../base-command.js';
 import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
 import { gomrHome } from '../job/gomr-home.js';
 import { checkJobId, fetchLiveSnapshot, liveStatusUrl, loadJobSnapshot } from '../job/load-job-snapshot.js';
 import { kubeApiFromFlags, KUBE_SELECT_HELP, kubeSelectFlags, selectedNamespace, wantsKube } from '../kube/kube-flags.js';
-import { forwardStatusPage, loadKubeJobSnapshot, newestClusterJob } from '../kube/kube-job-status.js';
+import { forwardStatusPage, loadKubeJobSnapshot, newestClusterJob, withClusterMinio } from '../kube/kube-job-status.js';
+import { loadTaskStory, readSavedStory } from '../job/load-task-story.js';
 import { KubePortForwarder } from '../kube/port-forward.js';
 import { MASTER_STATUS_PORT } from '../kube/resource-names.js';
 import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
@@ -54,8 +55,9 @@ ${EXIT_CODE_HELP}`;
         EXIT.RUNTIME,
       );
     }
-    const { snapshot } = await loadJobSnapshot(jobId, storageConfigFromFlags(flags));
-    return serveSaved(jobId, snapshot, flags.port);
+    const storage = storageConfigFromFlags(flags);
+    const { snapshot } = await loadJobSnapshot(jobId, storage);
+    return serveSaved(jobId, snapshot, flags.port, (taskId) => loadTaskStory(jobId, taskId, storage).then((r) => r.story, () => null));
   }
 
   /** Port-forwards to the master's status port and keeps the forward open until Ctrl-C. */
@@ -88,13 +90,14 @@ ${EXIT_CODE_HELP}`;
       );
     }
     const { snapshot } = await loadKubeJobSnapshot(deps, jobId, { live: false });
-    return serveSaved(jobId, snapshot, flags.port);
+    const story = (taskId: string) => withClusterMinio(deps, (storage) => readSavedStory(storage, jobId, taskId)).then((r) => ('value' in r ? r.value ?? null : null), () => null);
+    return serveSaved(jobId, snapshot, flags.port, story);
   }
 }
 
-/** Serves a finished job's page from its saved snapshot on 127.0.0.1 until Ctrl-C. */
-async function serveSaved(jobId: string, snapshot: JobSnapshot, port: number): Promise<{ jobId: string; url: string }> {
-  const server = createStatusServer({ snapshot: () => snapshot });
+/** Serves a finished job's page from its saved snapshot (and its tasks' stories, read from its summary) on 127.0.0.1 until Ctrl-C. */
+async function serveSaved(jobId: string, snapshot: JobSnapshot, port: number, taskStory: (taskId: string) => Promise<TaskStory | null>): Promise<{ jobId: string; url: string }> {
+  const server = createStatusServer({ snapshot: () => snapshot, taskStory });
   const bound = await listenStatusServer(server, `127.0.0.1:${port}`).catch((err: Error) => {
     throw new GomrError(`cannot serve on port ${port}: ${err.message}`, EXIT.USAGE);
   });

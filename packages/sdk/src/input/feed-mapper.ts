@@ -25,6 +25,8 @@ export interface FeedOptions {
   onProgress: (inputBytes: number) => void;
   /** Inputs read in place: fails the task if the input changed; run before the read and after it. */
   checkInput?: () => Promise<void>;
+  /** gomr replay --chunk / --line: the mapper sees only this unit (see ReplayNarrowing). */
+  only?: { offset: number; byLine?: boolean };
 }
 
 export interface FeedStats extends ChunkStats {
@@ -50,6 +52,19 @@ export async function feedMapper(o: FeedOptions): Promise<FeedStats> {
   if (o.checkInput) await o.checkInput();
   const units = readInput(mode, o.storage, o.split, { skipOffsets: skip, onDroppedRow: () => stats.skippedRecords++, stats });
   for await (const unit of units) {
+    if (o.only) {
+      // Replaying one chunk: the units before it are read (that is how a split is cut into
+      // chunks) but not given to the mapper; the read ends with it.
+      if (unit.offset < o.only.offset) continue;
+      if (unit.offset > o.only.offset) break;
+      if (o.only.byLine && unit.lines) {
+        await feedLines(o, mapper, unit.offset, unit.lines());
+        await o.afterUnit();
+        stats.inputRecords += unit.records;
+        stats.inputBytes += unit.bytes;
+        break;
+      }
+    }
     callSite.offset = unit.offset;
     stats.inputRecords += unit.records;
     stats.inputBytes += unit.bytes;
@@ -90,8 +105,30 @@ export async function feedMapper(o: FeedOptions): Promise<FeedStats> {
     const p = o.afterUnit();
     if (p) await p;
     o.onProgress(stats.inputBytes);
+    if (o.only) break;
   }
   // A file truncated while it was read ends the read early, as if the split were shorter.
   if (o.checkInput) await o.checkInput();
   return stats;
+}
+
+/**
+ * gomr replay --line: a text chunk's lines given to the mapper one at a time, in order, so the
+ * first that throws is named by its own byte offset: the line that fails alone.
+ */
+async function feedLines(o: FeedOptions, mapper: (ctx: unknown, input: unknown) => void | Promise<void>, chunkOffset: number, lines: string[]): Promise<void> {
+  let offset = chunkOffset;
+  for (const line of lines) {
+    callSite.offset = offset;
+    o.ctx.open = true;
+    try {
+      const r = mapper(o.ctx, line);
+      if (isThenable(r)) await r;
+    } catch (err) {
+      throw new UserCodeError(err, o.split.inputName, offset, '');
+    } finally {
+      o.ctx.open = false;
+    }
+    offset += Buffer.byteLength(line);
+  }
 }

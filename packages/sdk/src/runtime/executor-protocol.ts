@@ -95,6 +95,8 @@ export type FromExecutor =
   /** `workerFile`: the user's file failed to load here (a bad worker file, not a bad machine). */
   | { type: 'fatal'; message: string; workerFile?: { stack?: string } }
   | { type: 'progress'; progress: number }
+  /** What user code printed (bounded, labelled with its task), for the worker's stdout or stderr. */
+  | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
   | {
       type: 'result';
       ok: true;

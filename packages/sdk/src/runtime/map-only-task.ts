@@ -3,7 +3,7 @@ import { feedMapper } from '../input/feed-mapper.js';
 import { checkInputUnchanged } from './input-unchanged.js';
 import type { JsonValue } from '../user-api.js';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
-import type { TaskEnv, TaskResult } from './map-task.js';
+import { mapNarrowing, type TaskEnv, type TaskResult } from './map-task.js';
 import { TaskContext } from './task-context.js';
 import { openOutputObject } from './output-object.js';
 
@@ -43,6 +43,7 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
       afterUnit: () => lines.drain(),
       onProgress: env.onProgress,
       ...(env.inputsMayChange ? { checkInput: () => checkInputUnchanged(env.inputStorage, split) } : {}),
+      ...mapNarrowing(env.only),
     });
     const out = await lines.finish();
     await output.close();

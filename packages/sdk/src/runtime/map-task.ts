@@ -22,6 +22,23 @@ export interface TaskEnv {
   onProgress: (progress: number) => void;
   /** Check each split's input before and after reading it (inputs read in place). */
   inputsMayChange?: boolean;
+  /** gomr replay --chunk / --line: user code sees only the failing chunk, line or key. */
+  only?: ReplayNarrowing;
+}
+
+/**
+ * What a replay narrows a task to. MAP: only the unit (chunk, or line/record in the other
+ * input modes) at `offset`; `byLine`: a text chunk's lines one at a time. REDUCE: only `key`.
+ */
+export interface ReplayNarrowing {
+  offset?: number;
+  byLine?: boolean;
+  key?: string;
+}
+
+/** The narrowing as feedMapper takes it (a map task's part of it). */
+export function mapNarrowing(only: ReplayNarrowing | undefined): { only: { offset: number; byLine?: boolean } } | Record<string, never> {
+  return only?.offset !== undefined ? { only: { offset: only.offset, ...(only.byLine ? { byLine: true } : {}) } } : {};
 }
 
 export interface TaskResult {
@@ -113,6 +130,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
       afterUnit: () => (buffer.needsSpill ? buffer.spillIfFull() : undefined),
       onProgress: env.onProgress,
       ...(env.inputsMayChange ? { checkInput: () => checkInputUnchanged(env.inputStorage, split) } : {}),
+      ...mapNarrowing(env.only),
     });
     const partitions = await buffer.finish();
     const outputs: TaskOutput[] = [];

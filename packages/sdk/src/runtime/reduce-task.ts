@@ -121,6 +121,8 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
         currentKey = group.key;
         groups++;
         inputRecords += group.values.length;
+        // gomr replay --chunk: the reducer sees only the key it failed on.
+        if (env.only?.key !== undefined && group.key !== env.only.key) continue;
         if (skip.size && skip.has(group.key)) {
           // --skip-bad-records: the reducer failed on this key every attempt. One reducer call,
           // one record (as the summary lists one entry for it); its values are counted apart.

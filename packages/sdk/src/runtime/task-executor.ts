@@ -87,6 +87,9 @@ export class TaskExecutor {
           case 'progress':
             this.progress = msg.progress;
             return;
+          case 'output':
+            (msg.stream === 'stderr' ? process.stderr : process.stdout).write(msg.text);
+            return;
           case 'result': {
             const p = this.pending;
             this.pending = undefined;

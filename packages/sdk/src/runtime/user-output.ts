@@ -36,11 +36,14 @@ export class BoundedUserOutput {
     private readonly stderr: Write,
   ) {}
 
-  /** Replaces process.stdout.write and process.stderr.write of this thread. */
-  static install(limitBytes = USER_OUTPUT_BYTES_PER_TASK): BoundedUserOutput {
+  /**
+   * Replaces process.stdout.write and process.stderr.write of this thread; what passes the
+   * bound goes to `sinks` (default: the streams' own writes).
+   */
+  static install(sinks?: { stdout: Write; stderr: Write }, limitBytes = USER_OUTPUT_BYTES_PER_TASK): BoundedUserOutput {
     const out = process.stdout.write.bind(process.stdout);
     const err = process.stderr.write.bind(process.stderr);
-    const bounded = new BoundedUserOutput(limitBytes, (s) => void out(s), (s) => void err(s));
+    const bounded = new BoundedUserOutput(limitBytes, sinks?.stdout ?? ((s) => void out(s)), sinks?.stderr ?? ((s) => void err(s)));
     process.stdout.write = interceptor((s) => bounded.write(bounded.stdout, s)) as typeof process.stdout.write;
     process.stderr.write = interceptor((s) => bounded.write(bounded.stderr, s)) as typeof process.stderr.write;
     return bounded;

@@ -1,0 +1,97 @@
+import { Args, Flags } from '@oclif/core';
+import type { ReplayNarrowing, ReplayResult, TaskErrorInfo } from '@gomr/sdk/runtime';
+import { BaseCommand } from '../base-command.js';
+import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { planReplay, type ReplayPlan } from '../job/replay-plan.js';
+import { runReplay } from '../job/run-replay.js';
+import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
+
+export default class Replay extends BaseCommand {
+  static override summary = 'Re-run one failed task of a job on this machine, in one process, to debug it.';
+  static override description = `Runs the task as its failed attempt ran it: from the job's spec and bundle, over the same input range (a map task) or the same committed map runs (a reduce task), through the same code a worker runs, in one process on this machine. It prints the error and stack the run printed and exits 1 when the error happens again, or says that the task ran without error and exits 0.
+
+TASK defaults to the task that failed the job. --chunk gives the mapper only the chunk it failed on (a reducer only the key); --line gives the mapper that chunk's lines one at a time, so the error names the line that fails alone. --inspect runs it under node --inspect-brk: attach a debugger (chrome://inspect, VS Code) to the printed address; the task waits for it.
+
+The job is found as gomr status finds it: in the store the flags name, or the one its local folder names. Its spec and bundle come from its local folder (gomr run), else from the store (gomr start keeps the spec in MinIO; pass the worker file with --worker to rebuild the bundle). A reduce task needs the map runs, which a job that a reduce task failed keeps.
+
+${EXIT_CODE_HELP}`;
+
+  static override examples = [
+    '<%= config.bin %> replay 20261122-231502-3f9a                  # the task that failed the job',
+    '<%= config.bin %> replay 20261122-231502-3f9a m-00003 --line   # only the line that throws',
+    '<%= config.bin %> replay 20261122-231502-3f9a --chunk --inspect # wait for a debugger on 127.0.0.1:9229',
+    '<%= config.bin %> replay 20261122-231502-3f9a r-00001 --storage s3 --s3-endpoint http://127.0.0.1:9000',
+  ];
+
+  static override args = {
+    job: Args.string({ required: true, description: 'job id (gomr jobs lists them)' }),
+    task: Args.string({ required: false, description: 'task id, like m-00003 or r-00001 [default: the task that failed the job]' }),
+  };
+
+  static override flags = {
+    chunk: Flags.boolean({ default: false, description: 'only the chunk (map) or key (reduce) the attempt failed on' }),
+    line: Flags.boolean({ default: false, description: "only the failing chunk, its lines one at a time: the error names the line that fails alone" }),
+    inspect: Flags.boolean({ default: false, description: 'run under node --inspect-brk and wait for a debugger' }),
+    'inspect-port': Flags.integer({ default: 9229, min: 0, max: 65535, description: 'port of the inspector on 127.0.0.1 (0: any free one)' }),
+    worker: Flags.string({ description: "the job's worker file, bundled afresh when the job's bundle is not on this machine or in the store" }),
+    ...storageFlags,
+  };
+
+  async run(): Promise<ReplayResult> {
+    const { args, flags } = await this.parse(Replay);
+    const plan = await planReplay(args.job, args.task, storageConfigFromFlags(flags));
+    const only = narrowing(plan, flags.chunk || flags.line, flags.line);
+    const bundlePath = plan.bundlePath ?? (await bundleFromFlag(plan, flags.worker));
+    process.stderr.write(`${describeReplay(plan, only)}\n`);
+    const result = await runReplay({ plan, bundlePath, ...(only ? { only } : {}), ...(flags.inspect ? { inspect: `127.0.0.1:${flags['inspect-port']}` } : {}) });
+    if ('workerFile' in result) throw new GomrError(`bad worker file: ${result.workerFile.message}`, EXIT.WORKER_FILE, result.workerFile.stack);
+    if (!result.ok) throw replayedError(plan, result.error, only?.byLine === true);
+    const records = plan.task.kind === 'MAP' ? result.counters.mapInputRecords : result.counters.reduceInputRecords;
+    process.stdout.write(`task ${plan.task.taskId} ran without error on this machine (${records ?? 0} input records, ${result.runMs} ms)\n`);
+    return result;
+  }
+}
+
+/** --chunk / --line as the task runners take them, from where the attempt failed. */
+function narrowing(plan: ReplayPlan, chunk: boolean, line: boolean): ReplayNarrowing | undefined {
+  if (!chunk) return undefined;
+  const at = plan.failedAt;
+  if (plan.task.kind === 'REDUCE') {
+    if (line) throw new GomrError('--line narrows a map task; a reduce task narrows to its key with --chunk', EXIT.USAGE);
+    if (at.key === undefined) throw new GomrError(`the failed attempt of task ${plan.task.taskId} names no key to narrow to; replay it whole, without --chunk`, EXIT.USAGE);
+    return { key: at.key };
+  }
+  if (at.offset === undefined) {
+    throw new GomrError(`the failed attempt of task ${plan.task.taskId} names no chunk to narrow to (a timeout, or a combiner's error, is not a chunk's); replay it whole, without --chunk or --line`, EXIT.USAGE);
+  }
+  return { offset: at.offset, ...(line ? { byLine: true } : {}) };
+}
+
+async function bundleFromFlag(plan: ReplayPlan, worker: string | undefined): Promise<string> {
+  if (!worker) throw new GomrError(`the bundle of job ${plan.jobId} is neither on this machine nor in the store; pass its worker file with --worker`, EXIT.USAGE);
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { bundleWorker } = await import('../bundle/bundle-worker.js');
+  const out = join(await mkdtemp(join(tmpdir(), 'gomr-replay-bundle-')), 'worker.mjs');
+  await bundleWorker(worker, out);
+  return out;
+}
+
+/** The line said before the task runs: what is replayed. */
+function describeReplay(plan: ReplayPlan, only: ReplayNarrowing | undefined): string {
+  const t = plan.task;
+  const what = t.split ? `input ${t.split.inputName} bytes ${t.split.start}-${t.split.end}` : `partition ${t.index}, ${t.runs?.length ?? 0} map runs`;
+  const narrowed =
+    only?.key !== undefined ? `, only key ${JSON.stringify(only.key)}` : only?.offset !== undefined ? `, only the ${only.byLine ? 'lines' : 'chunk'} at byte ${only.offset}` : '';
+  return `replaying task ${t.taskId} attempt ${t.attempt} of job ${plan.jobId} (${what}${narrowed})`;
+}
+
+/** The error as the run printed it (mapper failed in task ... (input, chunk): message), with the user's stack. */
+function replayedError(plan: ReplayPlan, e: TaskErrorInfo, byLine: boolean): GomrError {
+  const t = plan.task;
+  const unit = t.kind === 'MAP' && e.input ? ` (input ${e.input}, ${byLine ? 'line' : 'chunk'} at byte ${e.offset})` : t.kind === 'REDUCE' && e.key ? ` (key ${JSON.stringify(e.key.length > 80 ? e.key.slice(0, 80) + '…' : e.key)})` : '';
+  const what = e.userCode ? `${t.kind === 'MAP' ? 'mapper' : 'reducer'} failed in task ${t.taskId} on this machine` : `task ${t.taskId} failed on this machine`;
+  const before = plan.attempt?.error && plan.attempt.error !== e.message ? `\nthe job's attempt ${plan.attempt.attempt} failed with: ${plan.attempt.error}` : '';
+  return new GomrError(`${what}${unit}: ${e.message}`, e.userCode ? EXIT.JOB_FAILED : EXIT.RUNTIME, (e.stack || '') + before || undefined);
+}

@@ -1,0 +1,72 @@
+import { storyFromSummary, type JobSummary, type TaskStory } from '@gomr/master';
+import { NotFoundError, openStorage, type Storage, type StorageConfig } from '@gomr/storage';
+import { EXIT, GomrError } from '../errors.js';
+import { checkJobId, liveStatusUrl, localJobStorage, type SnapshotSource } from './load-job-snapshot.js';
+
+/**
+ * `gomr status JOB --task T`: one task's story, live from the job's master (its page's
+ * /api/tasks/T) when it runs on this machine, else from the task list of its saved summary.
+ */
+
+const TASK_ID = /^[mr]-\d{5,}$/;
+
+/** Refuses what is not a task id, before anything is read. */
+export function checkTaskId(taskId: string): string {
+  if (!TASK_ID.test(taskId)) throw new GomrError(`${JSON.stringify(taskId)} is not a task id (like m-00003 or r-00001)`, EXIT.USAGE);
+  return taskId;
+}
+
+/** The story a running master's page serves: the story, null for a task it does not have, undefined if nothing answers. */
+export async function fetchLiveStory(url: string, taskId: string, timeoutMs = 1500): Promise<TaskStory | null | undefined> {
+  try {
+    const res = await fetch(new URL(`api/tasks/${taskId}`, url), { signal: AbortSignal.timeout(timeoutMs) });
+    if (res.status === 404) return null;
+    if (!res.ok) return undefined;
+    return (await res.json()) as TaskStory;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The story in a saved summary: the story, null for a task the job does not have, undefined without a summary. */
+export async function readSavedStory(storage: Storage, jobId: string, taskId: string): Promise<TaskStory | null | undefined> {
+  let text: string;
+  try {
+    text = (await storage.get(`jobs/${jobId}/summary.json`)).toString('utf8');
+  } catch (err) {
+    if (err instanceof NotFoundError) return undefined;
+    throw new GomrError(`cannot read the summary of job ${jobId} from ${storage.describe}: ${(err as Error).message}`, EXIT.STORAGE);
+  }
+  return storyFromSummary(JSON.parse(text) as JobSummary, taskId);
+}
+
+export function noSuchTask(jobId: string, taskId: string): GomrError {
+  return new GomrError(`job ${jobId} has no task ${taskId}; gomr status ${jobId} --json lists its attempts`, EXIT.USAGE);
+}
+
+export async function loadTaskStory(jobId: string, taskId: string, storage: StorageConfig): Promise<{ story: TaskStory; source: SnapshotSource }> {
+  checkJobId(jobId);
+  checkTaskId(taskId);
+  const live = await liveStatusUrl(jobId);
+  if (live) {
+    const story = await fetchLiveStory(live.url, taskId);
+    if (story === null) throw noSuchTask(jobId, taskId);
+    if (story) return { story, source: { kind: 'live', url: live.url } };
+  }
+  const stores = [storage];
+  const own = await localJobStorage(jobId);
+  if (own && JSON.stringify(own) !== JSON.stringify(storage)) stores.push(own);
+  for (const config of stores) {
+    const store = await openStorage(config).catch((err: Error) => {
+      throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
+    });
+    try {
+      const story = await readSavedStory(store, jobId, taskId);
+      if (story === null) throw noSuchTask(jobId, taskId);
+      if (story) return { story, source: { kind: 'summary', store: store.describe } };
+    } finally {
+      await store.close();
+    }
+  }
+  throw new GomrError(`job ${jobId} is not running here and has no summary in the store; gomr jobs lists the jobs it knows`, EXIT.USAGE);
+}
