@@ -12,7 +12,7 @@ export default class Replay extends BaseCommand {
 
 TASK defaults to the task that failed the job. --chunk gives the mapper only the chunk it failed on (a reducer only the key); --line gives the mapper that chunk's lines one at a time, so the error names the line that fails alone. --inspect runs it under node --inspect-brk: attach a debugger (chrome://inspect, VS Code) to the printed address; the task waits for it.
 
-The job is found as gomr status finds it: in the store the flags name, or the one its local folder names. Its spec and bundle come from its local folder (gomr run), else from the store (gomr start keeps the spec in MinIO; pass the worker file with --worker to rebuild the bundle). A reduce task needs the map runs, which a job that a reduce task failed keeps.
+The job is found as gomr status finds it: in the store the flags name, or the one its local folder names. Its spec and bundle come from its local folder (gomr run), else from the store (gomr start keeps both in MinIO, at specs/<JOB>.json and jobs/<JOB>/worker.mjs; or pass the worker file with --worker to bundle it afresh). A reduce task needs the map runs, which a job that a reduce task failed keeps.
 
 ${EXIT_CODE_HELP}`;
 
