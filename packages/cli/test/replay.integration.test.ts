@@ -116,7 +116,8 @@ test('an unknown job or task is one line and a non-zero exit', async () => {
 
 test('--inspect waits for a debugger on the inspector port; resumed over CDP, the replay ends with the error', async () => {
   const job = await failedJob('map');
-  const child = spawnGomr(['replay', job.jobId, '--chunk', '--inspect', '--inspect-port', '0'], job.home, 60_000);
+  // With --line, the line is found first: under the debugger the mapper sees that line alone.
+  const child = spawnGomr(['replay', job.jobId, '--line', '--inspect', '--inspect-port', '0'], job.home, 60_000);
   let url: string | undefined;
   for (const end = Date.now() + 30_000; !url && Date.now() < end; await sleep(50)) {
     url = /Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(child.stderr())?.[1];
@@ -142,7 +143,8 @@ test('--inspect waits for a debugger on the inspector port; resumed over CDP, th
   const code = await child.exited;
   ws.close();
   assert.equal(code, 1, child.stderr());
-  assert.match(child.stderr(), /gomr: mapper failed in task m-00001 on this machine \(input in\.txt, chunk at byte \d+\): poisoned line/);
+  assert.match(child.stderr(), new RegExp(`only the line at byte ${job.poisonOffset}\\)`));
+  assert.match(child.stderr(), new RegExp(`gomr: mapper failed in task m-00001 on this machine \\(input in\\.txt, line at byte ${job.poisonOffset}\\): poisoned line`));
   assert.ok(userFrames(child.stderr()).length >= 2, child.stderr());
 });
 

@@ -13,7 +13,7 @@ export default class Replay extends BaseCommand {
   static override summary = 'Re-run one failed task of a job on this machine, in one process, to debug it.';
   static override description = `Runs the task as its failed attempt ran it: from the job's spec and bundle, over the same input range (a map task) or the same committed map runs (a reduce task), through the same code a worker runs, in one process on this machine. It prints the error and stack the run printed and exits 1 when the error happens again, or says that the task ran without error and exits 0.
 
-TASK defaults to the task that failed the job. --chunk gives the mapper only the chunk it failed on (a reducer only the key); --line gives the mapper that chunk's lines one at a time, so the error names the line that fails alone. --inspect runs it under node --inspect-brk: attach a debugger (chrome://inspect, VS Code) to the printed address; the task waits for it.
+TASK defaults to the task that failed the job. --chunk gives the mapper only the chunk it failed on (a reducer only the key); --line gives the mapper that chunk's lines one at a time, so the error names the line that fails alone. --inspect runs it under node --inspect-brk: attach a debugger (chrome://inspect, VS Code) to the printed address; the task waits for it (with --line, the failing line is found first, without the debugger, and the mapper then called on it alone).
 
 The job is found as gomr status finds it: in the store the flags name, or the one its local folder names. Its spec and bundle come from its local folder (gomr run), else from the store (gomr start keeps both in MinIO, at specs/<JOB>.json and jobs/<JOB>/worker.mjs; or pass the worker file with --worker to bundle it afresh). A reduce task needs the map runs, which a job that a reduce task failed keeps.
 
@@ -63,8 +63,14 @@ ${EXIT_CODE_HELP}`;
 
 /** Runs the planned replay and says how it ended: the error (a GomrError: exit 1) or a clean run. */
 async function replayFrom(plan: ReplayPlan, flags: { chunk: boolean; line: boolean; inspect: boolean; 'inspect-port': number; worker?: string | undefined }): Promise<ReplayResult> {
-  const only = narrowing(plan, flags.chunk || flags.line, flags.line);
+  let only = narrowing(plan, flags.chunk || flags.line, flags.line);
   const bundlePath = plan.bundlePath ?? (await bundleFromFlag(plan, flags.worker));
+  if (flags.inspect && only?.byLine) {
+    // The failing line is found first, quietly and without a debugger, so that under it the
+    // mapper is called on that line alone: a breakpoint stops in no other line's call.
+    const found = await runReplay({ plan, bundlePath, only, quiet: true });
+    if (!found.ok && 'error' in found && found.error.input) only = { ...only, line: found.error.offset };
+  }
   process.stderr.write(`${describeReplay(plan, only)}\n`);
   const result = await runReplay({ plan, bundlePath, ...(only ? { only } : {}), ...(flags.inspect ? { inspect: `127.0.0.1:${flags['inspect-port']}` } : {}) });
   if ('workerFile' in result) throw new GomrError(`bad worker file: ${result.workerFile.message}`, EXIT.WORKER_FILE, result.workerFile.stack);
@@ -105,7 +111,13 @@ function describeReplay(plan: ReplayPlan, only: ReplayNarrowing | undefined): st
   const t = plan.task;
   const what = t.split ? `input ${t.split.inputName} bytes ${t.split.start}-${t.split.end}` : `partition ${t.index}, ${t.runs?.length ?? 0} map runs`;
   const narrowed =
-    only?.key !== undefined ? `, only key ${JSON.stringify(only.key)}` : only?.offset !== undefined ? `, only the ${only.byLine ? 'lines' : 'chunk'} at byte ${only.offset}` : '';
+    only?.key !== undefined
+      ? `, only key ${JSON.stringify(only.key)}`
+      : only?.line !== undefined
+        ? `, only the line at byte ${only.line}`
+        : only?.offset !== undefined
+          ? `, only the ${only.byLine ? 'lines' : 'chunk'} at byte ${only.offset}`
+          : '';
   return `replaying task ${t.taskId} attempt ${t.attempt} of job ${plan.jobId} (${what}${narrowed})`;
 }
 

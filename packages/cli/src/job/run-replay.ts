@@ -16,6 +16,8 @@ export interface ReplayRunOptions {
   only?: ReplayNarrowing;
   /** Run under `node --inspect-brk=HOST:PORT`: the task waits for a debugger before any code runs. */
   inspect?: string;
+  /** Without the task's console output (a run that only looks for the failing line). @default false */
+  quiet?: boolean;
   /** Map-side buffer before spilling, as the job's workers had it. @default the worker's default */
   spillBytes?: number;
 }
@@ -48,7 +50,8 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayResult> {
     const args = [...(o.inspect ? [`--inspect-brk=${o.inspect}`] : []), require.resolve('@gomr/sdk/replay-main'), requestPath];
     let result: ReplayResult | undefined;
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const out = o.quiet ? 'ignore' : 'inherit';
+      const child = spawn(process.execPath, args, { stdio: ['ignore', out, out, 'ipc'] });
       child.on('error', reject);
       child.on('message', (msg) => {
         result = msg as ReplayResult;
