@@ -175,7 +175,7 @@ test('a job on S3 replays through the storage flags, also with no local folder (
       const stored = await replay(home, [jobId!, ...flags]);
       assert.equal(stored.code, 1, stored.stderr);
       assert.match(stored.stderr, expected);
-      assert.deepEqual(await store.list(`jobs/${jobId}/replay/`), [], 'what the replay wrote is gone');
+      assert.deepEqual(await store.list(`jobs/${jobId}/replay-`), [], 'what the replay wrote is gone');
 
       await store.delete([`jobs/${jobId}/worker.mjs`]);
       const noBundle = await replay(home, [jobId!, ...flags]);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openStorage } from '@gomr/storage';
 import type { ReplayNarrowing, ReplayRequest, ReplayResult } from '@gomr/sdk/runtime';
 import { EXIT, GomrError } from '../errors.js';
-import { replayPrefix, type ReplayPlan } from './replay-plan.js';
+import type { ReplayPlan } from './replay-plan.js';
 
 const require = createRequire(import.meta.url);
 
@@ -28,7 +28,7 @@ const DEFAULT_SPILL_BYTES = 64 << 20;
 /**
  * Runs the plan's task in a process of its own (replay-main.ts), its output and the user's
  * console going to this process's, and returns how the task ended (sent back over IPC). What the task wrote goes
- * under the job's replay prefix, removed afterwards.
+ * under the task's own replay prefix (ReplayPlan's task.outputPrefix), removed afterwards.
  */
 export async function runReplay(o: ReplayRunOptions): Promise<ReplayResult> {
   const dir = await mkdtemp(join(tmpdir(), 'gomr-replay-'));
@@ -73,7 +73,7 @@ async function removeReplayOutput(plan: ReplayPlan): Promise<void> {
   const store = await openStorage(plan.storage).catch(() => null);
   if (!store) return;
   try {
-    await store.deletePrefix(replayPrefix(plan.jobId, plan.task.taskId)).catch(() => {});
+    await store.deletePrefix(plan.task.outputPrefix).catch(() => {});
   } finally {
     await store.close();
   }
