@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
+import { openStorage } from '@gomr/storage';
+import { startS3rver } from '@gomr/storage/testing';
 import { spawnGomr } from './support/job-watch.js';
 import { repoRoot, runGomr, tempDir } from './support/run-gomr.js';
 
@@ -114,7 +116,8 @@ test('an unknown job or task is one line and a non-zero exit', async () => {
 
 test('--inspect waits for a debugger on the inspector port; resumed over CDP, the replay ends with the error', async () => {
   const job = await failedJob('map');
-  const child = spawnGomr(['replay', job.jobId, '--chunk', '--inspect', '--inspect-port', '0'], job.home, 60_000);
+  // With --line, the line is found first: under the debugger the mapper sees that line alone.
+  const child = spawnGomr(['replay', job.jobId, '--line', '--inspect', '--inspect-port', '0'], job.home, 60_000);
   let url: string | undefined;
   for (const end = Date.now() + 30_000; !url && Date.now() < end; await sleep(50)) {
     url = /Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(child.stderr())?.[1];
@@ -140,6 +143,52 @@ test('--inspect waits for a debugger on the inspector port; resumed over CDP, th
   const code = await child.exited;
   ws.close();
   assert.equal(code, 1, child.stderr());
-  assert.match(child.stderr(), /gomr: mapper failed in task m-00001 on this machine \(input in\.txt, chunk at byte \d+\): poisoned line/);
+  assert.match(child.stderr(), new RegExp(`only the line at byte ${job.poisonOffset}\\)`));
+  assert.match(child.stderr(), new RegExp(`gomr: mapper failed in task m-00001 on this machine \\(input in\\.txt, line at byte ${job.poisonOffset}\\): poisoned line`));
   assert.ok(userFrames(child.stderr()).length >= 2, child.stderr());
+});
+
+test('a job on S3 replays through the storage flags, also with no local folder (as gomr start leaves it), or with --worker', async () => {
+  const s3 = await startS3rver();
+  try {
+    const flags = ['--storage', 's3', '--s3-endpoint', s3.config.endpoint, '--s3-bucket', s3.config.bucket, '--s3-access-key', s3.config.accessKey, '--s3-secret-key', s3.config.secretKey];
+    const dir = await tempDir();
+    const home = await tempDir('gomr-home-');
+    const { path } = await input(dir);
+    const r = await runGomr(['run', '--input', path, '--mappers', '2', '--reducers', '2', '--max-attempts', '1', '--param', 'where=reduce', '--quiet', '--output', join(dir, 'out'), ...flags, worker], { home, timeoutMs: 90_000 });
+    assert.equal(r.code, 1, r.stderr);
+    const [jobId] = await readdir(join(home, 'jobs'));
+    const task = /reducer failed in task (r-\d+)/.exec(r.stderr)![1]!;
+    const expected = new RegExp(`^gomr: reducer failed in task ${task} on this machine \\(key "poison"\\): poisoned key`, 'm');
+
+    const local = await replay(home, [jobId!, ...flags]);
+    assert.equal(local.code, 1, local.stderr);
+    assert.match(local.stderr, expected);
+
+    // What gomr start leaves: the spec and the bundle in the store, no folder on this machine.
+    const folder = join(home, 'jobs', jobId!);
+    const store = await openStorage(s3.config);
+    try {
+      await store.put(`specs/${jobId}.json`, await readFile(join(folder, 'spec.json')));
+      await store.put(`jobs/${jobId}/worker.mjs`, await readFile(join(folder, 'worker.mjs')));
+      await rm(folder, { recursive: true });
+      const stored = await replay(home, [jobId!, ...flags]);
+      assert.equal(stored.code, 1, stored.stderr);
+      assert.match(stored.stderr, expected);
+      assert.deepEqual(await store.list(`jobs/${jobId}/replay-`), [], 'what the replay wrote is gone');
+
+      await store.delete([`jobs/${jobId}/worker.mjs`]);
+      const noBundle = await replay(home, [jobId!, ...flags]);
+      assert.equal(noBundle.code, 2, noBundle.stderr);
+      assert.match(noBundle.stderr, /^gomr: the bundle of job \S+ is neither on this machine nor in the store; pass its worker file with --worker/);
+      const rebuilt = await replay(home, [jobId!, '--worker', worker, ...flags]);
+      assert.equal(rebuilt.code, 1, rebuilt.stderr);
+      assert.match(rebuilt.stderr, expected);
+      assert.ok(userFrames(rebuilt.stderr).length >= 2, rebuilt.stderr);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await s3.stop();
+  }
 });

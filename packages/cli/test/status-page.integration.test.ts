@@ -176,6 +176,11 @@ test('the page of a running job shows its live numbers, and ends showing its rea
     assert.equal(story.taskId, 'm-00000');
     assert.ok(story.attempts.length >= 1, JSON.stringify(story));
     assert.equal((await fetch(`${url}api/tasks/m-00099`)).status, 404);
+    const cliStory = await runGomr(['status', jobId, '--task', 'm-00000', '--json'], { home });
+    assert.equal(cliStory.code, 0, cliStory.stderr);
+    const told = JSON.parse(cliStory.stdout) as TaskStory & { source: { kind: string; url: string } };
+    assert.deepEqual(told.source, { kind: 'live', url });
+    assert.equal(told.taskId, 'm-00000');
 
     // The page follows the job to its end, and then shows the counters the job saved.
     await rm(gate);

@@ -1,7 +1,7 @@
 import type { Storage } from '@gomr/storage';
 import { jobKeys, type JobSpec } from './job-spec.js';
 import type { JobSummary } from './job-summary.js';
-import { snapshotOfMaster, type MasterView } from './master-snapshot.js';
+import { jobErrorOf, snapshotOfMaster, type MasterView } from './master-snapshot.js';
 
 /**
  * The end of a job: its intermediate objects removed (unless the spec keeps them), then its
@@ -44,15 +44,7 @@ export function buildSummary(master: MasterView, outputKeys: string[], finishedM
     tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts, ...(t.split ? { input: t.split.inputName, range: [t.split.start, t.split.end] as [number, number] } : {}) })),
   };
   if (s.skipped.length) summary.skipped = s.skipped;
-  if (s.failure) {
-    const f = s.failure;
-    summary.error = { summary: f.summary, message: f.error.message, stack: f.error.stack, task: f.task };
-    if (f.task) {
-      summary.error.attempt = f.attempt;
-      if (f.error.input) Object.assign(summary.error, { input: f.error.input, offset: f.error.offset });
-      if (f.error.key) summary.error.key = f.error.key;
-    }
-  }
+  if (s.failure) summary.error = jobErrorOf(s.failure);
   summary.snapshot = snapshotOfMaster(master, finishedMs, summary); // the status page's data, kept
   return summary;
 }

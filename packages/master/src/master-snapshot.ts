@@ -1,5 +1,5 @@
 import type { JobStatus } from '@gomr/proto';
-import { buildJobSnapshot, type JobSnapshot } from './job-snapshot.js';
+import { buildJobSnapshot, type JobError, type JobSnapshot } from './job-snapshot.js';
 import type { JobSpec } from './job-spec.js';
 import type { Scheduler } from './scheduler.js';
 import type { WorkerRegistry } from './worker-registry.js';
@@ -45,7 +45,7 @@ export function snapshotOfMaster(master: MasterView, nowMs: number, final?: Fina
       workers: master.workers.all(),
       counters: totals.counters,
       userCounters: totals.userCounters,
-      error: f ? { summary: f.summary, message: f.error.message, stack: f.error.stack, task: f.task } : undefined,
+      error: f ? jobErrorOf(f) : undefined,
       outputKeys: final?.outputKeys ?? live?.outputKeys ?? [],
     },
     nowMs,
@@ -57,4 +57,14 @@ export function storyOfMaster(master: Pick<MasterView, 'scheduler'>, taskId: str
   const t = master.scheduler.task(taskId);
   if (!t || t.id !== taskId) return null;
   return buildTaskStory({ id: t.id, attempts: t.attempts, ...(t.split ? { input: t.split.inputName, range: [t.split.start, t.split.end] } : {}) });
+}
+
+/** Why the job failed, as the snapshot and the summary say it: with the attempt and where it failed, for gomr replay. */
+export function jobErrorOf(f: NonNullable<Scheduler['failure']>): JobError {
+  const e: JobError = { summary: f.summary, message: f.error.message, stack: f.error.stack, task: f.task };
+  if (!f.task) return e;
+  e.attempt = f.attempt;
+  if (f.error.input) Object.assign(e, { input: f.error.input, offset: f.error.offset });
+  if (f.error.key) e.key = f.error.key;
+  return e;
 }

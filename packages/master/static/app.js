@@ -353,7 +353,7 @@ function renderWorkers(s) {
       h('td', null, w.host || '—'),
       h('td', { className: 'num' }, w.pid ? String(w.pid) : '—'),
       h('td', null, h('span', { className: `pill small worker-${w.state}` }, w.state)),
-      h('td', { className: 'mono' }, w.currentTask || '—'),
+      h('td', { className: 'mono' }, w.currentTask ? h('a', { className: 'task-link', href: taskHref(w.currentTask.split('#')[0]) }, w.currentTask) : '—'),
       h('td', { className: 'num' }, fmtInt(counts.get(w.id) || 0)),
       h('td', { title: w.lastHeartbeatMs ? fmtDateTime(w.lastHeartbeatMs) : '' },
         !w.lastHeartbeatMs ? '—' : TERMINAL.has(s.state) ? fmtClock(w.lastHeartbeatMs) : `${fmtDuration(Math.max(s.takenMs - w.lastHeartbeatMs, 0))} ago`)));

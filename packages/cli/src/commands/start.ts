@@ -130,7 +130,7 @@ ${EXIT_CODE_HELP}`;
             log(`      platform ${reason}`);
             const set = await buildImageSet(docker, { workerFile: args.worker, baseImage: flags['base-image'], repository: flags.registry, ...(platform ? { platform } : {}), onLine: (image, line) => isBuildStep(line) && log(`      ${image}: ${line}`) });
             for (const i of [set.master, set.worker]) log(`      ${i.built ? 'built' : 'unchanged'} ${i.tag}`);
-            return { master: set.master.tag, worker: set.worker.tag };
+            return { master: set.master.tag, worker: set.worker.tag, workerBundle: set.workerBundle };
           },
           imageLoader: imageLoaderFor(api.ctx.flavor, api.ctx.clusterName, flags.registry, () => docker!, flags.quiet ? undefined : log),
           portForwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs),

@@ -28,6 +28,8 @@ export interface ImageSet {
   master: BuiltImage;
   worker: BuiltImage;
   baseImage: string;
+  /** The user's bundled worker file, as the worker image holds it (gomr replay fetches a copy from the store). */
+  workerBundle: string;
   /** The platform asked for; undefined: the daemon's. */
   platform?: string;
 }
@@ -62,5 +64,5 @@ export async function buildImageSet(docker: Docker, o: ImageSetOptions): Promise
     ...(o.platform ? { platform: o.platform } : {}),
     onLine: (l) => o.onLine?.('worker', l),
   });
-  return { master, worker, baseImage, ...(o.platform ? { platform: o.platform } : {}) };
+  return { master, worker, baseImage, workerBundle: join(workerCtx.dir, 'worker.mjs'), ...(o.platform ? { platform: o.platform } : {}) };
 }

@@ -54,6 +54,8 @@ export function formatStatus(s: JobSnapshot, source: SnapshotSource): string {
       lines.push(`    ${f.taskId}#${f.attempt} on ${f.workerId} ${f.outcome === 'failed' ? 'threw' : 'lost'}: ${firstLine(f.message)}`);
     }
     if (s.failures.length > 10) lines.push(`    (${s.failures.length - 10} earlier ones in --json)`);
+    const last = s.failures[s.failures.length - 1]!;
+    lines.push(`    (every attempt of a task: gomr status ${s.jobId} --task ${last.taskId}${over ? `; re-run it here: gomr replay ${s.jobId} ${last.taskId}` : ''})`);
   }
   return lines.join('\n');
 }

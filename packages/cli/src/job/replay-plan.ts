@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CommitLog, jobKeys, parseJobSpec, planSplits, splitInputs, type AttemptRecord, type JobSpec, type JobSummary } from '@gomr/master';
@@ -30,8 +31,12 @@ export interface ReplayPlan {
   failedAt: ReplayNarrowing & { input?: string };
 }
 
-/** Where a replay writes what the task outputs: its own prefix, removed afterwards. */
-export const replayPrefix = (jobId: string, taskId: string) => `jobs/${jobId}/replay/${taskId}.`;
+/**
+ * Where a replay writes what the task outputs: a folder of its own per run (two replays at
+ * once do not meet), removed afterwards, beside the job's others so that removing its objects
+ * removes the folder on a local store too.
+ */
+export const replayPrefix = (jobId: string, taskId: string) => `jobs/${jobId}/replay-${taskId}-${randomBytes(4).toString('hex')}/`;
 
 /** Finds the job and its task; one-line GomrErrors for an unknown job or task. */
 export async function planReplay(jobId: string, taskArg: string | undefined, flagsStorage: StorageConfig): Promise<ReplayPlan> {

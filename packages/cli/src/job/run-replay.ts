@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openStorage } from '@gomr/storage';
 import type { ReplayNarrowing, ReplayRequest, ReplayResult } from '@gomr/sdk/runtime';
 import { EXIT, GomrError } from '../errors.js';
-import { replayPrefix, type ReplayPlan } from './replay-plan.js';
+import type { ReplayPlan } from './replay-plan.js';
 
 const require = createRequire(import.meta.url);
 
@@ -16,6 +16,8 @@ export interface ReplayRunOptions {
   only?: ReplayNarrowing;
   /** Run under `node --inspect-brk=HOST:PORT`: the task waits for a debugger before any code runs. */
   inspect?: string;
+  /** Without the task's console output (a run that only looks for the failing line). @default false */
+  quiet?: boolean;
   /** Map-side buffer before spilling, as the job's workers had it. @default the worker's default */
   spillBytes?: number;
 }
@@ -26,7 +28,7 @@ const DEFAULT_SPILL_BYTES = 64 << 20;
 /**
  * Runs the plan's task in a process of its own (replay-main.ts), its output and the user's
  * console going to this process's, and returns how the task ended (sent back over IPC). What the task wrote goes
- * under the job's replay prefix, removed afterwards.
+ * under the task's own replay prefix (ReplayPlan's task.outputPrefix), removed afterwards.
  */
 export async function runReplay(o: ReplayRunOptions): Promise<ReplayResult> {
   const dir = await mkdtemp(join(tmpdir(), 'gomr-replay-'));
@@ -48,7 +50,8 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayResult> {
     const args = [...(o.inspect ? [`--inspect-brk=${o.inspect}`] : []), require.resolve('@gomr/sdk/replay-main'), requestPath];
     let result: ReplayResult | undefined;
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const out = o.quiet ? 'ignore' : 'inherit';
+      const child = spawn(process.execPath, args, { stdio: ['ignore', out, out, 'ipc'] });
       child.on('error', reject);
       child.on('message', (msg) => {
         result = msg as ReplayResult;
@@ -70,7 +73,7 @@ async function removeReplayOutput(plan: ReplayPlan): Promise<void> {
   const store = await openStorage(plan.storage).catch(() => null);
   if (!store) return;
   try {
-    await store.deletePrefix(replayPrefix(plan.jobId, plan.task.taskId)).catch(() => {});
+    await store.deletePrefix(plan.task.outputPrefix).catch(() => {});
   } finally {
     await store.close();
   }

@@ -6,7 +6,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import type { JobSnapshot } from '@gomr/master';
-import type { Storage } from '@gomr/storage';
+import type { S3StorageConfig, Storage } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import { listSavedJobs, sortJobs, type JobListing } from '../job/list-jobs.js';
 import { checkJobId, fetchLiveSnapshot, readSavedSnapshot, type SnapshotSource } from '../job/load-job-snapshot.js';
@@ -92,6 +92,24 @@ export async function withClusterMinio<T>(deps: KubeStatusDeps, use: (storage: S
   const pod = await readyMinioPod(deps);
   if (!pod) return { absent: 'not-running' };
   return { value: await withMinioPod({ portForwarder: deps.forwarder }, deps.namespace, pod, credentials, use) };
+}
+
+/**
+ * Like withClusterMinio, for a user that needs the store's config rather than an open store (a
+ * child process opens it: gomr replay): an S3 config naming the local end of a port-forward to
+ * the MinIO pod, open while `use` runs.
+ */
+export async function withClusterMinioConfig<T>(deps: KubeStatusDeps, use: (config: S3StorageConfig) => Promise<T>): Promise<{ value: T } | { absent: MinioAbsence }> {
+  const credentials = await readMinioCredentials(deps.api, deps.namespace);
+  if (!credentials) return { absent: 'no-minio' };
+  const pod = await readyMinioPod(deps);
+  if (!pod) return { absent: 'not-running' };
+  const forward = await deps.forwarder.open(deps.namespace, pod, MINIO.port);
+  try {
+    return { value: await use({ kind: 's3', endpoint: `http://127.0.0.1:${forward.localPort}`, bucket: MINIO.bucket, ...credentials }) };
+  } finally {
+    await forward.close();
+  }
 }
 
 /** Where the saved summaries live, for messages and `source.store`. */

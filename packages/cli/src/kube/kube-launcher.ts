@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { JobStatus__Output } from '@gomr/proto';
 import { openStorage, type S3StorageConfig, type Storage } from '@gomr/storage';
@@ -31,7 +32,8 @@ import { waitForReadyPod } from './wait-for-pod.js';
 export interface LauncherDeps {
   api: KubeApi;
   /** Builds the two images (or finds them, by content hash); returns their names. */
-  buildImages: () => Promise<{ master: string; worker: string }>;
+  /** workerBundle: the bundled worker file in the worker image, copied to the store for gomr replay. */
+  buildImages: () => Promise<{ master: string; worker: string; workerBundle?: string }>;
   imageLoader: ImageLoader;
   portForwarder: PortForwarder;
   /** Checks run once the cluster answered, before anything is created (e.g. a Docker ping). */
@@ -201,6 +203,8 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
     // In MinIO, not in a Secret (1 MiB at most: a few thousand inputs): the master reads it
     // there, and so does a master restarted after a failure.
     await store.put(jobSpecKey(jobId), JSON.stringify(spec));
+    // What gomr replay runs a failed task with, on a machine that did not build the image.
+    if (images.workerBundle) await store.put(`jobs/${jobId}/worker.mjs`, await readFile(images.workerBundle));
   });
   stopIfAborted();
 

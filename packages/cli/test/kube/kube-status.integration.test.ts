@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -306,4 +306,40 @@ test('gomr attach on a job that has ended shows its result at once, from its sum
     // At once: well under the 180 s a wait for the master's pod would take.
     assert.ok(r.ms < 20_000, `${job} took ${r.ms} ms`);
   }
+});
+
+test("gomr replay --kube re-runs a cluster job's failed task from the MinIO of its namespace; gomr status --task --kube tells the task's story", { timeout: 120_000 }, async () => {
+  // A job that failed in the cluster, as gomr start leaves it in MinIO: inputs, summary, map
+  // runs, the spec at specs/<JOB>.json and the bundle at jobs/<JOB>/worker.mjs; nothing here.
+  const dir = await tempDir();
+  const home = await tempDir('gomr-home-');
+  const input = join(dir, 'in.txt');
+  await writeFile(input, 'fine line\n'.repeat(500) + 'a poison line\n' + 'last line\n'.repeat(500));
+  const worker = join(repoRoot, 'packages/cli/test/fixtures/replay-worker.ts');
+  const s3 = ['--storage', 's3', '--s3-endpoint', c.s3.config.endpoint, '--s3-bucket', 'gomr', '--s3-access-key', c.s3.config.accessKey, '--s3-secret-key', c.s3.config.secretKey];
+  const run = await runGomr(['run', '--input', input, '--max-attempts', '1', '--param', 'where=map', '--quiet', '--output', join(dir, 'out'), ...s3, worker], { home, timeoutMs: 90_000 });
+  assert.equal(run.code, 1, run.stderr);
+  const jobId = /job (\S+) failed/.exec(run.stderr)![1]!;
+  const folder = join(home, 'jobs', jobId);
+  const store = await openStorage(c.s3.config);
+  try {
+    await store.put(`specs/${jobId}.json`, await readFile(join(folder, 'spec.json')));
+    await store.put(`jobs/${jobId}/worker.mjs`, await readFile(join(folder, 'worker.mjs')));
+  } finally {
+    await store.close();
+  }
+  await rm(folder, { recursive: true });
+
+  const from = c.kube.requests.length;
+  const r = await runGomr(['replay', jobId, '--line', '--kube'], { home, env: c.env });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^gomr: mapper failed in task m-00000 on this machine \(input in\.txt, line at byte 5000\): poisoned line "a poison line" in task m-00000$/m);
+  assert.match(r.stderr, /replay-worker\.ts:\d+:\d+/);
+  assert.deepEqual(forwardsSince(from), [`${MINIO_POD}:9000`], 'MinIO through a port-forward');
+
+  const story = await runGomr(['status', jobId, '--task', 'm-00000', '--kube', '--json'], { home, env: c.env });
+  assert.equal(story.code, 0, story.stderr);
+  const s = JSON.parse(story.stdout) as { source: { kind: string }; attempts: { outcome: string; error: string; offset: number }[] };
+  assert.equal(s.source.kind, 'summary');
+  assert.deepEqual(s.attempts.map((a) => [a.outcome, a.error, a.offset]), [['failed', 'poisoned line "a poison line" in task m-00000', 0]]);
 });

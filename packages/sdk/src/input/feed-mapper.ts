@@ -26,7 +26,7 @@ export interface FeedOptions {
   /** Inputs read in place: fails the task if the input changed; run before the read and after it. */
   checkInput?: () => Promise<void>;
   /** gomr replay --chunk / --line: the mapper sees only this unit (see ReplayNarrowing). */
-  only?: { offset: number; byLine?: boolean };
+  only?: { offset: number; byLine?: boolean; line?: number };
 }
 
 export interface FeedStats extends ChunkStats {
@@ -119,6 +119,11 @@ export async function feedMapper(o: FeedOptions): Promise<FeedStats> {
 async function feedLines(o: FeedOptions, mapper: (ctx: unknown, input: unknown) => void | Promise<void>, chunkOffset: number, lines: string[]): Promise<void> {
   let offset = chunkOffset;
   for (const line of lines) {
+    // One line only (--line --inspect): the debugger stops in no other line's call.
+    if (o.only?.line !== undefined && offset !== o.only.line) {
+      offset += Buffer.byteLength(line);
+      continue;
+    }
     callSite.offset = offset;
     o.ctx.open = true;
     try {

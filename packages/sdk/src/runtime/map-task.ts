@@ -33,12 +33,15 @@ export interface TaskEnv {
 export interface ReplayNarrowing {
   offset?: number;
   byLine?: boolean;
+  /** With byLine: only the line at this byte offset (found by an earlier replay). */
+  line?: number;
   key?: string;
 }
 
 /** The narrowing as feedMapper takes it (a map task's part of it). */
-export function mapNarrowing(only: ReplayNarrowing | undefined): { only: { offset: number; byLine?: boolean } } | Record<string, never> {
-  return only?.offset !== undefined ? { only: { offset: only.offset, ...(only.byLine ? { byLine: true } : {}) } } : {};
+export function mapNarrowing(only: ReplayNarrowing | undefined): { only: { offset: number; byLine?: boolean; line?: number } } | Record<string, never> {
+  if (only?.offset === undefined) return {};
+  return { only: { offset: only.offset, ...(only.byLine ? { byLine: true } : {}), ...(only.byLine && only.line !== undefined ? { line: only.line } : {}) } };
 }
 
 export interface TaskResult {
