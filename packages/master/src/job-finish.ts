@@ -35,7 +35,8 @@ export function buildSummary(master: MasterView, outputKeys: string[], finishedM
     userCounters: totals.userCounters,
     outputKeys: succeeded ? outputKeys : [],
     ...(s.mapOnly ? { mapOnly: true } : {}),
-    tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts })),
+    ...(s.stepReducers.length > 1 ? { steps: s.steps.map((st, i) => ({ step: i, maps: st.maps.length, reducers: st.reduces.length, counters: { ...st.counters }, userCounters: { ...st.userCounters } })) } : {}),
+    tasks: s.allTasks().map((t) => ({ id: t.id, attempts: t.attempts })),
   };
   if (s.skipped.length) summary.skipped = s.skipped;
   if (s.failure) {

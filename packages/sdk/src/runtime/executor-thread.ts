@@ -4,7 +4,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStorage, StorageUnreachableError, type Storage } from '@gomr/storage';
-import type { ExecutorData, FromExecutor, JobInfo, TaskOutcome, TaskSpec, ToExecutor } from './executor-protocol.js';
+import { stepJob, type ExecutorData, type FromExecutor, type JobInfo, type TaskOutcome, type TaskSpec, type ToExecutor } from './executor-protocol.js';
+import { jobSteps } from '../job-steps.js';
+import type { JobDefinition } from '../user-api.js';
 import { loadDefinition, WorkerFileError } from './load-definition.js';
 import { runMapTask, type TaskEnv } from './map-task.js';
 import { runReduceTask } from './reduce-task.js';
@@ -41,8 +43,12 @@ async function start(): Promise<void> {
   // heap per worker and 20 MB in the master, for stacks of gomr's own frames.
   process.setSourceMapsEnabled(true);
   let env: TaskEnv;
+  /** Each step's definition (a job of one step: the definition itself). */
+  let steps: JobDefinition[];
   try {
-    const definition = await loadDefinition(data.bundlePath);
+    const loaded = await loadDefinition(data.bundlePath);
+    steps = jobSteps(loaded);
+    const definition = steps[0]!;
     // This thread has no event loop anyone waits on: small local reads are done synchronously.
     const storage: Storage = await openStorage(data.storage, { syncSmallReads: true });
     const inputStorage: Storage =
@@ -77,9 +83,14 @@ async function start(): Promise<void> {
         return { ok: false as const, error: describe(new Error(`cannot fetch the side files: ${(err as Error).message}`)), runMs: runMs() };
       }
     }
-    // No reducers: a map-only job, whose map tasks write the output themselves.
-    const runTask = task.kind === 'REDUCE' ? runReduceTask : job.reducers === 0 ? runMapOnlyTask : runMapTask;
-    const outcome = await runWatched(() => runTask(task, job, env));
+    // A job of steps: the task's step's code, and its reducer count.
+    const definition = steps[task.step ?? 0];
+    if (!definition) return { ok: false as const, error: describe(new Error(`task ${task.taskId}: the worker file has no step ${(task.step ?? 0) + 1}`)), runMs: runMs() };
+    const taskJob = stepJob(task, job);
+    const taskEnv = definition === env.definition ? env : { ...env, definition };
+    // No reducers: a map-only job (or last step), whose map tasks write the output themselves.
+    const runTask = task.kind === 'REDUCE' ? runReduceTask : taskJob.reducers === 0 ? runMapOnlyTask : runMapTask;
+    const outcome = await runWatched(() => runTask(task, taskJob, taskEnv));
     if ('result' in outcome) return { ok: true as const, ...outcome.result, runMs: runMs() };
     if (outcome.tainted) tainted = true;
     return { ok: false as const, error: describe(outcome.error), runMs: runMs() };

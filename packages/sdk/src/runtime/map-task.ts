@@ -5,7 +5,8 @@ import type { ObjectWriter, Storage } from '@gomr/storage';
 import {
   MapOutputBuffer, defaultHeapLimit, defaultPartition, writeRun, type SortedPartition,
 } from '../data/index.js';
-import { feedMapper } from '../input/feed-mapper.js';
+import { feedMapper, type FeedOptions } from '../input/feed-mapper.js';
+import { feedRuns, stepInputName } from '../input/feed-runs.js';
 import type { JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
 import { checkInputUnchanged } from './input-unchanged.js';
@@ -58,7 +59,8 @@ function partName(partition: number): string {
  * non-empty partition under the attempt's own prefix.
  */
 export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Promise<TaskResult> {
-  const split = task.split!;
+  const split = task.split;
+  const inputName = split?.inputName ?? stepInputName(task);
   const { definition } = env;
   // --sort total: by key range, at the job's sampled cut points (total-order/cut-points.ts).
   const cuts = job.totalOrder ? job.cutPoints ?? [] : undefined;
@@ -77,10 +79,10 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
       ? {
           combiner: (key: string, values: JsonValue[], emit: (k: string, v: JsonValue) => void) => {
             const cctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, emit, userCounters);
-            cctx.input = split.inputName;
+            cctx.input = inputName;
             // Without this, a combiner's error read "mapper failed" with no key and gomr's frames.
             const fail = (err: unknown): never => {
-              throw combinerError(err, split.inputName, key);
+              throw combinerError(err, inputName, key);
             };
             try {
               const r = combiner(cctx, key, values);
@@ -95,13 +97,11 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   // Emits go to the buffer, or, while isolating bad records, to a list kept only if the line succeeds.
   let held: [string, JsonValue][] | null = null;
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)), userCounters);
-  ctx.input = split.inputName;
+  ctx.input = inputName;
   try {
-    const { inputRecords, inputBytes, skippedRecords, invalidUtf8, crlfLines } = await feedMapper({
+    const { inputRecords, inputBytes, skippedRecords, invalidUtf8, crlfLines } = await feedTask(task, env, {
       definition,
       ctx,
-      storage: env.inputStorage,
-      split,
       skipOffsets: task.skipOffsets ?? [],
       hold: () => {
         held = [];
@@ -112,7 +112,6 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
       },
       afterUnit: () => (buffer.needsSpill ? buffer.spillIfFull() : undefined),
       onProgress: env.onProgress,
-      ...(env.inputsMayChange ? { checkInput: () => checkInputUnchanged(env.inputStorage, split) } : {}),
     });
     const partitions = await buffer.finish();
     const outputs: TaskOutput[] = [];
@@ -155,6 +154,21 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   } finally {
     await buffer.cleanup();
   }
+}
+
+/**
+ * Feeds the mapper the task's input: its split of the job's inputs, or (a map task past step 0
+ * of a job of steps) the runs the step before it wrote.
+ */
+export function feedTask(task: TaskSpec, env: TaskEnv, o: Omit<FeedOptions, 'split' | 'storage' | 'checkInput'>) {
+  const split = task.split;
+  if (!split) return feedRuns({ ...o, task, storage: env.storage, inputName: stepInputName(task) });
+  return feedMapper({
+    ...o,
+    storage: env.inputStorage,
+    split,
+    ...(env.inputsMayChange ? { checkInput: () => checkInputUnchanged(env.inputStorage, split) } : {}),
+  });
 }
 
 async function writePartition(storage: Storage, key: string, records: SortedPartition): Promise<{ bytes: number; records: number }> {
