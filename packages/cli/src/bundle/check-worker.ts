@@ -12,6 +12,15 @@ export interface WorkerShape {
   /** With a sample request and total order: the sampled cut points and the sample's size. */
   cutPoints?: string[];
   sampled?: number;
+  /** A job of steps (run({ steps })): each step's shape, and its own reducer count if it sets one. */
+  steps?: StepShape[];
+}
+
+export interface StepShape {
+  reducer: boolean;
+  combiner: boolean;
+  partitioner: boolean;
+  reducers?: number;
 }
 
 /**
@@ -25,7 +34,7 @@ export function checkWorker(bundlePath: string, timeoutMs = 30_000, sampleReques
     execFile(process.execPath, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
       const line = stdout.trim().split('\n').pop() ?? '';
       let parsed:
-        | { ok: boolean; error?: string; reducer?: boolean; combiner?: boolean; partitioner?: boolean; sort?: 'hash' | 'total'; cutPoints?: string[]; sampled?: number; userCode?: boolean; stack?: string }
+        | { ok: boolean; error?: string; reducer?: boolean; combiner?: boolean; partitioner?: boolean; sort?: 'hash' | 'total'; cutPoints?: string[]; sampled?: number; userCode?: boolean; stack?: string; steps?: StepShape[] }
         | undefined;
       try {
         parsed = JSON.parse(line);
@@ -36,6 +45,7 @@ export function checkWorker(bundlePath: string, timeoutMs = 30_000, sampleReques
         return resolve({
           reducer: parsed.reducer !== false, combiner: !!parsed.combiner, partitioner: !!parsed.partitioner, sort: parsed.sort ?? 'hash',
           ...(parsed.cutPoints ? { cutPoints: parsed.cutPoints, sampled: parsed.sampled ?? 0 } : {}),
+          ...(parsed.steps ? { steps: parsed.steps } : {}),
         });
       }
       // The mapper threw on the sample (--sort total): the job's failure, not the file's.

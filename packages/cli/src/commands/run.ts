@@ -46,7 +46,7 @@ ${EXIT_CODE_HELP}`;
     'task-timeout': Flags.integer({ default: 600_000, min: 100, description: 'ms without progress before an attempt counts as hung: it fails (toward --max-attempts) and runs elsewhere' }),
     speculation: Flags.boolean({ default: true, allowNo: true, description: 'run backup copies of straggling tasks near the end of a phase' }),
     'skip-bad-records': Flags.boolean({ default: false, description: 'skip a chunk or key that fails every attempt (reported in the summary) instead of failing the job' }),
-    'keep-intermediate': Flags.boolean({ default: false, description: 'keep map outputs after the job (debugging)' }),
+    'keep-intermediate': Flags.boolean({ default: false, description: 'keep map outputs, and the outputs of steps before the last (a job of steps), after the job (debugging)' }),
     'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
     'executor-heap-mb': executorHeapFlag,
     'tls-cert': Flags.string({ description: 'PEM certificate: the master serves gRPC over TLS (needs --tls-key and --tls-ca)', dependsOn: ['tls-key', 'tls-ca'] }),

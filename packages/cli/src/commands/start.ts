@@ -100,6 +100,9 @@ ${EXIT_CODE_HELP}`;
     checkJobLimits({ ...(flags.mappers ? { maps: flags.mappers } : {}), reducers: flags.reducers });
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
     if (flags.typecheck) (await import('../bundle/typecheck-worker.js')).assertWorkerTypechecks(args.worker);
+    // The master plans a job of steps from the spec: the worker file says whether it is one.
+    const { checkWorkerFile, planSteps } = await import('../job/plan-steps.js');
+    const steps = planSteps(await checkWorkerFile(args.worker), flags.reducers);
     const api = kubeApiFromFlags(flags);
     let docker: Docker | undefined;
     const interrupt = interruptSignal();
@@ -112,6 +115,7 @@ ${EXIT_CODE_HELP}`;
           workers: flags.workers,
           maps: flags.mappers ?? flags.workers * 4,
           reducers: flags.reducers,
+          ...(steps ? { steps } : {}),
           params,
           maxAttempts: flags['max-attempts'],
           heartbeatTimeoutMs: flags['heartbeat-timeout'],

@@ -19,6 +19,7 @@ import { checkJobLimits } from './job-limits.js';
 import { localJobDir } from './gomr-home.js';
 import { newJobId, newToken } from './job-id.js';
 import { recordStatusUrl } from './status-page-link.js';
+import { planSteps } from './plan-steps.js';
 
 export interface RunJobOptions {
   workerFile: string;
@@ -171,13 +172,14 @@ async function runWithOutput(
   let bundling: { bundled: Promise<unknown>; checked: Promise<WorkerShape> } | undefined;
   // --sort total: the check also samples the input (see total-order-sample.ts), before the spec.
   const sampleRequest = o.sortTotal ? await writeSampleRequest(jobDir, inputs, maps, o.reducers, o.params, sideFiles) : undefined;
-  /** Starts bundling and the check, once; on a local store, after every process is spawned. */
+  /** Starts bundling and the check, once (before the spec: it says whether the job has steps). */
   const startBundling = () => {
     if (!bundling) {
       // esbuild is loaded only now: until the processes are spawned, nothing else is loaded.
       const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(o.workerFile, bundlePath));
       const checked = bundled.then(() => checkWorker(bundlePath, undefined, sampleRequest)).then((shape) => {
-        if (!shape.reducer && o.reducers > 0) {
+        // A job of steps: a last step without a reducer is map-only by itself (see planSteps).
+        if (!shape.steps && !shape.reducer && o.reducers > 0) {
           throw new GomrError(`bad worker file: it defines no reducer; run it as a map-only job with --reducers 0 (it was given ${o.reducers})`, EXIT.WORKER_FILE);
         }
         return shape;
@@ -193,8 +195,11 @@ async function runWithOutput(
     throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
   });
   const runtime = await (async () => {
-    // Uploading inputs can take long: a bad worker file is refused before that.
-    if (o.storage.kind !== 'local') await startBundling().checked;
+    // Uploading inputs can take long: a bad worker file is refused before that. The spec also
+    // needs to know whether the worker file is a job of steps (and their reduce counts), so
+    // the master starts only once the check said.
+    const shape = await startBundling().checked;
+    const steps = planSteps(shape, o.reducers, o.sortTotal);
     const totalOrder = sampleRequest ? totalOrderSpec(await startBundling().checked, o.log) : undefined;
     const { inputStorage, specInputs } = s3Inputs
       ? { inputStorage: s3Inputs.config as StorageConfig, specInputs: s3Inputs.inputs }
@@ -202,7 +207,8 @@ async function runWithOutput(
     const token = newToken();
     const spec: JobSpecInput = {
       jobId, token, workerFile: o.workerFile, inputs: specInputs, inputStorage, storage: o.storage,
-      maps, reducers: o.reducers, params: o.params, maxAttempts: o.maxAttempts,
+      maps, reducers: steps ? steps[0]!.reducers : o.reducers, params: o.params, maxAttempts: o.maxAttempts,
+      ...(steps ? { steps } : {}),
       heartbeatTimeoutMs: o.heartbeatTimeoutMs, keepIntermediate: o.keepIntermediate,
       ...(o.taskTimeoutMs ? { taskTimeoutMs: o.taskTimeoutMs } : {}),
       speculation: o.speculation ?? true,

@@ -41,6 +41,8 @@ export interface StartKubeJobOptions {
   workers: number;
   maps: number;
   reducers: number;
+  /** A job of steps: each step's reduce count (see planSteps); absent for a job of one step. */
+  steps?: { reducers: number }[];
   params: Record<string, string>;
   maxAttempts: number;
   heartbeatTimeoutMs: number;
@@ -147,7 +149,8 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
       inputStorage: storage,
       storage,
       maps: o.maps,
-      reducers: o.reducers,
+      reducers: o.steps ? o.steps[0]!.reducers : o.reducers,
+      ...(o.steps ? { steps: o.steps } : {}),
       params: o.params,
       maxAttempts: o.maxAttempts,
       heartbeatTimeoutMs: o.heartbeatTimeoutMs,

@@ -2,7 +2,7 @@ import { LineWriter, outputFormat } from '../data/index.js';
 import { stepInputName } from '../input/feed-runs.js';
 import type { JsonValue } from '../user-api.js';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
-import { feedTask, type TaskEnv, type TaskResult } from './map-task.js';
+import { feedTask, inputCounters, type TaskEnv, type TaskResult } from './map-task.js';
 import { TaskContext } from './task-context.js';
 import { openOutputObject } from './output-object.js';
 
@@ -44,8 +44,7 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
     return {
       outputs: [{ partition: 0, key, bytes: out.bytes, records: out.records }],
       counters: {
-        mapInputRecords: stats.inputRecords,
-        mapInputBytes: stats.inputBytes,
+        ...inputCounters(task, stats.inputRecords, stats.inputBytes),
         mapOutputRecords: out.records,
         outputRecords: out.records,
         outputBytes: out.bytes,

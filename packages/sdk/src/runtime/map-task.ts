@@ -136,8 +136,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
     return {
       outputs,
       counters: {
-        mapInputRecords: inputRecords,
-        mapInputBytes: inputBytes,
+        ...inputCounters(task, inputRecords, inputBytes),
         mapOutputRecords: buffer.mapOutputRecords,
         combineInputRecords: buffer.combineInputRecords,
         combineOutputRecords: buffer.combineOutputRecords,
@@ -154,6 +153,15 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   } finally {
     await buffer.cleanup();
   }
+}
+
+/**
+ * What a map task read: the job's input (mapInputRecords, mapInputBytes), or past step 0 of a
+ * job of steps, the step before's records (stepInputRecords), so that the job's input counters
+ * count its input once, not once per step.
+ */
+export function inputCounters(task: TaskSpec, records: number, bytes: number): Record<string, number> {
+  return task.split ? { mapInputRecords: records, mapInputBytes: bytes } : { stepInputRecords: records };
 }
 
 /**

@@ -153,8 +153,8 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
       counters: {
         reduceInputRecords: inputRecords,
         reduceInputGroups: groups,
-        outputRecords: stats.records,
-        outputBytes: stats.bytes,
+        // A step before the last: records for the next step, not the job's output.
+        ...(toRun ? { stepOutputRecords: stats.records, stepOutputBytes: stats.bytes } : { outputRecords: stats.records, outputBytes: stats.bytes }),
         ...(skippedRecords ? { skippedRecords, skippedValues } : {}),
       },
       userCounters: ctx.userCounters,
