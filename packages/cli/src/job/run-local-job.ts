@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatus__Output } from '@gomr/proto';
@@ -191,15 +191,14 @@ async function runWithOutput(
     return bundling;
   };
 
+  /** On a local store: the spec, written once the worker file is checked (see writeSpec). */
+  let specWritten: Promise<void> | undefined;
   const storage = await openStorage(o.storage).catch((err: Error) => {
     throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
   });
   const runtime = await (async () => {
-    // Uploading inputs can take long: a bad worker file is refused before that. The spec also
-    // needs to know whether the worker file is a job of steps (and their reduce counts), so
-    // the master starts only once the check said.
-    const shape = await startBundling().checked;
-    const steps = planSteps(shape, o.reducers, o.sortTotal);
+    // Uploading inputs can take long: a bad worker file is refused before that.
+    if (o.storage.kind !== 'local') await startBundling().checked;
     const totalOrder = sampleRequest ? totalOrderSpec(await startBundling().checked, o.log) : undefined;
     const { inputStorage, specInputs } = s3Inputs
       ? { inputStorage: s3Inputs.config as StorageConfig, specInputs: s3Inputs.inputs }
@@ -207,8 +206,7 @@ async function runWithOutput(
     const token = newToken();
     const spec: JobSpecInput = {
       jobId, token, workerFile: o.workerFile, inputs: specInputs, inputStorage, storage: o.storage,
-      maps, reducers: steps ? steps[0]!.reducers : o.reducers, params: o.params, maxAttempts: o.maxAttempts,
-      ...(steps ? { steps } : {}),
+      maps, reducers: o.reducers, params: o.params, maxAttempts: o.maxAttempts,
       heartbeatTimeoutMs: o.heartbeatTimeoutMs, keepIntermediate: o.keepIntermediate,
       ...(o.taskTimeoutMs ? { taskTimeoutMs: o.taskTimeoutMs } : {}),
       speculation: o.speculation ?? true,
@@ -219,9 +217,21 @@ async function runWithOutput(
       outputCompression: o.outputCompression ?? 'none',
     };
     const specPath = join(jobDir, 'spec.json');
-    await writeFile(specPath, JSON.stringify(spec, null, 2), { mode: 0o600 });
+    // Whether the worker file is a job of steps (and their reduce counts) is known once it is
+    // checked; on a local store the check runs while the processes start, so the spec is
+    // written then, and the master, started before, waits for it (GOMR_JOB_SPEC_WAIT).
+    const writeSpec = async (shape: WorkerShape) => {
+      const steps = planSteps(shape, o.reducers, o.sortTotal);
+      const full: JobSpecInput = steps ? { ...spec, reducers: steps[0]!.reducers, steps } : spec;
+      await writeFile(`${specPath}.tmp`, JSON.stringify(full, null, 2), { mode: 0o600 });
+      await rename(`${specPath}.tmp`, specPath);
+    };
+    const later = o.storage.kind === 'local';
+    if (later) specWritten = startBundling().checked.then(writeSpec);
+    else await writeSpec(await startBundling().checked);
     return new LocalRuntime({
       jobDir, specPath, bundlePath, bundleReady: () => startBundling().bundled, token, workers: o.workers, storage: o.storage, inputStorage,
+      ...(later ? { taskCounts: { maps, reducers: o.reducers, inputs: specInputs } } : {}),
       workerEnv: {
         ...(o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {}),
         ...(o.executorHeapMb ? { GOMR_EXECUTOR_HEAP_MB: String(o.executorHeapMb) } : {}),
@@ -249,7 +259,7 @@ async function runWithOutput(
       import('@gomr/proto'),
       o.progress ? import('../progress/progress-display.js').then((m) => m.createProgressDisplay(o.progress!)) : NO_DISPLAY,
     ]);
-    const [, shape] = await Promise.all([started, startBundling().checked]);
+    const [, shape] = await Promise.all([started, startBundling().checked, specWritten]);
     if (shape.sort === 'total' && !o.sortTotal) throw sortFlagNeeded();
     if (runtime.statusUrl) {
       // Recorded before it is printed: whoever reads the line can use `gomr status` at once.
