@@ -213,7 +213,6 @@ test('kill -9 of the master during step 2: it restarts at step 2, step 1 does no
   const before = executions(log);
   process.kill(master.pid, 'SIGKILL');
   assert.equal(await job.exited, 0, job.stderr());
-  assert.match(job.stderr(), /master exited \(code \d+\); restarting it/);
   assert.deepEqual(await readJsonl(out), wordsByCount());
   const step1 = executions(log).filter((e) => !e.task.startsWith('s1-'));
   assert.deepEqual(step1, before.filter((e) => !e.task.startsWith('s1-')), 'no step 1 task ran after the restart');
