@@ -116,22 +116,30 @@ function inTest(g: Record<symbol, unknown>): boolean {
  * Returns the definition, so a worker file may also `export default run({ ... })` for tests
  * (see `@gomr/sdk/testing`); imported by a test, run() only returns it.
  */
-export function run<V extends JsonValue = any, O extends JsonValue = any, M extends InputMode = 'text'>(definition: JobDefinition<V, O, M>): JobDefinition<V, O, M>;
+/**
+ * Five steps or more: typed step by step with `step<I>()` (see job-steps.ts). Fewer steps take
+ * the overloads above, so a mismatch between steps is an error, not a fallback to this one.
+ */
+export function run(definition: {
+  steps: readonly [FirstStep<any, any, any>, NextStep, NextStep, NextStep, NextStep, ...NextStep[]];
+}): StepsDefinition;
 /**
  * A job of steps (see job-steps.ts): each step's mapper takes the records of the step before
  * it, typed as that step's reducer emits them (`O1` below), so a mismatch fails to compile.
+ *
+ * (Two steps listed last among these: TypeScript names the overload it tried last.)
  */
-export function run<V1 extends JsonValue, O1 extends JsonValue, M extends InputMode, V2 extends JsonValue, O2 extends JsonValue>(definition: {
-  steps: readonly [FirstStep<V1, O1, M>, NextStep<O1, V2, O2>];
+export function run<V1 extends JsonValue, O1 extends JsonValue, M extends InputMode, V2 extends JsonValue, O2 extends JsonValue, V3 extends JsonValue, O3 extends JsonValue, V4 extends JsonValue, O4 extends JsonValue>(definition: {
+  steps: readonly [FirstStep<V1, O1, M>, NextStep<NoInfer<O1>, V2, O2>, NextStep<NoInfer<O2>, V3, O3>, NextStep<NoInfer<O3>, V4, O4>];
 }): StepsDefinition;
 export function run<V1 extends JsonValue, O1 extends JsonValue, M extends InputMode, V2 extends JsonValue, O2 extends JsonValue, V3 extends JsonValue, O3 extends JsonValue>(definition: {
-  steps: readonly [FirstStep<V1, O1, M>, NextStep<O1, V2, O2>, NextStep<O2, V3, O3>];
+  steps: readonly [FirstStep<V1, O1, M>, NextStep<NoInfer<O1>, V2, O2>, NextStep<NoInfer<O2>, V3, O3>];
 }): StepsDefinition;
-export function run<V1 extends JsonValue, O1 extends JsonValue, M extends InputMode, V2 extends JsonValue, O2 extends JsonValue, V3 extends JsonValue, O3 extends JsonValue, V4 extends JsonValue, O4 extends JsonValue>(definition: {
-  steps: readonly [FirstStep<V1, O1, M>, NextStep<O1, V2, O2>, NextStep<O2, V3, O3>, NextStep<O3, V4, O4>];
+export function run<V1 extends JsonValue, O1 extends JsonValue, M extends InputMode, V2 extends JsonValue, O2 extends JsonValue>(definition: {
+  steps: readonly [FirstStep<V1, O1, M>, NextStep<NoInfer<O1>, V2, O2>];
 }): StepsDefinition;
-/** Any number of steps, typed step by step with `step<I>()` (see job-steps.ts). */
-export function run(definition: StepsDefinition): StepsDefinition;
+/** A job of one step (listed last: a mistake in one is the error TypeScript shows, as it was before steps). */
+export function run<V extends JsonValue = any, O extends JsonValue = any, M extends InputMode = 'text'>(definition: JobDefinition<V, O, M>): JobDefinition<V, O, M>;
 export function run(definition: JobDefinition | StepsDefinition): JobDefinition | StepsDefinition {
   const g = globalThis as Record<symbol, unknown>;
   if (isStepsDefinition(definition)) {
