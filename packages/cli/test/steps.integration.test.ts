@@ -140,6 +140,28 @@ test('--dry-run prints the steps', async () => {
   assert.match(r.stdout, /^ {2}step 3 {2}2 map, 1 reduce; reads step 2's output.*writes part-00000$/m);
 });
 
+test('types flow from step to step: a step 2 mapper that takes a string where step 1 emits numbers does not type-check', async () => {
+  const dir = await tempDir();
+  const good = join(dir, 'good.ts');
+  const bad = join(dir, 'bad.ts');
+  const src = (value: string) => `import { run, type Context } from '@gomr/sdk';
+run({
+  steps: [
+    { mapper: (ctx: Context<number>, chunk: string) => ctx.emit(chunk, 1), reducer: (ctx: Context<number>, k: string, v: number[]) => ctx.emit(k, v.length) },
+    { mapper: (ctx: Context<number>, key: string, ${value}) => ctx.emit(key, 1), reducer: (ctx: Context<number>, k: string, v: number[]) => ctx.emit(k, v.length) },
+  ],
+});
+`;
+  await writeFile(good, src('value: number'));
+  await writeFile(bad, src('value: string'));
+  const ok = await runGomr(['check', good]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /defines 2 steps \(1: mapper, reducer; 2: mapper, reducer\)/);
+  const refused = await runGomr(['check', bad]);
+  assert.equal(refused.code, 4, refused.stderr);
+  assert.match(refused.stderr, /does not type-check/);
+});
+
 for (const [name, definition, message] of [
   ['an empty steps array', 'run({ steps: [] } as any);', /steps is empty/],
   ['a step without a mapper', 'run({ steps: [{ mapper: (c: any, l: string) => c.emit(l, 1), reducer: (c: any, k: string) => c.emit(k, 1) }, { reducer: (c: any, k: string) => c.emit(k, 1) }] } as any);', /step 2 has no mapper function/],
