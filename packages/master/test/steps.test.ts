@@ -7,6 +7,7 @@ import { openStorage } from '@gomr/storage';
 import { Scheduler } from '../src/scheduler.js';
 import { compareTaskIds, parseTaskId, taskId } from '../src/task-table.js';
 import { JobMaster, parseJobSpec } from '../src/index.js';
+import { snapshotOfMaster } from '../src/master-snapshot.js';
 import { okReport, split } from './support/fixtures.js';
 
 /** Runs every task of the current phase to a commit; a reduce's output is the run `out/<id>`. */
@@ -88,6 +89,10 @@ test('a restarted master resumes a job of steps at the step and task where it st
     assert.deepEqual([s1.taskId, s1.step, s1.reducers, s1.runKeys], ['s1-m-00000', 1, 1, [`jobs/steps/reduce/r-00000.a1.part.run`]]);
     assert.equal(first.status().step, 1);
     assert.deepEqual(first.status().steps!.map((x) => x.state), ['DONE', 'MAPPING']);
+    // The status page's snapshot has each step, and its timeline every step's attempts.
+    const snap = snapshotOfMaster(first, Date.now());
+    assert.deepEqual(snap.steps!.map((x) => [x.step, x.state, x.maps.total, x.reduces.total]), [[0, 'DONE', 2, 2], [1, 'MAPPING', 2, 1]]);
+    assert.deepEqual([...new Set(snap.attempts.map((x) => x.taskId))].sort(), ['m-00000', 'm-00001', 'r-00000', 'r-00001', 's1-m-00000']);
     first.stop();
 
     const second = await JobMaster.open(spec, storage);
