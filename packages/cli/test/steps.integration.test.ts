@@ -40,6 +40,7 @@ async function sum(ctx: Context<number>, key: string, values: number[]) {
 async function byCount(ctx: Context<string>, word: string, count: number) {
   await once(ctx, ctx.params.sleep2);
   if (typeof count !== 'number') throw new TypeError('step 2 got a ' + typeof count);
+  if (word === ctx.params.bad) throw new Error('a bad word: ' + word);
   ctx.emit(String(count), word);
 }
 async function list(ctx: Context<string[]>, count: string, ws: string[]) {
@@ -129,6 +130,21 @@ test('3 steps: totals equal the count done here; the summary lists the steps; --
   assert.deepEqual(kept.filter((f) => f.endsWith('.run')).map((f) => f.replace(/\.a\d+\./, '.')), [
     'r-00000.part-00000.run', 'r-00001.part-00001.run', 's1-r-00000.part-00000.run', 's1-r-00001.part-00001.run',
   ]);
+});
+
+test('--skip-bad-records in step 2: the record its mapper throws on is skipped and reported, the rest is exact', async () => {
+  const dir = await tempDir();
+  const out = join(dir, 'out');
+  const r = await runGomr(['run', ...inputArgs, '--workers', '2', '--reducers', '2', '--max-attempts', '2', '--skip-bad-records', '--param', 'bad=river',
+    '--output-format', 'jsonl', '--output', out, await workerFile(dir, 2)]);
+  assert.equal(r.code, 0, r.stderr);
+  const expected = wordsByCount();
+  const count = String(countWords(texts()).get('river'));
+  const rest = expected.get(count)!.filter((w) => w !== 'river');
+  if (rest.length) expected.set(count, rest);
+  else expected.delete(count);
+  assert.deepEqual(await readJsonl(out), expected);
+  assert.match(r.stdout, /skipped {3}1 bad records/);
 });
 
 test('--dry-run prints the steps', async () => {
