@@ -147,6 +147,27 @@ test('--skip-bad-records in step 2: the record its mapper throws on is skipped a
   assert.match(r.stdout, /skipped {3}1 bad records/);
 });
 
+test('a map-only last step: one part-m file per reduce of the step before, its records as the mapper emitted them', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'filter.ts');
+  await writeFile(file, `import { run, type Context } from '@gomr/sdk';
+run({
+  steps: [
+    { mapper: (ctx: Context<number>, chunk: string) => { for (const w of chunk.split(/[^\\p{L}]+/u)) if (w) ctx.emit(w, 1); }, reducer: (ctx: Context<number>, k: string, v: number[]) => ctx.emit(k, v.length) },
+    { mapper: (ctx: Context<number>, word: string, count: number) => { if (count > 2) ctx.emit(word, count); } },
+  ],
+});
+`);
+  const out = join(dir, 'out');
+  const r = await runGomr(['run', ...inputArgs, '--workers', '2', '--reducers', '3', '--output-format', 'jsonl', '--output', out, file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(out).filter((f) => f.startsWith('part-')).sort(), ['part-m-00000', 'part-m-00001', 'part-m-00002']);
+  const expected = new Map([...countWords(texts())].filter(([, c]) => c > 2));
+  assert.deepEqual(await readJsonl(out), expected);
+  assert.match(r.stdout, /step 2 {4}done in [\d.]+ s: 3\/3 map, no reduce \(map-only\)/);
+  assert.match(r.stdout, /shuffle/, 'the job\'s counters still show step 1\'s shuffle');
+});
+
 test('--dry-run prints the steps', async () => {
   const dir = await tempDir();
   const r = await runGomr(['run', ...inputArgs, '--mappers', '4', '--reducers', '2', '--dry-run', await workerFile(dir, 3)]);

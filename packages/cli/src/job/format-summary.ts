@@ -58,7 +58,8 @@ export function formatSummary(status: JobStatus__Output, wallMs: number, outputD
       `job ${status.jobId} ${status.state.toLowerCase()} in ${(wallMs / 1000).toFixed(2)} s`,
       `  tasks     ${sum((s) => s.maps!.total)} map, ${sum((s) => s.reduces!.total)} reduce in ${status.steps.length} steps (${sum((s) => s.maps!.failed + s.reduces!.failed)} failed attempts)`,
       ...stepLines(status.steps),
-      ...counterLines(status.counters, status.userCounters, outputDir ? ` in ${files} files under ${outputDir}` : '', status.mapOnly),
+      // The job's counters: a map-only last step does not make the steps before it map-only.
+      ...counterLines(status.counters, status.userCounters, outputDir ? ` in ${files} files under ${outputDir}` : '', false),
     ].join('\n');
   }
   return [
