@@ -110,6 +110,14 @@ test('2 steps: words grouped by count equal the count done here; --json shows ea
   // Without --keep-intermediate, step 1's runs are deleted once the job succeeded.
   const jobDir = join(home, 'store', 'jobs', status.jobId);
   assert.ok(!existsSync(join(jobDir, 'reduce')) || readdirSync(join(jobDir, 'reduce')).length === 0, 'step 1 output deleted');
+  // gomr status, from the job's summary: each step, and the snapshot's steps in --json.
+  const shown = await runGomr(['status', status.jobId], { home, timeoutMs: 30_000 });
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /^ {2}steps {5}2; maps and reduces below are step 2's$/m);
+  assert.match(shown.stdout, /^ {2}step 1 {4}done in [\d.]+ s: 5\/5 map, 3\/3 reduce/m);
+  const snapshot = JSON.parse((await runGomr(['status', status.jobId, '--json'], { home, timeoutMs: 30_000 })).stdout) as { steps: { state: string }[]; attempts: { taskId: string }[] };
+  assert.deepEqual(snapshot.steps.map((x) => x.state), ['DONE', 'DONE']);
+  assert.ok(snapshot.attempts.some((x) => x.taskId === 'm-00000') && snapshot.attempts.some((x) => x.taskId === 's1-r-00002'), 'the timeline has every step');
 });
 
 test('3 steps: totals equal the count done here; the summary lists the steps; --keep-intermediate keeps steps 1 and 2 output', async () => {
