@@ -115,3 +115,28 @@ test('a spec of steps: a step before the last needs reducers', () => {
     steps: [{ reducers: 0 }, { reducers: 1 }],
   }), /steps\.0\.reducers: a step before the last needs reducers/);
 });
+
+test('failure handling holds per step: a straggler of step 2 gets a backup, judged by step 2\'s own task times; a bad record is skipped', () => {
+  const s = new Scheduler([split(0)], {
+    reducers: 3, maxAttempts: 1, maxKilledAttempts: 5, steps: [3, 1], skipBadRecords: true,
+    speculation: { enabled: true, factor: 2, minExtraMs: 100, minCompleted: 1 },
+  });
+  commitPhase(s);
+  commitPhase(s);
+  assert.equal(s.step, 1);
+  // Step 1's tasks took no time; step 2's first two take 1 s: the third is a straggler past 2 s.
+  const [a, b, c] = [s.assign('w1', 1000)!, s.assign('w2', 1000)!, s.assign('w3', 1000)!];
+  for (const x of [a, b]) {
+    s.succeeded(x.task.id, x.attempt, 2000);
+    s.commitDone(x.task.id, [], {}, {});
+  }
+  assert.equal(s.assign('w1', 2500), null, 'not yet a straggler by step 2\'s times');
+  const backup = s.assign('w1', 3500)!;
+  assert.equal(backup.task.id, c.task.id);
+  assert.equal(backup.task.attempts.at(-1)!.speculative, true);
+  // Its mapper throws on record 7 (maxAttempts 1): the record is skipped, the task goes on without it.
+  s.failed(c.task.id, c.attempt, { message: 'bad', stack: '', input: 'r-00002', offset: 7, key: '', userCode: true }, 3600);
+  assert.notEqual(s.phase, 'FAILED');
+  assert.deepEqual(s.task('s1-m-00002')!.skipOffsets, [7]);
+  assert.deepEqual(s.skipped.map((x) => [x.task, x.offset]), [['s1-m-00002', 7]]);
+});
