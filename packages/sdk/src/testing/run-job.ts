@@ -20,7 +20,7 @@ import { bindSideFiles } from '../runtime/side-files.js';
 export interface RunJobOptions {
   /** Target number of map tasks, planned by the master's own planner. @default one per input */
   mappers?: number;
-  /** Reduce tasks = part files. @default 1 */
+  /** Reduce tasks = part files (a job of steps: of each step that does not set its own `reducers`). @default 1 */
   reducers?: number;
   /** `ctx.params`, as `gomr run --param KEY=VALUE` gives them. @default {} */
   params?: Record<string, string>;
@@ -39,7 +39,7 @@ export interface RunJobOptions {
 }
 
 export interface RunJobResult<O extends JsonValue = JsonValue> {
-  /** What the reducers emitted, values with their JSON types: part 0 first, each in key order. */
+  /** What the reducers (of a job of steps: of its last step) emitted, values with their JSON types: part 0 first, each in key order. */
   records: [string, O][];
   /** The text of part-00000 .. part-{R-1}, byte for byte as `gomr run` writes them. */
   parts: string[];
