@@ -499,7 +499,8 @@ export class Scheduler {
   private fail(task: TaskRecord, attempt: number, error: TaskFailure): void {
     const where =
       task.kind === 'MAP' && error.input
-        ? ` (input ${error.input}, chunk at byte ${error.offset})`
+        ? // Past step 0 a map reads records of the step before: the offset is a record's position.
+          task.step ? ` (input ${error.input}, record ${error.offset})` : ` (input ${error.input}, chunk at byte ${error.offset})`
         : task.kind === 'REDUCE' && error.key
           ? ` (key ${JSON.stringify(error.key.length > 80 ? error.key.slice(0, 80) + '…' : error.key)})`
           : '';

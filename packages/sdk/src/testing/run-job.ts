@@ -168,7 +168,8 @@ async function asUserError<T>(taskId: string, fn: () => Promise<T>): Promise<T> 
   } catch (err) {
     if (!(err instanceof UserCodeError)) throw err;
     const map = !/^(?:s\d+-)?r-/.test(taskId);
-    const where = map && err.input ? ` (input ${err.input}, chunk at byte ${err.offset})` : !map && err.key ? ` (key ${JSON.stringify(err.key)})` : '';
+    const at = /^s\d+-/.test(taskId) ? `record ${err.offset}` : `chunk at byte ${err.offset}`;
+    const where = map && err.input ? ` (input ${err.input}, ${at})` : !map && err.key ? ` (key ${JSON.stringify(err.key)})` : '';
     const task = taskId === 'sample' ? ' while sampling keys for sort total' : ` in task ${taskId}`;
     const message = `${map ? 'mapper' : 'reducer'} failed${task}${where}: ${err.message}`;
     const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
