@@ -177,7 +177,7 @@ async function runWithOutput(
     if (!bundling) {
       // esbuild is loaded only now: until the processes are spawned, nothing else is loaded.
       const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(o.workerFile, bundlePath));
-      const checked = bundled.then(() => checkWorker(bundlePath, undefined, sampleRequest)).then((shape) => {
+      const checked = checkWorker(bundlePath, undefined, sampleRequest, bundled).then((shape) => {
         // A job of steps: a last step without a reducer is map-only by itself (see planSteps).
         if (!shape.steps && !shape.reducer && o.reducers > 0) {
           throw new GomrError(`bad worker file: it defines no reducer; run it as a map-only job with --reducers 0 (it was given ${o.reducers})`, EXIT.WORKER_FILE);

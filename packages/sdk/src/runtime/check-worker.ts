@@ -34,7 +34,18 @@ if (!bundle) {
   process.exit(2);
 }
 
+/** GOMR_CHECK_WAIT_STDIN: started before the bundle was written; it is, once stdin has a line (or ends). */
+async function bundleWritten(): Promise<void> {
+  if (!process.env.GOMR_CHECK_WAIT_STDIN) return;
+  await new Promise<void>((resolve) => {
+    process.stdin.once('data', () => resolve());
+    process.stdin.once('end', () => resolve());
+  });
+  process.stdin.destroy();
+}
+
 async function check(): Promise<Record<string, unknown>> {
+  await bundleWritten();
   const loaded = await loadDefinition(bundle!);
   if (isStepsDefinition(loaded)) {
     // A job of steps: each step's shape, for the CLI to plan its reduce counts.
