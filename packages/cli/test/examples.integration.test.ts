@@ -59,3 +59,18 @@ test('sum-by-key: a numeric CSV column summed per group', async () => {
   assert.deepEqual(new Map(lines.map((l) => [l.key, Number(l.value)])), expected);
   assert.match(r.stdout, /skipped rows\s+1\b/, 'the header row is skipped and counted');
 });
+
+test('top-words: two steps (count, then rank with one reducer) give the top N counted here', async () => {
+  const { lines, files, r } = await runExample('top-words', texts, ['--reducers', '3', '--param', 'n=12']);
+  const counts = new Map<string, number>();
+  for (const path of texts) {
+    for (const word of (await readFile(path, 'utf8')).toLowerCase().split(/[^\p{L}']+/u)) {
+      const w = word.replace(/^'+|'+$/g, '');
+      if (w) counts.set(w, (counts.get(w) ?? 0) + 1);
+    }
+  }
+  const expected = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 12);
+  assert.deepEqual(lines.map((l) => [l.key, JSON.parse(l.value)]), expected.map((e, i) => [String(i + 1).padStart(2, '0'), e]));
+  assert.equal(files.length, 1, 'step 2 has one reducer: one part file, whatever --reducers says');
+  assert.match(r.stdout, /in 2 steps/);
+});

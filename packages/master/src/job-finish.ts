@@ -41,7 +41,8 @@ export function buildSummary(master: MasterView, outputKeys: string[], finishedM
     userCounters: totals.userCounters,
     outputKeys: succeeded ? outputKeys : [],
     ...(s.mapOnly ? { mapOnly: true } : {}),
-    tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts, ...(t.split ? { input: t.split.inputName, range: [t.split.start, t.split.end] as [number, number] } : {}) })),
+    ...(s.stepReducers.length > 1 ? { steps: s.steps.map((st, i) => ({ step: i, maps: st.maps.length, reducers: st.reduces.length, counters: { ...st.counters }, userCounters: { ...st.userCounters } })) } : {}),
+    tasks: s.allTasks().map((t) => ({ id: t.id, attempts: t.attempts, ...(t.split ? { input: t.split.inputName, range: [t.split.start, t.split.end] as [number, number] } : {}) })),
   };
   if (s.skipped.length) summary.skipped = s.skipped;
   if (s.failure) summary.error = jobErrorOf(s.failure);

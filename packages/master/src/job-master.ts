@@ -2,9 +2,11 @@ import type { Storage } from '@gomr/storage';
 import type { GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply } from '@gomr/proto';
 import type { JobSpec } from './job-spec.js';
 import { planSplits, splitInputs } from './plan-splits.js';
+import { stepReducers } from './job-spec.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerRegistry } from './worker-registry.js';
-import type { TaskRecord } from './task-table.js';
+import { compareTaskIds } from './task-table.js';
+import { phaseStatus, stepStatuses } from './step-status.js';
 import { CommitLog } from './commit-log.js';
 import { DEFAULT_SPECULATION } from './straggler-policy.js';
 import { buildSummary, cleanupIntermediate, writeSummary } from './job-finish.js';
@@ -79,6 +81,7 @@ export class JobMaster {
       speculation: { ...DEFAULT_SPECULATION, enabled: spec.speculation },
       taskTimeoutMs: spec.taskTimeoutMs,
       skipBadRecords: spec.skipBadRecords,
+      steps: stepReducers(spec),
     });
     this.handout = new TaskHandout({
       spec,
@@ -102,7 +105,8 @@ export class JobMaster {
       log: this.log,
       afterChange: () => this.afterChange(),
     });
-    this.log(`job ${spec.jobId}: ${splits.length} map tasks over ${spec.inputs.length} inputs, ${spec.reducers ? `${spec.reducers} reduce tasks` : 'map-only (no reduce phase)'}`);
+    this.log(`job ${spec.jobId}: ${splits.length} map tasks over ${spec.inputs.length} inputs, ${this.scheduler.stepReducers[0] ? `${this.scheduler.stepReducers[0]} reduce tasks` : 'map-only (no reduce phase)'}`);
+    if (spec.steps.length > 1) this.log(`job ${spec.jobId}: ${spec.steps.length} steps, reduce tasks ${spec.steps.map((s) => s.reducers).join(', ')}`);
     const every = options.livenessCheckMs ?? 250;
     this.livenessTimer = setInterval(() => this.checkLiveness(), every);
     this.livenessTimer.unref();
@@ -127,8 +131,9 @@ export class JobMaster {
     if (epoch === 1) return;
     this.scheduler.setAttemptBase((epoch - 1) * ATTEMPTS_PER_EPOCH);
     const records = await this.commitLog.readAll();
-    // Maps first: restoring every map is what moves the job to its reduce phase.
-    records.sort((a, b) => (a.taskId < b.taskId ? -1 : 1));
+    // Step by step, maps first: restoring every map is what moves a step to its reduce phase,
+    // and every reduce of a step is what plans the next step's tasks.
+    records.sort((a, b) => compareTaskIds(a.taskId, b.taskId));
     for (const r of records) {
       if (this.scheduler.task(r.taskId)?.state === 'committed') continue;
       this.scheduler.restoreCommitted(r.taskId, r.attempt, r.outputs, r.counters, r.userCounters);
@@ -181,6 +186,7 @@ export class JobMaster {
       cutPoints: this.spec.cutPoints,
       outputFormat: this.spec.outputFormat,
       outputCompression: this.spec.outputCompression === 'gzip' ? 'gzip' : '',
+      steps: this.spec.steps.length,
     };
   }
 
@@ -276,17 +282,7 @@ export class JobMaster {
 
   status(): JobStatus {
     const s = this.scheduler;
-    const phase = (tasks: TaskRecord[]) => {
-      let done = 0;
-      let running = 0;
-      let failed = 0;
-      for (const t of tasks) {
-        if (t.state === 'committed') done++;
-        else if (t.state === 'running' || t.state === 'committing') running++;
-        failed += t.failures;
-      }
-      return { total: tasks.length, done, running, failed };
-    };
+    const phase = phaseStatus;
     const totals = s.totals();
     return {
       jobId: this.spec.jobId,
@@ -309,6 +305,8 @@ export class JobMaster {
       })),
       startedMs: this.startedMs,
       finishedMs: this.lifecycle.finishedMs,
+      steps: s.stepReducers.length > 1 ? stepStatuses(s) : [],
+      step: s.step,
     };
   }
 

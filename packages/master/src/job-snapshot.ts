@@ -89,6 +89,11 @@ export interface JobSnapshot {
   reduces: PhaseProgress;
   /** No reduce phase (--reducers 0): the output is one part-m-NNNNN per map task. */
   mapOnly: boolean;
+  /**
+   * A job of steps: each step (maps and reduces above are the current step's). Absent for a
+   * job of one step.
+   */
+  steps?: StepView[];
   throughput: {
     /** Map input read per second of the map phase, over committed map tasks. */
     inputBytesPerSec: number;
@@ -124,6 +129,18 @@ export interface JobError {
   key?: string;
 }
 
+/** One step of a job of steps, as GetStatus shows it (see step-status.ts). */
+export interface StepView {
+  step: number;
+  state: string;
+  maps: { total: number; done: number; running: number; failed: number };
+  reduces: { total: number; done: number; running: number; failed: number };
+  counters: Counters;
+  userCounters: Counters;
+  startedMs: number;
+  finishedMs: number;
+}
+
 /** What the snapshot is computed from; the master's live state or a saved summary. */
 export interface SnapshotSource {
   jobId: string;
@@ -136,6 +153,9 @@ export interface SnapshotSource {
   reduces: readonly TaskRecord[];
   /** @default false */
   mapOnly?: boolean;
+  /** A job of steps: each step, and every task of every step (for the timeline and failures). */
+  steps?: StepView[];
+  allTasks?: readonly TaskRecord[];
   workers: readonly WorkerRecord[];
   /** Sums over committed attempts (Scheduler.totals()). */
   counters: Counters;
@@ -150,7 +170,7 @@ const TERMINAL = new Set(['SUCCEEDED', 'FAILED']);
 export function buildJobSnapshot(src: SnapshotSource, nowMs: number): JobSnapshot {
   const over = TERMINAL.has(src.state);
   const endMs = over && src.finishedMs ? src.finishedMs : nowMs;
-  const tasks = [...src.maps, ...src.reduces];
+  const tasks = src.allTasks ?? [...src.maps, ...src.reduces];
   const attempts: TimelineAttempt[] = [];
   const failures: FailureView[] = [];
   for (const t of tasks) {
@@ -189,6 +209,7 @@ export function buildJobSnapshot(src: SnapshotSource, nowMs: number): JobSnapsho
     maps: phaseProgress(src.maps, over),
     reduces: phaseProgress(src.reduces, over),
     mapOnly: src.mapOnly ?? false,
+    ...(src.steps?.length ? { steps: src.steps.map((s) => ({ ...s, maps: { ...s.maps }, reduces: { ...s.reduces } })) } : {}),
     throughput: {
       inputBytesPerSec: (src.counters.mapInputBytes ?? 0) / mapSecs,
       inputRecordsPerSec: (src.counters.mapInputRecords ?? 0) / mapSecs,

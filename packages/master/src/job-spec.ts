@@ -46,6 +46,19 @@ const jobSpecSchema = z.object({
   outputFormat: z.enum(['tsv', 'jsonl']).default('tsv'),
   /** gzip: part files are gzip streams, named with .gz. */
   outputCompression: z.enum(['none', 'gzip']).default('none'),
+  /**
+   * A job of steps (run({ steps })): each step's reduce count, step 0 first. Empty: one step
+   * with `reducers`. Every step but the last has reducers (its output feeds the next step's
+   * map tasks, one per reduce); the last may have none (a map-only last step).
+   */
+  steps: z.array(z.object({ reducers: z.number().int().min(0) })).default([]),
+}).superRefine((spec, ctx) => {
+  spec.steps.forEach((step, i) => {
+    if (i < spec.steps.length - 1 && step.reducers === 0) {
+      ctx.addIssue({ code: 'custom', path: ['steps', i, 'reducers'], message: 'a step before the last needs reducers (map-only steps are supported only last)' });
+    }
+  });
+  if (spec.steps.length > 1 && spec.totalOrder) ctx.addIssue({ code: 'custom', path: ['totalOrder'], message: '--sort total is not supported for a job of steps' });
 });
 
 /** What the CLI hands the master: everything needed to plan and run one job. */
@@ -87,6 +100,11 @@ export const jobKeys = {
   /** How many times a master has started for this job, and when the first one did. */
   epoch: (jobId: string) => `jobs/${jobId}/epoch.json`,
 };
+
+/** Each step's reduce count: spec.steps, or the one step of a job without steps. */
+export function stepReducers(spec: Pick<JobSpec, 'steps' | 'reducers'>): number[] {
+  return spec.steps.length ? spec.steps.map((s) => s.reducers) : [spec.reducers];
+}
 
 /** The output of map task `index` of a map-only job (as Hadoop names it). */
 export function mapPartName(index: number): string {

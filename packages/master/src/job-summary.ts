@@ -12,6 +12,8 @@ export interface JobSummary {
   reducers: number;
   /** No reduce phase: the output is one part-m-NNNNN per map task. */
   mapOnly?: boolean;
+  /** A job of steps: each step planned (maps and reducers above are the last one's). */
+  steps?: { step: number; maps: number; reducers: number; counters: Counters; userCounters: Counters }[];
   startedMs: number;
   finishedMs: number;
   counters: Counters;

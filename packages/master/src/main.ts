@@ -12,7 +12,8 @@
  * (128 + SIGTERM) or 130 (SIGINT) when a signal stops it before that, so a Kubernetes Job
  * starts another master, which resumes from the commit log; 1 on a fatal error.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openStorage, storageConfigFromEnv } from '@gomr/storage';
 import { parseJobSpec } from './job-spec.js';
 import { JobMaster } from './job-master.js';
@@ -37,7 +38,22 @@ async function readSpecText(): Promise<string> {
   }
   const specPath = process.env.GOMR_JOB_SPEC;
   if (!specPath) throw new Error('GOMR_JOB_SPEC is not set (path of the job spec JSON), nor GOMR_JOB_SPEC_KEY (its key in storage)');
+  // GOMR_JOB_SPEC_WAIT: the spec is written once the worker file was checked (whether it is a
+  // job of steps decides the plan); the process boots meanwhile and reads it as it appears.
+  if (process.env.GOMR_JOB_SPEC_WAIT) await waitForFile(specPath, SPEC_WAIT_MS);
   return readFileSync(specPath, 'utf8');
+}
+
+/** How long a master started before its spec waits for it (the CLI stops it sooner on a bad worker file). */
+const SPEC_WAIT_MS = 120_000;
+
+async function waitForFile(path: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // The CLI writes the spec to a temporary name and renames it: it appears complete.
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`the job spec ${path} did not appear within ${timeoutMs / 1000} s`);
+    await sleep(5);
+  }
 }
 
 async function main(): Promise<void> {

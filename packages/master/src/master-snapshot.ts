@@ -1,5 +1,6 @@
 import type { JobStatus } from '@gomr/proto';
-import { buildJobSnapshot, type JobError, type JobSnapshot } from './job-snapshot.js';
+import { buildJobSnapshot, type JobError, type JobSnapshot, type StepView } from './job-snapshot.js';
+import { stepStatuses } from './step-status.js';
 import type { JobSpec } from './job-spec.js';
 import type { Scheduler } from './scheduler.js';
 import type { WorkerRegistry } from './worker-registry.js';
@@ -42,6 +43,7 @@ export function snapshotOfMaster(master: MasterView, nowMs: number, final?: Fina
       maps: s.maps,
       reduces: s.reduces,
       mapOnly: s.mapOnly,
+      ...(s.stepReducers.length > 1 ? { steps: stepStatuses(s) as StepView[], allTasks: s.allTasks() } : {}),
       workers: master.workers.all(),
       counters: totals.counters,
       userCounters: totals.userCounters,

@@ -1,5 +1,5 @@
 import { addCounters, type Counters } from './counters.js';
-import { boundedStack, newTask, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
+import { boundedStack, newTask, parseTaskId, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
 import type { Split } from './plan-splits.js';
 import { DEFAULT_SPECULATION, stragglerThresholdMs, type SpeculationOptions } from './straggler-policy.js';
 
@@ -45,6 +45,18 @@ export interface SchedulerOptions {
   taskTimeoutMs?: number;
   /** Skip a map chunk or reduce key that fails every attempt, instead of failing the job. @default false */
   skipBadRecords?: boolean;
+  /**
+   * A job of steps: each step's reduce count (see JobSpec.steps). @default [reducers], one step
+   */
+  steps?: number[];
+}
+
+/** One step's tasks, and the sums of its committed tasks' counters. */
+export interface StepTasks {
+  maps: TaskRecord[];
+  reduces: TaskRecord[];
+  counters: Counters;
+  userCounters: Counters;
 }
 
 /** A chunk or key given up on under --skip-bad-records. */
@@ -62,13 +74,35 @@ export interface SkippedRecord {
  */
 export class Scheduler {
   phase: JobPhase = 'MAPPING';
-  readonly maps: TaskRecord[];
-  readonly reduces: TaskRecord[];
   /**
-   * No reduce phase: the job is done when every map task has committed (MAPPING goes straight
-   * to COMMITTING), and each map task's output is a part of the job's output.
+   * The steps planned so far, the current one last: a step is planned when the one before it
+   * has committed every reduce (its map tasks read those reduces' outputs). A job of one step
+   * has one.
    */
-  readonly mapOnly: boolean;
+  readonly steps: StepTasks[] = [];
+  /** Reduce counts of every step (planned or not). */
+  readonly stepReducers: number[];
+  /** The current step's tasks. */
+  get maps(): TaskRecord[] {
+    return this.steps[this.steps.length - 1]!.maps;
+  }
+  get reduces(): TaskRecord[] {
+    return this.steps[this.steps.length - 1]!.reduces;
+  }
+  /** The current step (0-based). */
+  get step(): number {
+    return this.steps.length - 1;
+  }
+  /**
+   * No reduce phase (in the current step, which is then the last): the job is done when every
+   * map task has committed (MAPPING goes straight to COMMITTING), and each map task's output is
+   * a part of the job's output.
+   */
+  get mapOnly(): boolean {
+    return this.stepReducers[this.step] === 0;
+  }
+  /** Attempt numbers of tasks planned from now on start above this (see setAttemptBase). */
+  private attemptBase = 0;
   failure?: { task: string; attempt: number; error: TaskFailure; summary: string; kind: FailureKind };
   readonly skipped: SkippedRecord[] = [];
   private readonly speculation: SpeculationOptions;
@@ -83,9 +117,13 @@ export class Scheduler {
   private readonly sums: { counters: Counters; userCounters: Counters } = { counters: {}, userCounters: {} };
 
   constructor(splits: Split[], private readonly options: SchedulerOptions) {
-    this.maps = splits.map((s, i) => newTask('MAP', i, s));
-    this.mapOnly = options.reducers === 0;
-    this.reduces = Array.from({ length: options.reducers }, (_, i) => newTask('REDUCE', i));
+    this.stepReducers = options.steps?.length ? [...options.steps] : [options.reducers];
+    this.steps.push({
+      maps: splits.map((s, i) => newTask('MAP', i, s)),
+      reduces: Array.from({ length: this.stepReducers[0]! }, (_, i) => newTask('REDUCE', i)),
+      counters: {},
+      userCounters: {},
+    });
     this.speculation = options.speculation ?? DEFAULT_SPECULATION;
     this.taskTimeoutMs = options.taskTimeoutMs ?? 600_000;
   }
@@ -95,9 +133,20 @@ export class Scheduler {
   }
 
   task(id: string): TaskRecord | undefined {
-    const kind: TaskKind = id.startsWith('m-') ? 'MAP' : 'REDUCE';
-    const index = Number(id.slice(2));
-    return (kind === 'MAP' ? this.maps : this.reduces)[index];
+    const p = parseTaskId(id);
+    const step = p && this.steps[p.step];
+    if (!step) return undefined;
+    return (p.kind === 'MAP' ? step.maps : step.reduces)[p.index];
+  }
+
+  /** Every task planned so far, step by step, maps before reduces. */
+  allTasks(): TaskRecord[] {
+    return this.steps.flatMap((s) => [...s.maps, ...s.reduces]);
+  }
+
+  /** A reduce of a step before the last: its output is a run the next step reads, not a part file. */
+  isIntermediate(task: TaskRecord): boolean {
+    return task.kind === 'REDUCE' && task.step < this.stepReducers.length - 1;
   }
 
   /** Picks the next task for a worker, or null when there is nothing to do right now. */
@@ -145,7 +194,8 @@ export class Scheduler {
     const attempt = task.attemptBase + task.attempts.length + 1;
     task.attempts.push({ attempt, workerId, startedMs: nowMs, outcome: 'running', progress: 0, lastProgressMs: nowMs, ...(speculative ? { speculative } : {}) });
     task.state = 'running';
-    const runs = task.kind === 'REDUCE' ? this.runsFor(task.index) : [];
+    // A map past step 0 reads its inputs as a reduce reads its runs.
+    const runs = task.kind === 'REDUCE' ? this.runsFor(task.index) : (task.inputs ?? []);
     return { task, attempt, runKeys: runs.filter((r) => !r.data).map((r) => r.key), runs };
   }
 
@@ -298,6 +348,9 @@ export class Scheduler {
       this.committedCount[task.kind]++;
       addCounters(this.sums.counters, counters);
       addCounters(this.sums.userCounters, userCounters);
+      const step = this.steps[task.step]!;
+      addCounters(step.counters, counters);
+      addCounters(step.userCounters, userCounters);
     }
     task.state = 'committed';
     task.outputs = outputs;
@@ -306,7 +359,37 @@ export class Scheduler {
     // Other attempts of the same task are now duplicates.
     for (const a of runningAttempts(task)) a.outcome = 'superseded';
     if (this.phase === 'MAPPING' && this.committedCount.MAP === this.maps.length) this.phase = this.mapOnly ? 'COMMITTING' : 'REDUCING';
-    else if (this.phase === 'REDUCING' && this.committedCount.REDUCE === this.reduces.length) this.phase = 'COMMITTING';
+    else if (this.phase === 'REDUCING' && this.committedCount.REDUCE === this.reduces.length) {
+      if (this.step < this.stepReducers.length - 1) this.nextStep();
+      else this.phase = 'COMMITTING';
+    }
+  }
+
+  /**
+   * Plans the next step once the current one committed every reduce: one map task per reduce
+   * of this step, reading that reduce's output run. Its tasks start idle, the phase MAPPING.
+   */
+  private nextStep(): void {
+    const step = this.steps.length;
+    const maps = this.reduces.map((r, i) => {
+      const t = newTask('MAP', i, undefined, step);
+      t.inputs = r.outputs.filter((o) => o.key || o.data);
+      t.attemptBase = this.attemptBase;
+      return t;
+    });
+    const reduces = Array.from({ length: this.stepReducers[step]! }, (_, i) => {
+      const t = newTask('REDUCE', i, undefined, step);
+      t.attemptBase = this.attemptBase;
+      return t;
+    });
+    this.steps.push({ maps, reduces, counters: {}, userCounters: {} });
+    this.committedCount.MAP = 0;
+    this.committedCount.REDUCE = 0;
+    this.idleFrom.MAP = 0;
+    this.idleFrom.REDUCE = 0;
+    this.phase = 'MAPPING';
+    // A step of no map tasks (the step before had no reduces) is done at once.
+    if (!maps.length) this.phase = this.mapOnly ? 'COMMITTING' : 'REDUCING';
   }
 
   /** Committing the output failed (storage): the attempt is lost, the task runs again. */
@@ -420,7 +503,8 @@ export class Scheduler {
 
   /** A restarted master numbers attempts above every number an earlier master could have used. */
   setAttemptBase(base: number): void {
-    for (const t of [...this.maps, ...this.reduces]) t.attemptBase = base;
+    this.attemptBase = base;
+    for (const t of this.allTasks()) t.attemptBase = base;
   }
 
   private checkKillCap(task: TaskRecord): void {
@@ -432,7 +516,8 @@ export class Scheduler {
   private fail(task: TaskRecord, attempt: number, error: TaskFailure): void {
     const where =
       task.kind === 'MAP' && error.input
-        ? ` (input ${error.input}, chunk at byte ${error.offset})`
+        ? // Past step 0 a map reads records of the step before: the offset is a record's position.
+          task.step ? ` (input ${error.input}, record ${error.offset})` : ` (input ${error.input}, chunk at byte ${error.offset})`
         : task.kind === 'REDUCE' && error.key
           ? ` (key ${JSON.stringify(error.key.length > 80 ? error.key.slice(0, 80) + '…' : error.key)})`
           : '';

@@ -103,7 +103,9 @@ export class TaskCommitter {
     const task = this.scheduler.task(req.taskId)!;
     try {
       const committed =
-        task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : this.scheduler.mapOnly ? await this.commitMapOnly(task, outputs) : outputs;
+        // A reduce of a step before the last keeps its run where it wrote it, as a map does.
+        this.scheduler.isIntermediate(task) ? outputs
+        : task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : this.scheduler.mapOnly ? await this.commitMapOnly(task, outputs) : outputs;
       const batch = mayWait && task.kind === 'MAP';
       const durable = this.commitLog.record({ taskId: req.taskId, attempt: req.attempt, outputs: committed, counters: req.counters, userCounters: req.userCounters }, { batch });
       if (batch && this.scheduler.onlyCommitsLeft()) this.commitLog.flush();

@@ -181,6 +181,8 @@ export class TaskHandout {
       inlineRunBytes: t.kind === 'MAP' && !this.deps.scheduler.mapOnly ? this.inlineAllowance() : 0,
       skipOffsets: t.skipOffsets,
       skipKeys: t.skipKeys,
+      // A job of steps: which step's code runs it, and how many reduces that step partitions for.
+      ...(this.deps.scheduler.stepReducers.length > 1 ? { step: t.step, reducers: this.deps.scheduler.stepReducers[t.step]! } : {}),
       ...(t.split
         ? {
             split: {

@@ -135,9 +135,13 @@ function render(s) {
   document.title = `${stateLabel(s.state)} · ${s.jobId} · gomr`;
   renderHeader(s);
   renderError(s);
-  renderPhase($('phase-maps'), 'Map', s.maps, 'map');
+  // A job of steps: the map and reduce cards show the current step; the steps card shows all.
+  const current = s.steps ? s.steps.filter((x) => x.state !== 'PENDING').length : 0;
+  const of = s.steps ? ` · step ${current} of ${s.steps.length}` : '';
+  renderPhase($('phase-maps'), `Map${of}`, s.maps, 'map');
   if (s.mapOnly) renderMapOnly($('phase-reduces'));
-  else renderPhase($('phase-reduces'), 'Reduce', s.reduces, 'reduce');
+  else renderPhase($('phase-reduces'), `Reduce${of}`, s.reduces, 'reduce');
+  renderSteps(s);
   renderStats(s);
   renderLegend();
   renderTimeline(s);
@@ -341,6 +345,28 @@ function renderUserCounters(s) {
     return;
   }
   box.replaceChildren(h('table', { className: 'kv' }, h('tbody', null, names.map((n) => counterRow(n, n, s.userCounters[n], 'n', 'data-user-counter')))));
+}
+
+function renderSteps(s) {
+  const card = $('steps-card');
+  card.hidden = !s.steps;
+  if (!s.steps) return;
+  $('step-count').textContent = String(s.steps.length);
+  const head = h('thead', null, h('tr', null, ['Step', 'State', 'Map tasks', 'Reduce tasks', 'Failed attempts', 'Time', 'Records in', 'Records out'].map((t) => h('th', { scope: 'col' }, t))));
+  const rows = s.steps.map((st) => {
+    const c = st.counters || {};
+    const time = st.startedMs ? fmtDuration((st.finishedMs || s.takenMs) - st.startedMs) : '—';
+    return h('tr', { 'data-step': String(st.step) },
+      h('td', { className: 'num' }, String(st.step + 1)),
+      h('td', null, h('span', { className: `pill small state-${String(st.state).toLowerCase()}` }, st.state.toLowerCase())),
+      h('td', { className: 'num' }, st.state === 'PENDING' ? '—' : `${fmtInt(st.maps.done)} / ${fmtInt(st.maps.total)}`),
+      h('td', { className: 'num' }, st.reduces.total ? `${fmtInt(st.reduces.done)} / ${fmtInt(st.reduces.total)}` : 'none (map-only)'),
+      h('td', { className: 'num' }, fmtInt(st.maps.failed + st.reduces.failed)),
+      h('td', { className: 'num' }, time),
+      h('td', { className: 'num' }, fmtInt(c.mapInputRecords ?? c.stepInputRecords ?? 0)),
+      h('td', { className: 'num' }, fmtInt(c.outputRecords ?? c.stepOutputRecords ?? 0)));
+  });
+  $('steps').replaceChildren(head, h('tbody', null, rows));
 }
 
 function renderWorkers(s) {

@@ -32,4 +32,5 @@ export type { HeartbeatRequest, HeartbeatRequest__Output } from './generated/gom
 export type { HeartbeatReply, HeartbeatReply__Output } from './generated/gomr/HeartbeatReply.js';
 export type { JobStatus, JobStatus__Output } from './generated/gomr/JobStatus.js';
 export type { PhaseStatus, PhaseStatus__Output } from './generated/gomr/PhaseStatus.js';
+export type { StepStatus, StepStatus__Output } from './generated/gomr/StepStatus.js';
 export type { WorkerStatus, WorkerStatus__Output } from './generated/gomr/WorkerStatus.js';

@@ -29,3 +29,4 @@ export {
   type InputMode,
   type InputRecords,
 } from './user-api.js';
+export { step, type FirstStep, type NextStep, type StepMapper, type StepOptions, type StepsDefinition } from './job-steps.js';

@@ -1,3 +1,5 @@
+import { isStepsDefinition, stepsProblem, type FirstStep, type NextStep, type StepsDefinition } from './job-steps.js';
+
 /** Any value JSON can carry. Values reach the reducer with their type intact. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -89,7 +91,7 @@ export const INPUT_MODE_NAMES: readonly InputMode[] = ['text', 'lines', 'jsonl',
  * The mapper run() takes. A jsonl record is `any` here (it is `unknown` in `Mapper<'jsonl'>`),
  * so a mapper given to run() may declare the record type it expects.
  */
-type MapperOf<V extends JsonValue, M extends InputMode> = (
+export type MapperOf<V extends JsonValue, M extends InputMode> = (
   ctx: Context<V>,
   input: M extends 'jsonl' ? any : InputRecords[M],
 ) => void | Promise<void>;
@@ -114,16 +116,44 @@ function inTest(g: Record<symbol, unknown>): boolean {
  * Returns the definition, so a worker file may also `export default run({ ... })` for tests
  * (see `@gomr/sdk/testing`); imported by a test, run() only returns it.
  */
-export function run<V extends JsonValue = any, O extends JsonValue = any, M extends InputMode = 'text'>(definition: JobDefinition<V, O, M>): JobDefinition<V, O, M> {
+/**
+ * Five steps or more: typed step by step with `step<I>()` (see job-steps.ts). Fewer steps take
+ * the overloads above, so a mismatch between steps is an error, not a fallback to this one.
+ */
+export function run(definition: {
+  steps: readonly [FirstStep<any, any, any>, NextStep, NextStep, NextStep, NextStep, ...NextStep[]];
+}): StepsDefinition;
+/**
+ * A job of steps (see job-steps.ts): each step's mapper takes the records of the step before
+ * it, typed as that step's reducer emits them (`O1` below), so a mismatch fails to compile.
+ *
+ * (Two steps listed last among these: TypeScript names the overload it tried last.)
+ */
+export function run<V1 extends JsonValue, O1 extends JsonValue, M extends InputMode, V2 extends JsonValue, O2 extends JsonValue, V3 extends JsonValue, O3 extends JsonValue, V4 extends JsonValue, O4 extends JsonValue>(definition: {
+  steps: readonly [FirstStep<V1, O1, M>, NextStep<NoInfer<O1>, V2, O2>, NextStep<NoInfer<O2>, V3, O3>, NextStep<NoInfer<O3>, V4, O4>];
+}): StepsDefinition;
+export function run<V1 extends JsonValue, O1 extends JsonValue, M extends InputMode, V2 extends JsonValue, O2 extends JsonValue, V3 extends JsonValue, O3 extends JsonValue>(definition: {
+  steps: readonly [FirstStep<V1, O1, M>, NextStep<NoInfer<O1>, V2, O2>, NextStep<NoInfer<O2>, V3, O3>];
+}): StepsDefinition;
+export function run<V1 extends JsonValue, O1 extends JsonValue, M extends InputMode, V2 extends JsonValue, O2 extends JsonValue>(definition: {
+  steps: readonly [FirstStep<V1, O1, M>, NextStep<NoInfer<O1>, V2, O2>];
+}): StepsDefinition;
+/** A job of one step (listed last: a mistake in one is the error TypeScript shows, as it was before steps). */
+export function run<V extends JsonValue = any, O extends JsonValue = any, M extends InputMode = 'text'>(definition: JobDefinition<V, O, M>): JobDefinition<V, O, M>;
+export function run(definition: JobDefinition | StepsDefinition): JobDefinition | StepsDefinition {
   const g = globalThis as Record<symbol, unknown>;
-  if (!definition || typeof definition.mapper !== 'function') {
+  if (isStepsDefinition(definition)) {
+    const problem = stepsProblem(definition as unknown as Record<string, unknown>);
+    if (problem) throw new TypeError(problem);
+  } else if (!definition || typeof definition.mapper !== 'function') {
     throw new TypeError('run({ mapper, reducer }) needs a mapper function');
   }
-  if (definition.reducer !== undefined && typeof definition.reducer !== 'function') {
+  else if (definition.reducer !== undefined && typeof definition.reducer !== 'function') {
     throw new TypeError('run(): reducer must be a function when given (a job without one is map-only)');
   }
-  if (definition.input !== undefined && !(INPUT_MODE_NAMES as readonly unknown[]).includes(definition.input)) {
-    throw new TypeError(`run(): input must be one of ${INPUT_MODE_NAMES.join(', ')}; got ${JSON.stringify(definition.input)}`);
+  const input = isStepsDefinition(definition) ? definition.steps[0].input : definition.input;
+  if (input !== undefined && !(INPUT_MODE_NAMES as readonly unknown[]).includes(input)) {
+    throw new TypeError(`run(): input must be one of ${INPUT_MODE_NAMES.join(', ')}; got ${JSON.stringify(input)}`);
   }
   const capture = g[CAPTURE_SYMBOL];
   if (typeof capture === 'function') {

@@ -12,20 +12,33 @@ export interface WorkerShape {
   /** With a sample request and total order: the sampled cut points and the sample's size. */
   cutPoints?: string[];
   sampled?: number;
+  /** A job of steps (run({ steps })): each step's shape, and its own reducer count if it sets one. */
+  steps?: StepShape[];
+}
+
+export interface StepShape {
+  reducer: boolean;
+  combiner: boolean;
+  partitioner: boolean;
+  reducers?: number;
 }
 
 /**
  * Loads the bundled worker the way a worker would, in a child process (user code may call
  * process.exit or loop), and refuses it before anything starts if it is not a gomr worker.
  */
-export function checkWorker(bundlePath: string, timeoutMs = 30_000, sampleRequest?: string): Promise<WorkerShape> {
+export function checkWorker(bundlePath: string, timeoutMs = 30_000, sampleRequest?: string, bundled?: Promise<unknown>): Promise<WorkerShape> {
   const script = runtimeEntries().check;
   return new Promise((resolve, reject) => {
     const args = ['--enable-source-maps', script, bundlePath, ...(sampleRequest ? [sampleRequest] : [])];
-    execFile(process.execPath, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
+    // With `bundled`, the check starts before the bundle is written and loads it once told
+    // (a line on stdin): node boots while esbuild bundles, off the path to the job's start.
+    const env = bundled ? { ...process.env, GOMR_CHECK_WAIT_STDIN: '1' } : process.env;
+    const child = execFile(process.execPath, args, { timeout: timeoutMs, env }, (err, stdout, stderr) => {
+      if (bundleFailure) return reject(bundleFailure.error);
       const line = stdout.trim().split('\n').pop() ?? '';
       let parsed:
-        | { ok: boolean; error?: string; reducer?: boolean; combiner?: boolean; partitioner?: boolean; sort?: 'hash' | 'total'; cutPoints?: string[]; sampled?: number; userCode?: boolean; stack?: string }
+        | { ok: boolean; error?: string; reducer?: boolean; combiner?: boolean; partitioner?: boolean; sort?: 'hash' | 'total'; cutPoints?: string[]; sampled?: number; userCode?: boolean; stack?: string; steps?: StepShape[] }
         | undefined;
       try {
         parsed = JSON.parse(line);
@@ -36,6 +49,7 @@ export function checkWorker(bundlePath: string, timeoutMs = 30_000, sampleReques
         return resolve({
           reducer: parsed.reducer !== false, combiner: !!parsed.combiner, partitioner: !!parsed.partitioner, sort: parsed.sort ?? 'hash',
           ...(parsed.cutPoints ? { cutPoints: parsed.cutPoints, sampled: parsed.sampled ?? 0 } : {}),
+          ...(parsed.steps ? { steps: parsed.steps } : {}),
         });
       }
       // The mapper threw on the sample (--sort total): the job's failure, not the file's.
@@ -47,5 +61,13 @@ export function checkWorker(bundlePath: string, timeoutMs = 30_000, sampleReques
           : `loading it failed${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}`);
       reject(new GomrError(`bad worker file: ${why}`, EXIT.WORKER_FILE, stderr.trim() || undefined));
     });
+    let bundleFailure: { error: unknown } | undefined;
+    bundled?.then(
+      () => child.stdin?.end('go\n'),
+      (error: unknown) => {
+        bundleFailure = { error };
+        child.kill();
+      },
+    );
   });
 }

@@ -36,7 +36,9 @@ ${EXIT_CODE_HELP}`;
       try {
         const bundle = await bundleWorker(args.worker, join(dir, 'worker.mjs'));
         const s = await checkWorker(bundle.path);
-        shape = `; defines mapper, reducer${s.combiner ? ', combiner' : ''}${s.partitioner ? ', partitioner' : ''}`;
+        shape = s.steps
+          ? `; defines ${s.steps.length} steps (${s.steps.map((x, i) => `${i + 1}: mapper${x.reducer ? ', reducer' : ''}${x.combiner ? ', combiner' : ''}${x.partitioner ? ', partitioner' : ''}`).join('; ')})`
+          : `; defines mapper, reducer${s.combiner ? ', combiner' : ''}${s.partitioner ? ', partitioner' : ''}`;
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

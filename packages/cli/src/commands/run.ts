@@ -16,12 +16,17 @@ part-00000 .. part-<R-1> to --output. Each output line is key<TAB>value, keys as
 UTF-8 byte order; backslash, tab, newline and carriage return in keys and string values are
 written as \\\\, \\t, \\n and \\r.
 
+A worker that calls run({ steps: [step1, step2, ...] }) runs every step in this one job: each
+step's map tasks read the step before's output, and only the last step writes part files
+(--reducers is the reduce count of each step that does not set its own).
+
 ${EXIT_CODE_HELP}`;
 
   static override examples = [
     '<%= config.bin %> run --input books/ --workers 4 --mappers 16 --reducers 4 --output /tmp/wc examples/wordcount/worker.ts',
     "<%= config.bin %> run --input 'logs/*.txt' --param pattern=ERROR --reducers 1 examples/grep/worker.ts",
     '<%= config.bin %> run --input books/ --mappers 16 --reducers 4 --dry-run examples/wordcount/worker.ts',
+    '<%= config.bin %> run --input books/ --reducers 4 --param n=10 examples/top-words/worker.ts',
     '<%= config.bin %> run --input data.csv --storage s3 --s3-endpoint http://127.0.0.1:9000 --s3-access-key KEY --s3-secret-key SECRET worker.ts',
   ];
 

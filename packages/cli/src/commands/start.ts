@@ -94,6 +94,9 @@ ${EXIT_CODE_HELP}`;
     checkJobLimits({ ...(flags.mappers ? { maps: flags.mappers } : {}), reducers: flags.reducers });
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
     if (flags.typecheck) (await import('../bundle/typecheck-worker.js')).assertWorkerTypechecks(args.worker);
+    // The master plans a job of steps from the spec: the worker file says whether it is one.
+    const { checkWorkerFile, planSteps } = await import('../job/plan-steps.js');
+    const steps = planSteps(await checkWorkerFile(args.worker), flags.reducers);
     const api = kubeApiFromFlags(flags);
     let docker: Docker | undefined;
     const interrupt = interruptSignal();
@@ -105,6 +108,7 @@ ${EXIT_CODE_HELP}`;
           s3Access: { endpoint: flags['s3-endpoint'], accessKey: flags['s3-access-key'], secretKey: flags['s3-secret-key'] },
           workers: flags.workers,
           maps: flags.mappers ?? flags.workers * 4,
+          ...(steps ? { steps } : {}),
           namespace: flags.namespace,
           minio: { image: flags['minio-image'], volumeSize: flags['minio-size'], storageClass: flags['storage-class'] },
           minioTimeoutMs: flags['minio-timeout'] * 1000,

@@ -30,6 +30,13 @@ export function formatPlan(plan: JobPlan): string {
     ...plan.mapTasks.slice(0, SHOWN_TASKS).map((t) => `  ${t.task}  ${t.input.padEnd(width)}  [${t.start}, ${t.end})  ${bytes(t.bytes)}`),
     ...(plan.mapTasks.length > SHOWN_TASKS ? [`  ... ${plan.mapTasks.length - SHOWN_TASKS} more (--json lists all)`] : []),
     `reduce tasks  ${plan.reduceTasks.length}: ${plan.reduceTasks[0]!.output}${plan.reduceTasks.length > 1 ? ` .. ${plan.reduceTasks.at(-1)!.output}` : ''}`,
+    // A job of steps: the tasks above are step 1's; each step, what it reads and writes.
+    ...(plan.steps
+      ? [
+          `steps         ${plan.steps.length}; the tasks above are step 1's`,
+          ...plan.steps.map((s) => `  step ${s.step}  ${s.mapTasks} map, ${s.reduceTasks ? `${s.reduceTasks} reduce` : 'no reduce (map-only)'}; reads ${s.reads}; writes ${s.writes}`),
+        ]
+      : []),
     `partitioning  ${plan.partitioning}`,
     ...(plan.files.length ? [`side files    ${plan.files.length}`, ...plan.files.map((f) => `  ${f.name}  ${bytes(f.size)}  ${f.path}`)] : []),
   ];

@@ -1,5 +1,6 @@
 import type { JobSnapshot } from '@gomr/master';
 import { counterLines, formatBytes, formatCount } from './format-summary.js';
+import { stepLines } from './format-steps.js';
 import type { JobListing } from './list-jobs.js';
 import type { SnapshotSource } from './load-job-snapshot.js';
 
@@ -38,6 +39,7 @@ export function formatStatus(s: JobSnapshot, source: SnapshotSource): string {
     `  worker    ${s.workerFile || '-'}`,
     `  inputs    ${s.inputs.length === 1 ? s.inputs[0]!.name : `${s.inputs.length} files`}, ${formatBytes(inputBytes)}`,
     `  started   ${formatTime(s.startedMs)}; ${over ? 'took' : 'running for'} ${formatDuration(s.elapsedMs)}${over ? '' : `, about ${formatDuration(s.etaMs)} left`}`,
+    ...(s.steps?.length ? [`  steps     ${s.steps.length}; maps and reduces below are step ${s.steps.filter((x) => x.state !== 'PENDING').length}'s`, ...stepLines(s.steps, s.takenMs)] : []),
     phase('maps', s.maps),
     // A snapshot from before map-only jobs existed has no mapOnly.
     s.mapOnly ? '  reduces   none: a map-only job' : phase('reduces', s.reduces),

@@ -1,4 +1,5 @@
 import type { JobStatus__Output } from '@gomr/proto';
+import { stepLines } from './format-steps.js';
 
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -51,6 +52,17 @@ export function counterLines(c: Record<string, number>, userCounters: Record<str
 
 /** The human summary printed when a job ends. */
 export function formatSummary(status: JobStatus__Output, wallMs: number, outputDir: string | undefined, files: number): string {
+  // A job of steps: its tasks in all, then each step; the counters below are the job's.
+  if (status.steps?.length) {
+    const sum = (f: (s: (typeof status.steps)[number]) => number) => status.steps.reduce((n, s) => n + f(s), 0);
+    return [
+      `job ${status.jobId} ${status.state.toLowerCase()} in ${(wallMs / 1000).toFixed(2)} s`,
+      `  tasks     ${sum((s) => s.maps!.total)} map, ${sum((s) => s.reduces!.total)} reduce in ${status.steps.length} steps (${sum((s) => s.maps!.failed + s.reduces!.failed)} failed attempts)`,
+      ...stepLines(status.steps),
+      // The job's counters: a map-only last step does not make the steps before it map-only.
+      ...counterLines(status.counters, status.userCounters, outputDir ? ` in ${files} files under ${outputDir}` : '', false),
+    ].join('\n');
+  }
   return [
     `job ${status.jobId} ${status.state.toLowerCase()} in ${(wallMs / 1000).toFixed(2)} s`,
     `  tasks     ${status.maps!.total} map, ${status.mapOnly ? 'no reduce (map-only)' : `${status.reduces!.total} reduce`} (${status.maps!.failed + status.reduces!.failed} failed attempts)`,

@@ -37,7 +37,7 @@ export const jobFlags = {
   'task-timeout': Flags.integer({ default: JOB_DEFAULTS.taskTimeoutMs, min: 100, description: 'ms without progress before an attempt counts as hung: it fails (toward --max-attempts) and runs elsewhere' }),
   speculation: Flags.boolean({ default: JOB_DEFAULTS.speculation, allowNo: true, description: 'run backup copies of straggling tasks near the end of a phase' }),
   'skip-bad-records': Flags.boolean({ default: JOB_DEFAULTS.skipBadRecords, description: 'skip a chunk or key that fails every attempt (reported in the summary) instead of failing the job' }),
-  'keep-intermediate': Flags.boolean({ default: JOB_DEFAULTS.keepIntermediate, description: 'keep map outputs after the job (debugging)' }),
+  'keep-intermediate': Flags.boolean({ default: JOB_DEFAULTS.keepIntermediate, description: 'keep map outputs, and the outputs of steps before the last (a job of steps), after the job (debugging)' }),
   'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
   'executor-heap-mb': executorHeapFlag,
   json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),

@@ -4,6 +4,7 @@ import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { defaultMaps } from './run-local-job.js';
 import { resolveSideFiles } from './side-files.js';
+import { checkWorkerFile, planSteps } from './plan-steps.js';
 
 export interface PlanJobOptions {
   workerFile: string;
@@ -28,6 +29,11 @@ export interface JobPlan {
   partitioning: string;
   /** Side files (--file), by the names ctx.files knows them. */
   files: { name: string; path: string; size: number }[];
+  /**
+   * A job of steps: each step (mapTasks and reduceTasks above are step 1's). Absent for a job
+   * of one step.
+   */
+  steps?: { step: number; mapTasks: number; reduceTasks: number; reads: string; writes: string }[];
 }
 
 /** Plans a job as runLocalJob and the master would: the same inputs, map count and splits. */
@@ -37,6 +43,9 @@ export async function planJob(o: PlanJobOptions): Promise<JobPlan> {
   await access(o.workerFile).catch(() => {
     throw new GomrError(`worker file not found: ${o.workerFile}`, EXIT.WORKER_FILE);
   });
+  // Whether the worker file is a job of steps, and their reduce counts: it is bundled and loaded.
+  const steps = planSteps(await checkWorkerFile(o.workerFile), o.reducers, o.sortTotal);
+  const reducers = steps ? steps[0]!.reducers : o.reducers;
   const inputs = await resolveInputs(o.inputs);
   const files = o.files?.length ? await resolveSideFiles(o.files) : [];
   const inputBytes = inputs.reduce((sum, i) => sum + i.size, 0);
@@ -50,10 +59,28 @@ export async function planJob(o: PlanJobOptions): Promise<JobPlan> {
     workers: o.workers,
     targetMaps,
     mapTasks: splits.map((s, i) => ({ task: `m-${pad(i)}`, input: s.inputName, start: s.start, end: s.end, bytes: s.end - s.start })),
-    reduceTasks: Array.from({ length: o.reducers }, (_, p) => ({ task: `r-${pad(p)}`, partition: p, output: `part-${pad(p)}` })),
+    reduceTasks: Array.from({ length: reducers }, (_, p) => ({ task: `r-${pad(p)}`, partition: p, output: steps ? `run for step 2 (s1-m-${pad(p)})` : `part-${pad(p)}` })),
     partitioning: o.sortTotal
       ? `by key range (--sort total): ${o.reducers - 1} cut point${o.reducers === 2 ? '' : 's'} at most, sampled from the head of each split when the job starts`
-      : `FNV-1a(key) % ${o.reducers}, unless the worker file sets a partitioner`,
+      : `FNV-1a(key) % ${reducers}${steps ? ' (each step: % its reduce tasks)' : ''}, unless the worker file sets a partitioner`,
     files,
+    ...(steps
+      ? {
+          steps: steps.map((s, i) => {
+            const last = i === steps.length - 1;
+            const r = s.reducers;
+            const maps = i ? steps[i - 1]!.reducers : splits.length;
+            const range = (name: string, n: number) => (n > 1 ? `${name}00000 .. ${name}${pad(n - 1)}` : `${name}00000`);
+            const parts = r ? range('part-', r) : `${range('part-m-', maps)} (map-only)`;
+            return {
+              step: i + 1,
+              mapTasks: maps,
+              reduceTasks: r,
+              reads: i ? `step ${i}'s output: one map task per reduce task, records in the run format` : 'the inputs',
+              writes: last ? parts : `runs for step ${i + 2}, deleted when the job succeeds (unless --keep-intermediate)`,
+            };
+          }),
+        }
+      : {}),
   };
 }

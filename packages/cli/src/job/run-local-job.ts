@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatus__Output } from '@gomr/proto';
@@ -19,6 +19,7 @@ import { checkJobLimits } from './job-limits.js';
 import { localJobDir } from './gomr-home.js';
 import { newJobId, newToken } from './job-id.js';
 import { recordStatusUrl } from './status-page-link.js';
+import { planSteps } from './plan-steps.js';
 
 export interface RunJobOptions {
   workerFile: string;
@@ -171,13 +172,14 @@ async function runWithOutput(
   let bundling: { bundled: Promise<unknown>; checked: Promise<WorkerShape> } | undefined;
   // --sort total: the check also samples the input (see total-order-sample.ts), before the spec.
   const sampleRequest = o.sortTotal ? await writeSampleRequest(jobDir, inputs, maps, o.reducers, o.params, sideFiles) : undefined;
-  /** Starts bundling and the check, once; on a local store, after every process is spawned. */
+  /** Starts bundling and the check, once (before the spec: it says whether the job has steps). */
   const startBundling = () => {
     if (!bundling) {
       // esbuild is loaded only now: until the processes are spawned, nothing else is loaded.
       const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(o.workerFile, bundlePath, { ownLocation: true }));
-      const checked = bundled.then(() => checkWorker(bundlePath, undefined, sampleRequest)).then((shape) => {
-        if (!shape.reducer && o.reducers > 0) {
+      const checked = checkWorker(bundlePath, undefined, sampleRequest, bundled).then((shape) => {
+        // A job of steps: a last step without a reducer is map-only by itself (see planSteps).
+        if (!shape.steps && !shape.reducer && o.reducers > 0) {
           throw new GomrError(`bad worker file: it defines no reducer; run it as a map-only job with --reducers 0 (it was given ${o.reducers})`, EXIT.WORKER_FILE);
         }
         return shape;
@@ -189,6 +191,8 @@ async function runWithOutput(
     return bundling;
   };
 
+  /** On a local store: the spec, written once the worker file is checked (see writeSpec). */
+  let specWritten: Promise<void> | undefined;
   const storage = await openStorage(o.storage).catch((err: Error) => {
     throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
   });
@@ -213,9 +217,21 @@ async function runWithOutput(
       outputCompression: o.outputCompression ?? 'none',
     };
     const specPath = join(jobDir, 'spec.json');
-    await writeFile(specPath, JSON.stringify(spec, null, 2), { mode: 0o600 });
+    // Whether the worker file is a job of steps (and their reduce counts) is known once it is
+    // checked; on a local store the check runs while the processes start, so the spec is
+    // written then, and the master, started before, waits for it (GOMR_JOB_SPEC_WAIT).
+    const writeSpec = async (shape: WorkerShape) => {
+      const steps = planSteps(shape, o.reducers, o.sortTotal);
+      const full: JobSpecInput = steps ? { ...spec, reducers: steps[0]!.reducers, steps } : spec;
+      await writeFile(`${specPath}.tmp`, JSON.stringify(full, null, 2), { mode: 0o600 });
+      await rename(`${specPath}.tmp`, specPath);
+    };
+    const later = o.storage.kind === 'local';
+    if (later) specWritten = startBundling().checked.then(writeSpec);
+    else await writeSpec(await startBundling().checked);
     return new LocalRuntime({
       jobDir, specPath, bundlePath, bundleReady: () => startBundling().bundled, token, workers: o.workers, storage: o.storage, inputStorage,
+      ...(later ? { taskCounts: { maps, reducers: o.reducers, inputs: specInputs } } : {}),
       workerEnv: {
         ...(o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {}),
         ...(o.executorHeapMb ? { GOMR_EXECUTOR_HEAP_MB: String(o.executorHeapMb) } : {}),
@@ -243,7 +259,7 @@ async function runWithOutput(
       import('@gomr/proto'),
       o.progress ? import('../progress/progress-display.js').then((m) => m.createProgressDisplay(o.progress!)) : NO_DISPLAY,
     ]);
-    const [, shape] = await Promise.all([started, startBundling().checked]);
+    const [, shape] = await Promise.all([started, startBundling().checked, specWritten]);
     if (shape.sort === 'total' && !o.sortTotal) throw sortFlagNeeded();
     if (runtime.statusUrl) {
       // Recorded before it is printed: whoever reads the line can use `gomr status` at once.

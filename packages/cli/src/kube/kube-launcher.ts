@@ -52,6 +52,8 @@ export interface StartKubeJobOptions extends Partial<Omit<JobFlagOptions, 'input
   workers: number;
   maps: number;
   reducers: number;
+  /** A job of steps: each step's reduce count (see planSteps); absent for a job of one step. */
+  steps?: { reducers: number }[];
   params: Record<string, string>;
   maxAttempts: number;
   heartbeatTimeoutMs: number;
@@ -197,6 +199,8 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
       storage,
       maps: o.maps,
       ...jobSpecFields({ ...JOB_DEFAULTS, ...definedOnly(o) }),
+      // A job of steps: step 1's reduce count, and each step's.
+      ...(o.steps ? { reducers: o.steps[0]!.reducers, steps: o.steps } : {}),
       ...(files.length ? { files } : {}),
       ...totalOrder,
     };

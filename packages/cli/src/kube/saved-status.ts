@@ -9,6 +9,8 @@ export function statusFromSnapshot(s: JobSnapshot): JobStatus__Output {
   return {
     jobId: s.jobId, state: s.state, maps: phase(s.maps), reduces: phase(s.reduces), counters: { ...s.counters }, userCounters: { ...s.userCounters },
     error: s.error?.summary ?? '', outputKeys: [...s.outputKeys], workers: [], startedMs: s.startedMs, finishedMs: s.finishedMs, errorKind: '', mapOnly: s.mapOnly,
+    steps: (s.steps ?? []).map((st) => ({ ...st, maps: { ...st.maps }, reduces: { ...st.reduces } })),
+    step: s.steps?.length ? s.steps.length - 1 : 0,
   };
 }
 

@@ -23,6 +23,11 @@ export interface LocalRuntimeOptions {
    * bundle is written already.
    */
   bundleReady?: () => Promise<unknown>;
+  /**
+   * The spec's task counts, when the spec at specPath is written only after start() (see
+   * GOMR_JOB_SPEC_WAIT in the master's main.ts). Default: read from the spec at start().
+   */
+  taskCounts?: Pick<JobSpecInput, 'maps' | 'reducers' | 'inputs'>;
   /** Extra environment for workers (e.g. GOMR_SPILL_BYTES). */
   workerEnv?: Record<string, string>;
   /** Extra environment for the master (e.g. GOMR_TLS_CERT). */
@@ -81,7 +86,7 @@ export class LocalRuntime {
 
   async start(): Promise<void> {
     // Read synchronously: every process is spawned before this call first yields.
-    const spec = JSON.parse(readFileSync(this.opts.specPath, 'utf8')) as Pick<JobSpecInput, 'maps' | 'reducers' | 'inputs'>;
+    const spec = this.opts.taskCounts ?? (JSON.parse(readFileSync(this.opts.specPath, 'utf8')) as Pick<JobSpecInput, 'maps' | 'reducers' | 'inputs'>);
     // Every input has at least one map task.
     this.maxDeathsPerSlot = BASE_DEATHS_PER_SLOT + Math.max(spec.maps, spec.inputs.length) + spec.reducers;
     // Workers start with the master, not after it: node and gomr load in both at once, and a
@@ -114,6 +119,7 @@ export class LocalRuntime {
         'master',
         [masterMain],
         { ...process.env, ...this.opts.masterEnv, GOMR_JOB_SPEC: this.opts.specPath, GOMR_MASTER_ADDRESS: address,
+          ...(this.opts.taskCounts ? { GOMR_JOB_SPEC_WAIT: '1' } : {}),
           // A restarted master serves its page on the same port, so the printed URL stays valid.
           GOMR_STATUS_ADDRESS: this.statusUrl ? new URL(this.statusUrl).host : '127.0.0.1:0' },
         join(this.opts.jobDir, 'master.log'),

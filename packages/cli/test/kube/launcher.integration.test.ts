@@ -203,3 +203,17 @@ test('--file: side files go to MinIO under the job prefix and the spec names the
     await w.stop();
   }
 });
+
+test('a job of steps: the spec in MinIO carries each step\'s reduce count, and step 1\'s as its reducers', async () => {
+  const w = await world();
+  try {
+    const { run, lines } = start(w, { jobId: 'job-steps', reducers: 3, steps: [{ reducers: 3 }, { reducers: 1 }] });
+    assert.equal((await run).status.state, 'SUCCEEDED', lines.join('\n'));
+    const creds = JSON.parse(Buffer.from(w.kube.get('secrets', 'gomr-job-job-steps')!.data['storage.json'], 'base64').toString());
+    const spec = await storedSpec(w, 'job-steps', { accessKey: creds.accessKey, secretKey: creds.secretKey });
+    assert.deepEqual(spec.steps, [{ reducers: 3 }, { reducers: 1 }]);
+    assert.equal(spec.reducers, 3);
+  } finally {
+    await w.stop();
+  }
+});

@@ -93,6 +93,10 @@ export const gomrDescriptor = {
             "outputCompression": {
               "type": "string",
               "id": 10
+            },
+            "steps": {
+              "type": "int32",
+              "id": 11
             }
           }
         },
@@ -195,6 +199,14 @@ export const gomrDescriptor = {
               "rule": "repeated",
               "type": "RunObject",
               "id": 11
+            },
+            "step": {
+              "type": "int32",
+              "id": 12
+            },
+            "reducers": {
+              "type": "int32",
+              "id": 13
             }
           }
         },
@@ -561,6 +573,53 @@ export const gomrDescriptor = {
             "mapOnly": {
               "type": "bool",
               "id": 13
+            },
+            "steps": {
+              "rule": "repeated",
+              "type": "StepStatus",
+              "id": 14
+            },
+            "step": {
+              "type": "int32",
+              "id": 15
+            }
+          }
+        },
+        "StepStatus": {
+          "fields": {
+            "step": {
+              "type": "int32",
+              "id": 1
+            },
+            "state": {
+              "type": "string",
+              "id": 2
+            },
+            "maps": {
+              "type": "PhaseStatus",
+              "id": 3
+            },
+            "reduces": {
+              "type": "PhaseStatus",
+              "id": 4
+            },
+            "counters": {
+              "keyType": "string",
+              "type": "int64",
+              "id": 5
+            },
+            "userCounters": {
+              "keyType": "string",
+              "type": "int64",
+              "id": 6
+            },
+            "startedMs": {
+              "type": "int64",
+              "id": 7
+            },
+            "finishedMs": {
+              "type": "int64",
+              "id": 8
             }
           }
         }

@@ -16,6 +16,7 @@ import type { ReportTaskRequest as _gomr_ReportTaskRequest, ReportTaskRequest__O
 import type { RunObject as _gomr_RunObject, RunObject__Output as _gomr_RunObject__Output } from './gomr/RunObject.js';
 import type { SideFile as _gomr_SideFile, SideFile__Output as _gomr_SideFile__Output } from './gomr/SideFile.js';
 import type { StatusRequest as _gomr_StatusRequest, StatusRequest__Output as _gomr_StatusRequest__Output } from './gomr/StatusRequest.js';
+import type { StepStatus as _gomr_StepStatus, StepStatus__Output as _gomr_StepStatus__Output } from './gomr/StepStatus.js';
 import type { Task as _gomr_Task, Task__Output as _gomr_Task__Output } from './gomr/Task.js';
 import type { TaskError as _gomr_TaskError, TaskError__Output as _gomr_TaskError__Output } from './gomr/TaskError.js';
 import type { TaskStreamReply as _gomr_TaskStreamReply, TaskStreamReply__Output as _gomr_TaskStreamReply__Output } from './gomr/TaskStreamReply.js';
@@ -43,6 +44,7 @@ export interface ProtoGrpcType {
     RunObject: MessageTypeDefinition<_gomr_RunObject, _gomr_RunObject__Output>
     SideFile: MessageTypeDefinition<_gomr_SideFile, _gomr_SideFile__Output>
     StatusRequest: MessageTypeDefinition<_gomr_StatusRequest, _gomr_StatusRequest__Output>
+    StepStatus: MessageTypeDefinition<_gomr_StepStatus, _gomr_StepStatus__Output>
     Task: MessageTypeDefinition<_gomr_Task, _gomr_Task__Output>
     TaskError: MessageTypeDefinition<_gomr_TaskError, _gomr_TaskError__Output>
     TaskKind: EnumTypeDefinition

@@ -38,6 +38,7 @@ export {
   type SortedPartition,
 } from './map-output-buffer.js';
 export { SortedLineWriter, OutputOrderError, type SortedLineWriterOptions } from './sorted-output.js';
+export { RunWriter } from './run-writer.js';
 export {
   escapeText,
   formatValue,

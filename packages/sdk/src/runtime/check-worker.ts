@@ -2,6 +2,8 @@
  * `node check-worker.js BUNDLE [SAMPLE_REQUEST.json]`: loads a bundled worker file the way the
  * runtime does and prints one JSON line:
  * {"ok":true,"reducer":bool,"combiner":bool,"partitioner":bool,"input":MODE,"sort":"hash"|"total"}
+ * (a job of steps adds "steps": [{"reducer","combiner","partitioner","reducers"?}, ...]; the
+ * fields above then describe its last step)
  * or {"ok":false,"error":"..."}.
  * With a sample request (see SampleRequest) and a job sorted totally (the request says so, or
  * the definition's sort does), it also runs the mapper over the head of each split and adds
@@ -11,6 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { LocalStorage, type Split } from '@gomr/storage';
 import { loadDefinition } from './load-definition.js';
+import { isStepsDefinition, jobSteps } from '../job-steps.js';
 import { bindSideFiles, LocalSideFiles } from './side-files.js';
 import { pickCutPoints, sampleKeys } from '../total-order/index.js';
 
@@ -31,8 +34,29 @@ if (!bundle) {
   process.exit(2);
 }
 
+/** GOMR_CHECK_WAIT_STDIN: started before the bundle was written; it is, once stdin has a line (or ends). */
+async function bundleWritten(): Promise<void> {
+  if (!process.env.GOMR_CHECK_WAIT_STDIN) return;
+  await new Promise<void>((resolve) => {
+    process.stdin.once('data', () => resolve());
+    process.stdin.once('end', () => resolve());
+  });
+  process.stdin.destroy();
+}
+
 async function check(): Promise<Record<string, unknown>> {
-  const def = await loadDefinition(bundle!);
+  await bundleWritten();
+  const loaded = await loadDefinition(bundle!);
+  if (isStepsDefinition(loaded)) {
+    // A job of steps: each step's shape, for the CLI to plan its reduce counts.
+    const steps = jobSteps(loaded).map((d) => ({
+      reducer: !!d.reducer, combiner: !!d.combiner, partitioner: !!d.partitioner,
+      ...((d as { reducers?: number }).reducers !== undefined ? { reducers: (d as { reducers?: number }).reducers } : {}),
+    }));
+    const last = steps[steps.length - 1]!;
+    return { ok: true, reducer: last.reducer, combiner: last.combiner, partitioner: last.partitioner, input: loaded.steps[0].input ?? 'text', sort: 'hash', steps };
+  }
+  const def = loaded;
   const sort = def.sort ?? 'hash';
   if (sort !== 'hash' && sort !== 'total') throw new Error(`run(): sort must be 'hash' or 'total', got ${JSON.stringify(sort)}`);
   const shape = { ok: true, reducer: !!def.reducer, combiner: !!def.combiner, partitioner: !!def.partitioner, input: def.input ?? 'text', sort };

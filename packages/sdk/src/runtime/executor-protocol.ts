@@ -31,6 +31,12 @@ export interface TaskSpec {
   /** REDUCE: the partition's runs in map order, objects (key) or inline (data); when absent, runKeys. */
   runs?: RunInput[];
   /**
+   * A job of steps (JobInfo.steps > 1): the task's step (0-based) and that step's reduce count.
+   * A MAP past step 0 has no split: it reads runKeys (the step before's output, run format).
+   */
+  step?: number;
+  reducers?: number;
+  /**
    * Tasks to run right after this one, in order, in the same thread (a batch of tiny tasks):
    * their outcomes come back with this one's, in the result's `then`, in one message.
    */
@@ -62,6 +68,18 @@ export interface JobInfo {
   outputFormat?: OutputFormatName;
   /** @default 'none' */
   outputCompression?: OutputCompression;
+  /** A job of steps: how many (see TaskSpec.step). @default 1 */
+  steps?: number;
+}
+
+/** The job as one task of a step sees it: the step's reducer count (a job of one step: the job's). */
+export function stepJob(task: TaskSpec, job: JobInfo): JobInfo {
+  return (job.steps ?? 1) > 1 ? { ...job, reducers: task.reducers ?? 0 } : job;
+}
+
+/** A reduce of a step before the last: it writes a run for the next step, not a part file. */
+export function writesRun(task: TaskSpec, job: JobInfo): boolean {
+  return task.kind === 'REDUCE' && (task.step ?? 0) < (job.steps ?? 1) - 1;
 }
 
 export interface TaskOutput {

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExecutorData, FromExecutor, TaskOutcome, ToExecutor } from './executor-protocol.js';
 import { WorkerFileError } from './load-definition.js';
-import type { TaskEnv } from './map-task.js';
+import type { RunnerEnv } from './task-run.js';
 import { guardProcessExit } from './exit-guard.js';
 import { catchAsyncUserErrors } from './async-user-errors.js';
 import { openTaskEnv, TaskRunner } from './task-run.js';
@@ -43,7 +43,7 @@ async function start(): Promise<void> {
   // the process: that flag makes node parse the maps of gomr's bundles up front, 30-50 MB of
   // heap per worker and 20 MB in the master, for stacks of gomr's own frames.
   process.setSourceMapsEnabled(true);
-  let env: TaskEnv;
+  let env: RunnerEnv;
   try {
     env = await openTaskEnv(data, reportProgress);
   } catch (err) {

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { isStepsDefinition, stepsProblem, type StepsDefinition } from '../job-steps.js';
 import { DEFINITION_SYMBOL, EXECUTOR_SYMBOL, INPUT_MODE_NAMES, type JobDefinition } from '../user-api.js';
 
 export class WorkerFileError extends Error {
@@ -15,7 +16,7 @@ export class WorkerFileError extends Error {
  * Imports a bundled worker file so that its `run()` registers the job instead of complaining,
  * and checks what it registered.
  */
-export async function loadDefinition(bundlePath: string): Promise<JobDefinition> {
+export async function loadDefinition(bundlePath: string): Promise<JobDefinition | StepsDefinition> {
   const g = globalThis as Record<symbol, unknown>;
   g[EXECUTOR_SYMBOL] = true;
   try {
@@ -24,8 +25,14 @@ export async function loadDefinition(bundlePath: string): Promise<JobDefinition>
     const e = err as Error;
     throw new WorkerFileError(`the worker file threw while loading: ${e?.message ?? String(err)}`, e?.stack);
   }
-  const def = g[DEFINITION_SYMBOL] as JobDefinition | undefined;
+  const def = g[DEFINITION_SYMBOL] as JobDefinition | StepsDefinition | undefined;
   if (!def) throw new WorkerFileError('the worker file never called run({ mapper, reducer }) from @gomr/sdk');
+  if (isStepsDefinition(def)) {
+    // run() checked it already; a definition set some other way is checked the same.
+    const problem = stepsProblem(def as unknown as Record<string, unknown>);
+    if (problem) throw new WorkerFileError(problem);
+    return def;
+  }
   if (typeof def.mapper !== 'function') throw new WorkerFileError('run(): mapper must be a function');
   for (const name of ['reducer', 'combiner', 'partitioner'] as const) {
     if (def[name] !== undefined && typeof def[name] !== 'function') throw new WorkerFileError(`run(): ${name} must be a function when given`);

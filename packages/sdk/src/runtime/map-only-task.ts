@@ -1,9 +1,8 @@
 import { LineWriter, outputFormat } from '../data/index.js';
-import { feedMapper } from '../input/feed-mapper.js';
-import { checkInputUnchanged } from './input-unchanged.js';
+import { stepInputName } from '../input/feed-runs.js';
 import type { JsonValue } from '../user-api.js';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
-import { mapNarrowing, type TaskEnv, type TaskResult } from './map-task.js';
+import { feedTask, inputCounters, type TaskEnv, type TaskResult } from './map-task.js';
 import { TaskContext } from './task-context.js';
 import { openOutputObject } from './output-object.js';
 
@@ -19,19 +18,16 @@ export function mapPartName(index: number): string {
  * to the output, as it does a reduce task's.
  */
 export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Promise<TaskResult> {
-  const split = task.split!;
   const key = `${task.outputPrefix}${mapPartName(task.index)}`;
   const output = await openOutputObject(env.storage, key, job.outputCompression);
   const lines = new LineWriter(output.stream, outputFormat(job.outputFormat));
   let held: [string, JsonValue][] | null = null;
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : lines.write(k, v)));
-  ctx.input = split.inputName;
+  ctx.input = task.split?.inputName ?? stepInputName(task);
   try {
-    const stats = await feedMapper({
+    const stats = await feedTask(task, env, {
       definition: env.definition,
       ctx,
-      storage: env.inputStorage,
-      split,
       skipOffsets: task.skipOffsets ?? [],
       hold: () => {
         held = [];
@@ -42,16 +38,13 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
       },
       afterUnit: () => lines.drain(),
       onProgress: env.onProgress,
-      ...(env.inputsMayChange ? { checkInput: () => checkInputUnchanged(env.inputStorage, split) } : {}),
-      ...mapNarrowing(env.only),
     });
     const out = await lines.finish();
     await output.close();
     return {
       outputs: [{ partition: 0, key, bytes: out.bytes, records: out.records }],
       counters: {
-        mapInputRecords: stats.inputRecords,
-        mapInputBytes: stats.inputBytes,
+        ...inputCounters(task, stats.inputRecords, stats.inputBytes),
         mapOutputRecords: out.records,
         outputRecords: out.records,
         outputBytes: out.bytes,

@@ -5,7 +5,8 @@ import type { ObjectWriter, Storage } from '@gomr/storage';
 import {
   MapOutputBuffer, defaultHeapLimit, defaultPartition, writeRun, type SortedPartition,
 } from '../data/index.js';
-import { feedMapper } from '../input/feed-mapper.js';
+import { feedMapper, type FeedOptions } from '../input/feed-mapper.js';
+import { feedRuns, stepInputName } from '../input/feed-runs.js';
 import type { JobDefinition, JsonValue } from '../user-api.js';
 import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
 import { checkInputUnchanged } from './input-unchanged.js';
@@ -78,7 +79,8 @@ function partName(partition: number): string {
  * non-empty partition under the attempt's own prefix.
  */
 export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Promise<TaskResult> {
-  const split = task.split!;
+  const split = task.split;
+  const inputName = split?.inputName ?? stepInputName(task);
   const { definition } = env;
   // --sort total: by key range, at the job's sampled cut points (total-order/cut-points.ts).
   const cuts = job.totalOrder ? job.cutPoints ?? [] : undefined;
@@ -97,10 +99,10 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
       ? {
           combiner: (key: string, values: JsonValue[], emit: (k: string, v: JsonValue) => void) => {
             const cctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, emit, userCounters);
-            cctx.input = split.inputName;
+            cctx.input = inputName;
             // Without this, a combiner's error read "mapper failed" with no key and gomr's frames.
             const fail = (err: unknown): never => {
-              throw combinerError(err, split.inputName, key);
+              throw combinerError(err, inputName, key);
             };
             try {
               const r = combiner(cctx, key, values);
@@ -115,13 +117,11 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   // Emits go to the buffer, or, while isolating bad records, to a list kept only if the line succeeds.
   let held: [string, JsonValue][] | null = null;
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)), userCounters);
-  ctx.input = split.inputName;
+  ctx.input = inputName;
   try {
-    const { inputRecords, inputBytes, skippedRecords, invalidUtf8, crlfLines } = await feedMapper({
+    const { inputRecords, inputBytes, skippedRecords, invalidUtf8, crlfLines } = await feedTask(task, env, {
       definition,
       ctx,
-      storage: env.inputStorage,
-      split,
       skipOffsets: task.skipOffsets ?? [],
       hold: () => {
         held = [];
@@ -132,8 +132,6 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
       },
       afterUnit: () => (buffer.needsSpill ? buffer.spillIfFull() : undefined),
       onProgress: env.onProgress,
-      ...(env.inputsMayChange ? { checkInput: () => checkInputUnchanged(env.inputStorage, split) } : {}),
-      ...mapNarrowing(env.only),
     });
     const partitions = await buffer.finish();
     const outputs: TaskOutput[] = [];
@@ -158,8 +156,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
     return {
       outputs,
       counters: {
-        mapInputRecords: inputRecords,
-        mapInputBytes: inputBytes,
+        ...inputCounters(task, inputRecords, inputBytes),
         mapOutputRecords: buffer.mapOutputRecords,
         combineInputRecords: buffer.combineInputRecords,
         combineOutputRecords: buffer.combineOutputRecords,
@@ -176,6 +173,32 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   } finally {
     await buffer.cleanup();
   }
+}
+
+/**
+ * What a map task read: the job's input (mapInputRecords, mapInputBytes), or past step 0 of a
+ * job of steps, the step before's records (stepInputRecords), so that the job's input counters
+ * count its input once, not once per step.
+ */
+export function inputCounters(task: TaskSpec, records: number, bytes: number): Record<string, number> {
+  return task.split ? { mapInputRecords: records, mapInputBytes: bytes } : { stepInputRecords: records };
+}
+
+/**
+ * Feeds the mapper the task's input: its split of the job's inputs, or (a map task past step 0
+ * of a job of steps) the runs the step before it wrote.
+ */
+export function feedTask(task: TaskSpec, env: TaskEnv, o: Omit<FeedOptions, 'split' | 'storage' | 'checkInput'>) {
+  const split = task.split;
+  if (!split) return feedRuns({ ...o, task, storage: env.storage, inputName: stepInputName(task) });
+  return feedMapper({
+    ...o,
+    storage: env.inputStorage,
+    split,
+    ...(env.inputsMayChange ? { checkInput: () => checkInputUnchanged(env.inputStorage, split) } : {}),
+    // gomr replay --chunk/--line: only the failing chunk or line of the split.
+    ...mapNarrowing(env.only),
+  });
 }
 
 async function writePartition(storage: Storage, key: string, records: SortedPartition): Promise<{ bytes: number; records: number }> {

@@ -1,10 +1,10 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  groupByKey, mergeDown, mergeSorted, OutputOrderError, outputFormat, SortedLineWriter, type Batched, type Rec,
+  groupByKey, mergeDown, mergeSorted, OutputOrderError, outputFormat, RunWriter, SortedLineWriter, type Batched, type Rec,
 } from '../data/index.js';
 import { openOutputObject, type OutputObject } from './output-object.js';
-import type { JobInfo, TaskSpec } from './executor-protocol.js';
+import { writesRun, type JobInfo, type TaskSpec } from './executor-protocol.js';
 import type { TaskEnv, TaskResult } from './map-task.js';
 import { closeRuns, openObjects, reduceRuns } from './reduce-runs.js';
 import { callSite } from './async-user-errors.js';
@@ -93,18 +93,20 @@ async function removeFiles(files: Set<string>): Promise<void> {
 async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: boolean, factor: number): Promise<TaskResult> {
   const mergeFiles = new Set<string>();
   const runs = reduceRuns(task, env.storage);
-  const outKey = `${task.outputPrefix}${partName(task.index)}`;
+  // A step before the last writes a run for the next step (uncompressed: only gomr reads it).
+  const toRun = writesRun(task, job);
+  const outKey = `${task.outputPrefix}${partName(task.index)}${toRun ? '.run' : ''}`;
   let sources: Batched<Rec>[];
   let output: OutputObject;
   try {
     sources = await boundRuns(runs, env, factor, mergeFiles);
-    output = await openOutputObject(env.storage, outKey, job.outputCompression);
+    output = await openOutputObject(env.storage, outKey, toRun ? 'none' : job.outputCompression);
   } catch (err) {
     closeRuns(runs);
     await removeFiles(mergeFiles);
     throw err;
   }
-  const lines = new SortedLineWriter(output.stream, { spillDir: env.spillDir, sortAll, format: outputFormat(job.outputFormat) });
+  const lines = toRun ? new RunWriter(output.stream) : new SortedLineWriter(output.stream, { spillDir: env.spillDir, sortAll, format: outputFormat(job.outputFormat) });
   let currentKey = '';
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => lines.write(k, v, currentKey));
   ctx.open = false;
@@ -153,8 +155,8 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
       counters: {
         reduceInputRecords: inputRecords,
         reduceInputGroups: groups,
-        outputRecords: stats.records,
-        outputBytes: stats.bytes,
+        // A step before the last: records for the next step, not the job's output.
+        ...(toRun ? { stepOutputRecords: stats.records, stepOutputBytes: stats.bytes } : { outputRecords: stats.records, outputBytes: stats.bytes }),
         ...(skippedRecords ? { skippedRecords, skippedValues } : {}),
       },
       userCounters: ctx.userCounters,

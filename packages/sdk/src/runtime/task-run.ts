@@ -6,7 +6,9 @@
  * very path the attempt it re-runs went down.
  */
 import { openStorage, StorageUnreachableError, type Storage } from '@gomr/storage';
-import type { ExecutorData, JobInfo, TaskErrorInfo, TaskOutcome, TaskSpec } from './executor-protocol.js';
+import { stepJob, type ExecutorData, type JobInfo, type TaskErrorInfo, type TaskOutcome, type TaskSpec } from './executor-protocol.js';
+import { jobSteps } from '../job-steps.js';
+import type { JobDefinition } from '../user-api.js';
 import { loadDefinition } from './load-definition.js';
 import { runMapTask, type TaskEnv } from './map-task.js';
 import { runReduceTask } from './reduce-task.js';
@@ -17,15 +19,20 @@ import { bindSideFiles, localSideFiles, type LocalSideFiles } from './side-files
 import { runWatched } from './async-user-errors.js';
 import type { BoundedUserOutput } from './user-output.js';
 
+/** A task's environment, with every step's code of a job of steps (one entry for a job of one). */
+export type RunnerEnv = TaskEnv & { steps: readonly JobDefinition[] };
+
 /** Loads the worker file and opens the job's storage; rejects (WorkerFileError) if the file does not load. */
-export async function openTaskEnv(data: ExecutorData, onProgress: (progress: number) => void): Promise<TaskEnv> {
-  const definition = await loadDefinition(data.bundlePath);
+export async function openTaskEnv(data: ExecutorData, onProgress: (progress: number) => void): Promise<RunnerEnv> {
+  const steps = jobSteps(await loadDefinition(data.bundlePath));
+  const definition = steps[0]!;
   // The thread running user code has no event loop anyone waits on: small local reads are synchronous.
   const storage: Storage = await openStorage(data.storage, { syncSmallReads: true });
   const inputStorage: Storage =
     JSON.stringify(data.inputStorage) === JSON.stringify(data.storage) ? storage : await openStorage(data.inputStorage, { syncSmallReads: true });
   return {
     definition,
+    steps,
     storage,
     inputStorage,
     spillDir: data.spillDir,
@@ -44,7 +51,7 @@ export class TaskRunner {
 
   constructor(
     private readonly data: ExecutorData,
-    private readonly env: TaskEnv,
+    private readonly env: RunnerEnv,
     /** The executor thread's bound on what user code prints; a replay prints all of it. */
     private readonly userOutput?: BoundedUserOutput,
   ) {}
@@ -61,10 +68,15 @@ export class TaskRunner {
         return { ok: false as const, error: describeError(new Error(`cannot fetch the side files: ${(err as Error).message}`)), runMs: runMs() };
       }
     }
-    // No reducers: a map-only job, whose map tasks write the output themselves.
-    const runTask = task.kind === 'REDUCE' ? runReduceTask : job.reducers === 0 ? runMapOnlyTask : runMapTask;
+    // A job of steps: the task's step's code, and its reducer count.
+    const definition = this.env.steps[task.step ?? 0];
+    if (!definition) return { ok: false as const, error: describeError(new Error(`task ${task.taskId}: the worker file has no step ${(task.step ?? 0) + 1}`)), runMs: runMs() };
+    const taskJob = stepJob(task, job);
+    const taskEnv = definition === this.env.definition ? this.env : { ...this.env, definition };
+    // No reducers: a map-only job (or last step), whose map tasks write the output themselves.
+    const runTask = task.kind === 'REDUCE' ? runReduceTask : taskJob.reducers === 0 ? runMapOnlyTask : runMapTask;
     this.userOutput?.beginTask(task.taskId);
-    const outcome = await runWatched(() => runTask(task, job, this.env));
+    const outcome = await runWatched(() => runTask(task, taskJob, taskEnv));
     const dropped = this.userOutput?.endTask().droppedLines ?? 0;
     if ('result' in outcome) {
       const counters = dropped ? { ...outcome.result.counters, userOutputDroppedLines: dropped } : outcome.result.counters;

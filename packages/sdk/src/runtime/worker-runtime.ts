@@ -127,6 +127,7 @@ export class WorkerRuntime {
       // Empty from a master that does not say: tsv, uncompressed.
       outputFormat: reply.outputFormat === 'jsonl' ? 'jsonl' : 'tsv',
       outputCompression: reply.outputCompression === 'gzip' ? 'gzip' : 'none',
+      ...(reply.steps > 1 ? { steps: reply.steps } : {}),
     };
     this.log(`registered for job ${reply.jobId}`);
   }
@@ -286,6 +287,7 @@ function taskSpec(t: Task__Output): TaskSpec {
     skipKeys: t.skipKeys,
     ...(t.split ? { split: { ...t.split } } : {}),
     ...(t.inlineRunBytes ? { inlineRunBytes: t.inlineRunBytes } : {}),
+    ...(t.step || t.reducers ? { step: t.step, reducers: t.reducers } : {}),
     ...(t.runs.length ? { runs: t.runs.map((r) => (r.data.length ? { key: r.key, data: r.data } : { key: r.key })) } : {}),
   };
 }

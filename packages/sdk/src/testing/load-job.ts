@@ -7,22 +7,28 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { workerFileLocationDefines } from '../runtime/worker-file-location.js';
 import { CAPTURE_SYMBOL, type JobDefinition } from '../user-api.js';
 import { RunJobError } from './run-job-error.js';
+import { isStepsDefinition, stepsProblem, type StepsDefinition } from '../job-steps.js';
 
 /** A job for runJob: its definition, or the path (or file: URL) of a worker file that calls run(). */
-export type JobSource = JobDefinition | string | URL;
+export type JobSource = JobDefinition | StepsDefinition | string | URL;
 
-const loaded = new Map<string, JobDefinition>();
+const loaded = new Map<string, JobDefinition | StepsDefinition>();
 /** One worker file is imported at a time: run() reports to whichever import is under way. */
 let importing: Promise<unknown> = Promise.resolve();
 
-export async function resolveJob(source: JobSource): Promise<JobDefinition> {
+export async function resolveJob(source: JobSource): Promise<JobDefinition | StepsDefinition> {
   if (typeof source === 'string' || source instanceof URL) return loadWorkerFile(source);
   checkDefinition(source);
   return source;
 }
 
-function checkDefinition(def: JobDefinition): void {
+function checkDefinition(def: JobDefinition | StepsDefinition): void {
   if (!def || typeof def !== 'object') throw new RunJobError('runJob: the job must be a definition ({ mapper, reducer }) or a worker file path', undefined);
+  if (isStepsDefinition(def)) {
+    const problem = stepsProblem(def as unknown as Record<string, unknown>);
+    if (problem) throw new RunJobError(`runJob: ${problem.replace(/^run\(\): /, '')}`, undefined);
+    return;
+  }
   for (const name of ['mapper', 'reducer'] as const) {
     if (typeof def[name] !== 'function') throw new RunJobError(`runJob: ${name} must be a function`, undefined);
   }
@@ -37,7 +43,7 @@ function checkDefinition(def: JobDefinition): void {
  * 23.6+ by default); elsewhere (Node 20) it is bundled with esbuild first, with a source map, so
  * stacks still name the .ts file's own lines. Each file is loaded once per process.
  */
-async function loadWorkerFile(source: string | URL): Promise<JobDefinition> {
+async function loadWorkerFile(source: string | URL): Promise<JobDefinition | StepsDefinition> {
   const path = source instanceof URL || source.startsWith('file:') ? fileURLToPath(source) : resolve(source);
   const known = loaded.get(path);
   if (known) return known;
@@ -49,10 +55,10 @@ async function loadWorkerFile(source: string | URL): Promise<JobDefinition> {
   return def;
 }
 
-async function captureDefinition(path: string): Promise<JobDefinition> {
+async function captureDefinition(path: string): Promise<JobDefinition | StepsDefinition> {
   const g = globalThis as Record<symbol, unknown>;
-  const got: JobDefinition[] = [];
-  g[CAPTURE_SYMBOL] = (d: JobDefinition) => got.push(d);
+  const got: (JobDefinition | StepsDefinition)[] = [];
+  g[CAPTURE_SYMBOL] = (d: JobDefinition | StepsDefinition) => got.push(d);
   let mod: Record<string, unknown>;
   try {
     mod = await importWorker(path);
@@ -61,7 +67,7 @@ async function captureDefinition(path: string): Promise<JobDefinition> {
   }
   if (got.length > 1) throw new RunJobError(`${path}: run() was called ${got.length} times; call it once per worker file`, undefined);
   // Imported before (by the test itself): run() already ran; `export default run({...})` still tells.
-  const def = got[0] ?? (mod.default as JobDefinition | undefined);
+  const def = got[0] ?? (mod.default as JobDefinition | StepsDefinition | undefined);
   if (!def) throw new RunJobError(`${path} never called run({ mapper, reducer }) from @gomr/sdk`, undefined);
   return def;
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { LocalStorage, planSplits, splitInputs, type Split } from '@gomr/storage';
 import { DEFAULT_SPILL_BYTES } from '../data/index.js';
 import type { JsonValue } from '../user-api.js';
-import type { JobInfo, TaskSpec } from '../runtime/executor-protocol.js';
+import { stepJob, type JobInfo, type TaskSpec } from '../runtime/executor-protocol.js';
+import { jobSteps, type StepOptions } from '../job-steps.js';
 import { runMapTask, type TaskEnv, type TaskResult } from '../runtime/map-task.js';
 import { runReduceTask } from '../runtime/reduce-task.js';
 import { UserCodeError } from '../runtime/user-code-error.js';
@@ -19,7 +20,7 @@ import { bindSideFiles } from '../runtime/side-files.js';
 export interface RunJobOptions {
   /** Target number of map tasks, planned by the master's own planner. @default one per input */
   mappers?: number;
-  /** Reduce tasks = part files. @default 1 */
+  /** Reduce tasks = part files (a job of steps: of each step that does not set its own `reducers`). @default 1 */
   reducers?: number;
   /** `ctx.params`, as `gomr run --param KEY=VALUE` gives them. @default {} */
   params?: Record<string, string>;
@@ -38,7 +39,7 @@ export interface RunJobOptions {
 }
 
 export interface RunJobResult<O extends JsonValue = JsonValue> {
-  /** What the reducers emitted, values with their JSON types: part 0 first, each in key order. */
+  /** What the reducers (of a job of steps: of its last step) emitted, values with their JSON types: part 0 first, each in key order. */
   records: [string, O][];
   /** The text of part-00000 .. part-{R-1}, byte for byte as `gomr run` writes them. */
   parts: string[];
@@ -65,13 +66,18 @@ export async function runJob<O extends JsonValue = JsonValue>(
   inputs: RunJobInputs,
   options: RunJobOptions = {},
 ): Promise<RunJobResult<O>> {
-  const definition = await resolveJob(job);
-  const reducers = positive('reducers', options.reducers ?? 1);
+  const resolved = await resolveJob(job);
+  // A job of steps runs step by step (see runSteps below); each step as a job of one step would.
+  const steps = jobSteps(resolved);
+  const definition = steps[0]!;
+  const stepReducers = steps.map((s) => positive('reducers', (s as StepOptions<JsonValue, JsonValue>).reducers ?? options.reducers ?? 1));
+  const reducers = stepReducers[0]!;
   const spillBytes = positive('spillBytes', options.spillBytes ?? DEFAULT_SPILL_BYTES);
   const sort = options.sort ?? definition.sort ?? 'hash';
   if (sort !== 'hash' && sort !== 'total') throw new RunJobError(`runJob: sort must be 'hash' or 'total', got ${JSON.stringify(sort)}`, undefined);
   const totalOrder = sort === 'total';
-  if (!definition.reducer) throw new RunJobError('runJob: this definition has no reducer (a map-only job); runJob runs jobs with a reducer only', undefined);
+  if (steps.some((s) => !s.reducer)) throw new RunJobError(`runJob: this definition has no reducer${steps.length > 1 ? ' in its last step' : ''} (a map-only job); runJob runs jobs with a reducer only`, undefined);
+  if (totalOrder && steps.length > 1) throw new RunJobError("runJob: sort 'total' is not supported for a job of steps", undefined);
   if (totalOrder && definition.partitioner) throw new RunJobError("runJob: sort 'total' partitions by key range; it cannot be combined with a partitioner", undefined);
   const dir = await mkdtemp(join(tmpdir(), 'gomr-runjob-'));
   const store = new LocalStorage(join(dir, 'store'));
@@ -80,11 +86,12 @@ export async function runJob<O extends JsonValue = JsonValue>(
     const { inMemory, files: onDisk } = await placeInputs(inputs, store);
     const all = [...inMemory, ...onDisk];
     const splits = planSplits(splitInputs(all), positive('mappers', options.mappers ?? Math.max(1, all.length)));
-    const capture = new ReduceCapture(definition, reducers);
-    const info: JobInfo = { workerId: 'runJob', reducers, params: { ...(options.params ?? {}) } };
+    const last = steps.length - 1;
+    const capture = new ReduceCapture(steps[last]!, stepReducers[last]!);
+    const info: JobInfo = { workerId: 'runJob', reducers, params: { ...(options.params ?? {}) }, ...(steps.length > 1 ? { steps: steps.length } : {}) };
     if (options.files) bindSideFiles(info.params, await sideFiles(options.files, join(dir, 'files')));
-    const env = (inputStorage: LocalStorage): TaskEnv => ({
-      definition: capture.definition, storage: store, inputStorage, spillDir: join(dir, 'spill'), spillBytes, onProgress: () => {},
+    const env = (inputStorage: LocalStorage, step = 0): TaskEnv => ({
+      definition: step === last ? capture.definition : steps[step]!, storage: store, inputStorage, spillDir: join(dir, 'spill'), spillBytes, onProgress: () => {},
     });
     const counters: Record<string, number> = {};
     const userCounters: Record<string, number> = {};
@@ -99,22 +106,33 @@ export async function runJob<O extends JsonValue = JsonValue>(
       info.totalOrder = true;
       info.cutPoints = pickCutPoints(sample, reducers);
     }
-    const runs: string[][] = Array.from({ length: reducers }, () => []);
-    for (const [i, split] of splits.entries()) {
-      const task = mapTask(i, split);
-      const result = await asUserError(task.taskId, () => runMapTask(task, info, env(storageFor(split))));
-      add(result);
-      // A task whose runs are all empty writes none; the reducer simply gets fewer.
-      for (const o of result.outputs) runs[o.partition]!.push(o.key);
-    }
+    // Step by step: step k's map task i reads the run step k-1's reduce i wrote, as on a cluster.
+    let stepOutputs: string[] = [];
     const parts: string[] = [];
-    for (let p = 0; p < reducers; p++) {
-      const taskId = `r-${pad(p)}`;
-      const task: TaskSpec = { taskId, kind: 'REDUCE', index: p, attempt: 1, outputPrefix: `jobs/${JOB}/reduce/${taskId}.a1.`, runKeys: runs[p]! };
-      capture.begin(p);
-      const result = await asUserError(taskId, () => runReduceTask(task, info, env(store)));
-      add(result);
-      parts.push((await store.get(result.outputs[0]!.key)).toString('utf8'));
+    for (let step = 0; step <= last; step++) {
+      const r = stepReducers[step]!;
+      const inStep = steps.length > 1 ? { step, reducers: r } : {};
+      const runs: string[][] = Array.from({ length: r }, () => []);
+      const maps: { task: TaskSpec; storage: LocalStorage }[] =
+        step === 0
+          ? splits.map((split, i) => ({ task: { ...mapTask(i, split), ...inStep }, storage: storageFor(split) }))
+          : stepOutputs.map((key, i) => ({ task: { ...stepMapTask(step, i, key), ...inStep }, storage: store }));
+      for (const { task, storage } of maps) {
+        const result = await asUserError(task.taskId, () => runMapTask(task, stepJob(task, info), env(storage, step)));
+        add(result);
+        // A task whose runs are all empty writes none; the reducer simply gets fewer.
+        for (const o of result.outputs) runs[o.partition]!.push(o.key);
+      }
+      stepOutputs = [];
+      for (let p = 0; p < r; p++) {
+        const taskId = `${step ? `s${step}-` : ''}r-${pad(p)}`;
+        const task: TaskSpec = { taskId, kind: 'REDUCE', index: p, attempt: 1, outputPrefix: `jobs/${JOB}/reduce/${taskId}.a1.`, runKeys: runs[p]!, ...inStep };
+        if (step === last) capture.begin(p);
+        const result = await asUserError(taskId, () => runReduceTask(task, stepJob(task, info), env(store, step)));
+        add(result);
+        if (step === last) parts.push((await store.get(result.outputs[0]!.key)).toString('utf8'));
+        else stepOutputs.push(result.outputs[0]!.key);
+      }
     }
     return { records: capture.records() as [string, O][], parts, counters, userCounters, ...(info.totalOrder ? { cutPoints: info.cutPoints! } : {}) };
   } finally {
@@ -126,6 +144,12 @@ export async function runJob<O extends JsonValue = JsonValue>(
 function mapTask(index: number, split: Split): TaskSpec {
   const taskId = `m-${pad(index)}`;
   return { taskId, kind: 'MAP', index, attempt: 1, outputPrefix: `jobs/${JOB}/map/${taskId}.a1.`, runKeys: [], split: { ...split } };
+}
+
+/** Map task `index` of a step past the first: it reads the run the step before's reduce `index` wrote. */
+function stepMapTask(step: number, index: number, runKey: string): TaskSpec {
+  const taskId = `s${step}-m-${pad(index)}`;
+  return { taskId, kind: 'MAP', index, attempt: 1, outputPrefix: `jobs/${JOB}/map/${taskId}.a1.`, runKeys: [runKey] };
 }
 
 function pad(n: number): string {
@@ -143,8 +167,9 @@ async function asUserError<T>(taskId: string, fn: () => Promise<T>): Promise<T> 
     return await fn();
   } catch (err) {
     if (!(err instanceof UserCodeError)) throw err;
-    const map = !taskId.startsWith('r-');
-    const where = map && err.input ? ` (input ${err.input}, chunk at byte ${err.offset})` : !map && err.key ? ` (key ${JSON.stringify(err.key)})` : '';
+    const map = !/^(?:s\d+-)?r-/.test(taskId);
+    const at = /^s\d+-/.test(taskId) ? `record ${err.offset}` : `chunk at byte ${err.offset}`;
+    const where = map && err.input ? ` (input ${err.input}, ${at})` : !map && err.key ? ` (key ${JSON.stringify(err.key)})` : '';
     const task = taskId === 'sample' ? ' while sampling keys for sort total' : ` in task ${taskId}`;
     const message = `${map ? 'mapper' : 'reducer'} failed${task}${where}: ${err.message}`;
     const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));

@@ -2,6 +2,7 @@
 
 import type { PhaseStatus as _gomr_PhaseStatus, PhaseStatus__Output as _gomr_PhaseStatus__Output } from '../gomr/PhaseStatus.js';
 import type { WorkerStatus as _gomr_WorkerStatus, WorkerStatus__Output as _gomr_WorkerStatus__Output } from '../gomr/WorkerStatus.js';
+import type { StepStatus as _gomr_StepStatus, StepStatus__Output as _gomr_StepStatus__Output } from '../gomr/StepStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface JobStatus {
@@ -27,6 +28,15 @@ export interface JobStatus {
    * no reduce phase: the output is one part-m-NNNNN per map task
    */
   'mapOnly'?: (boolean);
+  /**
+   * A job of steps: each step as planned so far (maps and reduces above are the current one's;
+   * counters above are the job's). Empty for a job of one step.
+   */
+  'steps'?: (_gomr_StepStatus)[];
+  /**
+   * the current step (0-based)
+   */
+  'step'?: (number);
 }
 
 export interface JobStatus__Output {
@@ -52,4 +62,13 @@ export interface JobStatus__Output {
    * no reduce phase: the output is one part-m-NNNNN per map task
    */
   'mapOnly': (boolean);
+  /**
+   * A job of steps: each step as planned so far (maps and reduces above are the current one's;
+   * counters above are the job's). Empty for a job of one step.
+   */
+  'steps': (_gomr_StepStatus__Output)[];
+  /**
+   * the current step (0-based)
+   */
+  'step': (number);
 }

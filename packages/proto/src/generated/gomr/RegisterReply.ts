@@ -25,6 +25,10 @@ export interface RegisterReply {
    * "" (none) | "gzip": part files are gzip streams named part-NNNNN.gz
    */
   'outputCompression'?: (string);
+  /**
+   * A job of steps (run({ steps })): how many; 0 or 1: one step, as run({ mapper, reducer }).
+   */
+  'steps'?: (number);
 }
 
 export interface RegisterReply__Output {
@@ -50,4 +54,8 @@ export interface RegisterReply__Output {
    * "" (none) | "gzip": part files are gzip streams named part-NNNNN.gz
    */
   'outputCompression': (string);
+  /**
+   * A job of steps (run({ steps })): how many; 0 or 1: one step, as run({ mapper, reducer }).
+   */
+  'steps': (number);
 }

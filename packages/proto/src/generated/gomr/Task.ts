@@ -46,6 +46,14 @@ export interface Task {
    * order, each an object (key) or inline (data); run_keys is then empty.
    */
   'runs'?: (_gomr_RunObject)[];
+  /**
+   * A job of steps (RegisterReply.steps > 1): the step this task belongs to (0-based; its id
+   * then starts "s<step>-" past step 0) and that step's reduce count. A map task past step 0
+   * reads the previous step's output runs (run_keys, in the run format) instead of a split;
+   * a reduce task of a step before the last writes a run, not a part file.
+   */
+  'step'?: (number);
+  'reducers'?: (number);
 }
 
 export interface Task__Output {
@@ -89,4 +97,12 @@ export interface Task__Output {
    * order, each an object (key) or inline (data); run_keys is then empty.
    */
   'runs': (_gomr_RunObject__Output)[];
+  /**
+   * A job of steps (RegisterReply.steps > 1): the step this task belongs to (0-based; its id
+   * then starts "s<step>-" past step 0) and that step's reduce count. A map task past step 0
+   * reads the previous step's output runs (run_keys, in the run format) instead of a split;
+   * a reduce task of a step before the last writes a run, not a part file.
+   */
+  'step': (number);
+  'reducers': (number);
 }
