@@ -65,11 +65,14 @@ export async function committedTasks(storage: Storage, jobId: string): Promise<s
   return out;
 }
 
-/** Tasks that started after `since` (ms), from the "EXEC task attempt" lines of every worker container. */
+/**
+ * Tasks that started after `since` (ms), from the "EXEC task attempt" lines of every worker
+ * container (docker's timestamp first; the worker labels user output with its task).
+ */
 export function taskRunsSince(cluster: DockerCluster, since: number): string[] {
   const runs: string[] = [];
   for (const t of cluster.kubelet.transcripts) {
-    for (const m of t.text.matchAll(/^(\S+) EXEC (\S+) \d+$/gm)) if (Date.parse(m[1]!) > since) runs.push(m[2]!);
+    for (const m of t.text.matchAll(/^(\S+) (?:\[\S+\] )?EXEC (\S+) \d+$/gm)) if (Date.parse(m[1]!) > since) runs.push(m[2]!);
   }
   return runs;
 }
