@@ -18,7 +18,7 @@ export async function cleanupIntermediate(storage: Storage, spec: JobSpec, log: 
 }
 
 /** The summary of a job that ended at finishedMs: SUCCEEDED when its scheduler got to COMMITTING, else FAILED. */
-export function buildSummary(master: MasterView, outputKeys: string[], finishedMs: number): JobSummary {
+export function buildSummary(master: MasterView, outputKeys: string[], finishedMs: number, skippedKeys: string[] = []): JobSummary {
   const s = master.scheduler;
   const succeeded = s.phase === 'COMMITTING';
   const totals = s.totals();
@@ -38,6 +38,7 @@ export function buildSummary(master: MasterView, outputKeys: string[], finishedM
     tasks: [...s.maps, ...s.reduces].map((t) => ({ id: t.id, attempts: t.attempts })),
   };
   if (s.skipped.length) summary.skipped = s.skipped;
+  if (skippedKeys.length) summary.skippedKeys = skippedKeys;
   if (s.failure) {
     summary.error = { summary: s.failure.summary, message: s.failure.error.message, stack: s.failure.error.stack, task: s.failure.task };
   }

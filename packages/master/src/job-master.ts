@@ -181,6 +181,7 @@ export class JobMaster {
       cutPoints: this.spec.cutPoints,
       outputFormat: this.spec.outputFormat,
       outputCompression: this.spec.outputCompression === 'gzip' ? 'gzip' : '',
+      maxSkippedRecords: this.spec.maxSkippedRecords,
     };
   }
 
@@ -299,6 +300,7 @@ export class JobMaster {
       errorKind: s.failure?.kind ?? '',
       mapOnly: s.mapOnly,
       outputKeys: s.phase === 'SUCCEEDED' ? this.committer.outputKeys() : [],
+      skippedKeys: this.committer.skippedKeys(),
       workers: this.workers.all().map((w) => ({
         workerId: w.id,
         host: w.host,
@@ -376,7 +378,7 @@ export class JobMaster {
     const succeeded = s.phase === 'COMMITTING';
     const finishedMs = this.now();
     this.stopLiveness();
-    const summary = buildSummary(this, this.committer.outputKeys(), finishedMs);
+    const summary = buildSummary(this, this.committer.outputKeys(), finishedMs, this.committer.skippedKeys());
     await writeSummary(this.storage, summary, this.log);
     if (succeeded) s.markSucceeded();
     this.lifecycle.finished(finishedMs);

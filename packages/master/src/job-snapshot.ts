@@ -106,6 +106,8 @@ export interface JobSnapshot {
   /** Why the job failed, when it did. */
   error: { summary: string; message: string; stack: string; task: string } | null;
   outputKeys: string[];
+  /** --skip-bad-records: the committed dead-letter files (absent in snapshots from before them). */
+  skippedKeys?: string[];
 }
 
 /** What the snapshot is computed from; the master's live state or a saved summary. */
@@ -126,6 +128,8 @@ export interface SnapshotSource {
   userCounters: Counters;
   error?: { summary: string; message: string; stack: string; task: string } | undefined;
   outputKeys: string[];
+  /** @default [] */
+  skippedKeys?: string[];
 }
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED']);
@@ -185,6 +189,7 @@ export function buildJobSnapshot(src: SnapshotSource, nowMs: number): JobSnapsho
     failures,
     error: src.error ? { ...src.error } : null,
     outputKeys: [...src.outputKeys],
+    skippedKeys: [...(src.skippedKeys ?? [])],
   };
 }
 

@@ -17,6 +17,8 @@ export interface JobSummary {
   counters: Counters;
   userCounters: Counters;
   outputKeys: string[];
+  /** --skip-bad-records: the committed dead-letter files, output/_skipped/<task>.jsonl (absent: none). */
+  skippedKeys?: string[];
   error?: { summary: string; message: string; stack: string; task: string };
   /** --skip-bad-records: chunks and keys given up on. */
   skipped?: { task: string; input: string; offset: number; key: string; message: string }[];

@@ -22,6 +22,7 @@ export interface FinalState {
   state: string;
   finishedMs: number;
   outputKeys: string[];
+  skippedKeys?: string[];
 }
 
 /** The snapshot of a running master (for /api/status), or of its end (for summary.json). */
@@ -46,6 +47,7 @@ export function snapshotOfMaster(master: MasterView, nowMs: number, final?: Fina
       userCounters: totals.userCounters,
       error: f ? { summary: f.summary, message: f.error.message, stack: f.error.stack, task: f.task } : undefined,
       outputKeys: final?.outputKeys ?? live?.outputKeys ?? [],
+      skippedKeys: final?.skippedKeys ?? live?.skippedKeys ?? [],
     },
     nowMs,
   );

@@ -181,6 +181,7 @@ export class TaskHandout {
       inlineRunBytes: t.kind === 'MAP' && !this.deps.scheduler.mapOnly ? this.inlineAllowance() : 0,
       skipOffsets: t.skipOffsets,
       skipKeys: t.skipKeys,
+      skipErrors: t.skipErrors,
       ...(t.split
         ? {
             split: {

@@ -23,7 +23,14 @@ export interface AttemptRecord {
   stack?: string;
 }
 
+/**
+ * The partition a worker reports its attempt's dead-letter file as (--skip-bad-records; the
+ * sdk's runtime/dead-letter.ts): never a reducer's, so runsFor never hands it to one.
+ */
+export const DEAD_LETTER_PARTITION = -1;
+
 export interface RunRef {
+  /** DEAD_LETTER_PARTITION: a dead-letter file, not a run. */
   partition: number;
   /** The run's object in storage; empty for an inline run. */
   key: string;
@@ -47,6 +54,8 @@ export interface TaskRecord {
   /** --skip-bad-records: map chunk offsets / reduce keys that failed every attempt. */
   skipOffsets: number[];
   skipKeys: string[];
+  /** Why each of them failed (same order), for the dead-letter file. */
+  skipErrors: string[];
   /** The committed attempt's outputs and counters; empty until committed. */
   outputs: RunRef[];
   counters: Counters;
@@ -60,7 +69,7 @@ export function taskId(kind: TaskKind, index: number): string {
 export function newTask(kind: TaskKind, index: number, split?: Split): TaskRecord {
   const t: TaskRecord = {
     id: taskId(kind, index), kind, index, state: 'idle', attempts: [], failures: 0, kills: 0, attemptBase: 0,
-    skipOffsets: [], skipKeys: [],
+    skipOffsets: [], skipKeys: [], skipErrors: [],
     outputs: [], counters: {}, userCounters: {},
   };
   if (split) t.split = split;

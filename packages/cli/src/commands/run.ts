@@ -45,7 +45,8 @@ ${EXIT_CODE_HELP}`;
     'heartbeat-timeout': Flags.integer({ default: 10_000, min: 100, description: 'ms without a heartbeat before a worker counts as dead' }),
     'task-timeout': Flags.integer({ default: 600_000, min: 100, description: 'ms without progress before an attempt counts as hung: it fails (toward --max-attempts) and runs elsewhere' }),
     speculation: Flags.boolean({ default: true, allowNo: true, description: 'run backup copies of straggling tasks near the end of a phase' }),
-    'skip-bad-records': Flags.boolean({ default: false, description: 'skip a chunk or key that fails every attempt (reported in the summary) instead of failing the job' }),
+    'skip-bad-records': Flags.boolean({ default: false, description: 'skip a record or key that fails every attempt instead of failing the job; each one skipped is written, with its error, to OUTPUT/_skipped/<task>.jsonl' }),
+    'max-skipped-records': Flags.integer({ default: 10_000, min: 0, description: 'with --skip-bad-records: the most skipped records each task writes to _skipped/ (the rest are counted, not written)' }),
     'keep-intermediate': Flags.boolean({ default: false, description: 'keep map outputs after the job (debugging)' }),
     'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
     'executor-heap-mb': executorHeapFlag,
@@ -97,6 +98,7 @@ ${EXIT_CODE_HELP}`;
       taskTimeoutMs: flags['task-timeout'],
       speculation: flags.speculation,
       skipBadRecords: flags['skip-bad-records'],
+      maxSkippedRecords: flags['max-skipped-records'],
       outputFormat: flags['output-format'] as 'tsv' | 'jsonl',
       outputCompression: flags.compress as 'none' | 'gzip',
       ...(flags['tls-cert'] ? { tls: { cert: flags['tls-cert'], key: flags['tls-key']!, ca: flags['tls-ca']! } } : {}),
@@ -110,7 +112,7 @@ ${EXIT_CODE_HELP}`;
       interrupt.release();
     });
     if (flags.json) {
-      process.stdout.write(JSON.stringify({ ...result.status, outputDir: result.outputDir, files: result.files, wallMs: result.wallMs }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ ...result.status, outputDir: result.outputDir, files: result.files, skippedFiles: result.skippedFiles, wallMs: result.wallMs }, null, 2) + '\n');
     } else {
       process.stdout.write(formatSummary(result.status, result.wallMs, result.outputDir, result.files.length) + '\n');
     }

@@ -9,6 +9,7 @@ export function statusFromSnapshot(s: JobSnapshot): JobStatus__Output {
   return {
     jobId: s.jobId, state: s.state, maps: phase(s.maps), reduces: phase(s.reduces), counters: { ...s.counters }, userCounters: { ...s.userCounters },
     error: s.error?.summary ?? '', outputKeys: [...s.outputKeys], workers: [], startedMs: s.startedMs, finishedMs: s.finishedMs, errorKind: '', mapOnly: s.mapOnly,
+    skippedKeys: [...(s.skippedKeys ?? [])],
   };
 }
 

@@ -93,6 +93,10 @@ export const gomrDescriptor = {
             "outputCompression": {
               "type": "string",
               "id": 10
+            },
+            "maxSkippedRecords": {
+              "type": "int32",
+              "id": 11
             }
           }
         },
@@ -195,6 +199,11 @@ export const gomrDescriptor = {
               "rule": "repeated",
               "type": "RunObject",
               "id": 11
+            },
+            "skipErrors": {
+              "rule": "repeated",
+              "type": "string",
+              "id": 12
             }
           }
         },
@@ -561,6 +570,11 @@ export const gomrDescriptor = {
             "mapOnly": {
               "type": "bool",
               "id": 13
+            },
+            "skippedKeys": {
+              "rule": "repeated",
+              "type": "string",
+              "id": 14
             }
           }
         }

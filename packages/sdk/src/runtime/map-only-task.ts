@@ -6,6 +6,7 @@ import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import type { TaskEnv, TaskResult } from './map-task.js';
 import { TaskContext } from './task-context.js';
 import { openOutputObject } from './output-object.js';
+import { openDeadLetter } from './dead-letter.js';
 
 /** The output of map task `index` of a map-only job: `part-m-00003`. */
 export function mapPartName(index: number): string {
@@ -26,6 +27,7 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
   let held: [string, JsonValue][] | null = null;
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : lines.write(k, v)));
   ctx.input = split.inputName;
+  const deadLetter = openDeadLetter(env.storage, task.outputPrefix, job.maxSkippedRecords);
   try {
     const stats = await feedMapper({
       definition: env.definition,
@@ -33,6 +35,9 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
       storage: env.inputStorage,
       split,
       skipOffsets: task.skipOffsets ?? [],
+      ...(task.skipErrors ? { skipErrors: task.skipErrors } : {}),
+      deadLetter,
+      taskId: task.taskId,
       hold: () => {
         held = [];
       },
@@ -46,15 +51,16 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
     });
     const out = await lines.finish();
     await output.close();
+    const skippedFile = await deadLetter.finish();
     return {
-      outputs: [{ partition: 0, key, bytes: out.bytes, records: out.records }],
+      outputs: [{ partition: 0, key, bytes: out.bytes, records: out.records }, ...(skippedFile ? [skippedFile] : [])],
       counters: {
         mapInputRecords: stats.inputRecords,
         mapInputBytes: stats.inputBytes,
         mapOutputRecords: out.records,
         outputRecords: out.records,
         outputBytes: out.bytes,
-        ...(stats.skippedRecords ? { skippedRecords: stats.skippedRecords } : {}),
+        ...deadLetter.counters(),
         ...(stats.invalidUtf8 ? { invalidUtf8: stats.invalidUtf8 } : {}),
         ...(stats.crlfLines ? { crlfLines: stats.crlfLines } : {}),
       },
@@ -62,6 +68,7 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
     };
   } catch (err) {
     await output.abort().catch(() => {});
+    await deadLetter.abort();
     throw err;
   }
 }

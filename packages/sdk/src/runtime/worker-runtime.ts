@@ -127,6 +127,7 @@ export class WorkerRuntime {
       // Empty from a master that does not say: tsv, uncompressed.
       outputFormat: reply.outputFormat === 'jsonl' ? 'jsonl' : 'tsv',
       outputCompression: reply.outputCompression === 'gzip' ? 'gzip' : 'none',
+      maxSkippedRecords: reply.maxSkippedRecords,
     };
     this.log(`registered for job ${reply.jobId}`);
   }
@@ -284,6 +285,7 @@ function taskSpec(t: Task__Output): TaskSpec {
     runKeys: t.runKeys,
     skipOffsets: t.skipOffsets,
     skipKeys: t.skipKeys,
+    ...(t.skipErrors?.length ? { skipErrors: t.skipErrors } : {}),
     ...(t.split ? { split: { ...t.split } } : {}),
     ...(t.inlineRunBytes ? { inlineRunBytes: t.inlineRunBytes } : {}),
     ...(t.runs.length ? { runs: t.runs.map((r) => (r.data.length ? { key: r.key, data: r.data } : { key: r.key })) } : {}),

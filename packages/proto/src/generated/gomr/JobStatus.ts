@@ -27,6 +27,10 @@ export interface JobStatus {
    * no reduce phase: the output is one part-m-NNNNN per map task
    */
   'mapOnly'?: (boolean);
+  /**
+   * --skip-bad-records: the committed dead-letter files (output/_skipped/<task>.jsonl).
+   */
+  'skippedKeys'?: (string)[];
 }
 
 export interface JobStatus__Output {
@@ -52,4 +56,8 @@ export interface JobStatus__Output {
    * no reduce phase: the output is one part-m-NNNNN per map task
    */
   'mapOnly': (boolean);
+  /**
+   * --skip-bad-records: the committed dead-letter files (output/_skipped/<task>.jsonl).
+   */
+  'skippedKeys': (string)[];
 }

@@ -25,6 +25,10 @@ export interface RegisterReply {
    * "" (none) | "gzip": part files are gzip streams named part-NNNNN.gz
    */
   'outputCompression'?: (string);
+  /**
+   * --skip-bad-records: the most skipped records a task writes to its dead-letter file (0: none).
+   */
+  'maxSkippedRecords'?: (number);
 }
 
 export interface RegisterReply__Output {
@@ -50,4 +54,8 @@ export interface RegisterReply__Output {
    * "" (none) | "gzip": part files are gzip streams named part-NNNNN.gz
    */
   'outputCompression': (string);
+  /**
+   * --skip-bad-records: the most skipped records a task writes to its dead-letter file (0: none).
+   */
+  'maxSkippedRecords': (number);
 }

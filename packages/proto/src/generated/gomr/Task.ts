@@ -46,6 +46,11 @@ export interface Task {
    * order, each an object (key) or inline (data); run_keys is then empty.
    */
   'runs'?: (_gomr_RunObject)[];
+  /**
+   * --skip-bad-records: why each skipped unit failed, in the order of skip_offsets (MAP) or
+   * skip_keys (REDUCE), for the dead-letter file.
+   */
+  'skipErrors'?: (string)[];
 }
 
 export interface Task__Output {
@@ -89,4 +94,9 @@ export interface Task__Output {
    * order, each an object (key) or inline (data); run_keys is then empty.
    */
   'runs': (_gomr_RunObject__Output)[];
+  /**
+   * --skip-bad-records: why each skipped unit failed, in the order of skip_offsets (MAP) or
+   * skip_keys (REDUCE), for the dead-letter file.
+   */
+  'skipErrors': (string)[];
 }
