@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { openStorage } from '@gomr/storage';
+import { startS3rver } from '@gomr/storage/testing';
+import { downloadJobOutput } from '../src/kube/job-output.js';
 import { countWords, readOutput, runGomr, tempDir } from './support/run-gomr.js';
 
 /**
@@ -169,4 +172,66 @@ test('a worker killed while it writes its dead letter: the lines are still there
   const got = await readSkipped(out);
   assert.deepEqual(got.map((g) => g.rec.line), ['poison one', 'poison two']);
   assert.deepEqual(got.map((g) => g.rec.offset), badLines('', text, (l) => l.includes('poison')).map((b) => b.offset));
+});
+
+test('on S3 storage (as on the cluster) the dead letters are under the job prefix, and gomr output --skipped reads them back', { timeout: 120_000 }, async () => {
+  const s3 = await startS3rver();
+  try {
+    const text = withPoison(5);
+    const { dir, worker, inputs } = await setup([text]);
+    const out = join(dir, 'out');
+    const r = await runGomr([
+      'run', '--input', inputs[0]!, '--mappers', '2', '--max-attempts', '1', '--skip-bad-records', '--json',
+      '--storage', 's3', '--s3-endpoint', s3.config.endpoint, '--s3-bucket', 'gomr-test',
+      '--s3-access-key', s3.config.accessKey, '--s3-secret-key', s3.config.secretKey, '--output', out, worker,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const { jobId } = JSON.parse(r.stdout) as { jobId: string };
+    const store = await openStorage(s3.config);
+    const expected = badLines(basename(inputs[0]!), text, (l) => l.includes('poison'));
+    try {
+      const file = join(dir, 'skipped.jsonl');
+      // What `gomr output JOB --skipped -o FILE` runs once it has MinIO through a port-forward.
+      await downloadJobOutput(store, jobId, { file, skipped: true });
+      const got = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as DeadLine);
+      assert.deepEqual(got.map((g) => ({ input: g.input, offset: g.offset, line: g.line })).sort(byPlace), expected);
+      // The attempts' own files went with the intermediate objects.
+      assert.deepEqual((await store.list(`jobs/${jobId}/map/`)).map((o) => o.key), []);
+    } finally {
+      await store.close();
+    }
+    assert.equal((await readSkipped(out)).length, expected.length, 'and gomr run downloaded them');
+  } finally {
+    await s3.stop();
+  }
+});
+
+test('a map-only jsonl job: a record that does not parse and one the mapper throws on are written as they were, with their errors', { timeout: 120_000 }, async () => {
+  const dir = await tempDir();
+  const worker = join(dir, 'records.ts');
+  await writeFile(worker, `import { run } from '@gomr/sdk';
+run({
+  input: 'jsonl',
+  mapper(ctx, rec: any) {
+    if (rec.bad) throw new Error('bad record ' + rec.id);
+    ctx.emit(String(rec.id), rec.v);
+  },
+});
+`);
+  const rows = ['{"id":1,"v":10}', '{"id":2,"bad":true}', '{"id":3,"v":30}', '{not json', '{"id":5,"v":50}'];
+  const input = join(dir, 'in.jsonl');
+  await writeFile(input, rows.join('\n') + '\n');
+  const out = join(dir, 'out');
+  const r = await runGomr(['run', '--input', input, '--reducers', '0', '--mappers', '1', '--max-attempts', '1', '--skip-bad-records', '--output', out, worker]);
+  assert.equal(r.code, 0, r.stderr);
+  const got = (await readSkipped(out)).map((g) => g.rec as DeadLine & { record?: unknown });
+  const offsetOf = (i: number) => Buffer.byteLength(rows.slice(0, i).map((l) => l + '\n').join(''));
+  assert.deepEqual(got.map((g) => ({ task: g.task, offset: g.offset, record: g.record })), [
+    { task: 'm-00000', offset: offsetOf(1), record: rows[1] },
+    { task: 'm-00000', offset: offsetOf(3), record: rows[3] },
+  ]);
+  assert.match(got[0]!.error, /bad record 2/);
+  assert.match(got[1]!.error, /not a JSON value/);
+  const { lines } = await readOutput(out);
+  assert.deepEqual(lines.map((l) => l.key).sort(), ['1', '3', '5']);
 });

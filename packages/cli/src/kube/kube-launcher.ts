@@ -44,6 +44,10 @@ export interface StartKubeJobOptions {
   params: Record<string, string>;
   maxAttempts: number;
   heartbeatTimeoutMs: number;
+  /** Skip a record or key that fails every attempt; each is written to output/_skipped/<task>.jsonl. @default false */
+  skipBadRecords?: boolean;
+  /** Dead-letter lines one task writes. @default 10000 */
+  maxSkippedRecords?: number;
   /** For the summary. */
   workerFile: string;
   namespace: string;
@@ -151,6 +155,8 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
       params: o.params,
       maxAttempts: o.maxAttempts,
       heartbeatTimeoutMs: o.heartbeatTimeoutMs,
+      ...(o.skipBadRecords ? { skipBadRecords: true } : {}),
+      ...(o.maxSkippedRecords !== undefined ? { maxSkippedRecords: o.maxSkippedRecords } : {}),
       ...(files.length ? { files } : {}),
     };
     // In MinIO, not in a Secret (1 MiB at most: a few thousand inputs): the master reads it
