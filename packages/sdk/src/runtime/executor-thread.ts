@@ -14,6 +14,7 @@ import { InputChangedError } from './input-unchanged.js';
 import { guardProcessExit } from './exit-guard.js';
 import { bindSideFiles, localSideFiles, type LocalSideFiles } from './side-files.js';
 import { catchAsyncUserErrors, runWatched } from './async-user-errors.js';
+import { prefixUserOutput, setOutputTask } from './task-output-prefix.js';
 
 const port = parentPort!;
 const data = workerData as ExecutorData;
@@ -35,6 +36,7 @@ function reportProgress(progress: number): void {
 async function start(): Promise<void> {
   guardProcessExit();
   catchAsyncUserErrors();
+  prefixUserOutput();
   // Stacks of user code point into worker.ts (the bundle's inline map). Enabled here, in this
   // thread only and after gomr's own code loaded, rather than with --enable-source-maps for
   // the process: that flag makes node parse the maps of gomr's bundles up front, 30-50 MB of
@@ -79,7 +81,8 @@ async function start(): Promise<void> {
     }
     // No reducers: a map-only job, whose map tasks write the output themselves.
     const runTask = task.kind === 'REDUCE' ? runReduceTask : job.reducers === 0 ? runMapOnlyTask : runMapTask;
-    const outcome = await runWatched(() => runTask(task, job, env));
+    setOutputTask(`${task.taskId}#${task.attempt}`);
+    const outcome = await runWatched(() => runTask(task, job, env)).finally(() => setOutputTask(''));
     if ('result' in outcome) return { ok: true as const, ...outcome.result, runMs: runMs() };
     if (outcome.tainted) tainted = true;
     return { ok: false as const, error: describe(outcome.error), runMs: runMs() };

@@ -43,6 +43,8 @@ export class WorkerRuntime {
   private readonly tasks: TaskChannel;
   private readonly executor: TaskExecutor;
   private job?: JobInfo;
+  /** The job, once the master has accepted the worker. */
+  jobId = '';
   private heartbeatTimer?: NodeJS.Timeout;
   private current?: { taskId: string; attempt: number };
   /** Cancels a GetTask held open at the master, so a draining worker stops waiting for work. */
@@ -117,6 +119,7 @@ export class WorkerRuntime {
       this.master.register({ host: hostname(), pid: process.pid, version: SDK_VERSION }),
     );
     this.workerId = reply.workerId;
+    this.jobId = reply.jobId;
     this.heartbeatMs = reply.heartbeatIntervalMs || 1000;
     this.job = {
       workerId: reply.workerId,
