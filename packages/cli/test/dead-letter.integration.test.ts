@@ -146,13 +146,19 @@ test('--max-skipped-records caps the lines each task writes; the rest are counte
   const text = 'ok line\npoison 1\npoison 2\nok\npoison 3\npoison 4\npoison 5\nfine\n';
   const { dir, worker, inputs } = await setup([text]);
   const out = join(dir, 'out');
-  const r = await runGomr(['run', '--input', inputs[0]!, '--mappers', '1', '--max-attempts', '1', '--skip-bad-records', '--max-skipped-records', '2', '--output', out, worker]);
+  const home = await tempDir('gomr-home-');
+  const r = await runGomr(['run', '--input', inputs[0]!, '--mappers', '1', '--max-attempts', '1', '--skip-bad-records', '--max-skipped-records', '2', '--output', out, worker], { home });
   assert.equal(r.code, 0, r.stderr);
   const got = await readSkipped(out);
   assert.deepEqual(got.map((g) => g.rec.line), ['poison 1', 'poison 2'], 'the first two, in input order');
   assert.match(r.stdout, /skipped\s+5 bad records/);
   assert.match(r.stdout, /2 written with their errors to .*_skipped\/; 3 more only counted/);
   assert.match(r.stdout, /--max-skipped-records/);
+  // gomr status says the same from the saved summary, naming the folder in the store.
+  const jobId = /^job (\S+) succeeded/m.exec(r.stdout)![1]!;
+  const status = await runGomr(['status', jobId], { home });
+  assert.equal(status.code, 0, status.stderr);
+  assert.ok(status.stdout.includes(`2 written with their errors to jobs/${jobId}/output/_skipped/; 3 more only counted`), status.stdout);
 
   const bad = await runGomr(['run', '--input', inputs[0]!, '--max-skipped-records', '-1', worker]);
   assert.equal(bad.code, 2, bad.stderr);
