@@ -107,6 +107,8 @@ export class TaskCommitter {
       const committed =
         task.kind === 'REDUCE' ? await this.commitReduce(task, runs) : this.scheduler.mapOnly ? await this.commitMapOnly(task, runs) : runs;
       if (deadLetter) committed.push(await this.commitDeadLetter(task, deadLetter));
+      // An earlier attempt's copy, left by a commit that failed after it, is not this attempt's.
+      else if (task.skipOffsets.length || task.skipKeys.length) await this.storage.delete([jobKeys.skipped(this.spec.jobId, task.id)]);
       const batch = mayWait && task.kind === 'MAP';
       const durable = this.commitLog.record({ taskId: req.taskId, attempt: req.attempt, outputs: committed, counters: req.counters, userCounters: req.userCounters }, { batch });
       if (batch && this.scheduler.onlyCommitsLeft()) this.commitLog.flush();
