@@ -58,6 +58,8 @@ interface Cluster {
 
 let c: Cluster;
 
+const SKIPPED_LINE = '{"task":"m-00001","input":"market.txt","offset":40,"line":"bad row","error":"Error: bad row"}\n';
+
 const STORED_LOGS: [string, string, string][] = [
   ['job-old', 'master', 'master listening on port 7070\ntask m-00001: attempt 2 on w-2 (re-run)\nmaster job job-old SUCCEEDED in 61000 ms\n'],
   ['job-old', 'worker-0', 'registered for job job-old\n[m-00000#1] parsing river.txt\n'],
@@ -78,6 +80,7 @@ before(async () => {
   await store.put('jobs/job-done/output/part-00000', Buffer.from('river\t3\n'));
   await store.put('jobs/job-old/output/part-00000', Buffer.from('bread\t2\n'));
   await store.put('jobs/job-old/output/part-00001', Buffer.from('sea\t5\n'));
+  await store.put('jobs/job-old/output/_skipped/m-00001.jsonl', Buffer.from(SKIPPED_LINE));
   // The logs job-old's processes shipped while they ran (their pods are long gone), and job-done's master's.
   for (const [job, name, text] of STORED_LOGS) {
     const shipper = new LogShipper({ flushMs: 60_000 });
@@ -350,4 +353,15 @@ test('gomr logs after gomr down: the stored logs of the master and of each worke
   const none = await runGomr(['logs', 'job-old', '--worker', '5'], { env: c.env });
   assert.equal(none.code, 2);
   assert.match(none.stderr, /^gomr: job job-old has no stored log of the worker 5 \(logs: master, worker-0, worker-1\)/);
+});
+
+test('gomr output --skipped after gomr down: the dead-letter files from MinIO; the parts alone without it', { timeout: 90_000 }, async () => {
+  const skipped = await runGomr(['output', 'job-old', '--skipped'], { env: c.env });
+  assert.equal(skipped.code, 0, skipped.stderr);
+  assert.equal(skipped.stdout, SKIPPED_LINE);
+  const parts = await runGomr(['output', 'job-old'], { env: c.env });
+  assert.equal(parts.stdout, 'bread\t2\nsea\t5\n');
+  const none = await runGomr(['output', 'job-done', '--skipped'], { env: c.env });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /^gomr: job job-done has no skipped records/);
 });
