@@ -290,3 +290,34 @@ test('a finished job: gomr status and gomr jobs read its summary, and its saved 
   await mkdir(shots, { recursive: true });
   await copyFile(join(shots, 'running.png'), '/tmp/gomr-status-running.png').catch(() => {});
 });
+
+test('a job that skipped bad records: its page has a Skipped box with the count and where the dead-letter files are', { skip, timeout: 120_000 }, async () => {
+  const dir = await tempDir();
+  const picky = join(dir, 'picky.ts');
+  await writeFile(picky, `import { run } from '@gomr/sdk';
+run({
+  mapper(ctx, chunk) {
+    if (chunk.includes('poison')) throw new Error('poisoned');
+    for (const w of chunk.split(/\\s+/)) if (w) ctx.emit(w, 1);
+  },
+  reducer(ctx, key, values) { ctx.emit(key, values.length); },
+});
+`);
+  const input = join(dir, 'in.txt');
+  await writeFile(input, 'good line\npoison one\nfine\npoison two\n');
+  const r = await runGomr(['run', '-i', input, '-w', '1', '-m', '1', '--max-attempts', '1', '--skip-bad-records', '--json', '-o', join(dir, 'out'), picky], { home });
+  assert.equal(r.code, 0, r.stderr);
+  const { jobId } = JSON.parse(r.stdout) as { jobId: string };
+  const serve = startGomr(['ui', jobId, '--serve']);
+  try {
+    const url = (await serve.line(/^(http:\/\/127\.0\.0\.1:\d+\/)$/m))[1]!;
+    const { page } = await openPage(url);
+    const shown = await read(page);
+    assert.equal(shown.counters.skippedRecords?.value, 2);
+    assert.equal(shown.counters.skippedWritten?.value, 2);
+    const where = await page.locator('[data-skipped-dir]').textContent();
+    assert.equal(where, `jobs/${jobId}/output/_skipped/ (1 file)`);
+  } finally {
+    await stop(serve.child, serve.exited);
+  }
+});

@@ -153,6 +153,11 @@ test('--skip-bad-records in step 2: the record its mapper throws on is skipped a
   else expected.delete(count);
   assert.deepEqual(await readJsonl(out), expected);
   assert.match(r.stdout, /skipped {3}1 bad records/);
+  // Its dead letter: the record of step 1's output the step 2 mapper threw on.
+  const letters = (await readdir(join(out, '_skipped'))).map((f) => join(out, '_skipped', f));
+  const lines = (await Promise.all(letters.map((f) => readFile(f, 'utf8')))).join('').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map((l) => l.record), [{ key: 'river', value: countWords(texts()).get('river') }]);
+  assert.match(lines[0].task, /^s1-m-\d{5}$/);
 });
 
 test('a map-only last step: one part-m file per reduce of the step before, its records as the mapper emitted them', async () => {

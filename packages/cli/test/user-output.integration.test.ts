@@ -43,8 +43,8 @@ test('heavy user output is bounded per task and never starves heartbeats', { tim
   for (const f of logs) {
     logBytes += (await stat(join(dir, f))).size;
     for (const line of (await readFile(join(dir, f), 'utf8')).split('\n')) {
-      if (/^\[m-\d{5}\] (debug|warn) /.test(line)) written++;
-      else if (/^\[m-\d{5}\] gomr: \d+ lines .* dropped/.test(line)) notices.push(line);
+      if (/^\[m-\d{5}#\d+\] (debug|warn) /.test(line)) written++;
+      else if (/^\[m-\d{5}#\d+\] gomr: \d+ lines .* dropped/.test(line)) notices.push(line);
     }
   }
   const dropped = status.counters.userOutputDroppedLines ?? 0;

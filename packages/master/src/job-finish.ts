@@ -24,7 +24,7 @@ export async function cleanupIntermediate(storage: Storage, spec: JobSpec, log: 
 }
 
 /** The summary of a job that ended at finishedMs: SUCCEEDED when its scheduler got to COMMITTING, else FAILED. */
-export function buildSummary(master: MasterView, outputKeys: string[], finishedMs: number): JobSummary {
+export function buildSummary(master: MasterView, outputKeys: string[], finishedMs: number, skippedKeys: string[] = []): JobSummary {
   const s = master.scheduler;
   const succeeded = s.phase === 'COMMITTING';
   const totals = s.totals();
@@ -45,6 +45,7 @@ export function buildSummary(master: MasterView, outputKeys: string[], finishedM
     tasks: s.allTasks().map((t) => ({ id: t.id, attempts: t.attempts, ...(t.split ? { input: t.split.inputName, range: [t.split.start, t.split.end] as [number, number] } : {}) })),
   };
   if (s.skipped.length) summary.skipped = s.skipped;
+  if (skippedKeys.length) summary.skippedKeys = skippedKeys;
   if (s.failure) summary.error = jobErrorOf(s.failure);
   summary.snapshot = snapshotOfMaster(master, finishedMs, summary); // the status page's data, kept
   return summary;

@@ -187,6 +187,7 @@ export class JobMaster {
       outputFormat: this.spec.outputFormat,
       outputCompression: this.spec.outputCompression === 'gzip' ? 'gzip' : '',
       steps: this.spec.steps.length,
+      maxSkippedRecords: this.spec.maxSkippedRecords,
     };
   }
 
@@ -295,6 +296,7 @@ export class JobMaster {
       errorKind: s.failure?.kind ?? '',
       mapOnly: s.mapOnly,
       outputKeys: s.phase === 'SUCCEEDED' ? this.committer.outputKeys() : [],
+      skippedKeys: this.committer.skippedKeys(),
       workers: this.workers.all().map((w) => ({
         workerId: w.id,
         host: w.host,
@@ -374,7 +376,7 @@ export class JobMaster {
     const succeeded = s.phase === 'COMMITTING';
     const finishedMs = this.now();
     this.stopLiveness();
-    const summary = buildSummary(this, this.committer.outputKeys(), finishedMs);
+    const summary = buildSummary(this, this.committer.outputKeys(), finishedMs, this.committer.skippedKeys());
     await writeSummary(this.storage, summary, this.log);
     if (succeeded) s.markSucceeded();
     this.lifecycle.finished(finishedMs);

@@ -111,6 +111,8 @@ export interface JobSnapshot {
   /** Why the job failed, when it did. */
   error: JobError | null;
   outputKeys: string[];
+  /** --skip-bad-records: the committed dead-letter files (absent in snapshots from before them). */
+  skippedKeys?: string[];
 }
 
 /**
@@ -162,6 +164,8 @@ export interface SnapshotSource {
   userCounters: Counters;
   error?: JobError | undefined;
   outputKeys: string[];
+  /** @default [] */
+  skippedKeys?: string[];
 }
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED']);
@@ -222,6 +226,7 @@ export function buildJobSnapshot(src: SnapshotSource, nowMs: number): JobSnapsho
     failures,
     error: src.error ? { ...src.error } : null,
     outputKeys: [...src.outputKeys],
+    skippedKeys: [...(src.skippedKeys ?? [])],
   };
 }
 

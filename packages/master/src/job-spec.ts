@@ -37,6 +37,8 @@ const jobSpecSchema = z.object({
   taskTimeoutMs: z.number().int().min(100).default(600_000),
   /** Skip a chunk (map) or key (reduce) that fails every attempt, and report it. */
   skipBadRecords: z.boolean().default(false),
+  /** --max-skipped-records: dead-letter lines (output/_skipped/<task>.jsonl) one task writes; past it, skips are only counted. */
+  maxSkippedRecords: z.number().int().min(0).max(2 ** 31 - 1).default(10_000),
   /** Side files (--file): read-only, read by user code through ctx.files; objects in the job's storage (on a local store, the files' own paths). */
   files: z.array(z.object({ name: z.string().min(1), key: z.string().min(1), size: z.number().int().min(0) })).default([]),
   /** --sort total: map output partitioned by key range at cutPoints (sampled before the job started). */
@@ -91,6 +93,8 @@ export const jobKeys = {
   part: (jobId: string, partition: number) => `jobs/${jobId}/output/${partName(partition)}`,
   /** Side files uploaded with the job (storage other than local; local ones are read in place). */
   sideFile: (jobId: string, name: string) => `jobs/${jobId}/files/${name}`,
+  /** --skip-bad-records: the committed dead-letter file of a task, beside the part files. */
+  skipped: (jobId: string, taskId: string) => `jobs/${jobId}/output/_skipped/${taskId}.jsonl`,
   /** A map-only job's output: one part per map task. */
   mapPart: (jobId: string, mapIndex: number) => `jobs/${jobId}/output/${mapPartName(mapIndex)}`,
   summary: (jobId: string) => `jobs/${jobId}/summary.json`,

@@ -19,6 +19,8 @@ export interface JobSummary {
   counters: Counters;
   userCounters: Counters;
   outputKeys: string[];
+  /** --skip-bad-records: the committed dead-letter files, output/_skipped/<task>.jsonl (absent: none). */
+  skippedKeys?: string[];
   error?: JobError;
   /** --skip-bad-records: chunks and keys given up on. */
   skipped?: { task: string; input: string; offset: number; key: string; message: string }[];

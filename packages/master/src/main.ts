@@ -14,7 +14,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openStorage, storageConfigFromEnv } from '@gomr/storage';
+import { LogShipper, logPrefix, openStorage, storageConfigFromEnv, teeProcessOutput } from '@gomr/storage';
 import { parseJobSpec } from './job-spec.js';
 import { JobMaster } from './job-master.js';
 import { bindServer, getServer } from './master-service.js';
@@ -24,6 +24,19 @@ import { exitWithParent } from '@gomr/proto';
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} master ${line}\n`);
+}
+
+/**
+ * Everything the master prints is also shipped to the job's prefix in storage
+ * (jobs/<id>/logs/master/), so `gomr logs JOB --master` reads it after the pod or the machine
+ * is gone. Held from the first line; shipped once the spec says where.
+ */
+const shipped = new LogShipper({ onError: () => {} });
+teeProcessOutput((text) => shipped.append(text));
+
+/** Exits after the last piece of the log is shipped (a few seconds at most). */
+function exit(code: number): void {
+  void shipped.close(3000).finally(() => process.exit(code));
 }
 
 async function readSpecText(): Promise<string> {
@@ -60,6 +73,7 @@ async function main(): Promise<void> {
   exitWithParent(log);
   const spec = parseJobSpec(JSON.parse(await readSpecText()));
   const storage = await openStorage(spec.storage);
+  shipped.start(storage, logPrefix(spec.jobId, 'master'));
   const master = await JobMaster.open(spec, storage, { log });
   const statusServer = createStatusServer({ snapshot: () => snapshotOfMaster(master, Date.now()), taskStory: (id) => storyOfMaster(master, id) });
   const statusPort = await listenStatusServer(statusServer, process.env.GOMR_STATUS_ADDRESS || '127.0.0.1:0');
@@ -84,8 +98,8 @@ async function main(): Promise<void> {
     if (master.scheduler.finished) await waitForOpenPage(statusServer);
     statusServer.close();
     statusServer.closeAllConnections();
-    server.tryShutdown(() => process.exit(exitCode));
-    setTimeout(() => process.exit(exitCode), 2000).unref();
+    server.tryShutdown(() => exit(exitCode));
+    setTimeout(() => exit(exitCode), 2000).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM', 143));
   process.on('SIGINT', () => shutdown('SIGINT', 130));
@@ -99,5 +113,5 @@ async function main(): Promise<void> {
 
 main().catch((err: Error) => {
   log(`fatal: ${err.message}`);
-  process.exit(1);
+  exit(1);
 });

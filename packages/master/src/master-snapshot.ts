@@ -24,6 +24,7 @@ export interface FinalState {
   state: string;
   finishedMs: number;
   outputKeys: string[];
+  skippedKeys?: string[];
 }
 
 /** The snapshot of a running master (for /api/status), or of its end (for summary.json). */
@@ -49,6 +50,7 @@ export function snapshotOfMaster(master: MasterView, nowMs: number, final?: Fina
       userCounters: totals.userCounters,
       error: f ? jobErrorOf(f) : undefined,
       outputKeys: final?.outputKeys ?? live?.outputKeys ?? [],
+      skippedKeys: final?.skippedKeys ?? live?.skippedKeys ?? [],
     },
     nowMs,
   );

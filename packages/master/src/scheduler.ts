@@ -487,6 +487,7 @@ export class Scheduler {
       if (task.skipKeys.includes(error.key)) return false;
       task.skipKeys.push(error.key);
     }
+    task.skipErrors.push(error.message);
     this.skipped.push({ task: task.id, input: error.input, offset: error.offset, key: error.key, message: error.message });
     task.failures = 0;
     return true;

@@ -40,6 +40,7 @@ export function snapshotFromSummary(summary: JobSummary): JobSnapshot {
       startedMs: summary.startedMs, finishedMs: summary.finishedMs, maps, reduces, mapOnly: summary.mapOnly ?? false, workers: [],
       counters: summary.counters ?? {}, userCounters: summary.userCounters ?? {}, error: summary.error,
       outputKeys: summary.outputKeys ?? [],
+      skippedKeys: summary.skippedKeys ?? [],
     },
     summary.finishedMs,
   );

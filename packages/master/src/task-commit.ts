@@ -5,7 +5,7 @@ import type { CommitLog } from './commit-log.js';
 import { jobKeys, type JobSpec } from './job-spec.js';
 import type { Scheduler } from './scheduler.js';
 import type { TaskHandout } from './task-handout.js';
-import type { RunRef, TaskRecord } from './task-table.js';
+import { DEAD_LETTER_PARTITION, type RunRef, type TaskRecord } from './task-table.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
 /**
@@ -102,10 +102,15 @@ export class TaskCommitter {
   private async commit(req: TaskReport, outputs: RunRef[], mayWait: boolean): Promise<void> {
     const task = this.scheduler.task(req.taskId)!;
     try {
+      const deadLetter = outputs.find((o) => o.partition === DEAD_LETTER_PARTITION);
+      const runs = deadLetter ? outputs.filter((o) => o !== deadLetter) : outputs;
       const committed =
         // A reduce of a step before the last keeps its run where it wrote it, as a map does.
-        this.scheduler.isIntermediate(task) ? outputs
-        : task.kind === 'REDUCE' ? await this.commitReduce(task, outputs) : this.scheduler.mapOnly ? await this.commitMapOnly(task, outputs) : outputs;
+        this.scheduler.isIntermediate(task) ? runs
+        : task.kind === 'REDUCE' ? await this.commitReduce(task, runs) : this.scheduler.mapOnly ? await this.commitMapOnly(task, runs) : runs;
+      if (deadLetter) committed.push(await this.commitDeadLetter(task, deadLetter));
+      // An earlier attempt's copy, left by a commit that failed after it, is not this attempt's.
+      else if (task.skipOffsets.length || task.skipKeys.length) await this.storage.delete([jobKeys.skipped(this.spec.jobId, task.id)]);
       const batch = mayWait && task.kind === 'MAP';
       const durable = this.commitLog.record({ taskId: req.taskId, attempt: req.attempt, outputs: committed, counters: req.counters, userCounters: req.userCounters }, { batch });
       if (batch && this.scheduler.onlyCommitsLeft()) this.commitLog.flush();
@@ -138,6 +143,27 @@ export class TaskCommitter {
     if (part?.key) await this.storage.copy(part.key, finalKey);
     else await this.storage.put(finalKey, this.emptyPart());
     return [{ partition: 0, key: finalKey, bytes: part?.bytes ?? 0, records: part?.records ?? 0 }];
+  }
+
+  /**
+   * Copies the attempt's dead-letter file to output/_skipped/<task>.jsonl. Only the attempt that
+   * commits gets here, so its lines are the only ones (a commit that fails and runs again
+   * overwrites the same name). The ref stays with the task's outputs (and its commit record),
+   * under DEAD_LETTER_PARTITION, which no reducer reads.
+   */
+  private async commitDeadLetter(task: TaskRecord, file: RunRef): Promise<RunRef> {
+    const key = jobKeys.skipped(this.spec.jobId, task.id);
+    await this.storage.copy(file.key, key);
+    return { partition: DEAD_LETTER_PARTITION, key, bytes: file.bytes, records: file.records };
+  }
+
+  /** The committed dead-letter files, in task order (listed once the job is over; empty before). */
+  skippedKeys(): string[] {
+    const s = this.scheduler;
+    if (!s.finished && s.phase !== 'COMMITTING') return [];
+    const keys: string[] = [];
+    for (const t of [...s.maps, ...s.reduces]) for (const o of t.outputs) if (o.partition === DEAD_LETTER_PARTITION) keys.push(o.key);
+    return keys;
   }
 
   /** The job's output objects, in part order. */

@@ -183,6 +183,7 @@ export class TaskHandout {
       skipKeys: t.skipKeys,
       // A job of steps: which step's code runs it, and how many reduces that step partitions for.
       ...(this.deps.scheduler.stepReducers.length > 1 ? { step: t.step, reducers: this.deps.scheduler.stepReducers[t.step]! } : {}),
+      skipErrors: t.skipErrors,
       ...(t.split
         ? {
             split: {

@@ -46,7 +46,14 @@ export function boundedStack(stack: string): string {
   return stack.length <= MAX_STACK_CHARS ? stack : `${stack.slice(0, MAX_STACK_CHARS)}\n    … (${stack.length - MAX_STACK_CHARS} more characters cut)`;
 }
 
+/**
+ * The partition a worker reports its attempt's dead-letter file as (--skip-bad-records; the
+ * sdk's runtime/dead-letter.ts): never a reducer's, so runsFor never hands it to one.
+ */
+export const DEAD_LETTER_PARTITION = -1;
+
 export interface RunRef {
+  /** DEAD_LETTER_PARTITION: a dead-letter file, not a run. */
   partition: number;
   /** The run's object in storage; empty for an inline run. */
   key: string;
@@ -74,6 +81,8 @@ export interface TaskRecord {
   /** --skip-bad-records: map chunk offsets / reduce keys that failed every attempt. */
   skipOffsets: number[];
   skipKeys: string[];
+  /** Why each of them failed (same order), for the dead-letter file. */
+  skipErrors: string[];
   /** The committed attempt's outputs and counters; empty until committed. */
   outputs: RunRef[];
   counters: Counters;
@@ -106,7 +115,7 @@ export function compareTaskIds(a: string, b: string): number {
 export function newTask(kind: TaskKind, index: number, split?: Split, step = 0): TaskRecord {
   const t: TaskRecord = {
     id: taskId(kind, index, step), kind, index, step, state: 'idle', attempts: [], failures: 0, kills: 0, attemptBase: 0,
-    skipOffsets: [], skipKeys: [],
+    skipOffsets: [], skipKeys: [], skipErrors: [],
     outputs: [], counters: {}, userCounters: {},
   };
   if (split) t.split = split;

@@ -332,6 +332,20 @@ function renderCounters(s) {
       known.add(name);
       return counterRow(name, label, c[name] || 0, kind, 'data-counter');
     })));
+  // --skip-bad-records: what was left out, and where each record went (the dead-letter files).
+  if (c.skippedRecords) {
+    const rows = [['skippedRecords', 'records skipped'], ['skippedWritten', 'written to _skipped/'], ['skippedValues', 'values of skipped keys']];
+    const shown = rows.filter(([name]) => name !== 'skippedValues' || c[name]).map(([name, label]) => {
+      known.add(name);
+      return counterRow(name, label, c[name] || 0, 'n', 'data-counter');
+    });
+    for (const name of ['skippedRecords', 'skippedWritten', 'skippedValues']) known.add(name);
+    const files = (s.skippedKeys || []).length;
+    const where = h('p', { className: 'muted small', 'data-skipped-dir': '' },
+      `jobs/${s.jobId}/output/_skipped/${files ? ` (${files} file${files === 1 ? '' : 's'})` : ''}`,
+      (c.skippedWritten || 0) < c.skippedRecords ? '; a task reached --max-skipped-records: the rest were counted, not written' : '');
+    groups.push(h('div', { className: 'counter-group' }, h('h3', null, 'Skipped'), h('table', { className: 'kv' }, h('tbody', null, shown)), where));
+  }
   const extra = Object.keys(c).filter((k) => !known.has(k)).sort();
   if (extra.length) groups.push(group('Other', extra.map((name) => counterRow(name, name, c[name], /bytes/i.test(name) ? 'bytes' : 'n', 'data-counter'))));
   $('counters').replaceChildren(...groups);

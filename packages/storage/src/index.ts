@@ -49,3 +49,6 @@ export {
 } from './open-storage.js';
 // Pure planning over object sizes; shared by the master and the SDK's in-process runner.
 export { planSplits, splitInputs, type Split, type SplitInput } from './plan-splits.js';
+// Process logs as numbered chunk objects under the job's prefix (they outlive the process).
+export { LogShipper, readLog, listLogs, logPrefix, jobLogsPrefix, logFlushMsFromEnv, DEFAULT_LOG_FLUSH_MS, type LogShipperOptions } from './log-objects.js';
+export { teeProcessOutput } from './tee-process-output.js';

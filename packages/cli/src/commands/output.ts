@@ -20,6 +20,7 @@ ${EXIT_CODE_HELP}`;
   static override examples = [
     '<%= config.bin %> output 20261122-231502-3f9a -o result.txt',
     '<%= config.bin %> output 20261122-231502-3f9a --dir wc-output/',
+    '<%= config.bin %> output 20261122-231502-3f9a --skipped | head   # what --skip-bad-records left out, with the errors',
     '<%= config.bin %> output | sort -t "$(printf \'\\t\')" -k2 -nr | head   # the newest job, to stdout',
   ];
 
@@ -27,7 +28,8 @@ ${EXIT_CODE_HELP}`;
 
   static override flags = {
     output: Flags.string({ char: 'o', exclusive: ['dir'], description: "one file with every part, in order ('-': stdout)" }),
-    dir: Flags.string({ exclusive: ['output'], description: 'a folder to copy the part files into' }),
+    dir: Flags.string({ exclusive: ['output'], description: 'a folder to copy the part files into (and the dead-letter files into its _skipped/)' }),
+    skipped: Flags.boolean({ default: false, description: "the records --skip-bad-records left out instead (output/_skipped/<task>.jsonl: one JSON line each, with its error)" }),
     json: Flags.boolean({ default: false, description: 'print what was downloaded as JSON (needs -o FILE or --dir)' }),
     ...kubeFlags,
   };
@@ -43,9 +45,9 @@ ${EXIT_CODE_HELP}`;
     const { jobId, ...result } = await withMinio({ api, portForwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs) }, flags.namespace, credentials, 30_000, async (storage) => {
       // Jobs whose master Job `gomr down` deleted are found by their data in MinIO.
       const id = await resolveJobIdWithStore(api, flags.namespace, args.job, storage);
-      return { jobId: id, ...(await downloadJobOutput(storage, id, { file: flags.output, dir: flags.dir })) };
+      return { jobId: id, ...(await downloadJobOutput(storage, id, { file: flags.output, dir: flags.dir, skipped: flags.skipped })) };
     });
     if (flags.json) process.stdout.write(JSON.stringify({ jobId, ...result }, null, 2) + '\n');
-    else if (result.files.length) process.stderr.write(`${result.parts.length} part files, ${result.bytes} bytes -> ${flags.dir ?? flags.output}\n`);
+    else if (result.files.length) process.stderr.write(`${result.parts.length} ${flags.skipped ? 'dead-letter' : 'part'} files, ${result.bytes} bytes -> ${flags.dir ?? flags.output}\n`);
   }
 }

@@ -84,7 +84,7 @@ ${EXIT_CODE_HELP}`;
       interrupt.release();
     });
     if (flags.json) {
-      process.stdout.write(JSON.stringify({ ...result.status, outputDir: result.outputDir, files: result.files, wallMs: result.wallMs }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ ...result.status, outputDir: result.outputDir, files: result.files, skippedFiles: result.skippedFiles, wallMs: result.wallMs }, null, 2) + '\n');
     } else {
       process.stdout.write(formatSummary(result.status, result.wallMs, result.outputDir, result.files.length) + '\n');
     }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { JobStatus__Output } from '@gomr/proto';
 import { stepLines } from './format-steps.js';
 
@@ -19,7 +20,14 @@ export function formatCount(n: number | undefined): string {
  * Every built-in counter and the user's ctx.count ones, one section a line. Shared by the
  * summary `gomr run` prints and by `gomr status`.
  */
-export function counterLines(c: Record<string, number>, userCounters: Record<string, number>, outputWhere = '', mapOnly = false): string[] {
+export function counterLines(
+  c: Record<string, number>,
+  userCounters: Record<string, number>,
+  outputWhere = '',
+  mapOnly = false,
+  /** Where the dead-letter files are (--skip-bad-records), for the skipped line. */
+  skippedWhere = '',
+): string[] {
   const num = formatCount;
   const lines = [
     `  input     ${num(c.mapInputRecords)} records, ${formatBytes(c.mapInputBytes ?? 0)}`,
@@ -36,7 +44,8 @@ export function counterLines(c: Record<string, number>, userCounters: Record<str
   // --skip-bad-records: say loudly what was left out.
   if (c.skippedRecords) {
     const values = c.skippedValues ? ` (${num(c.skippedValues)} values of skipped keys)` : '';
-    lines.push(`  skipped   ${num(c.skippedRecords)} bad records${values} (--skip-bad-records; details in the job summary)`);
+    lines.push(`  skipped   ${num(c.skippedRecords)} bad records${values} (--skip-bad-records)`);
+    lines.push(...skippedWrittenLines(c.skippedRecords, c.skippedWritten ?? 0, skippedWhere));
   }
   // Input the mapper saw other than as written: say so, it is easy to miss in the output.
   if (c.invalidUtf8) lines.push(`  input     ${num(c.invalidUtf8)} invalid UTF-8 sequences, each given to the mapper as U+FFFD`);
@@ -50,8 +59,25 @@ export function counterLines(c: Record<string, number>, userCounters: Record<str
   return lines;
 }
 
+/** Where the skipped records went, and whether --max-skipped-records left some out. */
+function skippedWrittenLines(skipped: number, written: number, where: string): string[] {
+  const num = formatCount;
+  const at = where ? ` to ${where}` : '';
+  if (written >= skipped) return [`            each written with its error${at}`];
+  return [
+    `            ${num(written)} written with their errors${at}; ${num(skipped - written)} more only counted`,
+    '            (a task reached --max-skipped-records)',
+  ];
+}
+
+/** Where a job's dead-letter files are in its store: output/_skipped/ beside the parts. */
+export function storedSkippedDir(jobId: string): string {
+  return `jobs/${jobId}/output/_skipped/`;
+}
+
 /** The human summary printed when a job ends. */
 export function formatSummary(status: JobStatus__Output, wallMs: number, outputDir: string | undefined, files: number): string {
+  const skippedWhere = outputDir ? `${join(outputDir, '_skipped')}/` : storedSkippedDir(status.jobId);
   // A job of steps: its tasks in all, then each step; the counters below are the job's.
   if (status.steps?.length) {
     const sum = (f: (s: (typeof status.steps)[number]) => number) => status.steps.reduce((n, s) => n + f(s), 0);
@@ -66,6 +92,6 @@ export function formatSummary(status: JobStatus__Output, wallMs: number, outputD
   return [
     `job ${status.jobId} ${status.state.toLowerCase()} in ${(wallMs / 1000).toFixed(2)} s`,
     `  tasks     ${status.maps!.total} map, ${status.mapOnly ? 'no reduce (map-only)' : `${status.reduces!.total} reduce`} (${status.maps!.failed + status.reduces!.failed} failed attempts)`,
-    ...counterLines(status.counters, status.userCounters, outputDir ? ` in ${files} files under ${outputDir}` : '', status.mapOnly),
+    ...counterLines(status.counters, status.userCounters, outputDir ? ` in ${files} files under ${outputDir}` : '', status.mapOnly, skippedWhere),
   ].join('\n');
 }

@@ -19,6 +19,7 @@ export const JOB_DEFAULTS = {
   keepIntermediate: false,
   outputFormat: 'tsv',
   outputCompression: 'none',
+  maxSkippedRecords: 10_000,
 } as const;
 
 export const jobFlags = {
@@ -36,7 +37,8 @@ export const jobFlags = {
   'heartbeat-timeout': Flags.integer({ default: JOB_DEFAULTS.heartbeatTimeoutMs, min: 100, description: 'ms without a heartbeat before a worker counts as dead' }),
   'task-timeout': Flags.integer({ default: JOB_DEFAULTS.taskTimeoutMs, min: 100, description: 'ms without progress before an attempt counts as hung: it fails (toward --max-attempts) and runs elsewhere' }),
   speculation: Flags.boolean({ default: JOB_DEFAULTS.speculation, allowNo: true, description: 'run backup copies of straggling tasks near the end of a phase' }),
-  'skip-bad-records': Flags.boolean({ default: JOB_DEFAULTS.skipBadRecords, description: 'skip a chunk or key that fails every attempt (reported in the summary) instead of failing the job' }),
+  'skip-bad-records': Flags.boolean({ default: JOB_DEFAULTS.skipBadRecords, description: 'skip a record or key that fails every attempt instead of failing the job; each one skipped is written, with its error, to _skipped/<task>.jsonl beside the part files' }),
+  'max-skipped-records': Flags.integer({ default: JOB_DEFAULTS.maxSkippedRecords, min: 0, description: 'with --skip-bad-records: the most skipped records each task writes to _skipped/ (the rest are counted, not written)' }),
   'keep-intermediate': Flags.boolean({ default: JOB_DEFAULTS.keepIntermediate, description: 'keep map outputs, and the outputs of steps before the last (a job of steps), after the job (debugging)' }),
   'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
   'executor-heap-mb': executorHeapFlag,
@@ -59,6 +61,7 @@ export interface JobFlagValues {
   'task-timeout': number;
   speculation: boolean;
   'skip-bad-records': boolean;
+  'max-skipped-records': number;
   'keep-intermediate': boolean;
   'spill-mb'?: number | undefined;
   'executor-heap-mb'?: number | undefined;
@@ -76,6 +79,8 @@ export interface JobFlagOptions {
   taskTimeoutMs: number;
   speculation: boolean;
   skipBadRecords: boolean;
+  /** --max-skipped-records: dead-letter lines one task writes. */
+  maxSkippedRecords: number;
   keepIntermediate: boolean;
   outputFormat: 'tsv' | 'jsonl';
   outputCompression: 'none' | 'gzip';
@@ -96,6 +101,7 @@ export function jobOptionsFromFlags(flags: JobFlagValues): JobFlagOptions {
     taskTimeoutMs: flags['task-timeout'],
     speculation: flags.speculation,
     skipBadRecords: flags['skip-bad-records'],
+    maxSkippedRecords: flags['max-skipped-records'],
     keepIntermediate: flags['keep-intermediate'],
     outputFormat: flags['output-format'] as JobFlagOptions['outputFormat'],
     outputCompression: flags.compress as JobFlagOptions['outputCompression'],
@@ -116,6 +122,7 @@ export function jobSpecFields(o: Omit<JobFlagOptions, 'inputs' | 'files' | 'sort
     taskTimeoutMs: o.taskTimeoutMs,
     speculation: o.speculation,
     skipBadRecords: o.skipBadRecords,
+    maxSkippedRecords: o.maxSkippedRecords,
     outputFormat: o.outputFormat,
     outputCompression: o.outputCompression,
   };

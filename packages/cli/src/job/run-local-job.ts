@@ -42,6 +42,8 @@ export interface RunJobOptions {
   speculation?: boolean;
   /** @default false */
   skipBadRecords?: boolean;
+  /** --skip-bad-records: dead-letter lines one task writes (to OUTPUT/_skipped/<task>.jsonl). @default 10000 */
+  maxSkippedRecords?: number;
   /** Endpoint and credentials for s3:// inputs (the --s3-* flags; the bucket comes from the URL). */
   s3Access?: S3Access;
   /** How output records are written. @default 'tsv' */
@@ -71,6 +73,8 @@ export interface RunJobResult {
   status: JobStatus__Output;
   outputDir: string;
   files: string[];
+  /** --skip-bad-records: the dead-letter files, OUTPUT/_skipped/<task>.jsonl (empty: nothing skipped). */
+  skippedFiles: string[];
   wallMs: number;
   jobDir: string;
 }
@@ -211,6 +215,7 @@ async function runWithOutput(
       ...(o.taskTimeoutMs ? { taskTimeoutMs: o.taskTimeoutMs } : {}),
       speculation: o.speculation ?? true,
       skipBadRecords: o.skipBadRecords ?? false,
+      ...(o.maxSkippedRecords !== undefined ? { maxSkippedRecords: o.maxSkippedRecords } : {}),
       ...(sideFiles.length ? { files: await placeSideFiles(jobId, sideFiles, o.storage, storage) } : {}),
       ...totalOrder,
       outputFormat: o.outputFormat ?? 'tsv',
@@ -302,8 +307,8 @@ async function runWithOutput(
     if (status.state === 'FAILED') {
       throw new GomrError(`job ${jobId} failed: ${status.error}`, exitCodeForFailedJob(status.errorKind), await failureDetail(storage, jobId));
     }
-    const files = await collectOutput(storage, status.outputKeys, outputDir, { overwrite: o.overwrite, jobId });
-    return { jobId, status, outputDir, files, wallMs: Date.now() - t0, jobDir };
+    const { files, skippedFiles } = await collectOutput(storage, status.outputKeys, outputDir, { overwrite: o.overwrite, jobId, skippedKeys: status.skippedKeys });
+    return { jobId, status, outputDir, files, skippedFiles, wallMs: Date.now() - t0, jobDir };
   } finally {
     await runtime.stop(registered);
     process.off('exit', killChildren);

@@ -5,12 +5,15 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { Storage } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
+import { SKIPPED_DIR } from '../output/collect-output.js';
 
 export interface OutputTarget {
   /** Concatenate the part files (decompressed), in part order, into this file ('-' or undefined: stdout). */
   file?: string;
-  /** Or copy each part file into this folder. */
+  /** Or copy each part file into this folder (and the dead-letter files into its _skipped/). */
   dir?: string;
+  /** The dead-letter files (--skip-bad-records, output/_skipped/<task>.jsonl) instead of the parts. */
+  skipped?: boolean;
 }
 
 export interface DownloadedOutput {
@@ -20,12 +23,21 @@ export interface DownloadedOutput {
   files: string[];
 }
 
-/** Downloads a job's part files from its store: concatenated into one file as text, or as they are. */
+/**
+ * Downloads a job's part files from its store: concatenated into one file as text, or as they
+ * are. With `skipped`, its dead-letter files the same way (one JSON line per record skipped).
+ */
 export async function downloadJobOutput(storage: Storage, jobId: string, target: OutputTarget): Promise<DownloadedOutput> {
   const prefix = `jobs/${jobId}/output/`;
+  const objects = await storage.list(prefix);
+  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 1);
+  const deadLetters = objects.filter((o) => o.key.startsWith(`${prefix}${SKIPPED_DIR}/`) && o.key.endsWith('.jsonl')).sort(byKey);
   // part-NNNNN of the reduce tasks, or part-m-NNNNN of a map-only job; .gz when compressed.
-  const parts = (await storage.list(prefix)).filter((o) => /^part-(m-)?\d+(\.gz)?$/.test(basename(o.key))).sort((a, b) => (a.key < b.key ? -1 : 1));
+  const parts = target.skipped ? deadLetters : objects.filter((o) => /^part-(m-)?\d+(\.gz)?$/.test(basename(o.key))).sort(byKey);
   if (!parts.length) {
+    if (target.skipped) {
+      throw new GomrError(`job ${jobId} has no skipped records (nothing under ${prefix}${SKIPPED_DIR}/; was it run with --skip-bad-records?)`, EXIT.USAGE);
+    }
     throw new GomrError(`job ${jobId} has no output yet (nothing under ${prefix}); is it still running? See gomr attach ${jobId}`, EXIT.USAGE);
   }
   const bytes = parts.reduce((n, p) => n + p.size, 0);
@@ -36,6 +48,15 @@ export async function downloadJobOutput(storage: Storage, jobId: string, target:
       const path = join(target.dir, basename(p.key));
       await pipeline(await storage.getStream(p.key), createWriteStream(path));
       files.push(path);
+    }
+    // As `gomr run` lays out an output folder: the dead letters in _skipped/ beside the parts.
+    if (!target.skipped && deadLetters.length) {
+      await mkdir(join(target.dir, SKIPPED_DIR), { recursive: true });
+      for (const d of deadLetters) {
+        const path = join(target.dir, SKIPPED_DIR, basename(d.key));
+        await pipeline(await storage.getStream(d.key), createWriteStream(path));
+        files.push(path);
+      }
     }
   } else {
     const toStdout = !target.file || target.file === '-';

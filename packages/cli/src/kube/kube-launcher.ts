@@ -57,6 +57,10 @@ export interface StartKubeJobOptions extends Partial<Omit<JobFlagOptions, 'input
   params: Record<string, string>;
   maxAttempts: number;
   heartbeatTimeoutMs: number;
+  /** Skip a record or key that fails every attempt; each is written to output/_skipped/<task>.jsonl. @default false */
+  skipBadRecords?: boolean;
+  /** Dead-letter lines one task writes. @default 10000 */
+  maxSkippedRecords?: number;
   /** For the summary. */
   workerFile: string;
   namespace: string;

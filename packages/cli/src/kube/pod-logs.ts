@@ -27,7 +27,7 @@ export async function findLogPod(api: KubeApi, o: Pick<PodLogOptions, 'namespace
   const pod = pick.sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')))[0];
   if (!pod) {
     const what = o.worker === undefined ? 'master' : `worker ${o.worker}`;
-    const hint = o.worker === undefined ? '' : ' (workers are removed when the job ends; their logs go with them)';
+    const hint = o.worker === undefined ? '' : ' (workers are removed when the job ends; their logs stay in storage)';
     throw new GomrError(`no pod for the ${what} of job ${o.jobId} in namespace ${o.namespace}${hint}`, EXIT.USAGE);
   }
   return pod.metadata!.name!;

@@ -11,6 +11,7 @@ export function statusFromSnapshot(s: JobSnapshot): JobStatus__Output {
     error: s.error?.summary ?? '', outputKeys: [...s.outputKeys], workers: [], startedMs: s.startedMs, finishedMs: s.finishedMs, errorKind: '', mapOnly: s.mapOnly,
     steps: (s.steps ?? []).map((st) => ({ ...st, maps: { ...st.maps }, reduces: { ...st.reduces } })),
     step: s.steps?.length ? s.steps.length - 1 : 0,
+    skippedKeys: [...(s.skippedKeys ?? [])],
   };
 }
 

@@ -152,6 +152,8 @@ export class LocalRuntime {
       GOMR_MASTER: this.masterAddress && this.bundleWritten ? this.masterAddress : '-',
       GOMR_TOKEN: this.opts.token,
       GOMR_WORKER_BUNDLE: this.opts.bundlePath,
+      // Its log in storage (jobs/<id>/logs/worker-<slot>/), as its file here is worker-<slot>.log.
+      GOMR_LOG_NAME: `worker-${slot}`,
       ...this.opts.workerEnv,
     };
     const state = (this.slots[slot] ??= { started: 0, deaths: 0, failedStarts: 0 });

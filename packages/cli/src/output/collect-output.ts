@@ -18,7 +18,12 @@ export async function checkOutputDir(dir: string, overwrite: boolean): Promise<v
 export interface CollectOutputOptions {
   overwrite: boolean;
   jobId: string;
+  /** --skip-bad-records' dead-letter files: downloaded into `_skipped/` beside the parts. */
+  skippedKeys?: string[];
 }
+
+/** Where the dead-letter files go in an output directory (a name Hadoop-style readers skip, as _SUCCESS). */
+export const SKIPPED_DIR = '_skipped';
 
 /**
  * Downloads the committed part files into a staging folder beside `dir`, then renames it into
@@ -26,20 +31,32 @@ export interface CollectOutputOptions {
  * that got files while the job ran is left as it is (checked before the download, and again by
  * the rename itself, which does not replace a non-empty directory).
  */
-export async function collectOutput(storage: Storage, keys: string[], dir: string, o: CollectOutputOptions): Promise<string[]> {
+export async function collectOutput(storage: Storage, keys: string[], dir: string, o: CollectOutputOptions): Promise<{ files: string[]; skippedFiles: string[] }> {
   const target = resolve(dir);
   const staging = join(dirname(target), `.${basename(target)}.gomr-staging-${process.pid}`);
   if (!o.overwrite) await checkStillFree(target, o.jobId);
   await rm(staging, { recursive: true, force: true });
   const files: string[] = [];
+  const skippedFiles: string[] = [];
+  const download = async (key: string, path: string) => {
+    if (storage.copyToFile) await storage.copyToFile(key, path);
+    else await pipeline(await storage.getStream(key), createWriteStream(path));
+  };
   try {
     // The parent was made before the job started: no recursive mkdir (it can spin forever).
     await mkdir(staging);
     for (const key of keys) {
       const name = basename(key);
-      if (storage.copyToFile) await storage.copyToFile(key, join(staging, name));
-      else await pipeline(await storage.getStream(key), createWriteStream(join(staging, name)));
+      await download(key, join(staging, name));
       files.push(join(target, name));
+    }
+    if (o.skippedKeys?.length) {
+      await mkdir(join(staging, SKIPPED_DIR));
+      for (const key of o.skippedKeys) {
+        const name = basename(key);
+        await download(key, join(staging, SKIPPED_DIR, name));
+        skippedFiles.push(join(target, SKIPPED_DIR, name));
+      }
     }
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
@@ -54,7 +71,7 @@ export async function collectOutput(storage: Storage, keys: string[], dir: strin
     if (!o.overwrite && (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR')) throw changedDuringJob(target, o.jobId);
     throw new GomrError(`could not move the output into place (rename ${staging} to ${target}): ${code ?? (err as Error).message}`, EXIT.STORAGE);
   }
-  return files;
+  return { files, skippedFiles };
 }
 
 async function checkStillFree(target: string, jobId: string): Promise<void> {

@@ -44,3 +44,22 @@ test('gomr output: a map-only job\'s part-m files, and gzip parts decompressed w
   assert.equal(gunzipSync(await readFile(join(dir, 'gz', 'part-00001.gz'))).toString(), 'b\t2\n');
   await storage.close();
 });
+
+test('gomr output --skipped: the dead-letter files, in task order; --dir puts them in _skipped/ beside the parts', async () => {
+  const storage = new LocalStorage(await tempDir());
+  await storage.put('jobs/j/output/part-00000', 'a\t1\n');
+  await storage.put('jobs/j/output/_skipped/r-00000.jsonl', '{"task":"r-00000"}\n');
+  await storage.put('jobs/j/output/_skipped/m-00001.jsonl', '{"task":"m-00001"}\n');
+  const dir = await tempDir();
+  const parts = await downloadJobOutput(storage, 'j', { file: join(dir, 'parts.txt') });
+  assert.deepEqual(parts.parts, ['part-00000'], 'the parts alone, without --skipped');
+  const skipped = await downloadJobOutput(storage, 'j', { file: join(dir, 'skipped.jsonl'), skipped: true });
+  assert.deepEqual(skipped.parts, ['m-00001.jsonl', 'r-00000.jsonl']);
+  assert.equal(await readFile(join(dir, 'skipped.jsonl'), 'utf8'), '{"task":"m-00001"}\n{"task":"r-00000"}\n');
+  await downloadJobOutput(storage, 'j', { dir: join(dir, 'all') });
+  assert.deepEqual((await readdir(join(dir, 'all'))).sort(), ['_skipped', 'part-00000']);
+  assert.deepEqual((await readdir(join(dir, 'all', '_skipped'))).sort(), ['m-00001.jsonl', 'r-00000.jsonl']);
+  await storage.put('jobs/clean/output/part-00000', '');
+  await assert.rejects(downloadJobOutput(storage, 'clean', { skipped: true }), (e: GomrError) => /has no skipped records/.test(e.message) && e.exitCode === 2);
+  await storage.close();
+});

@@ -21,6 +21,7 @@ import { jobManifests, storeManifests } from '../../src/kube/manifests/index.js'
 import { componentLabels } from '../../src/kube/resource-names.js';
 import { FakeKubeApi } from '../support/fake-kube-api.js';
 import { cliBin, repoRoot, runGomr, tempDir } from '../support/run-gomr.js';
+import { LogShipper, logPrefix } from '@gomr/storage';
 
 const resourceOf: Record<string, string> = {
   Namespace: 'namespaces', Secret: 'secrets', PersistentVolumeClaim: 'persistentvolumeclaims',
@@ -57,6 +58,15 @@ interface Cluster {
 
 let c: Cluster;
 
+const SKIPPED_LINE = '{"task":"m-00001","input":"market.txt","offset":40,"line":"bad row","error":"Error: bad row"}\n';
+
+const STORED_LOGS: [string, string, string][] = [
+  ['job-old', 'master', 'master listening on port 7070\ntask m-00001: attempt 2 on w-2 (re-run)\nmaster job job-old SUCCEEDED in 61000 ms\n'],
+  ['job-old', 'worker-0', 'registered for job job-old\n[m-00000#1] parsing river.txt\n'],
+  ['job-old', 'worker-1', 'registered for job job-old\n[m-00001#1] parsing market.txt\n[m-00001#1] Error: bad row\n'],
+  ['job-done', 'master', 'master job job-done SUCCEEDED, as stored\n'],
+];
+
 /**
  * Namespace gomr as gomr start leaves it: MinIO (its Secret, a ready pod) holding the summaries
  * of job-old (whose master was removed by gomr down) and job-done; job-gone, whose master
@@ -70,6 +80,17 @@ before(async () => {
   await store.put('jobs/job-done/output/part-00000', Buffer.from('river\t3\n'));
   await store.put('jobs/job-old/output/part-00000', Buffer.from('bread\t2\n'));
   await store.put('jobs/job-old/output/part-00001', Buffer.from('sea\t5\n'));
+  await store.put('jobs/job-old/output/_skipped/m-00001.jsonl', Buffer.from(SKIPPED_LINE));
+  // The logs job-old's processes shipped while they ran (their pods are long gone), and job-done's master's.
+  for (const [job, name, text] of STORED_LOGS) {
+    const shipper = new LogShipper({ flushMs: 60_000 });
+    shipper.start(store, logPrefix(job, name));
+    for (const line of text.split(/(?<=\n)/)) {
+      shipper.append(line);
+      await shipper.flush();
+    }
+    await shipper.close();
+  }
   await store.close();
 
   const live = snapshotFromSummary(summary('job-live', 'MAPPING', T0 - 60_000, T0));
@@ -342,4 +363,41 @@ test("gomr replay --kube re-runs a cluster job's failed task from the MinIO of i
   const s = JSON.parse(story.stdout) as { source: { kind: string }; attempts: { outcome: string; error: string; offset: number }[] };
   assert.equal(s.source.kind, 'summary');
   assert.deepEqual(s.attempts.map((a) => [a.outcome, a.error, a.offset]), [['failed', 'poisoned line "a poison line" in task m-00000', 0]]);
+});
+
+test('gomr logs after gomr down: the stored logs of the master and of each worker, from MinIO; a live pod is still read as a pod', { timeout: 90_000 }, async () => {
+  const worker = await runGomr(['logs', 'job-old', '--worker', '1'], { env: c.env });
+  assert.equal(worker.code, 0, worker.stderr);
+  assert.equal(worker.stdout, STORED_LOGS[2]![2]);
+  const master = await runGomr(['logs', 'job-old'], { env: c.env });
+  assert.equal(master.code, 0, master.stderr);
+  assert.equal(master.stdout, STORED_LOGS[0]![2]);
+  const task = await runGomr(['logs', 'job-old', '--task', 'm-00001'], { env: c.env });
+  assert.equal(task.code, 0, task.stderr);
+  assert.equal(task.stdout, [
+    'master   | task m-00001: attempt 2 on w-2 (re-run)',
+    'worker-1 | [m-00001#1] parsing market.txt',
+    'worker-1 | [m-00001#1] Error: bad row',
+  ].join('\n') + '\n');
+  // job-done's master pod is still there: its log is the pod's, unless --stored.
+  const pod = await runGomr(['logs', 'job-done'], { env: c.env });
+  assert.equal(pod.code, 0, pod.stderr);
+  assert.match(pod.stdout, /of gomr-master-job-done-q8v4w/);
+  const stored = await runGomr(['logs', 'job-done', '--stored'], { env: c.env });
+  assert.equal(stored.code, 0, stored.stderr);
+  assert.equal(stored.stdout, STORED_LOGS[3]![2]);
+  const none = await runGomr(['logs', 'job-old', '--worker', '5'], { env: c.env });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /^gomr: job job-old has no stored log of the worker 5 \(logs: master, worker-0, worker-1\)/);
+});
+
+test('gomr output --skipped after gomr down: the dead-letter files from MinIO; the parts alone without it', { timeout: 90_000 }, async () => {
+  const skipped = await runGomr(['output', 'job-old', '--skipped'], { env: c.env });
+  assert.equal(skipped.code, 0, skipped.stderr);
+  assert.equal(skipped.stdout, SKIPPED_LINE);
+  const parts = await runGomr(['output', 'job-old'], { env: c.env });
+  assert.equal(parts.stdout, 'bread\t2\nsea\t5\n');
+  const none = await runGomr(['output', 'job-done', '--skipped'], { env: c.env });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /^gomr: job job-done has no skipped records/);
 });

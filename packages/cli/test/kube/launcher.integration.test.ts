@@ -217,3 +217,17 @@ test('a job of steps: the spec in MinIO carries each step\'s reduce count, and s
     await w.stop();
   }
 });
+
+test('--skip-bad-records and --max-skipped-records reach the spec the master reads', async () => {
+  const w = await world();
+  try {
+    const { run, lines } = start(w, { jobId: 'job-skips', skipBadRecords: true, maxSkippedRecords: 5 });
+    assert.equal((await run).status.state, 'SUCCEEDED', lines.join('\n'));
+    const creds = JSON.parse(Buffer.from(w.kube.get('secrets', 'gomr-job-job-skips')!.data['storage.json'], 'base64').toString());
+    const spec = await storedSpec(w, 'job-skips', { accessKey: creds.accessKey, secretKey: creds.secretKey });
+    assert.equal(spec.skipBadRecords, true);
+    assert.equal(spec.maxSkippedRecords, 5);
+  } finally {
+    await w.stop();
+  }
+});

@@ -57,9 +57,9 @@ export interface OutputLine {
   value: string;
 }
 
-/** Reads every part file of an output directory, in part order. */
+/** Reads every part file of an output directory, in part order (not _skipped/: see readSkipped). */
 export async function readOutput(dir: string): Promise<{ files: string[]; lines: OutputLine[] }> {
-  const files = (await readdir(dir)).sort();
+  const files = (await readdir(dir)).filter((f) => !f.startsWith('_')).sort();
   const lines: OutputLine[] = [];
   for (const f of files) {
     const text = await readFile(join(dir, f), 'utf8');

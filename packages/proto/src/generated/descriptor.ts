@@ -97,6 +97,10 @@ export const gomrDescriptor = {
             "steps": {
               "type": "int32",
               "id": 11
+            },
+            "maxSkippedRecords": {
+              "type": "int32",
+              "id": 12
             }
           }
         },
@@ -207,6 +211,11 @@ export const gomrDescriptor = {
             "reducers": {
               "type": "int32",
               "id": 13
+            },
+            "skipErrors": {
+              "rule": "repeated",
+              "type": "string",
+              "id": 14
             }
           }
         },
@@ -582,6 +591,11 @@ export const gomrDescriptor = {
             "step": {
               "type": "int32",
               "id": 15
+            },
+            "skippedKeys": {
+              "rule": "repeated",
+              "type": "string",
+              "id": 16
             }
           }
         },

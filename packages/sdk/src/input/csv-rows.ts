@@ -43,7 +43,8 @@ export async function* readCsvRows(storage: Storage, split: SplitRef, options: I
       return record;
     },
   });
-  if (dropping && options.onDroppedRow) parser.on('skip', options.onDroppedRow);
+  const dropped = options.onDroppedRow;
+  if (dropping && dropped) parser.on('skip', (err: Error & { record?: unknown }) => dropped(err, parsedEnd));
   // Fed by hand rather than piped: an error of the source (storage, decompression) is thrown
   // as it is, and one of the parser names the row.
   let sourceError: unknown;

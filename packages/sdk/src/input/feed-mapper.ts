@@ -2,9 +2,11 @@ import type { Storage } from '@gomr/storage';
 import type { JobDefinition, InputMode } from '../user-api.js';
 import { UserCodeError, isThenable } from '../runtime/user-code-error.js';
 import { callSite } from '../runtime/async-user-errors.js';
-import { readInput } from './input-format.js';
+import { readInput, type InputUnit } from './input-format.js';
 import type { SplitRef } from './split-chunks.js';
 import type { ChunkStats } from '../data/chunk-checks.js';
+import { errorMessage, type DeadLetter, type DeadLetterRecord } from '../runtime/dead-letter.js';
+import type { JsonValue } from '../user-api.js';
 
 export interface FeedOptions {
   definition: JobDefinition;
@@ -14,6 +16,11 @@ export interface FeedOptions {
   split: SplitRef;
   /** --skip-bad-records: offsets of units that failed every earlier attempt. */
   skipOffsets: readonly number[];
+  /** Why each unit of skipOffsets failed (same order), for the dead-letter lines of whole units. */
+  skipErrors?: readonly string[];
+  /** Where each record left out is written, with why (see dead-letter.ts). */
+  deadLetter?: DeadLetter;
+  taskId?: string;
   /**
    * Running a failed text chunk line by line: `hold()` before each line, so what it emits is
    * kept aside, and `release(keep)` after it (keep: the line succeeded, its emits count).
@@ -50,7 +57,14 @@ export async function feedMapper(o: FeedOptions): Promise<FeedStats> {
   callSite.input = o.split.inputName;
   o.ctx.open = false;
   if (o.checkInput) await o.checkInput();
-  const units = readInput(mode, o.storage, o.split, { skipOffsets: skip, onDroppedRow: () => stats.skippedRecords++, stats });
+  const input = o.split.inputName;
+  const task = o.taskId ?? '';
+  const why = new Map(o.skipOffsets.map((off, i) => [off, o.skipErrors?.[i] ?? '']));
+  const onDroppedRow = (err: Error & { record?: unknown }, offset: number) => {
+    stats.skippedRecords++;
+    o.deadLetter?.add({ task, input, offset, record: (err.record ?? null) as JsonValue, error: err.message });
+  };
+  const units = readInput(mode, o.storage, o.split, { skipOffsets: skip, onDroppedRow, stats });
   for await (const unit of units) {
     if (o.only) {
       // Replaying one chunk: the units before it are read (that is how a split is cut into
@@ -71,18 +85,24 @@ export async function feedMapper(o: FeedOptions): Promise<FeedStats> {
     if (skip.has(unit.offset)) {
       if (!unit.lines) {
         stats.skippedRecords++;
+        o.deadLetter?.add(wholeUnit(mode, task, input, unit, why.get(unit.offset) ?? ''));
         continue;
       }
+      // Each line's own byte offset, for its dead-letter line.
+      let lineOffset = unit.offset;
       for (const line of unit.lines()) {
+        const at = lineOffset;
+        lineOffset += Buffer.byteLength(line);
         o.hold();
         let ok = true;
         o.ctx.open = true;
         try {
           const r = mapper(o.ctx, line);
           if (isThenable(r)) await r;
-        } catch {
+        } catch (err) {
           ok = false;
           stats.skippedRecords++;
+          o.deadLetter?.add({ task, input, offset: at, line: line.endsWith('\n') ? line.slice(0, -1) : line, error: errorMessage(err) });
         } finally {
           o.ctx.open = false;
         }
@@ -136,4 +156,23 @@ async function feedLines(o: FeedOptions, mapper: (ctx: unknown, input: unknown) 
     }
     offset += Buffer.byteLength(line);
   }
+}
+
+/**
+ * The dead-letter line of a unit left out whole (every mode but text): a line as written
+ * (`lines`), a jsonl line as written (it may be the one that does not parse), a csv row as
+ * the mapper would have had it.
+ */
+function wholeUnit(mode: InputMode, task: string, input: string, unit: InputUnit, error: string): DeadLetterRecord {
+  if (unit.raw) {
+    const text = unit.raw();
+    return mode === 'lines' ? { task, input, offset: unit.offset, line: text, error } : { task, input, offset: unit.offset, record: text, error };
+  }
+  let record: JsonValue;
+  try {
+    record = unit.value() as JsonValue;
+  } catch {
+    record = null;
+  }
+  return { task, input, offset: unit.offset, record, error };
 }

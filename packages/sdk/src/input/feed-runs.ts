@@ -1,3 +1,4 @@
+import type { JsonValue } from '../user-api.js';
 import type { Storage } from '@gomr/storage';
 import { UserCodeError, isThenable } from '../runtime/user-code-error.js';
 import { callSite } from '../runtime/async-user-errors.js';
@@ -27,7 +28,7 @@ export function stepInputName(task: TaskSpec): string {
 
 export async function feedRuns(o: FeedRunsOptions): Promise<FeedStats> {
   const mapper = o.definition.mapper as unknown as (ctx: unknown, key: string, value: unknown) => void | Promise<void>;
-  const skip = new Set(o.skipOffsets);
+  const why = new Map(o.skipOffsets.map((at, i) => [at, o.skipErrors?.[i] ?? '']));
   const stats: FeedStats = { inputRecords: 0, inputBytes: 0, skippedRecords: 0, invalidUtf8: 0, crlfLines: 0 };
   callSite.input = o.inputName;
   o.ctx.open = false;
@@ -40,8 +41,10 @@ export async function feedRuns(o: FeedRunsOptions): Promise<FeedStats> {
           const at = offset++;
           callSite.offset = at;
           stats.inputRecords++;
-          if (skip.has(at)) {
+          if (why.has(at)) {
             stats.skippedRecords++;
+            // The dead letter of a record of the step before: its key and value, at its position.
+            o.deadLetter?.add({ task: o.task.taskId, input: o.inputName, offset: at, record: { key: rec.key, value: rec.value as JsonValue }, error: why.get(at)! });
             continue;
           }
           o.ctx.open = true;

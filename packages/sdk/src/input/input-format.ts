@@ -32,13 +32,15 @@ export interface InputUnit {
   bytes: number;
   /** text only: its lines, each with its '\n', for running them one by one. */
   lines?: () => string[];
+  /** lines and jsonl: the line as written (without its line ending), for the dead-letter file. */
+  raw?: () => string;
 }
 
 export interface InputOptions {
   /** Offsets of units to leave out (--skip-bad-records); a csv reader then also drops rows that do not parse. */
   skipOffsets?: ReadonlySet<number>;
-  /** Called with each csv row the parser drops under skipOffsets. */
-  onDroppedRow?: () => void;
+  /** Called with each csv row the parser drops under skipOffsets: why, and about where (the end of the row before). */
+  onDroppedRow?: (err: Error & { record?: unknown }, offset: number) => void;
   /** Counts invalid UTF-8 and CRLF line ends (text, lines and jsonl; csv-parse reads its own bytes). */
   stats?: ChunkStats;
 }
@@ -84,7 +86,7 @@ async function* lineUnits(chunks: AsyncIterable<LineChunk>, parse: (line: string
       const line = text.slice(from, end);
       const bytes = ascii ? next - from : Buffer.byteLength(text.slice(from, next));
       if (!(skipBlank && line.trim() === '')) {
-        yield { value: () => parse(line), offset, records: 1, bytes };
+        yield { value: () => parse(line), raw: () => line, offset, records: 1, bytes };
       }
       offset += bytes;
       from = next;

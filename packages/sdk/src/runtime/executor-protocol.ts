@@ -24,6 +24,8 @@ export interface TaskSpec {
   /** --skip-bad-records: map chunk offsets and reduce keys to leave out. */
   skipOffsets?: number[];
   skipKeys?: string[];
+  /** Why each of skipOffsets (MAP) or skipKeys (REDUCE) failed, in the same order. */
+  skipErrors?: string[];
   /** fileMtimeMs: the input's modification time when planned (0 or absent: not checked). */
   split?: { inputKey: string; inputName: string; start: number; end: number; fileSize: number; fileMtimeMs?: number };
   /** MAP: runs adding up to this many bytes may be returned inline (TaskOutput.data) instead of written. */
@@ -68,6 +70,8 @@ export interface JobInfo {
   outputFormat?: OutputFormatName;
   /** @default 'none' */
   outputCompression?: OutputCompression;
+  /** --max-skipped-records: dead-letter lines one task writes. @default DEFAULT_MAX_SKIPPED_RECORDS */
+  maxSkippedRecords?: number;
   /** A job of steps: how many (see TaskSpec.step). @default 1 */
   steps?: number;
 }
@@ -83,6 +87,7 @@ export function writesRun(task: TaskSpec, job: JobInfo): boolean {
 }
 
 export interface TaskOutput {
+  /** DEAD_LETTER_PARTITION: the attempt's dead-letter file (see dead-letter.ts). */
   partition: number;
   /** The run's object; empty when the run is inline. */
   key: string;

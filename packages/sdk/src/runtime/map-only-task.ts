@@ -5,6 +5,7 @@ import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import { feedTask, inputCounters, type TaskEnv, type TaskResult } from './map-task.js';
 import { TaskContext } from './task-context.js';
 import { openOutputObject } from './output-object.js';
+import { openDeadLetter } from './dead-letter.js';
 
 /** The output of map task `index` of a map-only job: `part-m-00003`. */
 export function mapPartName(index: number): string {
@@ -24,11 +25,15 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
   let held: [string, JsonValue][] | null = null;
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : lines.write(k, v)));
   ctx.input = task.split?.inputName ?? stepInputName(task);
+  const deadLetter = openDeadLetter(env.storage, task.outputPrefix, job.maxSkippedRecords);
   try {
     const stats = await feedTask(task, env, {
       definition: env.definition,
       ctx,
       skipOffsets: task.skipOffsets ?? [],
+      ...(task.skipErrors ? { skipErrors: task.skipErrors } : {}),
+      deadLetter,
+      taskId: task.taskId,
       hold: () => {
         held = [];
       },
@@ -41,14 +46,15 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
     });
     const out = await lines.finish();
     await output.close();
+    const skippedFile = await deadLetter.finish();
     return {
-      outputs: [{ partition: 0, key, bytes: out.bytes, records: out.records }],
+      outputs: [{ partition: 0, key, bytes: out.bytes, records: out.records }, ...(skippedFile ? [skippedFile] : [])],
       counters: {
         ...inputCounters(task, stats.inputRecords, stats.inputBytes),
         mapOutputRecords: out.records,
         outputRecords: out.records,
         outputBytes: out.bytes,
-        ...(stats.skippedRecords ? { skippedRecords: stats.skippedRecords } : {}),
+        ...deadLetter.counters(),
         ...(stats.invalidUtf8 ? { invalidUtf8: stats.invalidUtf8 } : {}),
         ...(stats.crlfLines ? { crlfLines: stats.crlfLines } : {}),
       },
@@ -56,6 +62,7 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
     };
   } catch (err) {
     await output.abort().catch(() => {});
+    await deadLetter.abort();
     throw err;
   }
 }

@@ -13,6 +13,7 @@ import { checkInputUnchanged } from './input-unchanged.js';
 import { TaskContext } from './task-context.js';
 import { rangePartition } from '../total-order/cut-points.js';
 import { combinerError, isThenable, partitionerError } from './user-code-error.js';
+import { openDeadLetter } from './dead-letter.js';
 
 export interface TaskEnv {
   definition: JobDefinition;
@@ -118,11 +119,16 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   let held: [string, JsonValue][] | null = null;
   const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)), userCounters);
   ctx.input = inputName;
+  const deadLetter = openDeadLetter(env.storage, task.outputPrefix, job.maxSkippedRecords);
+  let ok = false;
   try {
-    const { inputRecords, inputBytes, skippedRecords, invalidUtf8, crlfLines } = await feedTask(task, env, {
+    const { inputRecords, inputBytes, invalidUtf8, crlfLines } = await feedTask(task, env, {
       definition,
       ctx,
       skipOffsets: task.skipOffsets ?? [],
+      ...(task.skipErrors ? { skipErrors: task.skipErrors } : {}),
+      deadLetter,
+      taskId: task.taskId,
       hold: () => {
         held = [];
       },
@@ -153,6 +159,9 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
       }
       outputs.push({ partition: p, key, ...(await writePartition(env.storage, key, partitions[p]!)) });
     }
+    const skippedFile = await deadLetter.finish();
+    if (skippedFile) outputs.push(skippedFile);
+    ok = true;
     return {
       outputs,
       counters: {
@@ -162,15 +171,16 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
         combineOutputRecords: buffer.combineOutputRecords,
         spills: buffer.spills,
         ...(buffer.heapSpills ? { heapSpills: buffer.heapSpills } : {}),
-        ...(skippedRecords ? { skippedRecords } : {}),
+        ...deadLetter.counters(),
         ...(invalidUtf8 ? { invalidUtf8 } : {}),
         ...(crlfLines ? { crlfLines } : {}),
-        shuffleBytes: outputs.reduce((n, o) => n + o.bytes, 0),
-        shuffleRecords: outputs.reduce((n, o) => n + o.records, 0),
+        shuffleBytes: outputs.reduce((n, o) => n + (o === skippedFile ? 0 : o.bytes), 0),
+        shuffleRecords: outputs.reduce((n, o) => n + (o === skippedFile ? 0 : o.records), 0),
       },
       userCounters: ctx.userCounters,
     };
   } finally {
+    if (!ok) await deadLetter.abort();
     await buffer.cleanup();
   }
 }

@@ -10,6 +10,7 @@ import { closeRuns, openObjects, reduceRuns } from './reduce-runs.js';
 import { callSite } from './async-user-errors.js';
 import { TaskContext } from './task-context.js';
 import { UserCodeError, isThenable } from './user-code-error.js';
+import { openDeadLetter } from './dead-letter.js';
 
 function partName(partition: number): string {
   return `part-${String(partition).padStart(5, '0')}`;
@@ -113,8 +114,10 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
   ctx.role = 'reducer';
   let inputRecords = 0;
   let groups = 0;
-  const skip = new Set(task.skipKeys ?? []);
-  let skippedRecords = 0;
+  const skipKeys = task.skipKeys ?? [];
+  const skip = new Set(skipKeys);
+  const why = new Map(skipKeys.map((k, i) => [k, task.skipErrors?.[i] ?? '']));
+  const deadLetter = openDeadLetter(env.storage, task.outputPrefix, job.maxSkippedRecords);
   let skippedValues = 0;
   try {
     // Groups come a batch at a time; within one, an await only where there is something to wait for.
@@ -128,8 +131,8 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
         if (skip.size && skip.has(group.key)) {
           // --skip-bad-records: the reducer failed on this key every attempt. One reducer call,
           // one record (as the summary lists one entry for it); its values are counted apart.
-          skippedRecords++;
           skippedValues += group.values.length;
+          deadLetter.add({ task: task.taskId, key: group.key, values: group.values, error: why.get(group.key) ?? '' });
           continue;
         }
         callSite.key = group.key;
@@ -150,19 +153,22 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
     }
     const stats = await lines.finish();
     await output.close();
+    const skippedFile = await deadLetter.finish();
     return {
-      outputs: [{ partition: task.index, key: outKey, bytes: stats.bytes, records: stats.records }],
+      outputs: [{ partition: task.index, key: outKey, bytes: stats.bytes, records: stats.records }, ...(skippedFile ? [skippedFile] : [])],
       counters: {
         reduceInputRecords: inputRecords,
         reduceInputGroups: groups,
         // A step before the last: records for the next step, not the job's output.
         ...(toRun ? { stepOutputRecords: stats.records, stepOutputBytes: stats.bytes } : { outputRecords: stats.records, outputBytes: stats.bytes }),
-        ...(skippedRecords ? { skippedRecords, skippedValues } : {}),
+        ...deadLetter.counters(),
+        ...(skippedValues ? { skippedValues } : {}),
       },
       userCounters: ctx.userCounters,
     };
   } catch (err) {
     await output.abort().catch(() => {});
+    await deadLetter.abort();
     throw err;
   } finally {
     closeRuns(runs);

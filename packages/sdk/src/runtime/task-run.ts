@@ -75,7 +75,7 @@ export class TaskRunner {
     const taskEnv = definition === this.env.definition ? this.env : { ...this.env, definition };
     // No reducers: a map-only job (or last step), whose map tasks write the output themselves.
     const runTask = task.kind === 'REDUCE' ? runReduceTask : taskJob.reducers === 0 ? runMapOnlyTask : runMapTask;
-    this.userOutput?.beginTask(task.taskId);
+    this.userOutput?.beginTask(`${task.taskId}#${task.attempt}`);
     const outcome = await runWatched(() => runTask(task, taskJob, taskEnv));
     const dropped = this.userOutput?.endTask().droppedLines ?? 0;
     if ('result' in outcome) {

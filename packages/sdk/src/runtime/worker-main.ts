@@ -9,6 +9,9 @@
  *   GOMR_SPILL_BYTES     map-side buffer size before spilling
  *   GOMR_SPILL_DIR       local folder for spills (default: a fresh one in the temp folder)
  *   GOMR_TLS_CA          PEM CA file: talk to a master that serves TLS
+ *   GOMR_LOG_NAME        the name of this worker's log in storage (default: worker-<index> on
+ *                        an Indexed Job, from JOB_COMPLETION_INDEX; else worker-<worker id>)
+ *   GOMR_LOG_FLUSH_MS    how often the log is shipped to storage (default 2000)
  * Prints `GOMR_WORKER_REGISTERED <worker id>` on stdout once the master has accepted it, so
  * the local runtime can tell a worker that cannot start from one that died at work.
  *
@@ -18,7 +21,7 @@
  * after a `GOMR_WORKER_FILE_ERROR {"message","stack"}` line on stdout, since another try fails alike.
  */
 import { readFileSync } from 'node:fs';
-import { storageConfigFromEnv, type StorageConfig } from '@gomr/storage';
+import { LogShipper, logPrefix, openStorage, storageConfigFromEnv, teeProcessOutput, type StorageConfig } from '@gomr/storage';
 import { WorkerRuntime } from './worker-runtime.js';
 import { EXIT_WORKER_FILE, WORKER_FILE_ERROR_LINE } from './worker-file-exit.js';
 import { WorkerFileError } from './load-definition.js';
@@ -26,6 +29,36 @@ import { exitWithParent } from '@gomr/proto';
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+/**
+ * Everything this process prints, its executor thread's user output included (each line
+ * labelled with its task and attempt: see user-output.ts), is also shipped to the job's prefix in
+ * storage, jobs/<id>/logs/<name>/, every few seconds and at exit: `gomr logs JOB --worker N`
+ * reads it after the worker, its pod or its machine is gone. Held until the job is known.
+ */
+const shipped = new LogShipper({ onError: () => {} });
+teeProcessOutput((text) => shipped.append(text));
+let runtime: WorkerRuntime | undefined;
+let storageConfig: StorageConfig | undefined;
+
+/** Starts shipping the log once the master said which job this is. */
+let shipping = false;
+async function shipLog(workerId: string): Promise<void> {
+  if (shipping || !storageConfig || !runtime?.jobId) return;
+  shipping = true;
+  const index = process.env.JOB_COMPLETION_INDEX;
+  const name = process.env.GOMR_LOG_NAME || (index !== undefined && index !== '' ? `worker-${index}` : `worker-${workerId}`);
+  shipped.start(await openStorage(storageConfig), logPrefix(runtime.jobId, name));
+}
+
+/** Exits after the last piece of the log is shipped (a few seconds at most). */
+function exit(code: number): void {
+  // A worker that failed before it was told its job (its file did not load) ships what it has too.
+  void shipLog(runtime?.workerId ?? '')
+    .catch(() => {})
+    .then(() => shipped.close(3000))
+    .finally(() => process.exit(code));
 }
 
 function required(name: string): string {
@@ -55,7 +88,8 @@ async function main(): Promise<number> {
   const inputStorage = process.env.GOMR_INPUT_STORAGE_JSON
     ? (JSON.parse(process.env.GOMR_INPUT_STORAGE_JSON) as StorageConfig)
     : storage;
-  const runtime = new WorkerRuntime({
+  storageConfig = storage;
+  const worker = new WorkerRuntime({
     master,
     bundlePath: required('GOMR_WORKER_BUNDLE'),
     token: process.env.GOMR_TOKEN ?? '',
@@ -65,15 +99,19 @@ async function main(): Promise<number> {
     ...(process.env.GOMR_SPILL_BYTES ? { spillBytes: Number(process.env.GOMR_SPILL_BYTES) } : {}),
     ...(process.env.GOMR_SPILL_DIR ? { spillDir: process.env.GOMR_SPILL_DIR } : {}),
     log,
-    onRegistered: (workerId) => process.stdout.write(`GOMR_WORKER_REGISTERED ${workerId}\n`),
+    onRegistered: (workerId) => {
+      process.stdout.write(`GOMR_WORKER_REGISTERED ${workerId}\n`);
+      shipLog(workerId).catch((err: Error) => log(`cannot ship this log to storage: ${err.message}`));
+    },
   });
-  process.on('SIGTERM', () => runtime.drain());
-  await runtime.run();
-  if (!runtime.toldToExit) {
-    log(`${runtime.workerId || 'worker'} stopped by SIGTERM before the job ended, after ${runtime.tasksRun} tasks`);
+  runtime = worker;
+  process.on('SIGTERM', () => worker.drain());
+  await worker.run();
+  if (!worker.toldToExit) {
+    log(`${worker.workerId || 'worker'} stopped by SIGTERM before the job ended, after ${worker.tasksRun} tasks`);
     return EXIT_DRAINED;
   }
-  log(`${runtime.workerId} done after ${runtime.tasksRun} tasks`);
+  log(`${worker.workerId} done after ${worker.tasksRun} tasks`);
   return 0;
 }
 
@@ -81,14 +119,14 @@ async function main(): Promise<number> {
 const EXIT_DRAINED = 143;
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exit(code),
   (err: Error) => {
     log(`worker fatal: ${err.message}`);
     if (err instanceof WorkerFileError) {
       const line = `${WORKER_FILE_ERROR_LINE}${JSON.stringify({ message: err.message, stack: err.userStack })}\n`;
-      process.stdout.write(line, () => process.exit(EXIT_WORKER_FILE));
+      process.stdout.write(line, () => exit(EXIT_WORKER_FILE));
       return;
     }
-    process.exit(1);
+    exit(1);
   },
 );

@@ -43,6 +43,8 @@ export class WorkerRuntime {
   private readonly tasks: TaskChannel;
   private readonly executor: TaskExecutor;
   private job?: JobInfo;
+  /** The job, once the master has accepted the worker. */
+  jobId = '';
   private heartbeatTimer?: NodeJS.Timeout;
   private current?: { taskId: string; attempt: number };
   /** Cancels a GetTask held open at the master, so a draining worker stops waiting for work. */
@@ -117,6 +119,7 @@ export class WorkerRuntime {
       this.master.register({ host: hostname(), pid: process.pid, version: SDK_VERSION }),
     );
     this.workerId = reply.workerId;
+    this.jobId = reply.jobId;
     this.heartbeatMs = reply.heartbeatIntervalMs || 1000;
     this.job = {
       workerId: reply.workerId,
@@ -128,6 +131,7 @@ export class WorkerRuntime {
       outputFormat: reply.outputFormat === 'jsonl' ? 'jsonl' : 'tsv',
       outputCompression: reply.outputCompression === 'gzip' ? 'gzip' : 'none',
       ...(reply.steps > 1 ? { steps: reply.steps } : {}),
+      maxSkippedRecords: reply.maxSkippedRecords,
     };
     this.log(`registered for job ${reply.jobId}`);
   }
@@ -285,6 +289,7 @@ function taskSpec(t: Task__Output): TaskSpec {
     runKeys: t.runKeys,
     skipOffsets: t.skipOffsets,
     skipKeys: t.skipKeys,
+    ...(t.skipErrors?.length ? { skipErrors: t.skipErrors } : {}),
     ...(t.split ? { split: { ...t.split } } : {}),
     ...(t.inlineRunBytes ? { inlineRunBytes: t.inlineRunBytes } : {}),
     ...(t.step || t.reducers ? { step: t.step, reducers: t.reducers } : {}),

@@ -37,6 +37,10 @@ export interface JobStatus {
    * the current step (0-based)
    */
   'step'?: (number);
+  /**
+   * --skip-bad-records: the committed dead-letter files (output/_skipped/<task>.jsonl).
+   */
+  'skippedKeys'?: (string)[];
 }
 
 export interface JobStatus__Output {
@@ -71,4 +75,8 @@ export interface JobStatus__Output {
    * the current step (0-based)
    */
   'step': (number);
+  /**
+   * --skip-bad-records: the committed dead-letter files (output/_skipped/<task>.jsonl).
+   */
+  'skippedKeys': (string)[];
 }

@@ -29,6 +29,10 @@ export interface RegisterReply {
    * A job of steps (run({ steps })): how many; 0 or 1: one step, as run({ mapper, reducer }).
    */
   'steps'?: (number);
+  /**
+   * --skip-bad-records: the most skipped records a task writes to its dead-letter file (0: none).
+   */
+  'maxSkippedRecords'?: (number);
 }
 
 export interface RegisterReply__Output {
@@ -58,4 +62,8 @@ export interface RegisterReply__Output {
    * A job of steps (run({ steps })): how many; 0 or 1: one step, as run({ mapper, reducer }).
    */
   'steps': (number);
+  /**
+   * --skip-bad-records: the most skipped records a task writes to its dead-letter file (0: none).
+   */
+  'maxSkippedRecords': (number);
 }

@@ -3,6 +3,9 @@
 import type { Long } from '@grpc/proto-loader';
 
 export interface RunObject {
+  /**
+   * -1: the attempt's dead-letter file (skipped records), not a run
+   */
   'partition'?: (number);
   /**
    * the run's object in storage; empty when it is inline
@@ -17,6 +20,9 @@ export interface RunObject {
 }
 
 export interface RunObject__Output {
+  /**
+   * -1: the attempt's dead-letter file (skipped records), not a run
+   */
   'partition': (number);
   /**
    * the run's object in storage; empty when it is inline

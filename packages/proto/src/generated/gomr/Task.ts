@@ -54,6 +54,11 @@ export interface Task {
    */
   'step'?: (number);
   'reducers'?: (number);
+  /**
+   * --skip-bad-records: why each skipped unit failed, in the order of skip_offsets (MAP) or
+   * skip_keys (REDUCE), for the dead-letter file.
+   */
+  'skipErrors'?: (string)[];
 }
 
 export interface Task__Output {
@@ -105,4 +110,9 @@ export interface Task__Output {
    */
   'step': (number);
   'reducers': (number);
+  /**
+   * --skip-bad-records: why each skipped unit failed, in the order of skip_offsets (MAP) or
+   * skip_keys (REDUCE), for the dead-letter file.
+   */
+  'skipErrors': (string)[];
 }
