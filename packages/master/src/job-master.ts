@@ -1,5 +1,5 @@
 import type { Storage } from '@gomr/storage';
-import type { GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply } from '@gomr/proto';
+import type { GetTaskReply, HeartbeatReply, RegisterReply, ReportTaskReply } from '@gomr/proto';
 import type { JobSpec } from './job-spec.js';
 import { planSplits, splitInputs } from './plan-splits.js';
 import { stepReducers } from './job-spec.js';
@@ -13,6 +13,7 @@ import { buildSummary, cleanupIntermediate, writeSummary } from './job-finish.js
 import { INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, TaskHandout, UnknownWorkerError } from './task-handout.js';
 import { MasterLifecycle, type MasterState } from './master-lifecycle.js';
 import { inlineBytes, TaskCommitter, type TaskReport } from './task-commit.js';
+import type { MasterStatus } from './master-snapshot.js';
 
 export { BATCH_SPLIT_BYTES, INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, MAX_TASK_WAIT_MS, UnknownWorkerError } from './task-handout.js';
 export type { TaskReport } from './task-commit.js';
@@ -280,7 +281,7 @@ export class JobMaster {
     return { known: true, cancelCurrent: cancel };
   }
 
-  status(): JobStatus {
+  status(): MasterStatus {
     const s = this.scheduler;
     const phase = phaseStatus;
     const totals = s.totals();

@@ -4,6 +4,7 @@
  * and worker registry (or from a saved summary), so the live page and a finished job's page
  * read the same thing.
  */
+import type { JobState__Output } from '@gomr/proto';
 import type { Counters } from './counters.js';
 import type { AttemptOutcome, TaskKind, TaskRecord } from './task-table.js';
 import type { WorkerRecord } from './worker-registry.js';
@@ -75,8 +76,7 @@ export interface FailureView {
 export interface JobSnapshot {
   version: typeof SNAPSHOT_VERSION;
   jobId: string;
-  /** MAPPING | REDUCING | COMMITTING | FINISHING | SUCCEEDED | FAILED */
-  state: string;
+  state: JobState__Output;
   workerFile: string;
   inputs: { name: string; size: number }[];
   startedMs: number;
@@ -144,7 +144,7 @@ export interface StepView {
 /** What the snapshot is computed from; the master's live state or a saved summary. */
 export interface SnapshotSource {
   jobId: string;
-  state: string;
+  state: JobState__Output;
   workerFile: string;
   inputs: { name: string; size: number }[];
   startedMs: number;
@@ -164,7 +164,7 @@ export interface SnapshotSource {
   outputKeys: string[];
 }
 
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED']);
+const TERMINAL: ReadonlySet<JobState__Output> = new Set(['SUCCEEDED', 'FAILED']);
 
 /** Builds the snapshot. Pure: the same source and time give the same snapshot. */
 export function buildJobSnapshot(src: SnapshotSource, nowMs: number): JobSnapshot {

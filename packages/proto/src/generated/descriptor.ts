@@ -523,7 +523,7 @@ export const gomrDescriptor = {
               "id": 1
             },
             "state": {
-              "type": "string",
+              "type": "JobState",
               "id": 2
             },
             "maps": {
@@ -583,6 +583,17 @@ export const gomrDescriptor = {
               "type": "int32",
               "id": 15
             }
+          }
+        },
+        "JobState": {
+          "values": {
+            "JOB_STATE_UNSPECIFIED": 0,
+            "MAPPING": 1,
+            "REDUCING": 2,
+            "COMMITTING": 3,
+            "FINISHING": 4,
+            "SUCCEEDED": 5,
+            "FAILED": 6
           }
         },
         "StepStatus": {
