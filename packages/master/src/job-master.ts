@@ -255,7 +255,7 @@ export class JobMaster {
 
   /** Adds the worker's next task to a report's reply when it asked for one (and is known). */
   private async withNext(req: TaskReport, reply: ReportTaskReply, signal?: AbortSignal): Promise<ReportTaskReply> {
-    // An unknown worker (this master restarted) gets no next task: it asks with GetTask, is
+    // An unknown worker (this master restarted) gets no next task: it asks for a task, is
     // told NOT_FOUND, and registers again.
     if (!req.next || !this.workers.get(req.workerId)) return reply;
     return { ...reply, next: await this.nextTask(req.workerId, req.waitMs ?? 0, signal, req.maxTasks ?? 1) };
@@ -311,7 +311,7 @@ export class JobMaster {
     };
   }
 
-  /** Stops the liveness checks and answers every held GetTask call (WAIT): the master is going away. */
+  /** Stops the liveness checks and answers every held get request (WAIT): the master is going away. */
   stop(): void {
     this.stopLiveness();
     this.lifecycle.stop();

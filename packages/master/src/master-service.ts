@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadGomrProto, tokenFrom, type GetTaskReply, type MasterHandlers, type TaskStreamReply, type TaskStreamRequest__Output } from '@gomr/proto';
+import { loadGomrProto, tokenFrom, type MasterHandlers, type TaskStreamReply, type TaskStreamRequest__Output } from '@gomr/proto';
 import { JobMaster, UnknownWorkerError } from './job-master.js';
 
 /** Maps an error to the gRPC status a client can act on. */
@@ -31,26 +31,6 @@ export function masterHandlers(master: JobMaster): MasterHandlers {
       if (!authorized(master, call)) return cb(DENIED);
       cb(null, master.register(call.request.host, call.request.pid));
     },
-    GetTask(call, cb) {
-      if (!authorized(master, call)) return cb(DENIED);
-      let reply: Promise<GetTaskReply>;
-      try {
-        reply = master.nextTask(call.request.workerId, call.request.waitMs, cancelSignal(call), call.request.maxTasks);
-      } catch (err) {
-        return cb(toStatus(err));
-      }
-      reply.then(
-        (r) => cb(null, r),
-        (err) => cb(toStatus(err)),
-      );
-    },
-    ReportTask(call, cb) {
-      if (!authorized(master, call)) return cb(DENIED);
-      master.reportTask(call.request, call.request.next ? cancelSignal(call) : undefined).then(
-        (reply) => cb(null, reply),
-        (err) => cb(toStatus(err)),
-      );
-    },
     Heartbeat(call, cb) {
       if (!authorized(master, call)) return cb(DENIED);
       cb(null, master.heartbeat(call.request.workerId, call.request.taskId, call.request.attempt, call.request.progress));
@@ -71,7 +51,7 @@ export function masterHandlers(master: JobMaster): MasterHandlers {
 
 /**
  * A worker's task loop on one stream: requests are answered in order, one reply each, by the
- * same JobMaster methods as GetTask and ReportTask. An error ends the stream with its status
+ * JobMaster's nextTask and reportBatch. An error ends the stream with its status
  * (NOT_FOUND for an unknown worker: it registers again and opens a new stream). A cancelled
  * stream (the worker left or gave up) releases a held request; a stopping master ends its
  * streams, so shutting down does not wait for them.

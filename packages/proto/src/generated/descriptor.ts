@@ -9,14 +9,6 @@ export const gomrDescriptor = {
               "requestType": "RegisterRequest",
               "responseType": "RegisterReply"
             },
-            "GetTask": {
-              "requestType": "GetTaskRequest",
-              "responseType": "GetTaskReply"
-            },
-            "ReportTask": {
-              "requestType": "ReportTaskRequest",
-              "responseType": "ReportTaskReply"
-            },
             "Heartbeat": {
               "requestType": "HeartbeatRequest",
               "responseType": "HeartbeatReply"
