@@ -10,12 +10,13 @@ import { phaseStatus, stepStatuses } from './step-status.js';
 import { CommitLog } from './commit-log.js';
 import { DEFAULT_SPECULATION } from './straggler-policy.js';
 import { buildSummary, cleanupIntermediate, writeSummary } from './job-finish.js';
-import { INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, TaskHandout, UnknownWorkerError } from './task-handout.js';
+import { INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, TaskHandout } from './task-handout.js';
+import { UnknownWorkerError } from './errors.js';
 import { MasterLifecycle, type MasterState } from './master-lifecycle.js';
 import { inlineBytes, TaskCommitter, type TaskReport } from './task-commit.js';
 import type { MasterStatus } from './master-snapshot.js';
 
-export { BATCH_SPLIT_BYTES, INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, MAX_TASK_WAIT_MS, UnknownWorkerError } from './task-handout.js';
+export { BATCH_SPLIT_BYTES, INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, MAX_TASK_WAIT_MS } from './task-handout.js';
 export type { TaskReport } from './task-commit.js';
 
 /** Attempt numbers of epoch e start at (e - 1) * ATTEMPTS_PER_EPOCH + 1. */

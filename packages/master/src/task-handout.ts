@@ -2,6 +2,7 @@ import type { GetTaskReply, Task } from '@gomr/proto';
 import type { Assignment, Scheduler } from './scheduler.js';
 import type { WorkerRecord, WorkerRegistry } from './worker-registry.js';
 import type { TaskRecord } from './task-table.js';
+import { UnknownWorkerError } from './errors.js';
 import { jobKeys, type JobSpec } from './job-spec.js';
 
 /**
@@ -39,12 +40,6 @@ interface TaskWaiter {
   maxTasks: number;
   answer: (reply: GetTaskReply) => void;
   fail: (err: Error) => void;
-}
-
-export class UnknownWorkerError extends Error {
-  constructor(readonly workerId: string) {
-    super(`unknown worker ${workerId}; register again`);
-  }
 }
 
 /** What the hand-out reads of its master. */
