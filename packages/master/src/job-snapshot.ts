@@ -4,10 +4,10 @@
  * and worker registry (or from a saved summary), so the live page and a finished job's page
  * read the same thing.
  */
-import type { JobState__Output } from '@gomr/proto';
+import type { JobState__Output, StepState__Output } from '@gomr/proto';
 import type { Counters } from './counters.js';
 import type { AttemptOutcome, TaskKind, TaskRecord } from './task-table.js';
-import type { WorkerRecord } from './worker-registry.js';
+import type { WorkerRecord, WorkerState } from './worker-registry.js';
 
 /** Bumped when a field changes meaning; readers refuse versions they do not know. */
 export const SNAPSHOT_VERSION = 1;
@@ -49,8 +49,8 @@ export interface WorkerView {
   id: string;
   host: string;
   pid: number;
-  /** idle | busy | lost, or "gone" for workers known only from a saved summary's attempts. */
-  state: string;
+  /** As the registry says, or "gone" for workers known only from a saved summary's attempts. */
+  state: WorkerState | 'gone';
   /** "m-00003#2" while it runs an attempt, else "". */
   currentTask: string;
   registeredMs: number;
@@ -132,7 +132,7 @@ export interface JobError {
 /** One step of a job of steps, as GetStatus shows it (see step-status.ts). */
 export interface StepView {
   step: number;
-  state: string;
+  state: StepState__Output;
   maps: { total: number; done: number; running: number; failed: number };
   reduces: { total: number; done: number; running: number; failed: number };
   counters: Counters;

@@ -34,4 +34,6 @@ export type { JobStatus, JobStatus__Output } from './generated/gomr/JobStatus.js
 export { JobState, type JobState__Output } from './generated/gomr/JobState.js';
 export type { PhaseStatus, PhaseStatus__Output } from './generated/gomr/PhaseStatus.js';
 export type { StepStatus, StepStatus__Output } from './generated/gomr/StepStatus.js';
+export { _gomr_StepStatus_State as StepState, type _gomr_StepStatus_State__Output as StepState__Output } from './generated/gomr/StepStatus.js';
 export type { WorkerStatus, WorkerStatus__Output } from './generated/gomr/WorkerStatus.js';
+export { _gomr_WorkerStatus_State as WorkerState, type _gomr_WorkerStatus_State__Output as WorkerState__Output } from './generated/gomr/WorkerStatus.js';

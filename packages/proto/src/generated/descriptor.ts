@@ -495,7 +495,7 @@ export const gomrDescriptor = {
               "id": 3
             },
             "state": {
-              "type": "string",
+              "type": "State",
               "id": 4
             },
             "currentTask": {
@@ -505,6 +505,16 @@ export const gomrDescriptor = {
             "lastHeartbeatMs": {
               "type": "int64",
               "id": 6
+            }
+          },
+          "nested": {
+            "State": {
+              "values": {
+                "STATE_UNSPECIFIED": 0,
+                "idle": 1,
+                "busy": 2,
+                "lost": 3
+              }
             }
           }
         },
@@ -595,7 +605,7 @@ export const gomrDescriptor = {
               "id": 1
             },
             "state": {
-              "type": "string",
+              "type": "State",
               "id": 2
             },
             "maps": {
@@ -623,6 +633,18 @@ export const gomrDescriptor = {
             "finishedMs": {
               "type": "int64",
               "id": 8
+            }
+          },
+          "nested": {
+            "State": {
+              "values": {
+                "STATE_UNSPECIFIED": 0,
+                "PENDING": 1,
+                "MAPPING": 2,
+                "REDUCING": 3,
+                "DONE": 4,
+                "FAILED": 5
+              }
             }
           }
         }
