@@ -50,12 +50,12 @@ test('a worker with the wrong token is refused; status stays readable; the job i
     const intruder = new MasterConnection(`127.0.0.1:${port}`, { token, deadlineMs: 5000 });
     try {
       await assert.rejects(intruder.register({ host: 'intruder', pid: 1, version: '0' }), unauthenticated, `register with token ${JSON.stringify(token)}`);
-      await assert.rejects(intruder.getTask({ workerId: 'w-001' }), unauthenticated, 'getTask');
+      await assert.rejects(intruder.taskChannel().getTask({ workerId: 'w-001' }), unauthenticated, 'task stream get');
       await assert.rejects(intruder.heartbeat({ workerId: 'w-001', taskId: 'm-00000', attempt: 1, progress: 0 }), unauthenticated, 'heartbeat');
       await assert.rejects(
-        intruder.reportTask({ workerId: 'w-001', taskId: 'm-00000', attempt: 1, ok: false, error: { message: 'forged', stack: '', input: '', offset: 0, key: '' } }),
+        intruder.taskChannel().reportTask({ workerId: 'w-001', taskId: 'm-00000', attempt: 1, ok: false, error: { message: 'forged', stack: '', input: '', offset: 0, key: '' } }),
         unauthenticated,
-        'reportTask',
+        'task stream report',
       );
       const status = await intruder.getStatus();
       assert.match(status.state, /MAPPING|REDUCING/, 'status is readable without the token while the job runs');

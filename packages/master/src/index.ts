@@ -9,8 +9,9 @@
  * const port = await bindServer(server, '127.0.0.1:0');
  * ```
  */
-export { JobMaster, UnknownWorkerError, MAX_TASK_WAIT_MS, INLINE_RUN_BYTES, INLINE_BUDGET_BYTES, type JobMasterOptions, type TaskReport } from './job-master.js';
+export { JobMaster, MAX_TASK_WAIT_MS, INLINE_RUN_BYTES, INLINE_BUDGET_BYTES, type JobMasterOptions, type TaskReport } from './job-master.js';
 export { getServer, bindServer, masterHandlers, type ServerTls } from './master-service.js';
+export { UnknownWorkerError, UnauthenticatedError, BadRequestError, toStatus, type ErrorStatus } from './errors.js';
 export { parseJobSpec, jobKeys, partName, type JobSpec, type JobSpecInput } from './job-spec.js';
 export { planSplits, splitInputs, type Split, type SplitInput } from './plan-splits.js';
 export { Scheduler, type JobPhase } from './scheduler.js';

@@ -1,5 +1,5 @@
 import type { Storage } from '@gomr/storage';
-import type { GetTaskReply, HeartbeatReply, JobStatus, RegisterReply, ReportTaskReply } from '@gomr/proto';
+import type { GetTaskReply, HeartbeatReply, RegisterReply, ReportTaskReply } from '@gomr/proto';
 import type { JobSpec } from './job-spec.js';
 import { planSplits, splitInputs } from './plan-splits.js';
 import { stepReducers } from './job-spec.js';
@@ -10,11 +10,13 @@ import { phaseStatus, stepStatuses } from './step-status.js';
 import { CommitLog } from './commit-log.js';
 import { DEFAULT_SPECULATION } from './straggler-policy.js';
 import { buildSummary, cleanupIntermediate, writeSummary } from './job-finish.js';
-import { INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, TaskHandout, UnknownWorkerError } from './task-handout.js';
+import { INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, TaskHandout } from './task-handout.js';
+import { UnknownWorkerError } from './errors.js';
 import { MasterLifecycle, type MasterState } from './master-lifecycle.js';
 import { inlineBytes, TaskCommitter, type TaskReport } from './task-commit.js';
+import type { MasterStatus } from './master-snapshot.js';
 
-export { BATCH_SPLIT_BYTES, INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, MAX_TASK_WAIT_MS, UnknownWorkerError } from './task-handout.js';
+export { BATCH_SPLIT_BYTES, INLINE_BUDGET_BYTES, INLINE_RUN_BYTES, MAX_TASK_WAIT_MS } from './task-handout.js';
 export type { TaskReport } from './task-commit.js';
 
 /** Attempt numbers of epoch e start at (e - 1) * ATTEMPTS_PER_EPOCH + 1. */
@@ -255,7 +257,7 @@ export class JobMaster {
 
   /** Adds the worker's next task to a report's reply when it asked for one (and is known). */
   private async withNext(req: TaskReport, reply: ReportTaskReply, signal?: AbortSignal): Promise<ReportTaskReply> {
-    // An unknown worker (this master restarted) gets no next task: it asks with GetTask, is
+    // An unknown worker (this master restarted) gets no next task: it asks for a task, is
     // told NOT_FOUND, and registers again.
     if (!req.next || !this.workers.get(req.workerId)) return reply;
     return { ...reply, next: await this.nextTask(req.workerId, req.waitMs ?? 0, signal, req.maxTasks ?? 1) };
@@ -281,7 +283,7 @@ export class JobMaster {
     return { known: true, cancelCurrent: cancel };
   }
 
-  status(): JobStatus {
+  status(): MasterStatus {
     const s = this.scheduler;
     const phase = phaseStatus;
     const totals = s.totals();
@@ -312,7 +314,7 @@ export class JobMaster {
     };
   }
 
-  /** Stops the liveness checks and answers every held GetTask call (WAIT): the master is going away. */
+  /** Stops the liveness checks and answers every held get request (WAIT): the master is going away. */
   stop(): void {
     this.stopLiveness();
     this.lifecycle.stop();

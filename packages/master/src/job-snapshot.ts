@@ -4,9 +4,10 @@
  * and worker registry (or from a saved summary), so the live page and a finished job's page
  * read the same thing.
  */
+import type { JobState__Output, StepState__Output } from '@gomr/proto';
 import type { Counters } from './counters.js';
 import type { AttemptOutcome, TaskKind, TaskRecord } from './task-table.js';
-import type { WorkerRecord } from './worker-registry.js';
+import type { WorkerRecord, WorkerState } from './worker-registry.js';
 
 /** Bumped when a field changes meaning; readers refuse versions they do not know. */
 export const SNAPSHOT_VERSION = 1;
@@ -48,8 +49,8 @@ export interface WorkerView {
   id: string;
   host: string;
   pid: number;
-  /** idle | busy | lost, or "gone" for workers known only from a saved summary's attempts. */
-  state: string;
+  /** As the registry says, or "gone" for workers known only from a saved summary's attempts. */
+  state: WorkerState | 'gone';
   /** "m-00003#2" while it runs an attempt, else "". */
   currentTask: string;
   registeredMs: number;
@@ -75,8 +76,7 @@ export interface FailureView {
 export interface JobSnapshot {
   version: typeof SNAPSHOT_VERSION;
   jobId: string;
-  /** MAPPING | REDUCING | COMMITTING | FINISHING | SUCCEEDED | FAILED */
-  state: string;
+  state: JobState__Output;
   workerFile: string;
   inputs: { name: string; size: number }[];
   startedMs: number;
@@ -134,7 +134,7 @@ export interface JobError {
 /** One step of a job of steps, as GetStatus shows it (see step-status.ts). */
 export interface StepView {
   step: number;
-  state: string;
+  state: StepState__Output;
   maps: { total: number; done: number; running: number; failed: number };
   reduces: { total: number; done: number; running: number; failed: number };
   counters: Counters;
@@ -146,7 +146,7 @@ export interface StepView {
 /** What the snapshot is computed from; the master's live state or a saved summary. */
 export interface SnapshotSource {
   jobId: string;
-  state: string;
+  state: JobState__Output;
   workerFile: string;
   inputs: { name: string; size: number }[];
   startedMs: number;
@@ -168,7 +168,7 @@ export interface SnapshotSource {
   skippedKeys?: string[];
 }
 
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED']);
+const TERMINAL: ReadonlySet<JobState__Output> = new Set(['SUCCEEDED', 'FAILED']);
 
 /** Builds the snapshot. Pure: the same source and time give the same snapshot. */
 export function buildJobSnapshot(src: SnapshotSource, nowMs: number): JobSnapshot {

@@ -1,3 +1,4 @@
+import type { JobState__Output } from '@gomr/proto';
 import type { JobPhase } from './scheduler.js';
 
 /**
@@ -54,7 +55,7 @@ export class MasterLifecycle {
    * only once its summary is written; until then a succeeded (COMMITTING) or failed job is
    * FINISHING.
    */
-  jobState(phase: JobPhase): JobPhase | 'FINISHING' {
+  jobState(phase: JobPhase): JobState__Output {
     if (this.finishedMs) return phase;
     return phase === 'COMMITTING' || phase === 'FAILED' ? 'FINISHING' : phase;
   }

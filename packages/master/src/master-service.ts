@@ -1,18 +1,27 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadGomrProto, tokenFrom, type GetTaskReply, type MasterHandlers, type TaskStreamReply, type TaskStreamRequest__Output } from '@gomr/proto';
-import { JobMaster, UnknownWorkerError } from './job-master.js';
+import { loadGomrProto, tokenFrom, type MasterHandlers, type TaskStreamReply, type TaskStreamRequest__Output } from '@gomr/proto';
+import type { JobMaster } from './job-master.js';
+import { BadRequestError, toStatus, UnauthenticatedError, type ErrorStatus } from './errors.js';
 
-/** Maps an error to the gRPC status a client can act on. */
-function toStatus(err: unknown): Partial<grpc.StatusObject> {
-  if (err instanceof UnknownWorkerError) return { code: grpc.status.NOT_FOUND, details: err.message };
-  return { code: grpc.status.INTERNAL, details: (err as Error)?.message ?? String(err) };
+/** Throws UnauthenticatedError unless the call carries the job's token (when it has one). */
+function authorize(master: JobMaster, call: { metadata: grpc.Metadata }): void {
+  if (master.spec.token && tokenFrom(call.metadata) !== master.spec.token) throw new UnauthenticatedError();
 }
 
-function authorized(master: JobMaster, call: { metadata: grpc.Metadata }): boolean {
-  return !master.spec.token || tokenFrom(call.metadata) === master.spec.token;
+/**
+ * Answers a unary call with what `run` returns or resolves to, or with toStatus of what it
+ * throws or rejects with: every handler's errors go through the one mapping.
+ */
+function answer<T>(cb: grpc.sendUnaryData<T>, run: () => T | Promise<T>): void {
+  let result: T | Promise<T>;
+  try {
+    result = run();
+  } catch (err) {
+    return cb(toStatus(err));
+  }
+  if (result instanceof Promise) result.then((r) => cb(null, r), (err: unknown) => cb(toStatus(err)));
+  else cb(null, result);
 }
-
-const DENIED = { code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong job token' };
 
 /** Aborts when the client cancels the call or its deadline passes: a held call stops waiting. */
 function cancelSignal(call: grpc.ServerUnaryCall<unknown, unknown>): AbortSignal {
@@ -28,40 +37,25 @@ const MAX_STATUS_WAIT_MS = 10_000;
 export function masterHandlers(master: JobMaster): MasterHandlers {
   return {
     Register(call, cb) {
-      if (!authorized(master, call)) return cb(DENIED);
-      cb(null, master.register(call.request.host, call.request.pid));
-    },
-    GetTask(call, cb) {
-      if (!authorized(master, call)) return cb(DENIED);
-      let reply: Promise<GetTaskReply>;
-      try {
-        reply = master.nextTask(call.request.workerId, call.request.waitMs, cancelSignal(call), call.request.maxTasks);
-      } catch (err) {
-        return cb(toStatus(err));
-      }
-      reply.then(
-        (r) => cb(null, r),
-        (err) => cb(toStatus(err)),
-      );
-    },
-    ReportTask(call, cb) {
-      if (!authorized(master, call)) return cb(DENIED);
-      master.reportTask(call.request, call.request.next ? cancelSignal(call) : undefined).then(
-        (reply) => cb(null, reply),
-        (err) => cb(toStatus(err)),
-      );
+      answer(cb, () => {
+        authorize(master, call);
+        return master.register(call.request.host, call.request.pid);
+      });
     },
     Heartbeat(call, cb) {
-      if (!authorized(master, call)) return cb(DENIED);
-      cb(null, master.heartbeat(call.request.workerId, call.request.taskId, call.request.attempt, call.request.progress));
+      answer(cb, () => {
+        authorize(master, call);
+        return master.heartbeat(call.request.workerId, call.request.taskId, call.request.attempt, call.request.progress);
+      });
     },
     GetStatus(call, cb) {
       const waitMs = Math.min(Math.max(call.request.waitMs ?? 0, 0), MAX_STATUS_WAIT_MS);
-      if (!waitMs) return cb(null, master.status());
+      if (!waitMs) return answer(cb, () => master.status());
       const signal = cancelSignal(call);
+      // A cancelled long poll is not answered: its client is gone.
       void master.waitForEnd(waitMs, signal).then(() => {
-        if (!signal.aborted) cb(null, master.status());
-      });
+        if (!signal.aborted) answer(cb, () => master.status());
+      }, (err: unknown) => cb(toStatus(err)));
     },
     TaskStream(call) {
       serveTaskStream(master, call);
@@ -71,14 +65,16 @@ export function masterHandlers(master: JobMaster): MasterHandlers {
 
 /**
  * A worker's task loop on one stream: requests are answered in order, one reply each, by the
- * same JobMaster methods as GetTask and ReportTask. An error ends the stream with its status
+ * JobMaster's nextTask and reportBatch. An error ends the stream with its status
  * (NOT_FOUND for an unknown worker: it registers again and opens a new stream). A cancelled
  * stream (the worker left or gave up) releases a held request; a stopping master ends its
  * streams, so shutting down does not wait for them.
  */
 function serveTaskStream(master: JobMaster, call: grpc.ServerDuplexStream<TaskStreamRequest__Output, TaskStreamReply>): void {
-  if (!authorized(master, call)) {
-    call.emit('error', DENIED);
+  try {
+    authorize(master, call);
+  } catch (err) {
+    call.emit('error', toStatus(err));
     return;
   }
   const controller = new AbortController();
@@ -89,7 +85,7 @@ function serveTaskStream(master: JobMaster, call: grpc.ServerDuplexStream<TaskSt
     controller.abort();
     unsubscribe();
   };
-  const finish = (err?: Partial<grpc.StatusObject>) => {
+  const finish = (err?: ErrorStatus) => {
     if (over) return;
     release();
     if (err) call.emit('error', err);
@@ -110,7 +106,7 @@ function serveTaskStream(master: JobMaster, call: grpc.ServerDuplexStream<TaskSt
           const earlier = req.earlier.map((e) => ({ ...e, next: false }));
           reply = { report: await master.reportBatch(earlier, req.report, req.report.next ? controller.signal : undefined) };
         }
-        else return finish({ code: grpc.status.INVALID_ARGUMENT, details: 'a task stream request with neither get nor report' });
+        else throw new BadRequestError('a task stream request with neither get nor report');
         if (!over) call.write(reply);
       } catch (err) {
         finish(toStatus(err));

@@ -1,4 +1,4 @@
-import type { JobStatus } from '@gomr/proto';
+import type { JobState__Output, JobStatus } from '@gomr/proto';
 import { buildJobSnapshot, type JobError, type JobSnapshot, type StepView } from './job-snapshot.js';
 import { stepStatuses } from './step-status.js';
 import type { JobSpec } from './job-spec.js';
@@ -16,12 +16,15 @@ export interface MasterView {
   readonly workers: WorkerRegistry;
   readonly startedMs: number;
   readonly finishedMs: number;
-  status(): JobStatus;
+  status(): MasterStatus;
 }
+
+/** GetStatus's reply as the master builds it: its state is always one of the enum's names. */
+export type MasterStatus = JobStatus & { state: JobState__Output };
 
 /** The end of a job as the summary records it; overrides the live state while finishing. */
 export interface FinalState {
-  state: string;
+  state: JobState__Output;
   finishedMs: number;
   outputKeys: string[];
   skippedKeys?: string[];
@@ -36,7 +39,7 @@ export function snapshotOfMaster(master: MasterView, nowMs: number, final?: Fina
   return buildJobSnapshot(
     {
       jobId: master.spec.jobId,
-      state: final?.state ?? live?.state ?? '',
+      state: final?.state ?? live!.state,
       workerFile: master.spec.workerFile,
       inputs: master.spec.inputs,
       startedMs: master.startedMs,

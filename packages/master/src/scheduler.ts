@@ -1,9 +1,11 @@
+import type { JobState__Output } from '@gomr/proto';
 import { addCounters, type Counters } from './counters.js';
 import { boundedStack, newTask, parseTaskId, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
 import type { Split } from './plan-splits.js';
 import { DEFAULT_SPECULATION, stragglerThresholdMs, type SpeculationOptions } from './straggler-policy.js';
 
-export type JobPhase = 'MAPPING' | 'REDUCING' | 'COMMITTING' | 'SUCCEEDED' | 'FAILED';
+/** The scheduler's phases: the job states of the proto, less FINISHING (the lifecycle's, see jobState). */
+export type JobPhase = Exclude<JobState__Output, 'JOB_STATE_UNSPECIFIED' | 'FINISHING'>;
 
 export interface Assignment {
   task: TaskRecord;

@@ -1,4 +1,5 @@
-import type { PhaseStatus, StepStatus } from '@gomr/proto';
+import type { PhaseStatus } from '@gomr/proto';
+import type { StepView } from './job-snapshot.js';
 import type { Scheduler } from './scheduler.js';
 import type { TaskRecord } from './task-table.js';
 
@@ -19,7 +20,7 @@ export function phaseStatus(tasks: TaskRecord[]): Required<PhaseStatus> {
  * Each step of a job of steps, as the status shows it: the steps planned so far with their
  * tasks, counters and times, then those not planned yet (PENDING, no tasks).
  */
-export function stepStatuses(s: Scheduler): StepStatus[] {
+export function stepStatuses(s: Scheduler): StepView[] {
   return s.stepReducers.map((reducers, i) => {
     const step = s.steps[i];
     if (!step) {

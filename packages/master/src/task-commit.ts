@@ -17,7 +17,7 @@ import type { WorkerRegistry } from './worker-registry.js';
  */
 
 /**
- * A report of a finished attempt: the ReportTask request. `next` (ask for the next task in the
+ * A report of a finished attempt, as it comes on the task stream. `next` (ask for the next task in the
  * same call), `waitMs` (how long that may wait) and `runMs` are optional for callers in-process.
  */
 export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs' | 'maxTasks' | 'outputs' | 'runMs'> & {

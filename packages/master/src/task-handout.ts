@@ -2,18 +2,19 @@ import type { GetTaskReply, Task } from '@gomr/proto';
 import type { Assignment, Scheduler } from './scheduler.js';
 import type { WorkerRecord, WorkerRegistry } from './worker-registry.js';
 import type { TaskRecord } from './task-table.js';
+import { UnknownWorkerError } from './errors.js';
 import { jobKeys, type JobSpec } from './job-spec.js';
 
 /**
  * Task hand-out: turns the scheduler's assignments into the tasks a worker is sent, and holds
- * the GetTask calls that found nothing to do until something frees up. Decides batches (several
+ * the get requests that found nothing to do until something frees up. Decides batches (several
  * small maps per call, while no worker was lost) and how many bytes of runs a map may return
  * inline (within the budget of inline runs the master holds). Attempts a worker holds are given
  * up when it asks again or is lost. Knows nothing of commits or the job's end beyond what the
  * scheduler says (finished: EXIT) and whether the master stopped (held calls answer WAIT).
  */
 
-/** The longest the master holds a GetTask call open waiting for a task (long poll). */
+/** The longest the master holds a get request open waiting for a task (long poll). */
 export const MAX_TASK_WAIT_MS = 10_000;
 
 /**
@@ -33,18 +34,12 @@ export const INLINE_BUDGET_BYTES = 16 * 1024 * 1024;
  */
 export const BATCH_SPLIT_BYTES = 256 * 1024;
 
-/** A GetTask call held open until a task frees up, the job ends, or its time is up. */
+/** A get request held open until a task frees up, the job ends, or its time is up. */
 interface TaskWaiter {
   workerId: string;
   maxTasks: number;
   answer: (reply: GetTaskReply) => void;
   fail: (err: Error) => void;
-}
-
-export class UnknownWorkerError extends Error {
-  constructor(readonly workerId: string) {
-    super(`unknown worker ${workerId}; register again`);
-  }
 }
 
 /** What the hand-out reads of its master. */
@@ -61,7 +56,7 @@ export interface TaskHandoutDeps {
 }
 
 export class TaskHandout {
-  /** Long-polling GetTask calls, oldest first: the first to ask is the first served. */
+  /** Long-polling get requests, oldest first: the first to ask is the first served. */
   private readonly taskWaiters = new Set<TaskWaiter>();
   private wakeScheduled = false;
   /**
@@ -79,7 +74,7 @@ export class TaskHandout {
     for (const waiter of this.taskWaiters) if (waiter.workerId === workerId) waiter.answer({ action: 'WAIT', waitMs: 0 });
   }
 
-  /** Holds a GetTask call until wakeTaskWaiters answers it, waitMs (capped at MAX_TASK_WAIT_MS) pass or `signal` aborts (WAIT). */
+  /** Holds a get request until wakeTaskWaiters answers it, waitMs (capped at MAX_TASK_WAIT_MS) pass or `signal` aborts (WAIT). */
   hold(workerId: string, waitMs: number, signal: AbortSignal | undefined, maxTasks: number): Promise<GetTaskReply> {
     return new Promise<GetTaskReply>((resolve, reject) => {
       const settle = () => {
@@ -116,7 +111,7 @@ export class TaskHandout {
     });
   }
 
-  /** Offers work to the held GetTask calls, oldest first. Waking is not a sign of life. */
+  /** Offers work to the held get requests, oldest first. Waking is not a sign of life. */
   wakeTaskWaiters(): void {
     for (const waiter of [...this.taskWaiters]) {
       const w = this.deps.workers.get(waiter.workerId);

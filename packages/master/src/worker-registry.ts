@@ -1,4 +1,7 @@
-export type WorkerState = 'idle' | 'busy' | 'lost';
+import type { WorkerState__Output } from '@gomr/proto';
+
+/** What a worker is doing: the proto's WorkerStatus.State, less its zero value. */
+export type WorkerState = Exclude<WorkerState__Output, 'STATE_UNSPECIFIED'>;
 
 export interface WorkerRecord {
   id: string;

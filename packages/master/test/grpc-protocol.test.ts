@@ -40,25 +40,25 @@ test('register, get tasks, report, and the job advances to reduce and succeeds',
     assert.equal(reg.reducers, 1);
     const seen: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const t = await c.getTask({ workerId: reg.workerId });
+      const t = await c.taskChannel().getTask({ workerId: reg.workerId });
       assert.equal(t.action, 'RUN');
       assert.equal(t.task!.kind, 'MAP');
       assert.equal(t.task!.split!.inputName, 'a.txt');
       seen.push(`${t.task!.split!.start}-${t.task!.split!.end}`);
-      const rep = await c.reportTask({ workerId: reg.workerId, taskId: t.task!.taskId, attempt: t.task!.attempt, ok: true, outputs: [], counters: { mapInputRecords: 3 } });
+      const rep = await c.taskChannel().reportTask({ workerId: reg.workerId, taskId: t.task!.taskId, attempt: t.task!.attempt, ok: true, outputs: [], counters: { mapInputRecords: 3 } });
       assert.equal(rep.committed, true);
     }
     assert.deepEqual(seen, ['0-50', '50-100']);
-    const r = await c.getTask({ workerId: reg.workerId });
+    const r = await c.taskChannel().getTask({ workerId: reg.workerId });
     assert.equal(r.task!.kind, 'REDUCE');
     assert.deepEqual(r.task!.runKeys, []);
-    await c.reportTask({ workerId: reg.workerId, taskId: r.task!.taskId, attempt: 1, ok: true, outputs: [] });
+    await c.taskChannel().reportTask({ workerId: reg.workerId, taskId: r.task!.taskId, attempt: 1, ok: true, outputs: [] });
     await m.master.whenFinished();
     const status = await c.getStatus();
     assert.equal(status.state, 'SUCCEEDED');
     assert.equal(status.counters.mapInputRecords, 6);
     assert.deepEqual(status.outputKeys, ['jobs/job-1/output/part-00000']);
-    assert.equal((await c.getTask({ workerId: reg.workerId })).action, 'EXIT');
+    assert.equal((await c.taskChannel().getTask({ workerId: reg.workerId })).action, 'EXIT');
   } finally {
     c.close();
     await m.stop();
@@ -82,7 +82,7 @@ test('an unknown worker id gets NOT_FOUND so it registers again', async () => {
   const m = await startMaster('');
   const c = new MasterConnection(m.address);
   try {
-    await assert.rejects(c.getTask({ workerId: 'w-999' }), (e: grpc.ServiceError) => e.code === grpc.status.NOT_FOUND);
+    await assert.rejects(c.taskChannel().getTask({ workerId: 'w-999' }), (e: grpc.ServiceError) => e.code === grpc.status.NOT_FOUND);
     const hb = await c.heartbeat({ workerId: 'w-999' });
     assert.equal(hb.known, false);
   } finally {
@@ -176,8 +176,8 @@ test('a status long poll is answered when the job ends, or when its wait is over
     t0 = Date.now();
     const reg = await c.register({ host: 'h', pid: 1, version: 't' });
     for (let i = 0; i < 3; i++) {
-      const t = await c.getTask({ workerId: reg.workerId });
-      await c.reportTask({ workerId: reg.workerId, taskId: t.task!.taskId, attempt: t.task!.attempt, ok: true, outputs: [] });
+      const t = await c.taskChannel().getTask({ workerId: reg.workerId });
+      await c.taskChannel().reportTask({ workerId: reg.workerId, taskId: t.task!.taskId, attempt: t.task!.attempt, ok: true, outputs: [] });
     }
     const ended = await held;
     assert.equal(ended.state, 'SUCCEEDED');

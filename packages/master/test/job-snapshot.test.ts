@@ -188,7 +188,7 @@ test('a speculative copy that wins: the timeline marks it, the slow original is 
 });
 
 test('the snapshot says whether the job is map-only, live and rebuilt from a summary', async () => {
-  const base = { jobId: 'j', state: 'SUCCEEDED', workerFile: '', inputs: [], startedMs: 0, finishedMs: 10, maps: [newTask('MAP', 0)], reduces: [], workers: [], counters: {}, userCounters: {}, outputKeys: ['jobs/j/output/part-m-00000'] };
+  const base = { jobId: 'j', state: 'SUCCEEDED' as const, workerFile: '', inputs: [], startedMs: 0, finishedMs: 10, maps: [newTask('MAP', 0)], reduces: [], workers: [], counters: {}, userCounters: {}, outputKeys: ['jobs/j/output/part-m-00000'] };
   assert.equal(buildJobSnapshot({ ...base, mapOnly: true }, 10).mapOnly, true);
   assert.equal(buildJobSnapshot(base, 10).mapOnly, false);
   const { snapshotFromSummary } = await import('../src/summary-snapshot.js');

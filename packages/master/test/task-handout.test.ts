@@ -1,4 +1,4 @@
-// How workers get tasks: a GetTask held open until a task frees up (long poll), and a report
+// How workers get tasks: a get held open until a task frees up (long poll), and a report
 // that also hands out the next task (one round trip per task), without losing exactly-once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,7 +53,7 @@ async function setup(opts: SetupOptions = {}) {
   };
 }
 
-test('a held GetTask answers as soon as a failed attempt frees its task, not after its wait', async () => {
+test('a held get answers as soon as a failed attempt frees its task, not after its wait', async () => {
   const h = await setup();
   try {
     const w1 = h.master.register('h', 1).workerId;
@@ -76,7 +76,7 @@ test('a held GetTask answers as soon as a failed attempt frees its task, not aft
   }
 });
 
-test('a held GetTask gets the reduce when the last map commits, and EXIT when the job ends', async () => {
+test('a held get gets the reduce when the last map commits, and EXIT when the job ends', async () => {
   const h = await setup();
   try {
     const w1 = h.master.register('h', 1).workerId;
@@ -96,7 +96,7 @@ test('a held GetTask gets the reduce when the last map commits, and EXIT when th
   }
 });
 
-test('a held GetTask answers WAIT (ask again at once) when its time is up or its caller leaves', async () => {
+test('a held get answers WAIT (ask again at once) when its time is up or its caller leaves', async () => {
   const h = await setup();
   try {
     const w1 = h.master.register('h', 1).workerId;
@@ -116,7 +116,7 @@ test('a held GetTask answers WAIT (ask again at once) when its time is up or its
   }
 });
 
-test('a held GetTask of a worker that misses its heartbeats ends with unknown worker', async () => {
+test('a held get of a worker that misses its heartbeats ends with unknown worker', async () => {
   const h = await setup({ size: 10, spec: { heartbeatTimeoutMs: 200 } });
   const master = h.master;
   try {
@@ -230,19 +230,22 @@ test('report + next answers before the commit record is written; the task counts
   }
 });
 
-test('over gRPC: held report + next calls run a whole job', async () => {
+test('over gRPC: held reports with next run a whole job', async () => {
   const h = await setup({ maps: 2 });
   const server = getServer(h.master);
   const port = await bindServer(server, '127.0.0.1:0');
+  // One connection per worker, as each worker has its own task stream (one request at a time).
   const c = new MasterConnection(`127.0.0.1:${port}`);
+  const c2 = new MasterConnection(`127.0.0.1:${port}`);
   try {
     const w1 = (await c.register({ host: 'h', pid: 1, version: 't' })).workerId;
-    const w2 = (await c.register({ host: 'h', pid: 2, version: 't' })).workerId;
-    const m0 = (await c.getTask({ workerId: w1, waitMs: 1000 })).task!;
-    const m1 = (await c.getTask({ workerId: w2, waitMs: 1000 })).task!;
+    const w2 = (await c2.register({ host: 'h', pid: 2, version: 't' })).workerId;
+    const tasksOf = (workerId: string) => (workerId === w2 ? c2 : c).taskChannel();
+    const m0 = (await tasksOf(w1).getTask({ workerId: w1, waitMs: 1000 })).task!;
+    const m1 = (await tasksOf(w2).getTask({ workerId: w2, waitMs: 1000 })).task!;
     assert.deepEqual([m0.taskId, m1.taskId], ['m-00000', 'm-00001']);
     const report = (workerId: string, t: typeof m0) =>
-      c.reportTask({ workerId, taskId: t.taskId, attempt: t.attempt, ok: true, outputs: [], counters: { mapInputRecords: 1 }, next: true, waitMs: 3000 });
+      tasksOf(workerId).reportTask({ workerId, taskId: t.taskId, attempt: t.attempt, ok: true, outputs: [], counters: { mapInputRecords: 1 }, next: true, waitMs: 3000 });
     // w1's report is held: the only task left (the reduce) waits for m1's commit.
     const t0 = Date.now();
     const first = report(w1, m0);
@@ -258,41 +261,13 @@ test('over gRPC: held report + next calls run a whole job', async () => {
     assert.equal(done.next?.action, 'EXIT');
     assert.equal((await second).next?.action, 'EXIT');
     assert.equal((await c.getStatus()).state, 'SUCCEEDED');
-    // An unknown worker's report gets no next task; its GetTask says NOT_FOUND (register again).
-    const unknown = await c.reportTask({ workerId: 'w-999', taskId: 'm-00000', attempt: 1, ok: true, next: true, waitMs: 100 });
+    // An unknown worker's report gets no next task; its get says NOT_FOUND (register again).
+    const unknown = await c.taskChannel().reportTask({ workerId: 'w-999', taskId: 'm-00000', attempt: 1, ok: true, next: true, waitMs: 100 });
     assert.equal(unknown.next, null);
-    await assert.rejects(c.getTask({ workerId: 'w-999', waitMs: 100 }), (e: grpc.ServiceError) => e.code === grpc.status.NOT_FOUND);
+    await assert.rejects(c.taskChannel().getTask({ workerId: 'w-999', waitMs: 100 }), (e: grpc.ServiceError) => e.code === grpc.status.NOT_FOUND);
   } finally {
     c.close();
-    server.forceShutdown();
-    await h.close();
-  }
-});
-
-test('over gRPC: a client that cancels its held GetTask frees it at once', async () => {
-  const h = await setup({ maps: 1 });
-  const server = getServer(h.master);
-  const port = await bindServer(server, '127.0.0.1:0');
-  const c = new MasterConnection(`127.0.0.1:${port}`);
-  try {
-    const w1 = (await c.register({ host: 'h', pid: 1, version: 't' })).workerId;
-    const w2 = (await c.register({ host: 'h', pid: 2, version: 't' })).workerId;
-    await c.getTask({ workerId: w1 });
-    const controller = new AbortController();
-    const held = c.getTask({ workerId: w2, waitMs: 5000 }, controller.signal);
-    await new Promise((r) => setTimeout(r, 100));
-    const t0 = Date.now();
-    controller.abort();
-    await assert.rejects(held, (e: grpc.ServiceError) => e.code === grpc.status.CANCELLED);
-    assert.ok(Date.now() - t0 < 1000);
-    // The master no longer holds it: a stop has nothing left to answer, and shutdown is prompt.
-    await new Promise((r) => setTimeout(r, 50));
-    h.master.stop();
-    const s0 = Date.now();
-    await new Promise<void>((r) => server.tryShutdown(() => r()));
-    assert.ok(Date.now() - s0 < 1000);
-  } finally {
-    c.close();
+    c2.close();
     server.forceShutdown();
     await h.close();
   }

@@ -31,6 +31,9 @@ export type { TaskStreamReply, TaskStreamReply__Output } from './generated/gomr/
 export type { HeartbeatRequest, HeartbeatRequest__Output } from './generated/gomr/HeartbeatRequest.js';
 export type { HeartbeatReply, HeartbeatReply__Output } from './generated/gomr/HeartbeatReply.js';
 export type { JobStatus, JobStatus__Output } from './generated/gomr/JobStatus.js';
+export { JobState, type JobState__Output } from './generated/gomr/JobState.js';
 export type { PhaseStatus, PhaseStatus__Output } from './generated/gomr/PhaseStatus.js';
 export type { StepStatus, StepStatus__Output } from './generated/gomr/StepStatus.js';
+export { _gomr_StepStatus_State as StepState, type _gomr_StepStatus_State__Output as StepState__Output } from './generated/gomr/StepStatus.js';
 export type { WorkerStatus, WorkerStatus__Output } from './generated/gomr/WorkerStatus.js';
+export { _gomr_WorkerStatus_State as WorkerState, type _gomr_WorkerStatus_State__Output as WorkerState__Output } from './generated/gomr/WorkerStatus.js';

@@ -4,10 +4,6 @@ import { loadGomrProto } from './load-proto.js';
 import type { MasterClient } from './generated/gomr/Master.js';
 import type { RegisterRequest } from './generated/gomr/RegisterRequest.js';
 import type { RegisterReply__Output } from './generated/gomr/RegisterReply.js';
-import type { GetTaskRequest } from './generated/gomr/GetTaskRequest.js';
-import type { GetTaskReply__Output } from './generated/gomr/GetTaskReply.js';
-import type { ReportTaskRequest } from './generated/gomr/ReportTaskRequest.js';
-import type { ReportTaskReply__Output } from './generated/gomr/ReportTaskReply.js';
 import type { HeartbeatRequest } from './generated/gomr/HeartbeatRequest.js';
 import type { HeartbeatReply__Output } from './generated/gomr/HeartbeatReply.js';
 import type { JobStatus__Output } from './generated/gomr/JobStatus.js';
@@ -69,14 +65,6 @@ export class MasterConnection {
 
   register(req: RegisterRequest): Promise<RegisterReply__Output> {
     return this.call(this.raw.register as Unary<RegisterRequest, RegisterReply__Output>, req);
-  }
-  /** With req.waitMs (a long poll), the deadline is that much longer; `signal` cancels the call. */
-  getTask(req: GetTaskRequest, signal?: AbortSignal): Promise<GetTaskReply__Output> {
-    return this.call(this.raw.getTask as Unary<GetTaskRequest, GetTaskReply__Output>, req, this.deadlineMs + (req.waitMs ?? 0), signal);
-  }
-  /** With req.next and req.waitMs, the deadline is that much longer; `signal` cancels the call. */
-  reportTask(req: ReportTaskRequest, signal?: AbortSignal): Promise<ReportTaskReply__Output> {
-    return this.call(this.raw.reportTask as Unary<ReportTaskRequest, ReportTaskReply__Output>, req, this.deadlineMs + (req.next ? (req.waitMs ?? 0) : 0), signal);
   }
   heartbeat(req: HeartbeatRequest): Promise<HeartbeatReply__Output> {
     return this.call(this.raw.heartbeat as Unary<HeartbeatRequest, HeartbeatReply__Output>, req);

@@ -23,7 +23,7 @@ function statusError(code: grpc.status, details: string): grpc.ServiceError {
 }
 
 /**
- * A worker's task loop over the master's TaskStream: GetTask and ReportTask as messages on one
+ * A worker's task loop over the master's TaskStream: gets and reports as messages on one
  * long-lived call instead of a call each (a unary call costs the two processes ~1 ms of CPU, a
  * message on an open stream about a fifth of that). One request at a time; each is answered by
  * the next reply. The stream opens on the first request and again after it breaks; a request
@@ -42,20 +42,20 @@ export class TaskChannel {
     private readonly deadlineMs: number,
   ) {}
 
-  /** GetTask on the stream; waitMs lets the master hold it until a task frees up. */
+  /** A get on the stream; waitMs lets the master hold it until a task frees up. */
   async getTask(req: GetTaskRequest, signal?: AbortSignal): Promise<GetTaskReply__Output> {
     const reply = await this.request({ get: req }, req.waitMs ?? 0, signal);
-    if (!reply.get) throw statusError(grpc.status.INTERNAL, 'task stream: a reply to GetTask without its answer');
+    if (!reply.get) throw statusError(grpc.status.INTERNAL, 'task stream: a reply to a get without its answer');
     return reply.get;
   }
 
   /**
-   * ReportTask on the stream (with next: the next task comes in the reply). `earlier`: the
+   * A report on the stream (with next: the next task comes in the reply). `earlier`: the
    * reports of the other tasks of a batch, which the master processes first, in order.
    */
   async reportTask(req: ReportTaskRequest, signal?: AbortSignal, earlier: ReportTaskRequest[] = []): Promise<ReportTaskReply__Output> {
     const reply = await this.request({ report: req, earlier }, req.next ? (req.waitMs ?? 0) : 0, signal);
-    if (!reply.report) throw statusError(grpc.status.INTERNAL, 'task stream: a reply to ReportTask without its answer');
+    if (!reply.report) throw statusError(grpc.status.INTERNAL, 'task stream: a reply to a report without its answer');
     return reply.report;
   }
 

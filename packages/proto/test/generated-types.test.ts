@@ -11,8 +11,8 @@ test('the committed generated types and descriptor match proto/gomr.proto', () =
   assert.match(r.stdout, /up to date/);
 });
 
-test('the loaded service has exactly the six RPCs of the contract', async () => {
+test('the loaded service has exactly the four RPCs of the contract', async () => {
   const { loadGomrProto } = await import('../src/index.js');
   const methods = Object.keys(loadGomrProto().gomr.Master.service).sort();
-  assert.deepEqual(methods, ['GetStatus', 'GetTask', 'Heartbeat', 'Register', 'ReportTask', 'TaskStream']);
+  assert.deepEqual(methods, ['GetStatus', 'Heartbeat', 'Register', 'TaskStream']);
 });

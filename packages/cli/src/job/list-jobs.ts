@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobSnapshot, JobSummary } from '@gomr/master';
+import type { JobState__Output } from '@gomr/proto';
 import type { Storage, StorageConfig } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import { gomrHome, localJobDir } from './gomr-home.js';
@@ -17,7 +18,7 @@ export interface JobListing {
    * On Kubernetes also PENDING (the master's pod does not run yet) and RUNNING (its pod runs but
    * its status page did not answer).
    */
-  state: string;
+  state: JobState__Output | 'STOPPED' | 'PENDING' | 'RUNNING';
   startedMs: number;
   /** 0 while running. */
   finishedMs: number;

@@ -18,8 +18,6 @@ export async function startFakeMaster(states: Partial<JobStatus>[]): Promise<Fak
   const fake = { port: 0, calls: 0, stop: async () => {} } as FakeMaster;
   server.addService(loadGomrProto().gomr.Master.service, {
     register: unimplemented,
-    getTask: unimplemented,
-    reportTask: unimplemented,
     heartbeat: unimplemented,
     getStatus: (_call: unknown, cb: grpc.sendUnaryData<JobStatus>) => {
       const s = states[Math.min(fake.calls++, states.length - 1)]!;

@@ -9,14 +9,6 @@ export const gomrDescriptor = {
               "requestType": "RegisterRequest",
               "responseType": "RegisterReply"
             },
-            "GetTask": {
-              "requestType": "GetTaskRequest",
-              "responseType": "GetTaskReply"
-            },
-            "ReportTask": {
-              "requestType": "ReportTaskRequest",
-              "responseType": "ReportTaskReply"
-            },
             "Heartbeat": {
               "requestType": "HeartbeatRequest",
               "responseType": "HeartbeatReply"
@@ -512,7 +504,7 @@ export const gomrDescriptor = {
               "id": 3
             },
             "state": {
-              "type": "string",
+              "type": "State",
               "id": 4
             },
             "currentTask": {
@@ -523,6 +515,16 @@ export const gomrDescriptor = {
               "type": "int64",
               "id": 6
             }
+          },
+          "nested": {
+            "State": {
+              "values": {
+                "STATE_UNSPECIFIED": 0,
+                "idle": 1,
+                "busy": 2,
+                "lost": 3
+              }
+            }
           }
         },
         "JobStatus": {
@@ -532,7 +534,7 @@ export const gomrDescriptor = {
               "id": 1
             },
             "state": {
-              "type": "string",
+              "type": "JobState",
               "id": 2
             },
             "maps": {
@@ -599,6 +601,17 @@ export const gomrDescriptor = {
             }
           }
         },
+        "JobState": {
+          "values": {
+            "JOB_STATE_UNSPECIFIED": 0,
+            "MAPPING": 1,
+            "REDUCING": 2,
+            "COMMITTING": 3,
+            "FINISHING": 4,
+            "SUCCEEDED": 5,
+            "FAILED": 6
+          }
+        },
         "StepStatus": {
           "fields": {
             "step": {
@@ -606,7 +619,7 @@ export const gomrDescriptor = {
               "id": 1
             },
             "state": {
-              "type": "string",
+              "type": "State",
               "id": 2
             },
             "maps": {
@@ -634,6 +647,18 @@ export const gomrDescriptor = {
             "finishedMs": {
               "type": "int64",
               "id": 8
+            }
+          },
+          "nested": {
+            "State": {
+              "values": {
+                "STATE_UNSPECIFIED": 0,
+                "PENDING": 1,
+                "MAPPING": 2,
+                "REDUCING": 3,
+                "DONE": 4,
+                "FAILED": 5
+              }
             }
           }
         }

@@ -33,6 +33,7 @@ export interface ProtoGrpcType {
     GetTaskRequest: MessageTypeDefinition<_gomr_GetTaskRequest, _gomr_GetTaskRequest__Output>
     HeartbeatReply: MessageTypeDefinition<_gomr_HeartbeatReply, _gomr_HeartbeatReply__Output>
     HeartbeatRequest: MessageTypeDefinition<_gomr_HeartbeatRequest, _gomr_HeartbeatRequest__Output>
+    JobState: EnumTypeDefinition
     JobStatus: MessageTypeDefinition<_gomr_JobStatus, _gomr_JobStatus__Output>
     MapSplit: MessageTypeDefinition<_gomr_MapSplit, _gomr_MapSplit__Output>
     Master: SubtypeConstructor<typeof grpc.Client, _gomr_MasterClient> & { service: _gomr_MasterDefinition }

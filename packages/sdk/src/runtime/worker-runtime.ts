@@ -39,7 +39,7 @@ export class WorkerRuntime {
   workerId = '';
   private readonly opts: WorkerOptionsWithDefaults;
   private readonly master: MasterConnection;
-  /** GetTask and ReportTask as messages on one stream (a unary call per task costs ~5x more). */
+  /** Gets and reports as messages on one stream (a unary call per task costs ~5x more). */
   private readonly tasks: TaskChannel;
   private readonly executor: TaskExecutor;
   private job?: JobInfo;
@@ -47,7 +47,7 @@ export class WorkerRuntime {
   jobId = '';
   private heartbeatTimer?: NodeJS.Timeout;
   private current?: { taskId: string; attempt: number };
-  /** Cancels a GetTask held open at the master, so a draining worker stops waiting for work. */
+  /** Cancels a get held open at the master, so a draining worker stops waiting for work. */
   private waitingForWork?: AbortController;
   /** Tasks completed by this worker, for logs and tests. */
   tasksRun = 0;

@@ -1,5 +1,6 @@
 // Original file: proto/gomr.proto
 
+import type { JobState as _gomr_JobState, JobState__Output as _gomr_JobState__Output } from '../gomr/JobState.js';
 import type { PhaseStatus as _gomr_PhaseStatus, PhaseStatus__Output as _gomr_PhaseStatus__Output } from '../gomr/PhaseStatus.js';
 import type { WorkerStatus as _gomr_WorkerStatus, WorkerStatus__Output as _gomr_WorkerStatus__Output } from '../gomr/WorkerStatus.js';
 import type { StepStatus as _gomr_StepStatus, StepStatus__Output as _gomr_StepStatus__Output } from '../gomr/StepStatus.js';
@@ -7,10 +8,7 @@ import type { Long } from '@grpc/proto-loader';
 
 export interface JobStatus {
   'jobId'?: (string);
-  /**
-   * PLANNING | MAPPING | REDUCING | SUCCEEDED | FAILED
-   */
-  'state'?: (string);
+  'state'?: (_gomr_JobState);
   'maps'?: (_gomr_PhaseStatus | null);
   'reduces'?: (_gomr_PhaseStatus | null);
   'counters'?: ({[key: string]: number | string | Long});
@@ -45,10 +43,7 @@ export interface JobStatus {
 
 export interface JobStatus__Output {
   'jobId': (string);
-  /**
-   * PLANNING | MAPPING | REDUCING | SUCCEEDED | FAILED
-   */
-  'state': (string);
+  'state': (_gomr_JobState__Output);
   'maps': (_gomr_PhaseStatus__Output | null);
   'reduces': (_gomr_PhaseStatus__Output | null);
   'counters': ({[key: string]: number});

@@ -9,7 +9,7 @@ export interface ReportTaskReply {
    */
   'committed'?: (boolean);
   /**
-   * With next: the next task, WAIT or EXIT, as from GetTask. Absent when the master does not
+   * With next: the next task, WAIT or EXIT, as a get would answer. Absent when the master does not
    * know the worker (it restarted): the worker registers again.
    */
   'next'?: (_gomr_GetTaskReply | null);
@@ -22,7 +22,7 @@ export interface ReportTaskReply__Output {
    */
   'committed': (boolean);
   /**
-   * With next: the next task, WAIT or EXIT, as from GetTask. Absent when the master does not
+   * With next: the next task, WAIT or EXIT, as a get would answer. Absent when the master does not
    * know the worker (it restarted): the worker registers again.
    */
   'next': (_gomr_GetTaskReply__Output | null);

@@ -20,7 +20,9 @@ export interface ReportTaskRequest {
   'userCounters'?: ({[key: string]: number | string | Long});
   'error'?: (_gomr_TaskError | null);
   /**
-   * also hand out the worker's next task (the reply's next)
+   * Also hand out the worker's next task (the reply's next), saving a get per task. A running
+   * worker sets it; a draining one does not (it takes no more work), nor do a batch's earlier
+   * reports (the master clears it there).
    */
   'next'?: (boolean);
   /**
@@ -55,7 +57,9 @@ export interface ReportTaskRequest__Output {
   'userCounters': ({[key: string]: number});
   'error': (_gomr_TaskError__Output | null);
   /**
-   * also hand out the worker's next task (the reply's next)
+   * Also hand out the worker's next task (the reply's next), saving a get per task. A running
+   * worker sets it; a draining one does not (it takes no more work), nor do a batch's earlier
+   * reports (the master clears it there).
    */
   'next': (boolean);
   /**
