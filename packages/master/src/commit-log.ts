@@ -1,5 +1,4 @@
-import type { Storage } from '@gomr/storage';
-import { jobKeys } from './job-spec.js';
+import { jobKeys, type Storage } from '@gomr/storage';
 import type { Counters } from './counters.js';
 import type { RunRef } from './task-table.js';
 
@@ -117,7 +116,7 @@ export class CommitLog {
     const key =
       batch.length === 1
         ? jobKeys.commit(this.jobId, batch[0]!.rec.taskId)
-        : `${jobKeys.commits(this.jobId)}batch-e${this.epoch}-${++this.batches}.json`;
+        : jobKeys.commitBatch(this.jobId, this.epoch, ++this.batches);
     const body = JSON.stringify(batch.length === 1 ? toJson(batch[0]!.rec) : batch.map((p) => toJson(p.rec)));
     this.storage.put(key, body).then(
       () => {

@@ -12,7 +12,7 @@
 export { JobMaster, MAX_TASK_WAIT_MS, INLINE_RUN_BYTES, INLINE_BUDGET_BYTES, type JobMasterOptions, type TaskReport } from './job-master.js';
 export { getServer, bindServer, masterHandlers, type ServerTls } from './master-service.js';
 export { UnknownWorkerError, UnauthenticatedError, BadRequestError, toStatus, type ErrorStatus } from './errors.js';
-export { parseJobSpec, jobKeys, partName, type JobSpec, type JobSpecInput } from './job-spec.js';
+export { parseJobSpec, type JobSpec, type JobSpecInput } from './job-spec.js';
 export { planSplits, splitInputs, type Split, type SplitInput } from './plan-splits.js';
 export { Scheduler, type JobPhase } from './scheduler.js';
 export type { JobSummary } from './job-summary.js';

@@ -1,5 +1,5 @@
-import type { Storage } from '@gomr/storage';
-import { jobKeys, type JobSpec } from './job-spec.js';
+import { jobKeys, type Storage } from '@gomr/storage';
+import type { JobSpec } from './job-spec.js';
 import type { JobSummary } from './job-summary.js';
 import { jobErrorOf, snapshotOfMaster, type MasterView } from './master-snapshot.js';
 

@@ -1,11 +1,10 @@
-import type { Storage } from '@gomr/storage';
+import { compareTaskIds, type Storage } from '@gomr/storage';
 import type { GetTaskReply, HeartbeatReply, RegisterReply, ReportTaskReply } from '@gomr/proto';
 import type { JobSpec } from './job-spec.js';
 import { planSplits, splitInputs } from './plan-splits.js';
 import { stepReducers } from './job-spec.js';
 import { Scheduler } from './scheduler.js';
 import { WorkerRegistry } from './worker-registry.js';
-import { compareTaskIds } from './task-table.js';
 import { phaseStatus, stepStatuses } from './step-status.js';
 import { CommitLog } from './commit-log.js';
 import { DEFAULT_SPECULATION } from './straggler-policy.js';

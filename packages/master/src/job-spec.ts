@@ -77,44 +77,7 @@ export function parseJobSpec(raw: unknown): JobSpec {
   return result.data as JobSpec;
 }
 
-/**
- * Storage layout of a job. Every attempt writes under its own prefix. The attempt prefixes are
- * name prefixes in one folder per phase (jobs/J/map/m-00003.a2.part-00000.run), not a folder
- * per task and attempt: on a local store a new directory costs as much as a new file, and a
- * job of 2,000 tiny map tasks would otherwise create 4,000 of them (and remove them at the end).
- */
-export const jobKeys = {
-  root: (jobId: string) => `jobs/${jobId}/`,
-  input: (jobId: string, name: string) => `jobs/${jobId}/input/${name}`,
-  mapAttempt: (jobId: string, taskId: string, attempt: number) => `jobs/${jobId}/map/${taskId}.a${attempt}.`,
-  reduceAttempt: (jobId: string, taskId: string, attempt: number) => `jobs/${jobId}/reduce/${taskId}.a${attempt}.`,
-  intermediate: (jobId: string) => [`jobs/${jobId}/map/`, `jobs/${jobId}/reduce/`],
-  output: (jobId: string) => `jobs/${jobId}/output/`,
-  part: (jobId: string, partition: number) => `jobs/${jobId}/output/${partName(partition)}`,
-  /** Side files uploaded with the job (storage other than local; local ones are read in place). */
-  sideFile: (jobId: string, name: string) => `jobs/${jobId}/files/${name}`,
-  /** --skip-bad-records: the committed dead-letter file of a task, beside the part files. */
-  skipped: (jobId: string, taskId: string) => `jobs/${jobId}/output/_skipped/${taskId}.jsonl`,
-  /** A map-only job's output: one part per map task. */
-  mapPart: (jobId: string, mapIndex: number) => `jobs/${jobId}/output/${mapPartName(mapIndex)}`,
-  summary: (jobId: string) => `jobs/${jobId}/summary.json`,
-  /** One small object per committed task: the master's checkpoint, replayed after a restart. */
-  commits: (jobId: string) => `jobs/${jobId}/commits/`,
-  commit: (jobId: string, taskId: string) => `jobs/${jobId}/commits/${taskId}.json`,
-  /** How many times a master has started for this job, and when the first one did. */
-  epoch: (jobId: string) => `jobs/${jobId}/epoch.json`,
-};
-
 /** Each step's reduce count: spec.steps, or the one step of a job without steps. */
 export function stepReducers(spec: Pick<JobSpec, 'steps' | 'reducers'>): number[] {
   return spec.steps.length ? spec.steps.map((s) => s.reducers) : [spec.reducers];
-}
-
-/** The output of map task `index` of a map-only job (as Hadoop names it). */
-export function mapPartName(index: number): string {
-  return `part-m-${String(index).padStart(5, '0')}`;
-}
-
-export function partName(partition: number): string {
-  return `part-${String(partition).padStart(5, '0')}`;
 }

@@ -1,6 +1,7 @@
 import type { JobState__Output } from '@gomr/proto';
+import { parseTaskId, type FailureKind } from '@gomr/storage';
 import { addCounters, type Counters } from './counters.js';
-import { boundedStack, newTask, parseTaskId, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
+import { boundedStack, newTask, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
 import type { Split } from './plan-splits.js';
 import { DEFAULT_SPECULATION, stragglerThresholdMs, type SpeculationOptions } from './straggler-policy.js';
 
@@ -31,9 +32,6 @@ export interface TaskFailure {
   /** No progress for taskTimeoutMs: the message says where; never skipped. */
   timedOut?: boolean;
 }
-
-/** Why a job failed: the user's code, storage, or gomr's own machinery. */
-export type FailureKind = 'user' | 'storage' | 'runtime' | 'input';
 
 export interface SchedulerOptions {
   /** 0: a map-only job, see Scheduler.mapOnly. */

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseTaskId } from '@gomr/storage';
 import { fileURLToPath } from 'node:url';
 import type { JobSnapshot } from './job-snapshot.js';
 import type { TaskStory } from './task-story.js';
@@ -100,8 +101,8 @@ async function handle(
     res.setHeader('Cache-Control', 'no-store');
     return send(res, req, 200, 'application/json; charset=utf-8', body);
   }
-  const story = /^\/api\/tasks\/([mr]-\d{5,})$/.exec(path);
-  if (story) {
+  const story = /^\/api\/tasks\/([^/]+)$/.exec(path);
+  if (story && parseTaskId(story[1]!)) {
     const found = options.taskStory ? await options.taskStory(story[1]!) : null;
     res.setHeader('Cache-Control', 'no-store');
     if (!found) return send(res, req, 404, 'application/json; charset=utf-8', JSON.stringify({ error: `no task ${story[1]}` }));

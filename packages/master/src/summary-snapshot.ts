@@ -1,6 +1,7 @@
 import { buildJobSnapshot, SNAPSHOT_VERSION, type JobSnapshot } from './job-snapshot.js';
 import type { JobSummary } from './job-summary.js';
-import { newTask, type TaskKind, type TaskRecord } from './task-table.js';
+import { parseTaskId } from '@gomr/storage';
+import { newTask, type TaskRecord } from './task-table.js';
 import { buildTaskStory, type TaskStory } from './task-story.js';
 
 /** Thrown for a summary.json this version of gomr cannot read. */
@@ -28,8 +29,10 @@ export function snapshotFromSummary(summary: JobSummary): JobSnapshot {
   const maps: TaskRecord[] = [];
   const reduces: TaskRecord[] = [];
   for (const t of summary.tasks ?? []) {
-    const kind: TaskKind = t.id.startsWith('m-') ? 'MAP' : 'REDUCE';
-    const task = newTask(kind, Number(t.id.slice(2)));
+    const id = parseTaskId(t.id);
+    if (!id) continue;
+    const { kind } = id;
+    const task = newTask(kind, id.index, undefined, id.step);
     task.attempts = t.attempts;
     task.state = t.attempts.some((a) => a.outcome === 'committed') ? 'committed' : 'idle';
     (kind === 'MAP' ? maps : reduces).push(task);

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
-import type { Storage } from '@gomr/storage';
+import { GZIP_SUFFIX, jobKeys, type Storage } from '@gomr/storage';
 import type { ReportTaskReply, ReportTaskRequest__Output, RunObject__Output } from '@gomr/proto';
 import type { CommitLog } from './commit-log.js';
-import { jobKeys, type JobSpec } from './job-spec.js';
+import type { JobSpec } from './job-spec.js';
 import type { Scheduler } from './scheduler.js';
 import type { TaskHandout } from './task-handout.js';
 import { DEAD_LETTER_PARTITION, type RunRef, type TaskRecord } from './task-table.js';
@@ -176,7 +176,7 @@ export class TaskCommitter {
   private partKey(task: TaskRecord): string {
     const { jobId } = this.spec;
     const key = task.kind === 'MAP' ? jobKeys.mapPart(jobId, task.index) : jobKeys.part(jobId, task.index);
-    return this.spec.outputCompression === 'gzip' ? `${key}.gz` : key;
+    return this.spec.outputCompression === 'gzip' ? `${key}${GZIP_SUFFIX}` : key;
   }
 
   /** A part with no records: empty, or a gzip stream of nothing. */

@@ -1,9 +1,10 @@
 import type { GetTaskReply, Task } from '@gomr/proto';
+import { jobKeys } from '@gomr/storage';
 import type { Assignment, Scheduler } from './scheduler.js';
 import type { WorkerRecord, WorkerRegistry } from './worker-registry.js';
 import type { TaskRecord } from './task-table.js';
 import { UnknownWorkerError } from './errors.js';
-import { jobKeys, type JobSpec } from './job-spec.js';
+import type { JobSpec } from './job-spec.js';
 
 /**
  * Task hand-out: turns the scheduler's assignments into the tasks a worker is sent, and holds

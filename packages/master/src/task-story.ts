@@ -5,6 +5,7 @@
  * `gomr status JOB --task T` and the status page read the same thing for running and past jobs.
  */
 import type { Counters } from './counters.js';
+import { parseTaskId } from '@gomr/storage';
 import type { AttemptRecord, TaskKind } from './task-table.js';
 
 /**
@@ -61,7 +62,7 @@ export interface StorySource {
 }
 
 export function buildTaskStory(task: StorySource): TaskStory {
-  const kind: TaskKind = task.id.startsWith('m-') ? 'MAP' : 'REDUCE';
+  const kind: TaskKind = parseTaskId(task.id)?.kind ?? 'REDUCE';
   const raced = task.attempts.some((a) => a.speculative);
   const shown = task.attempts.slice(-STORY_ATTEMPTS);
   return {

@@ -1,7 +1,9 @@
+import { taskId, type TaskKind } from '@gomr/storage';
 import type { Split } from './plan-splits.js';
 import type { Counters } from './counters.js';
 
-export type TaskKind = 'MAP' | 'REDUCE';
+export type { TaskKind };
+
 export type TaskState = 'idle' | 'running' | 'committing' | 'committed';
 /** killed: lost with its worker or cancelled; failed: the user's code threw. */
 export type AttemptOutcome = 'running' | 'committed' | 'superseded' | 'failed' | 'killed';
@@ -87,29 +89,6 @@ export interface TaskRecord {
   outputs: RunRef[];
   counters: Counters;
   userCounters: Counters;
-}
-
-/**
- * `m-00003`, `r-00001`; past step 0 of a job of steps, prefixed with the step: `s1-m-00003`.
- * Step 0 keeps the plain ids, so a job of one step names (and stores) everything as before.
- */
-export function taskId(kind: TaskKind, index: number, step = 0): string {
-  return `${step ? `s${step}-` : ''}${kind === 'MAP' ? 'm' : 'r'}-${String(index).padStart(5, '0')}`;
-}
-
-/** The parts of a task id (see taskId); undefined for a string that is not one. */
-export function parseTaskId(id: string): { step: number; kind: TaskKind; index: number } | undefined {
-  const m = /^(?:s(\d+)-)?([mr])-(\d+)$/.exec(id);
-  if (!m) return undefined;
-  return { step: m[1] ? Number(m[1]) : 0, kind: m[2] === 'm' ? 'MAP' : 'REDUCE', index: Number(m[3]) };
-}
-
-/** Orders task ids by step, then maps before reduces, then index: the order a job commits them in. */
-export function compareTaskIds(a: string, b: string): number {
-  const x = parseTaskId(a);
-  const y = parseTaskId(b);
-  if (!x || !y) return a < b ? -1 : a > b ? 1 : 0;
-  return x.step - y.step || (x.kind === y.kind ? 0 : x.kind === 'MAP' ? -1 : 1) || x.index - y.index;
 }
 
 export function newTask(kind: TaskKind, index: number, split?: Split, step = 0): TaskRecord {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage } from '@gomr/storage';
 import { Scheduler } from '../src/scheduler.js';
-import { compareTaskIds, parseTaskId, taskId } from '../src/task-table.js';
+import { compareTaskIds, parseTaskId, taskId } from '@gomr/storage';
 import { JobMaster, parseJobSpec } from '../src/index.js';
 import { snapshotOfMaster } from '../src/master-snapshot.js';
 import { okReport, split } from './support/fixtures.js';

@@ -49,6 +49,12 @@ export {
 } from './open-storage.js';
 // Pure planning over object sizes; shared by the master and the SDK's in-process runner.
 export { planSplits, splitInputs, type Split, type SplitInput } from './plan-splits.js';
+// A job's storage layout: every object key, part and run names, task ids, failure kinds.
+export {
+  jobKeys, partName, mapPartName, runName, taskId, parseTaskId, compareTaskIds, isFailureKind, summaryJobId,
+  TASK_ID_PATTERN, PART_FILE_NAME, RUN_SUFFIX, GZIP_SUFFIX, SKIPPED_DIR, ATTEMPT_SKIPPED_NAME, WORKER_BUNDLE_NAME, JOBS_PREFIX, FAILURE_KINDS,
+  type TaskKind, type FailureKind,
+} from './job-layout.js';
 // Process logs as numbered chunk objects under the job's prefix (they outlive the process).
 export { LogShipper, readLog, listLogs, logPrefix, jobLogsPrefix, logFlushMsFromEnv, DEFAULT_LOG_FLUSH_MS, type LogShipperOptions } from './log-objects.js';
 export { teeProcessOutput } from './tee-process-output.js';

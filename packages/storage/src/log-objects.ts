@@ -1,3 +1,4 @@
+import { jobKeys } from './job-layout.js';
 import type { Storage } from './storage.js';
 
 /**
@@ -17,12 +18,12 @@ const MAX_PENDING_BYTES = 4 << 20;
 
 /** The folder of a log: `master`, `worker-3`. */
 export function logPrefix(jobId: string, name: string): string {
-  return `jobs/${jobId}/logs/${name}/`;
+  return jobKeys.log(jobId, name);
 }
 
 /** Where a job's logs are. */
 export function jobLogsPrefix(jobId: string): string {
-  return `jobs/${jobId}/logs/`;
+  return jobKeys.logs(jobId);
 }
 
 export interface LogShipperOptions {

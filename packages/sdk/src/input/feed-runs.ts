@@ -1,5 +1,5 @@
 import type { JsonValue } from '../user-api.js';
-import type { Storage } from '@gomr/storage';
+import { taskId, type Storage } from '@gomr/storage';
 import { UserCodeError, isThenable } from '../runtime/user-code-error.js';
 import { callSite } from '../runtime/async-user-errors.js';
 import { closeRuns, reduceRuns } from '../runtime/reduce-runs.js';
@@ -23,7 +23,7 @@ export interface FeedRunsOptions extends Omit<FeedOptions, 'split' | 'checkInput
 /** ctx.input of a map task past step 0: the reduce task of the step before whose output it reads. */
 export function stepInputName(task: TaskSpec): string {
   const prev = (task.step ?? 1) - 1;
-  return `${prev ? `s${prev}-` : ''}r-${String(task.index).padStart(5, '0')}`;
+  return taskId('REDUCE', task.index, prev);
 }
 
 export async function feedRuns(o: FeedRunsOptions): Promise<FeedStats> {

@@ -1,4 +1,4 @@
-import type { ObjectWriter, Storage } from '@gomr/storage';
+import { ATTEMPT_SKIPPED_NAME, type ObjectWriter, type Storage } from '@gomr/storage';
 import type { JsonValue } from '../user-api.js';
 import type { TaskOutput } from './executor-protocol.js';
 
@@ -90,5 +90,5 @@ export function errorMessage(err: unknown): string {
 
 /** The dead letter of one attempt: under its prefix, capped as the job says. */
 export function openDeadLetter(storage: Storage, outputPrefix: string, maxSkippedRecords: number | undefined): DeadLetter {
-  return new DeadLetter(storage, `${outputPrefix}skipped.jsonl`, maxSkippedRecords ?? DEFAULT_MAX_SKIPPED_RECORDS);
+  return new DeadLetter(storage, `${outputPrefix}${ATTEMPT_SKIPPED_NAME}`, maxSkippedRecords ?? DEFAULT_MAX_SKIPPED_RECORDS);
 }

@@ -1,3 +1,4 @@
+import { mapPartName } from '@gomr/storage';
 import { LineWriter, outputFormat } from '../data/index.js';
 import { stepInputName } from '../input/feed-runs.js';
 import type { JsonValue } from '../user-api.js';
@@ -6,11 +7,6 @@ import { feedTask, inputCounters, type TaskEnv, type TaskResult } from './map-ta
 import { TaskContext } from './task-context.js';
 import { openOutputObject } from './output-object.js';
 import { openDeadLetter } from './dead-letter.js';
-
-/** The output of map task `index` of a map-only job: `part-m-00003`. */
-export function mapPartName(index: number): string {
-  return `part-m-${String(index).padStart(5, '0')}`;
-}
 
 /**
  * A map task of a map-only job (no reducers): what the mapper emits is written straight to

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import type { ObjectWriter, Storage } from '@gomr/storage';
+import { runName, type ObjectWriter, type Storage } from '@gomr/storage';
 import {
   MapOutputBuffer, defaultHeapLimit, defaultPartition, writeRun, type SortedPartition,
 } from '../data/index.js';
@@ -69,10 +69,6 @@ function checkedPartitioner(definition: JobDefinition): (key: string, reducers: 
     }
     return p;
   };
-}
-
-function partName(partition: number): string {
-  return `part-${String(partition).padStart(5, '0')}`;
 }
 
 /**
@@ -146,7 +142,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
     for (let p = 0; p < partitions.length; p++) {
       // Empty partitions cost no object; the reducer simply gets fewer runs.
       if (partitions[p]!.empty) continue;
-      const key = `${task.outputPrefix}${partName(p)}.run`;
+      const key = `${task.outputPrefix}${runName(p)}`;
       if (inlineLeft > 0) {
         const run = await writePartitionOrInline(env.storage, key, partitions[p]!, inlineLeft);
         if (run.data) {

@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { partName, RUN_SUFFIX } from '@gomr/storage';
 import {
   groupByKey, mergeDown, mergeSorted, OutputOrderError, outputFormat, RunWriter, SortedLineWriter, type Batched, type Rec,
 } from '../data/index.js';
@@ -11,10 +12,6 @@ import { callSite } from './async-user-errors.js';
 import { TaskContext } from './task-context.js';
 import { UserCodeError, isThenable } from './user-code-error.js';
 import { openDeadLetter } from './dead-letter.js';
-
-function partName(partition: number): string {
-  return `part-${String(partition).padStart(5, '0')}`;
-}
 
 /**
  * Streams a k-way merge of the partition's sorted runs, calls the reducer once per key, and
@@ -96,7 +93,7 @@ async function reduceOnce(task: TaskSpec, job: JobInfo, env: TaskEnv, sortAll: b
   const runs = reduceRuns(task, env.storage);
   // A step before the last writes a run for the next step (uncompressed: only gomr reads it).
   const toRun = writesRun(task, job);
-  const outKey = `${task.outputPrefix}${partName(task.index)}${toRun ? '.run' : ''}`;
+  const outKey = `${task.outputPrefix}${partName(task.index)}${toRun ? RUN_SUFFIX : ''}`;
   let sources: Batched<Rec>[];
   let output: OutputObject;
   try {

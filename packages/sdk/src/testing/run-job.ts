@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStorage, planSplits, splitInputs, type Split } from '@gomr/storage';
+import { jobKeys, LocalStorage, planSplits, splitInputs, taskId as taskIdOf, type Split } from '@gomr/storage';
 import { DEFAULT_SPILL_BYTES } from '../data/index.js';
 import type { JsonValue } from '../user-api.js';
 import { stepJob, type JobInfo, type TaskSpec } from '../runtime/executor-protocol.js';
@@ -125,8 +125,8 @@ export async function runJob<O extends JsonValue = JsonValue>(
       }
       stepOutputs = [];
       for (let p = 0; p < r; p++) {
-        const taskId = `${step ? `s${step}-` : ''}r-${pad(p)}`;
-        const task: TaskSpec = { taskId, kind: 'REDUCE', index: p, attempt: 1, outputPrefix: `jobs/${JOB}/reduce/${taskId}.a1.`, runKeys: runs[p]!, ...inStep };
+        const taskId = taskIdOf('REDUCE', p, step);
+        const task: TaskSpec = { taskId, kind: 'REDUCE', index: p, attempt: 1, outputPrefix: jobKeys.reduceAttempt(JOB, taskId, 1), runKeys: runs[p]!, ...inStep };
         if (step === last) capture.begin(p);
         const result = await asUserError(taskId, () => runReduceTask(task, stepJob(task, info), env(store, step)));
         add(result);
@@ -142,18 +142,14 @@ export async function runJob<O extends JsonValue = JsonValue>(
 }
 
 function mapTask(index: number, split: Split): TaskSpec {
-  const taskId = `m-${pad(index)}`;
-  return { taskId, kind: 'MAP', index, attempt: 1, outputPrefix: `jobs/${JOB}/map/${taskId}.a1.`, runKeys: [], split: { ...split } };
+  const taskId = taskIdOf('MAP', index);
+  return { taskId, kind: 'MAP', index, attempt: 1, outputPrefix: jobKeys.mapAttempt(JOB, taskId, 1), runKeys: [], split: { ...split } };
 }
 
 /** Map task `index` of a step past the first: it reads the run the step before's reduce `index` wrote. */
 function stepMapTask(step: number, index: number, runKey: string): TaskSpec {
-  const taskId = `s${step}-m-${pad(index)}`;
-  return { taskId, kind: 'MAP', index, attempt: 1, outputPrefix: `jobs/${JOB}/map/${taskId}.a1.`, runKeys: [runKey] };
-}
-
-function pad(n: number): string {
-  return String(n).padStart(5, '0');
+  const taskId = taskIdOf('MAP', index, step);
+  return { taskId, kind: 'MAP', index, attempt: 1, outputPrefix: jobKeys.mapAttempt(JOB, taskId, 1), runKeys: [runKey] };
 }
 
 function positive(name: string, n: number): number {
