@@ -107,7 +107,7 @@ const root = (jobId: string) => `${JOBS_PREFIX}${jobId}/`;
 
 /** Every object key of a job, and the prefixes its objects lie under. */
 export const jobKeys = {
-  /** The spec `gomr start` stores for the master (GOMR_JOB_SPEC_KEY); outside jobs/ by design. */
+  /** The spec `gomr start` stores for the master (GOMR_JOB_SPEC_KEY): in MinIO, as a Secret holds at most 1 MiB. */
   spec: (jobId: string) => `specs/${jobId}.json`,
   root,
   inputs: (jobId: string) => `${root(jobId)}input/`,

@@ -1,5 +1,6 @@
 import type { JobSnapshot } from '@gomr/master';
-import { counterLines, formatBytes, formatCount, storedSkippedDir } from './format-summary.js';
+import { jobKeys } from '@gomr/storage';
+import { counterLines, formatBytes, formatCount } from './format-summary.js';
 import { stepLines } from './format-steps.js';
 import type { JobListing } from './list-jobs.js';
 import type { SnapshotSource } from './load-job-snapshot.js';
@@ -44,7 +45,7 @@ export function formatStatus(s: JobSnapshot, source: SnapshotSource): string {
     // A snapshot from before map-only jobs existed has no mapOnly.
     s.mapOnly ? '  reduces   none: a map-only job' : phase('reduces', s.reduces),
     `  rate      ${formatBytes(Math.round(s.throughput.inputBytesPerSec))}/s, ${formatCount(Math.round(s.throughput.inputRecordsPerSec))} records/s in`,
-    ...counterLines(s.counters, s.userCounters, '', s.mapOnly === true, storedSkippedDir(s.jobId)),
+    ...counterLines(s.counters, s.userCounters, '', s.mapOnly === true, jobKeys.skippedDir(s.jobId)),
   ];
   const live = s.workers.filter((w) => w.state === 'busy' || w.state === 'idle');
   lines.push(`  workers   ${s.workers.length} seen${over ? '' : `, ${live.length} live`}`);

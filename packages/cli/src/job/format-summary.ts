@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { JobStatus__Output } from '@gomr/proto';
+import { jobKeys, SKIPPED_DIR } from '@gomr/storage';
 import { stepLines } from './format-steps.js';
 
 export function formatBytes(n: number): string {
@@ -70,14 +71,9 @@ function skippedWrittenLines(skipped: number, written: number, where: string): s
   ];
 }
 
-/** Where a job's dead-letter files are in its store: output/_skipped/ beside the parts. */
-export function storedSkippedDir(jobId: string): string {
-  return `jobs/${jobId}/output/_skipped/`;
-}
-
 /** The human summary printed when a job ends. */
 export function formatSummary(status: JobStatus__Output, wallMs: number, outputDir: string | undefined, files: number): string {
-  const skippedWhere = outputDir ? `${join(outputDir, '_skipped')}/` : storedSkippedDir(status.jobId);
+  const skippedWhere = outputDir ? `${join(outputDir, SKIPPED_DIR)}/` : jobKeys.skippedDir(status.jobId);
   // A job of steps: its tasks in all, then each step; the counters below are the job's.
   if (status.steps?.length) {
     const sum = (f: (s: (typeof status.steps)[number]) => number) => status.steps.reduce((n, s) => n + f(s), 0);

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobSnapshot, JobSummary } from '@gomr/master';
 import type { JobState__Output } from '@gomr/proto';
-import type { Storage, StorageConfig } from '@gomr/storage';
+import { jobKeys, JOBS_PREFIX, summaryJobId, type Storage, type StorageConfig } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import { gomrHome, localJobDir } from './gomr-home.js';
 import { fetchLiveSnapshot } from './load-job-snapshot.js';
@@ -35,8 +35,6 @@ export interface JobListing {
   pod?: string;
 }
 
-const SUMMARY_KEY = /^jobs\/([a-z0-9][a-z0-9-]{0,62})\/summary\.json$/;
-
 /**
  * Past jobs from the summaries in `storage`, and the jobs whose folders are on this machine
  * (running ones live from their masters), newest first.
@@ -58,13 +56,13 @@ export function sortJobs(jobs: JobListing[]): JobListing[] {
 /** The jobs that saved a summary in `storage` (jobs/<id>/summary.json), by id. */
 export async function listSavedJobs(storage: Storage): Promise<Map<string, JobListing>> {
   const found = new Map<string, JobListing>();
-  const keys = await storage.list('jobs/').catch((err: Error) => {
+  const keys = await storage.list(JOBS_PREFIX).catch((err: Error) => {
     throw new GomrError(`cannot list jobs in ${storage.describe}: ${err.message}`, EXIT.STORAGE);
   });
-  const ids = keys.map((k) => SUMMARY_KEY.exec(k.key)?.[1]).filter((id): id is string => !!id);
+  const ids = keys.map((k) => summaryJobId(k.key)).filter((id): id is string => !!id);
   for (const id of ids) {
     try {
-      const s = JSON.parse((await storage.get(`jobs/${id}/summary.json`)).toString('utf8')) as JobSummary;
+      const s = JSON.parse((await storage.get(jobKeys.summary(id))).toString('utf8')) as JobSummary;
       found.set(id, {
         id, workerFile: s.workerFile ?? '', inputs: (s.inputs ?? []).map((i) => ({ name: i.name, size: i.size })), state: s.state,
         startedMs: s.startedMs, finishedMs: s.finishedMs, durationMs: Math.max(s.finishedMs - s.startedMs, 0), source: 'summary',

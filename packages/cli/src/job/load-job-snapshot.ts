@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { snapshotFromSummary, UnreadableSummaryError, type JobSnapshot, type JobSummary } from '@gomr/master';
-import { NotFoundError, openStorage, type Storage, type StorageConfig } from '@gomr/storage';
+import { jobKeys, NotFoundError, openStorage, type Storage, type StorageConfig } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
 import { readStatusUrl } from './status-page-link.js';
@@ -55,7 +55,7 @@ export async function liveStatusUrl(jobId: string): Promise<{ url: string; snaps
 export async function readSavedSnapshot(storage: Storage, jobId: string): Promise<JobSnapshot | null> {
   let text: string;
   try {
-    text = (await storage.get(`jobs/${jobId}/summary.json`)).toString('utf8');
+    text = (await storage.get(jobKeys.summary(jobId))).toString('utf8');
   } catch (err) {
     if (err instanceof NotFoundError) return null;
     throw new GomrError(`cannot read the summary of job ${jobId} from ${storage.describe}: ${(err as Error).message}`, EXIT.STORAGE);

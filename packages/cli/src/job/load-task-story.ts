@@ -1,5 +1,5 @@
 import { storyFromSummary, type JobSummary, type TaskStory } from '@gomr/master';
-import { NotFoundError, openStorage, type Storage, type StorageConfig } from '@gomr/storage';
+import { jobKeys, NotFoundError, openStorage, TASK_ID_PATTERN, type Storage, type StorageConfig } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import { checkJobId, liveStatusUrl, localJobStorage, type SnapshotSource } from './load-job-snapshot.js';
 
@@ -8,7 +8,7 @@ import { checkJobId, liveStatusUrl, localJobStorage, type SnapshotSource } from 
  * /api/tasks/T) when it runs on this machine, else from the task list of its saved summary.
  */
 
-const TASK_ID = /^[mr]-\d{5,}$/;
+const TASK_ID = TASK_ID_PATTERN;
 
 /** Refuses what is not a task id, before anything is read. */
 export function checkTaskId(taskId: string): string {
@@ -32,7 +32,7 @@ export async function fetchLiveStory(url: string, taskId: string, timeoutMs = 15
 export async function readSavedStory(storage: Storage, jobId: string, taskId: string): Promise<TaskStory | null | undefined> {
   let text: string;
   try {
-    text = (await storage.get(`jobs/${jobId}/summary.json`)).toString('utf8');
+    text = (await storage.get(jobKeys.summary(jobId))).toString('utf8');
   } catch (err) {
     if (err instanceof NotFoundError) return undefined;
     throw new GomrError(`cannot read the summary of job ${jobId} from ${storage.describe}: ${(err as Error).message}`, EXIT.STORAGE);

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { planSplits, splitInputs } from '@gomr/storage';
+import { mapPartName, partName, planSplits, splitInputs, taskId } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { defaultMaps } from './run-local-job.js';
@@ -51,15 +51,14 @@ export async function planJob(o: PlanJobOptions): Promise<JobPlan> {
   const inputBytes = inputs.reduce((sum, i) => sum + i.size, 0);
   const targetMaps = o.maps ?? defaultMaps(o.workers, inputBytes);
   const splits = planSplits(splitInputs(inputs.map((i) => ({ key: i.path, name: i.name, size: i.size }))), targetMaps);
-  const pad = (n: number) => String(n).padStart(5, '0');
   return {
     worker: o.workerFile,
     inputs: inputs.map((i) => ({ name: i.name, path: i.path, size: i.size })),
     inputBytes,
     workers: o.workers,
     targetMaps,
-    mapTasks: splits.map((s, i) => ({ task: `m-${pad(i)}`, input: s.inputName, start: s.start, end: s.end, bytes: s.end - s.start })),
-    reduceTasks: Array.from({ length: reducers }, (_, p) => ({ task: `r-${pad(p)}`, partition: p, output: steps ? `run for step 2 (s1-m-${pad(p)})` : `part-${pad(p)}` })),
+    mapTasks: splits.map((s, i) => ({ task: taskId('MAP', i), input: s.inputName, start: s.start, end: s.end, bytes: s.end - s.start })),
+    reduceTasks: Array.from({ length: reducers }, (_, p) => ({ task: taskId('REDUCE', p), partition: p, output: steps ? `run for step 2 (${taskId('MAP', p, 1)})` : partName(p) })),
     partitioning: o.sortTotal
       ? `by key range (--sort total): ${o.reducers - 1} cut point${o.reducers === 2 ? '' : 's'} at most, sampled from the head of each split when the job starts`
       : `FNV-1a(key) % ${reducers}${steps ? ' (each step: % its reduce tasks)' : ''}, unless the worker file sets a partitioner`,
@@ -70,8 +69,8 @@ export async function planJob(o: PlanJobOptions): Promise<JobPlan> {
             const last = i === steps.length - 1;
             const r = s.reducers;
             const maps = i ? steps[i - 1]!.reducers : splits.length;
-            const range = (name: string, n: number) => (n > 1 ? `${name}00000 .. ${name}${pad(n - 1)}` : `${name}00000`);
-            const parts = r ? range('part-', r) : `${range('part-m-', maps)} (map-only)`;
+            const range = (name: (i: number) => string, n: number) => (n > 1 ? `${name(0)} .. ${name(n - 1)}` : name(0));
+            const parts = r ? range(partName, r) : `${range(mapPartName, maps)} (map-only)`;
             return {
               step: i + 1,
               mapTasks: maps,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CommitLog, jobKeys, parseJobSpec, planSplits, splitInputs, type AttemptRecord, type JobSpec, type JobSummary } from '@gomr/master';
-import { NotFoundError, openStorage, type Storage, type StorageConfig } from '@gomr/storage';
+import { CommitLog, parseJobSpec, planSplits, splitInputs, type AttemptRecord, type JobSpec, type JobSummary } from '@gomr/master';
+import { jobKeys, NotFoundError, openStorage, parseTaskId, WORKER_BUNDLE_NAME, type Storage, type StorageConfig } from '@gomr/storage';
 import type { JobInfo, ReplayNarrowing, RunInput, TaskSpec } from '@gomr/sdk/runtime';
 import { EXIT, GomrError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
@@ -36,7 +36,7 @@ export interface ReplayPlan {
  * once do not meet), removed afterwards, beside the job's others so that removing its objects
  * removes the folder on a local store too.
  */
-export const replayPrefix = (jobId: string, taskId: string) => `jobs/${jobId}/replay-${taskId}-${randomBytes(4).toString('hex')}/`;
+export const replayPrefix = (jobId: string, taskId: string) => jobKeys.replay(jobId, taskId, randomBytes(4).toString('hex'));
 
 /** Finds the job and its task; one-line GomrErrors for an unknown job or task. */
 export async function planReplay(jobId: string, taskArg: string | undefined, flagsStorage: StorageConfig): Promise<ReplayPlan> {
@@ -71,8 +71,8 @@ async function planFrom(jobId: string, taskArg: string | undefined, config: Stor
   const spec = await readSpec(jobId, store);
   const attempt = [...record.attempts].reverse().find((a) => a.outcome === 'failed') ?? record.attempts[record.attempts.length - 1];
   const failedAt = failureLocation(summary, taskId, attempt);
-  const kind = taskId.startsWith('m-') ? 'MAP' : 'REDUCE';
-  const index = Number(taskId.slice(2));
+  // The summary has the task, so its id parses.
+  const { kind, index } = parseTaskId(taskId) ?? { kind: 'REDUCE', index: NaN };
   const skipped = (summary.skipped ?? []).filter((s) => s.task === taskId);
   const task: TaskSpec = {
     taskId, kind, index, attempt: attempt?.attempt ?? 1,
@@ -125,20 +125,20 @@ async function readSpec(jobId: string, store: Storage): Promise<JobSpec> {
   try {
     text = await readFile(join(localJobDir(jobId), 'spec.json'), 'utf8');
   } catch {
-    text = (await readText(store, `specs/${jobId}.json`)) ?? undefined;
+    text = (await readText(store, jobKeys.spec(jobId))) ?? undefined;
   }
-  if (!text) throw new GomrError(`job ${jobId} has no spec here: neither ${join(localJobDir(jobId), 'spec.json')} nor specs/${jobId}.json in the store`, EXIT.USAGE);
+  if (!text) throw new GomrError(`job ${jobId} has no spec here: neither ${join(localJobDir(jobId), 'spec.json')} nor ${jobKeys.spec(jobId)} in the store`, EXIT.USAGE);
   return parseJobSpec(JSON.parse(text));
 }
 
 /** The job's bundle: in its local folder, else a copy of jobs/<JOB>/worker.mjs from the store; null if neither. */
 async function localBundle(jobId: string, store: Storage): Promise<string | null> {
-  const local = join(localJobDir(jobId), 'worker.mjs');
+  const local = join(localJobDir(jobId), WORKER_BUNDLE_NAME);
   try {
     await access(local);
     return local;
   } catch {
-    const text = await readText(store, `jobs/${jobId}/worker.mjs`);
+    const text = await readText(store, jobKeys.bundle(jobId));
     if (text === null) return null;
     const copy = join(localJobDir(jobId), 'replay-worker.mjs');
     await mkdir(localJobDir(jobId), { recursive: true });
@@ -153,7 +153,7 @@ async function localBundle(jobId: string, store: Storage): Promise<string | null
  * (cleanupIntermediate keeps them when a reduce task failed it).
  */
 async function partitionRuns(store: Storage, jobId: string, partition: number): Promise<RunInput[]> {
-  const records = (await new CommitLog(store, jobId).readAll()).filter((r) => r.taskId.startsWith('m-'));
+  const records = (await new CommitLog(store, jobId).readAll()).filter((r) => { const id = parseTaskId(r.taskId); return id?.kind === 'MAP' && id.step === 0; });
   records.sort((a, b) => (a.taskId < b.taskId ? -1 : 1));
   const runs: RunInput[] = [];
   for (const r of records) {

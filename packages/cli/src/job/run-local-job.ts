@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatus__Output } from '@gomr/proto';
-import { compressionOf, openStorage, type Storage, type StorageConfig } from '@gomr/storage';
+import { compressionOf, jobKeys, openStorage, WORKER_BUNDLE_NAME, type Storage, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { checkWorker, type WorkerShape } from '../bundle/check-worker.js';
 import { sortFlagNeeded, totalOrderSpec, writeSampleRequest } from './total-order-sample.js';
@@ -172,7 +172,7 @@ async function runWithOutput(
   // master and the workers start: workers get the master's address only once the bundle is
   // written, and a worker file that does not build, or that the check refuses, stops them all
   // before any task can have run.
-  const bundlePath = join(jobDir, 'worker.mjs');
+  const bundlePath = join(jobDir, WORKER_BUNDLE_NAME);
   let bundling: { bundled: Promise<unknown>; checked: Promise<WorkerShape> } | undefined;
   // --sort total: the check also samples the input (see total-order-sample.ts), before the spec.
   const sampleRequest = o.sortTotal ? await writeSampleRequest(jobDir, inputs, maps, o.reducers, o.params, sideFiles) : undefined;
@@ -352,7 +352,7 @@ async function placeInputs(
 /** The failing task's stack, from the job summary, for the lines after the one-line error. */
 async function failureDetail(storage: Storage, jobId: string): Promise<string | undefined> {
   try {
-    const summary = JSON.parse((await storage.get(`jobs/${jobId}/summary.json`)).toString('utf8'));
+    const summary = JSON.parse((await storage.get(jobKeys.summary(jobId))).toString('utf8'));
     return summary.error?.stack || undefined;
   } catch {
     return undefined;

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { Storage, StorageConfig } from '@gomr/storage';
+import { jobKeys, type Storage, type StorageConfig } from '@gomr/storage';
 import { listSideFiles, SideFileError, type SideFileOnDisk, type SideFileRef } from '@gomr/sdk/runtime';
 import { EXIT, GomrError } from '../errors.js';
 
@@ -23,7 +23,7 @@ export async function placeSideFiles(jobId: string, files: readonly SideFileOnDi
   if (config.kind === 'local') return files.map((f) => ({ name: f.name, key: f.path.replace(/^\/+/, ''), size: f.size }));
   const refs: SideFileRef[] = [];
   for (const f of files) {
-    const key = `jobs/${jobId}/files/${f.name}`;
+    const key = jobKeys.sideFile(jobId, f.name);
     const writer = await storage.createWriter(key);
     try {
       await pipeline(createReadStream(f.path), writer);

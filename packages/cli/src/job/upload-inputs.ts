@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { Storage } from '@gomr/storage';
+import { jobKeys, type Storage } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import type { ResolvedInput } from '../inputs/resolve-inputs.js';
 
@@ -8,7 +8,7 @@ import type { ResolvedInput } from '../inputs/resolve-inputs.js';
 export async function uploadInputs(jobId: string, inputs: ResolvedInput[], storage: Storage, log: (line: string) => void): Promise<string[]> {
   const keys: string[] = [];
   for (const input of inputs) {
-    const key = `jobs/${jobId}/input/${input.name}`;
+    const key = jobKeys.input(jobId, input.name);
     const writer = await storage.createWriter(key);
     try {
       await pipeline(createReadStream(input.path), writer);

@@ -3,9 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { Storage } from '@gomr/storage';
+import { GZIP_SUFFIX, jobKeys, PART_FILE_NAME, SKIPPED_DIR, type Storage } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
-import { SKIPPED_DIR } from '../output/collect-output.js';
 
 export interface OutputTarget {
   /** Concatenate the part files (decompressed), in part order, into this file ('-' or undefined: stdout). */
@@ -28,12 +27,12 @@ export interface DownloadedOutput {
  * are. With `skipped`, its dead-letter files the same way (one JSON line per record skipped).
  */
 export async function downloadJobOutput(storage: Storage, jobId: string, target: OutputTarget): Promise<DownloadedOutput> {
-  const prefix = `jobs/${jobId}/output/`;
+  const prefix = jobKeys.output(jobId);
   const objects = await storage.list(prefix);
   const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 1);
   const deadLetters = objects.filter((o) => o.key.startsWith(`${prefix}${SKIPPED_DIR}/`) && o.key.endsWith('.jsonl')).sort(byKey);
   // part-NNNNN of the reduce tasks, or part-m-NNNNN of a map-only job; .gz when compressed.
-  const parts = target.skipped ? deadLetters : objects.filter((o) => /^part-(m-)?\d+(\.gz)?$/.test(basename(o.key))).sort(byKey);
+  const parts = target.skipped ? deadLetters : objects.filter((o) => PART_FILE_NAME.test(basename(o.key))).sort(byKey);
   if (!parts.length) {
     if (target.skipped) {
       throw new GomrError(`job ${jobId} has no skipped records (nothing under ${prefix}${SKIPPED_DIR}/; was it run with --skip-bad-records?)`, EXIT.USAGE);
@@ -63,7 +62,7 @@ export async function downloadJobOutput(storage: Storage, jobId: string, target:
     const out = toStdout ? process.stdout : createWriteStream(target.file!);
     // Concatenated output is text: gzip parts (--compress gzip) are decompressed on the way.
     for (const p of parts) {
-      if (p.key.endsWith('.gz')) await pipeline(await storage.getStream(p.key), createGunzip(), out, { end: false });
+      if (p.key.endsWith(GZIP_SUFFIX)) await pipeline(await storage.getStream(p.key), createGunzip(), out, { end: false });
       else await pipeline(await storage.getStream(p.key), out, { end: false });
     }
     if (!toStdout) {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { JobStatus__Output } from '@gomr/proto';
-import { openStorage, type S3StorageConfig, type Storage } from '@gomr/storage';
+import { jobKeys, openStorage, type S3StorageConfig, type Storage } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { EXIT, GomrError } from '../errors.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
@@ -12,7 +12,7 @@ import { followToEnd } from './follow-to-end.js';
 import type { ImageLoader } from './image-loader.js';
 import { deployJob } from './job-deploy.js';
 import type { KubeApi } from './kube-api.js';
-import { jobSpecKey, type JobManifestOptions } from './manifests/job-manifests.js';
+import type { JobManifestOptions } from './manifests/job-manifests.js';
 import { minioClusterEndpoint, type MinioManifestOptions } from './manifests/minio-manifests.js';
 import { ensureMinio, waitForMinio, type MinioCredentials } from './minio.js';
 import { ensureNamespace } from './namespace.js';
@@ -210,9 +210,9 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
     };
     // In MinIO, not in a Secret (1 MiB at most: a few thousand inputs): the master reads it
     // there, and so does a master restarted after a failure.
-    await store.put(jobSpecKey(jobId), JSON.stringify(spec));
+    await store.put(jobKeys.spec(jobId), JSON.stringify(spec));
     // What gomr replay runs a failed task with, on a machine that did not build the image.
-    if (images.workerBundle) await store.put(`jobs/${jobId}/worker.mjs`, await readFile(images.workerBundle));
+    if (images.workerBundle) await store.put(jobKeys.bundle(jobId), await readFile(images.workerBundle));
   });
   stopIfAborted();
 
@@ -234,7 +234,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
     api, forwarder: deps.portForwarder, namespace: ns, jobId, progress: o.progress, signal: o.signal, pollMs: o.pollMs, podTimeoutMs: o.podTimeoutMs, log: o.log,
     silenceMs: o.silenceMs, workerCheckMs: o.workerCheckMs,
   });
-  const result = { jobId, namespace: ns, status, wallMs: Date.now() - t0, outputPrefix: `s3://${MINIO.bucket}/jobs/${jobId}/output/`, images };
+  const result = { jobId, namespace: ns, status, wallMs: Date.now() - t0, outputPrefix: `s3://${MINIO.bucket}/${jobKeys.output(jobId)}`, images };
   return result;
 }
 

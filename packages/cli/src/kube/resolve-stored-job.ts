@@ -1,4 +1,4 @@
-import type { Storage } from '@gomr/storage';
+import { jobKeys, type Storage } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import { listSavedJobs } from '../job/list-jobs.js';
 import { checkJobId } from '../job/load-job-snapshot.js';
@@ -7,7 +7,7 @@ import type { KubeApi } from './kube-api.js';
 
 /** Whether the store holds anything of the job (its inputs, outputs, summary). */
 export async function storeHasJob(storage: Storage, jobId: string): Promise<boolean> {
-  return (await storage.list(`jobs/${checkJobId(jobId)}/`)).length > 0;
+  return (await storage.list(jobKeys.root(checkJobId(jobId)))).length > 0;
 }
 
 /**
@@ -20,7 +20,7 @@ export async function resolveJobIdWithStore(api: KubeApi, namespace: string, job
   if (jobId) {
     if (cluster.some((j) => j.jobId === jobId) || (await storeHasJob(storage, jobId))) return jobId;
     const known = cluster.slice(0, 5).map((j) => j.jobId).join(', ');
-    throw new GomrError(`no job ${jobId} in namespace ${namespace}: no master Job, and nothing under jobs/${jobId}/ in its MinIO${known ? ` (newest: ${known})` : ''}`, EXIT.USAGE);
+    throw new GomrError(`no job ${jobId} in namespace ${namespace}: no master Job, and nothing under ${jobKeys.root(jobId)} in its MinIO${known ? ` (newest: ${known})` : ''}`, EXIT.USAGE);
   }
   const saved = [...(await listSavedJobs(storage)).values()].map((s) => ({ id: s.id, ms: s.startedMs }));
   const candidates = [...cluster.map((j) => ({ id: j.jobId, ms: Date.parse(j.createdAt) })), ...saved].sort((a, b) => b.ms - a.ms);

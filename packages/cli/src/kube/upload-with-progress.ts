@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
-import type { Storage } from '@gomr/storage';
+import { jobKeys, type Storage } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import type { ResolvedInput } from '../inputs/resolve-inputs.js';
 
@@ -29,7 +29,7 @@ export async function uploadWithProgress(
   const keys: string[] = [];
   try {
     for (const input of inputs) {
-      const key = `jobs/${jobId}/input/${input.name}`;
+      const key = jobKeys.input(jobId, input.name);
       const writer = await storage.createWriter(key);
       const count = new Transform({
         transform(chunk: Buffer, _enc, done) {

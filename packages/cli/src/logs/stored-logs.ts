@@ -1,4 +1,4 @@
-import { listLogs, logPrefix, readLog, type Storage } from '@gomr/storage';
+import { jobKeys, listLogs, logPrefix, readLog, TASK_ID_PATTERN, type Storage } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 
 /**
@@ -14,7 +14,7 @@ export interface LogSelection {
   tail?: number | undefined;
 }
 
-const TASK_ID = /^[mr]-\d{5}$/;
+const TASK_ID = TASK_ID_PATTERN;
 
 /** Refuses what is not a task id (m-00003, r-00000), in one line. */
 export function checkTaskId(task: string): string {
@@ -26,7 +26,7 @@ export function checkTaskId(task: string): string {
 export async function readStoredLog(storage: Storage, jobId: string, sel: LogSelection): Promise<string> {
   const names = await listLogs(storage, jobId);
   if (!names.length) {
-    throw new GomrError(`job ${jobId} has no logs in ${storage.describe} (nothing under jobs/${jobId}/logs/: it ran before gomr kept logs in storage, or never started)`, EXIT.USAGE);
+    throw new GomrError(`job ${jobId} has no logs in ${storage.describe} (nothing under ${jobKeys.logs(jobId)}: it ran before gomr kept logs in storage, or never started)`, EXIT.USAGE);
   }
   let text: string;
   if (sel.task !== undefined) {

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Storage } from '@gomr/storage';
+import { jobKeys, SKIPPED_DIR, type Storage } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 
 /** Refuses an output directory that holds files, unless overwriting was asked for. */
@@ -23,7 +23,6 @@ export interface CollectOutputOptions {
 }
 
 /** Where the dead-letter files go in an output directory (a name Hadoop-style readers skip, as _SUCCESS). */
-export const SKIPPED_DIR = '_skipped';
 
 /**
  * Downloads the committed part files into a staging folder beside `dir`, then renames it into
@@ -81,7 +80,7 @@ async function checkStillFree(target: string, jobId: string): Promise<void> {
 
 function changedDuringJob(target: string, jobId: string): GomrError {
   return new GomrError(
-    `output directory ${target} got files while job ${jobId} ran; it is left as it is (the part files stay in the store, jobs/${jobId}/output/): run with --overwrite to replace it`,
+    `output directory ${target} got files while job ${jobId} ran; it is left as it is (the part files stay in the store, ${jobKeys.output(jobId)}): run with --overwrite to replace it`,
     EXIT.USAGE,
   );
 }

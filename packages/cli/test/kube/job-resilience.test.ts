@@ -9,8 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubernetesObject, V1Deployment, V1Job, V1PodSpec } from '@kubernetes/client-node';
 import { Job } from 'kubernetes-models/batch/v1/Job';
+import { jobKeys } from '@gomr/storage';
 import {
-  DEFAULT_ACTIVE_DEADLINE_S, DEFAULT_MINIO_IMAGE, IGNORE_DISRUPTIONS, jobManifests, jobSpecKey, MASTER_BACKOFF_LIMIT, masterJob, storeManifests, workersJob,
+  DEFAULT_ACTIVE_DEADLINE_S, DEFAULT_MINIO_IMAGE, IGNORE_DISRUPTIONS, jobManifests, MASTER_BACKOFF_LIMIT, masterJob, storeManifests, workersJob,
   type JobManifestOptions,
 } from '../../src/kube/manifests/index.js';
 import { restrictedViolations } from '../support/pod-security-restricted.js';
@@ -42,7 +43,7 @@ test('the master reads its spec from MinIO with the store\'s credentials, and ne
   const master = masterJob(o);
   const pod = master.spec!.template.spec!;
   const env = Object.fromEntries(pod.containers[0]!.env!.map((e) => [e.name, e]));
-  assert.equal(env.GOMR_JOB_SPEC_KEY!.value, jobSpecKey('j1'));
+  assert.equal(env.GOMR_JOB_SPEC_KEY!.value, jobKeys.spec('j1'));
   assert.equal(env.GOMR_STORAGE!.value, 's3');
   assert.equal(env.GOMR_S3_ENDPOINT!.value, 'http://gomr-minio:9000');
   assert.deepEqual(env.GOMR_S3_ACCESS_KEY!.valueFrom, { secretKeyRef: { name: 'gomr-minio-credentials', key: 'MINIO_ROOT_USER' } });

@@ -1,5 +1,5 @@
 import type { V1Container, V1EnvVar, V1Job, V1ObjectMeta, V1OwnerReference, V1PodFailurePolicy, V1Secret, V1Service } from '@kubernetes/client-node';
-import { STORAGE_ENV, STORAGE_RETRY_ENV } from '@gomr/storage';
+import { jobKeys, STORAGE_ENV, STORAGE_RETRY_ENV } from '@gomr/storage';
 import { componentLabels, jobNames, MASTER_PORT, MASTER_STATUS_PORT, MINIO } from '../resource-names.js';
 import { minioClusterEndpoint, serviceHost } from './minio-manifests.js';
 import { containerSecurity, podSecurity } from './pod-security.js';
@@ -71,9 +71,6 @@ export const DEFAULT_ACTIVE_DEADLINE_S = 24 * 3600;
 export const MASTER_BACKOFF_LIMIT = 3;
 export const DEFAULT_WORKER_TMP_SIZE = '10Gi';
 
-/** Where the master finds its job spec: in MinIO (a Secret holds at most 1 MiB). */
-export const jobSpecKey = (jobId: string) => `specs/${jobId}.json`;
-
 /**
  * A pod evicted, preempted, or lost with its node (the DisruptionTarget condition) does not
  * count against backoffLimit: the Job just starts another. The exact rule of the Kubernetes
@@ -144,7 +141,7 @@ export function masterJob(o: JobManifestOptions): V1Job {
     image: o.masterImage,
     imagePullPolicy: o.imagePullPolicy ?? 'IfNotPresent',
     env: [
-      { name: 'GOMR_JOB_SPEC_KEY', value: jobSpecKey(o.jobId) },
+      { name: 'GOMR_JOB_SPEC_KEY', value: jobKeys.spec(o.jobId) },
       { name: STORAGE_ENV.kind, value: 's3' },
       { name: STORAGE_ENV.endpoint, value: minioClusterEndpoint(o.namespace, o.clusterDomain) },
       { name: STORAGE_ENV.bucket, value: MINIO.bucket },
