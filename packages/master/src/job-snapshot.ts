@@ -5,6 +5,7 @@
  * read the same thing.
  */
 import type { JobState__Output, StepState__Output } from '@gomr/proto';
+import { isFinalJobState } from '@gomr/storage';
 import type { Counters } from './counters.js';
 import type { AttemptOutcome, TaskKind, TaskRecord } from './task-table.js';
 import type { WorkerRecord, WorkerState } from './worker-registry.js';
@@ -168,11 +169,9 @@ export interface SnapshotSource {
   skippedKeys?: string[];
 }
 
-const TERMINAL: ReadonlySet<JobState__Output> = new Set(['SUCCEEDED', 'FAILED']);
-
 /** Builds the snapshot. Pure: the same source and time give the same snapshot. */
 export function buildJobSnapshot(src: SnapshotSource, nowMs: number): JobSnapshot {
-  const over = TERMINAL.has(src.state);
+  const over = isFinalJobState(src.state);
   const endMs = over && src.finishedMs ? src.finishedMs : nowMs;
   const tasks = src.allTasks ?? [...src.maps, ...src.reduces];
   const attempts: TimelineAttempt[] = [];

@@ -1,3 +1,4 @@
+import type { FinalJobState } from '@gomr/storage';
 import type { Counters } from './counters.js';
 import type { AttemptRecord } from './task-table.js';
 import type { JobError, JobSnapshot } from './job-snapshot.js';
@@ -5,7 +6,7 @@ import type { JobError, JobSnapshot } from './job-snapshot.js';
 /** What the master writes to `jobs/<id>/summary.json` when a job ends. */
 export interface JobSummary {
   jobId: string;
-  state: 'SUCCEEDED' | 'FAILED';
+  state: FinalJobState;
   workerFile: string;
   inputs: { name: string; size: number }[];
   maps: number;

@@ -1,5 +1,5 @@
 import type { JobState__Output } from '@gomr/proto';
-import { parseTaskId, type FailureKind } from '@gomr/storage';
+import { isFinalJobState, parseTaskId, type FailureKind } from '@gomr/storage';
 import { addCounters, type Counters } from './counters.js';
 import { boundedStack, newTask, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
 import type { Split } from './plan-splits.js';
@@ -129,7 +129,7 @@ export class Scheduler {
   }
 
   get finished(): boolean {
-    return this.phase === 'SUCCEEDED' || this.phase === 'FAILED';
+    return isFinalJobState(this.phase);
   }
 
   task(id: string): TaskRecord | undefined {

@@ -51,9 +51,9 @@ export {
 export { planSplits, splitInputs, type Split, type SplitInput } from './plan-splits.js';
 // A job's storage layout: every object key, part and run names, task ids, failure kinds.
 export {
-  jobKeys, partName, mapPartName, runName, taskId, parseTaskId, compareTaskIds, isFailureKind, summaryJobId,
+  jobKeys, partName, mapPartName, runName, taskId, parseTaskId, compareTaskIds, isFailureKind, isFinalJobState, summaryJobId,
   TASK_ID_PATTERN, PART_FILE_NAME, RUN_SUFFIX, GZIP_SUFFIX, SKIPPED_DIR, ATTEMPT_SKIPPED_NAME, WORKER_BUNDLE_NAME, JOBS_PREFIX, FAILURE_KINDS,
-  type TaskKind, type FailureKind,
+  type TaskKind, type FailureKind, type FinalJobState,
 } from './job-layout.js';
 // Process logs as numbered chunk objects under the job's prefix (they outlive the process).
 export { LogShipper, readLog, listLogs, logPrefix, jobLogsPrefix, logFlushMsFromEnv, DEFAULT_LOG_FLUSH_MS, type LogShipperOptions } from './log-objects.js';

@@ -36,6 +36,17 @@ export function isFailureKind(s: string): s is FailureKind {
   return (FAILURE_KINDS as readonly string[]).includes(s);
 }
 
+/**
+ * The states a job ends in, as summary.json and JobStatus.state name them (two of the proto's
+ * JobState; master's snapshotFromSummary passes one as a JobState, so a name the proto lacks
+ * does not compile). A job in one of them is over: its master says no more.
+ */
+export type FinalJobState = 'SUCCEEDED' | 'FAILED';
+
+export function isFinalJobState(state: string): state is FinalJobState {
+  return state === 'SUCCEEDED' || state === 'FAILED';
+}
+
 /** Every index in a name (task ids, parts) has at least five digits: `00003`. */
 function pad(n: number): string {
   return String(n).padStart(5, '0');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  compareTaskIds, isFailureKind, jobKeys, mapPartName, parseTaskId, partName, runName, summaryJobId, taskId,
+  compareTaskIds, isFailureKind, isFinalJobState, jobKeys, mapPartName, parseTaskId, partName, runName, summaryJobId, taskId,
   PART_FILE_NAME, type TaskKind,
 } from '../src/job-layout.js';
 import { jobLogsPrefix, logPrefix } from '../src/log-objects.js';
@@ -79,4 +79,9 @@ test('summaryJobId finds the job of a summary key, and only of one', () => {
 test('failure kinds are the four a master reports', () => {
   for (const k of ['user', 'storage', 'runtime', 'input']) assert.ok(isFailureKind(k), k);
   for (const k of ['', 'USER', 'timeout']) assert.ok(!isFailureKind(k), k);
+});
+
+test('a job is over in SUCCEEDED or FAILED only', () => {
+  for (const s of ['SUCCEEDED', 'FAILED']) assert.ok(isFinalJobState(s), s);
+  for (const s of ['MAPPING', 'REDUCING', 'COMMITTING', 'FINISHING', 'JOB_STATE_UNSPECIFIED', 'STOPPED']) assert.ok(!isFinalJobState(s), s);
 });

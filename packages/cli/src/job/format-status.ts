@@ -1,5 +1,5 @@
 import type { JobSnapshot } from '@gomr/master';
-import { jobKeys } from '@gomr/storage';
+import { isFinalJobState, jobKeys } from '@gomr/storage';
 import { counterLines, formatBytes, formatCount } from './format-summary.js';
 import { stepLines } from './format-steps.js';
 import type { JobListing } from './list-jobs.js';
@@ -25,7 +25,7 @@ export function formatTime(ms: number): string {
 
 /** What `gomr status JOB` prints: the page's data as text. */
 export function formatStatus(s: JobSnapshot, source: SnapshotSource): string {
-  const over = s.state === 'SUCCEEDED' || s.state === 'FAILED';
+  const over = isFinalJobState(s.state);
   const from =
     source.kind === 'summary'
       ? `from its summary in ${source.store}`

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatus__Output } from '@gomr/proto';
-import { compressionOf, jobKeys, openStorage, WORKER_BUNDLE_NAME, type Storage, type StorageConfig } from '@gomr/storage';
+import { compressionOf, isFinalJobState, jobKeys, openStorage, WORKER_BUNDLE_NAME, type Storage, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { checkWorker, type WorkerShape } from '../bundle/check-worker.js';
 import { sortFlagNeeded, totalOrderSpec, writeSampleRequest } from './total-order-sample.js';
@@ -295,7 +295,7 @@ async function runWithOutput(
           continue;
         }
         display.update(status);
-        if (status.state === 'SUCCEEDED' || status.state === 'FAILED') {
+        if (isFinalJobState(status.state)) {
           registered = new Set(status.workers.map((w) => w.pid));
           break;
         }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MasterConnection, type JobStatus__Output } from '@gomr/proto';
+import { isFinalJobState } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import type { ProgressDisplay } from '../progress/progress-display.js';
 import { ClusterUnreachableError, kubeCall, type KubeApi } from './kube-api.js';
@@ -139,7 +140,7 @@ async function followPod(
         onContact();
         status = answer;
         o.display.update(answer);
-        if (answer.state === 'SUCCEEDED' || answer.state === 'FAILED') return answer;
+        if (isFinalJobState(answer.state)) return answer;
       } else if (Date.now() - lastContact > silenceMs) {
         return undefined;
       }
