@@ -5,10 +5,8 @@ import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync, st
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { readParts, runGomr } from '../lib/gomr.mjs';
-import { load1 } from '../lib/proc.mjs';
+import { timeWordcountVariants } from '../lib/wordcount-variants.mjs';
 import { printTable } from '../lib/table.mjs';
-import { parseTabbed, diffCounts } from '../lib/wordcount-check.mjs';
 
 /** `path` cut into `n` byte ranges at line ends, each gzipped to dir/part-i.txt.gz. */
 async function gzipParts(path, dir, n) {
@@ -53,31 +51,11 @@ export async function gzipInput(ctx, corpus, { workers = 2, reps = 1 } = {}) {
   await gzipParts(corpus.path, join(gzDir, 'parts'), workers);
   const worker = join(ctx.repoRoot, 'examples/wordcount/worker.ts');
   const variants = [
-    { id: 'plain', label: 'plain text', inputs: [corpus.path], bytes: corpus.bytes },
-    { id: 'gz-one', label: 'one .gz file (1 map task)', inputs: [one], bytes: statSync(one).size },
-    { id: 'gz-parts', label: `${workers} .gz parts (1 task each)`, inputs: [join(gzDir, 'parts')], bytes: undefined },
+    { id: 'plain', label: 'plain text', inputs: [corpus.path], inputBytes: corpus.bytes },
+    { id: 'gz-one', label: 'one .gz file (1 map task)', inputs: [one], inputBytes: statSync(one).size },
+    { id: 'gz-parts', label: `${workers} .gz parts (1 task each)`, inputs: [join(gzDir, 'parts')], inputBytes: undefined },
   ];
-  let reference;
-  const rows = [];
-  for (const v of variants) {
-    const times = [];
-    let maps = 0;
-    for (let rep = 0; rep < reps; rep++) {
-      const load = load1();
-      ctx.log(`  gzip: ${v.label}, rep ${rep + 1}/${reps} (load ${load}) ...`);
-      const outDir = join(ctx.tmpDir, 'out-gzip');
-      const r = await runGomr(ctx, { worker, inputs: v.inputs, workers, outDir });
-      const counts = parseTabbed(readParts(outDir));
-      rmSync(outDir, { recursive: true, force: true });
-      reference ??= counts;
-      const diff = diffCounts(reference, counts, v.label);
-      if (diff) throw new Error(`gzip scenario: counts differ from the plain run: ${diff}`);
-      times.push(r.wallMs);
-      maps = r.status.maps.total;
-    }
-    times.sort((a, b) => a - b);
-    rows.push({ id: v.id, label: v.label, maps, inputBytes: v.bytes, wallMs: times[Math.floor(times.length / 2)], samples: times });
-  }
+  const rows = await timeWordcountVariants(ctx, { name: 'gzip', worker, workers, reps, variants });
   rmSync(gzDir, { recursive: true, force: true });
   return { corpus: corpus.description ?? corpus.path, workers, rows };
 }

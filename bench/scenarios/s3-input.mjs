@@ -7,10 +7,8 @@
 import { createReadStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { readParts, runGomr } from '../lib/gomr.mjs';
-import { load1 } from '../lib/proc.mjs';
+import { timeWordcountVariants } from '../lib/wordcount-variants.mjs';
 import { printTable } from '../lib/table.mjs';
-import { diffCounts, parseTabbed } from '../lib/wordcount-check.mjs';
 import { asOneFile } from './gzip.mjs';
 
 export async function s3Input(ctx, corpus, { workers = 2, reps = 1 } = {}) {
@@ -31,26 +29,7 @@ export async function s3Input(ctx, corpus, { workers = 2, reps = 1 } = {}) {
       { id: 'local', label: 'local file', inputs: [plain], args: [] },
       { id: 's3', label: 's3:// object (ranged GETs)', inputs: ['s3://bench/corpus/all.txt'], args: s3Args },
     ];
-    let reference;
-    const rows = [];
-    for (const v of variants) {
-      const times = [];
-      let maps = 0;
-      for (let rep = 0; rep < reps; rep++) {
-        ctx.log(`  s3 input: ${v.label}, rep ${rep + 1}/${reps} (load ${load1()}) ...`);
-        const outDir = join(ctx.tmpDir, 'out-s3');
-        const r = await runGomr(ctx, { worker, inputs: v.inputs, workers, outDir, args: v.args });
-        const counts = parseTabbed(readParts(outDir));
-        rmSync(outDir, { recursive: true, force: true });
-        reference ??= counts;
-        const diff = diffCounts(reference, counts, v.label);
-        if (diff) throw new Error(`s3 input scenario: counts differ from the local run: ${diff}`);
-        times.push(r.wallMs);
-        maps = r.status.maps.total;
-      }
-      times.sort((a, b) => a - b);
-      rows.push({ id: v.id, label: v.label, maps, wallMs: times[Math.floor(times.length / 2)], samples: times });
-    }
+    const rows = await timeWordcountVariants(ctx, { name: 's3 input', worker, workers, reps, variants });
     const local = rows.find((r) => r.id === 'local').wallMs;
     for (const r of rows) r.ratio = r.wallMs / local;
     return { corpus: corpus.description ?? corpus.path, workers, rows };

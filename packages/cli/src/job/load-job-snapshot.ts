@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { snapshotFromSummary, UnreadableSummaryError, type JobSnapshot, type JobSummary } from '@gomr/master';
-import { jobKeys, NotFoundError, openStorage, type Storage, type StorageConfig } from '@gomr/storage';
+import { jobKeys, NotFoundError, type Storage, type StorageConfig } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
 import { readStatusUrl } from './status-page-link.js';
+import { findInJobStores } from './job-stores.js';
 
 /**
  * Where a snapshot came from: a running master's page (on this machine: its URL; on
@@ -86,22 +87,13 @@ export async function loadJobSnapshot(jobId: string, storage: StorageConfig): Pr
   checkJobId(jobId);
   const live = await liveStatusUrl(jobId);
   if (live) return { snapshot: live.snapshot, source: { kind: 'live', url: live.url } };
-  const stores = [storage];
-  const own = await localJobStorage(jobId);
-  if (own && JSON.stringify(own) !== JSON.stringify(storage)) stores.push(own);
-  for (const config of stores) {
-    const store = await openStorage(config).catch((err: Error) => {
-      throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
-    });
-    try {
-      const snapshot = await readSavedSnapshot(store, jobId);
-      if (snapshot) return { snapshot, source: { kind: 'summary', store: store.describe } };
-    } finally {
-      await store.close();
-    }
-  }
-  const where = stores.length > 1 ? 'either store' : describe(storage);
-  const folder = own ? ` Its local folder ${localJobDir(jobId)} has no running master: the job was interrupted or is starting (see master.log there).` : '';
+  const search = await findInJobStores(jobId, storage, async (store) => {
+    const snapshot = await readSavedSnapshot(store, jobId);
+    return snapshot ? { snapshot, source: { kind: 'summary' as const, store: store.describe } } : undefined;
+  });
+  if (search.found) return search.found.value;
+  const where = search.stores.length > 1 ? 'either store' : describe(storage);
+  const folder = search.hasLocalFolder ? ` Its local folder ${localJobDir(jobId)} has no running master: the job was interrupted or is starting (see master.log there).` : '';
   throw new GomrError(`job ${jobId} is not running here and has no summary in ${where}.${folder} gomr jobs lists the jobs it knows.`, EXIT.USAGE);
 }
 

@@ -1,7 +1,8 @@
 import { storyFromSummary, type JobSummary, type TaskStory } from '@gomr/master';
-import { jobKeys, NotFoundError, openStorage, TASK_ID_PATTERN, type Storage, type StorageConfig } from '@gomr/storage';
+import { jobKeys, NotFoundError, TASK_ID_PATTERN, type Storage, type StorageConfig } from '@gomr/storage';
 import { EXIT, GomrError } from '../errors.js';
-import { checkJobId, liveStatusUrl, localJobStorage, type SnapshotSource } from './load-job-snapshot.js';
+import { checkJobId, liveStatusUrl, type SnapshotSource } from './load-job-snapshot.js';
+import { findInJobStores } from './job-stores.js';
 
 /**
  * `gomr status JOB --task T`: one task's story, live from the job's master (its page's
@@ -53,20 +54,11 @@ export async function loadTaskStory(jobId: string, taskId: string, storage: Stor
     if (story === null) throw noSuchTask(jobId, taskId);
     if (story) return { story, source: { kind: 'live', url: live.url } };
   }
-  const stores = [storage];
-  const own = await localJobStorage(jobId);
-  if (own && JSON.stringify(own) !== JSON.stringify(storage)) stores.push(own);
-  for (const config of stores) {
-    const store = await openStorage(config).catch((err: Error) => {
-      throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
-    });
-    try {
-      const story = await readSavedStory(store, jobId, taskId);
-      if (story === null) throw noSuchTask(jobId, taskId);
-      if (story) return { story, source: { kind: 'summary', store: store.describe } };
-    } finally {
-      await store.close();
-    }
-  }
+  const search = await findInJobStores(jobId, storage, async (store) => {
+    const story = await readSavedStory(store, jobId, taskId);
+    if (story === null) throw noSuchTask(jobId, taskId);
+    return story ? { story, source: { kind: 'summary' as const, store: store.describe } } : undefined;
+  });
+  if (search.found) return search.found.value;
   throw new GomrError(`job ${jobId} is not running here and has no summary in the store; gomr jobs lists the jobs it knows`, EXIT.USAGE);
 }

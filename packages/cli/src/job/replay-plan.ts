@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CommitLog, parseJobSpec, planSplits, splitInputs, type AttemptRecord, type JobSpec, type JobSummary } from '@gomr/master';
-import { jobKeys, NotFoundError, openStorage, parseTaskId, WORKER_BUNDLE_NAME, type Storage, type StorageConfig } from '@gomr/storage';
+import { jobKeys, NotFoundError, parseTaskId, WORKER_BUNDLE_NAME, type Storage, type StorageConfig } from '@gomr/storage';
 import type { JobInfo, ReplayNarrowing, RunInput, TaskSpec } from '@gomr/sdk/runtime';
 import { EXIT, GomrError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
-import { checkJobId, localJobStorage } from './load-job-snapshot.js';
+import { checkJobId } from './load-job-snapshot.js';
+import { findInJobStores } from './job-stores.js';
 
 /**
  * What `gomr replay` needs of a job that ended, found where the job left it: its summary (which
@@ -41,22 +42,13 @@ export const replayPrefix = (jobId: string, taskId: string) => jobKeys.replay(jo
 /** Finds the job and its task; one-line GomrErrors for an unknown job or task. */
 export async function planReplay(jobId: string, taskArg: string | undefined, flagsStorage: StorageConfig): Promise<ReplayPlan> {
   checkJobId(jobId);
-  const stores = [flagsStorage];
-  const own = await localJobStorage(jobId);
-  if (own && JSON.stringify(own) !== JSON.stringify(flagsStorage)) stores.push(own);
-  for (const config of stores) {
-    const store = await openStorage(config).catch((err: Error) => {
-      throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
-    });
-    try {
-      const summary = await readJson<JobSummary>(store, jobKeys.summary(jobId));
-      if (summary) return await planFrom(jobId, taskArg, config, store, summary);
-    } finally {
-      await store.close();
-    }
-  }
-  const running = own ? ' (its local folder has no summary yet: is it still running? replay re-runs tasks of jobs that ended)' : '';
-  throw new GomrError(`no job ${jobId} in ${stores.map(describe).join(' or ')}${running}; gomr jobs lists the jobs it knows`, EXIT.USAGE);
+  const search = await findInJobStores(jobId, flagsStorage, async (store, config) => {
+    const summary = await readJson<JobSummary>(store, jobKeys.summary(jobId));
+    return summary ? await planFrom(jobId, taskArg, config, store, summary) : undefined;
+  });
+  if (search.found) return search.found.value;
+  const running = search.hasLocalFolder ? ' (its local folder has no summary yet: is it still running? replay re-runs tasks of jobs that ended)' : '';
+  throw new GomrError(`no job ${jobId} in ${search.stores.map(describe).join(' or ')}${running}; gomr jobs lists the jobs it knows`, EXIT.USAGE);
 }
 
 async function planFrom(jobId: string, taskArg: string | undefined, config: StorageConfig, store: Storage, summary: JobSummary): Promise<ReplayPlan> {
