@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseTaskId } from '@gomr/storage';
 import { fileURLToPath } from 'node:url';
+import { parseTaskId } from '@gomr/storage';
 import type { JobSnapshot } from './job-snapshot.js';
 import type { TaskStory } from './task-story.js';
 

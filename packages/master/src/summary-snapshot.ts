@@ -1,6 +1,6 @@
+import { parseTaskId } from '@gomr/storage';
 import { buildJobSnapshot, SNAPSHOT_VERSION, type JobSnapshot } from './job-snapshot.js';
 import type { JobSummary } from './job-summary.js';
-import { parseTaskId } from '@gomr/storage';
 import { newTask, type TaskRecord } from './task-table.js';
 import { buildTaskStory, type TaskStory } from './task-story.js';
 
@@ -31,11 +31,10 @@ export function snapshotFromSummary(summary: JobSummary): JobSnapshot {
   for (const t of summary.tasks ?? []) {
     const id = parseTaskId(t.id);
     if (!id) continue;
-    const { kind } = id;
-    const task = newTask(kind, id.index, undefined, id.step);
+    const task = newTask(id.kind, id.index, undefined, id.step);
     task.attempts = t.attempts;
     task.state = t.attempts.some((a) => a.outcome === 'committed') ? 'committed' : 'idle';
-    (kind === 'MAP' ? maps : reduces).push(task);
+    (id.kind === 'MAP' ? maps : reduces).push(task);
   }
   return buildJobSnapshot(
     {

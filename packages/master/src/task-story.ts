@@ -4,8 +4,8 @@
  * table's record (live, at /api/tasks/<id>) or from a saved summary's task list, so
  * `gomr status JOB --task T` and the status page read the same thing for running and past jobs.
  */
-import type { Counters } from './counters.js';
 import { parseTaskId } from '@gomr/storage';
+import type { Counters } from './counters.js';
 import type { AttemptRecord, TaskKind } from './task-table.js';
 
 /**
