@@ -1,4 +1,4 @@
-import { jobKeys, type Storage } from '@gomr/storage';
+import { jobKeys, parseTaskId, type Storage } from '@gomr/storage';
 import type { JobSpec } from './job-spec.js';
 import type { JobSummary } from './job-summary.js';
 import { jobErrorOf, snapshotOfMaster, type MasterView } from './master-snapshot.js';
@@ -17,8 +17,11 @@ import { jobErrorOf, snapshotOfMaster, type MasterView } from './master-snapshot
 export async function cleanupIntermediate(storage: Storage, spec: JobSpec, log: (line: string) => void, failedTask = ''): Promise<void> {
   if (spec.keepIntermediate) return;
   const [mapRuns] = jobKeys.intermediate(spec.jobId);
+  const failed = parseTaskId(failedTask);
+  // Kept for gomr replay, which re-runs the reduce tasks of the first step (r-NNNNN) only.
+  const keepMapRuns = failed?.kind === 'REDUCE' && failed.step === 0;
   for (const prefix of jobKeys.intermediate(spec.jobId)) {
-    if (prefix === mapRuns && failedTask.startsWith('r-')) continue;
+    if (prefix === mapRuns && keepMapRuns) continue;
     await storage.deletePrefix(prefix).catch((err: Error) => log(`cleanup of ${prefix} failed: ${err.message}`));
   }
 }
