@@ -129,8 +129,8 @@ export function typecheckWorker(workerFile: string, cwd = process.cwd()): Typech
 }
 
 /**
- * Type-checks the worker, writes tsc's messages to `out`, and throws a one-line GomrError
- * (exit 4) when there are errors.
+ * Type-checks the worker, writes tsc's messages to `out`, and throws a one-line
+ * WorkerFileError (exit 4) when there are errors.
  */
 export function assertWorkerTypechecks(workerFile: string, out: NodeJS.WritableStream = process.stderr): TypecheckResult {
   const result = typecheckWorker(workerFile);

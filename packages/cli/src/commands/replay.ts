@@ -60,7 +60,7 @@ ${EXIT_CODE_HELP}`;
   }
 }
 
-/** Runs the planned replay and says how it ended: the error (a GomrError: exit 1) or a clean run. */
+/** Runs the planned replay and says how it ended: the error (a JobFailedError, exit 1, when user code threw) or a clean run. */
 async function replayFrom(plan: ReplayPlan, flags: { chunk: boolean; line: boolean; inspect: boolean; 'inspect-port': number; worker?: string | undefined }): Promise<ReplayResult> {
   let only = narrowing(plan, flags.chunk || flags.line, flags.line);
   const bundlePath = plan.bundlePath ?? (await bundleFromFlag(plan, flags.worker));

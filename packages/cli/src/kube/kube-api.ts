@@ -185,7 +185,7 @@ export async function createIfMissing(
   }
 }
 
-/** Any API failure as a GomrError (the server's message, one line). */
+/** Any API failure as a ClusterError (the server's message, one line); a GomrError as it is. */
 export function asClusterError(err: unknown, what: string): GomrError {
   if (err instanceof GomrError) return err;
   const status = apiStatus(err);

@@ -22,7 +22,7 @@ export function checkTaskId(task: string): string {
   return task;
 }
 
-/** The text of the selected stored log, or a GomrError (exit 2) that says what is there instead. */
+/** The text of the selected stored log, or a UsageError (exit 2) that says what is there instead. */
 export async function readStoredLog(storage: Storage, jobId: string, sel: LogSelection): Promise<string> {
   const names = await listLogs(storage, jobId);
   if (!names.length) {
