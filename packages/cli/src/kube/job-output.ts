@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { Storage } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { SKIPPED_DIR } from '../output/collect-output.js';
 
 export interface OutputTarget {
@@ -36,9 +36,9 @@ export async function downloadJobOutput(storage: Storage, jobId: string, target:
   const parts = target.skipped ? deadLetters : objects.filter((o) => /^part-(m-)?\d+(\.gz)?$/.test(basename(o.key))).sort(byKey);
   if (!parts.length) {
     if (target.skipped) {
-      throw new GomrError(`job ${jobId} has no skipped records (nothing under ${prefix}${SKIPPED_DIR}/; was it run with --skip-bad-records?)`, EXIT.USAGE);
+      throw new UsageError(`job ${jobId} has no skipped records (nothing under ${prefix}${SKIPPED_DIR}/; was it run with --skip-bad-records?)`);
     }
-    throw new GomrError(`job ${jobId} has no output yet (nothing under ${prefix}); is it still running? See gomr attach ${jobId}`, EXIT.USAGE);
+    throw new UsageError(`job ${jobId} has no output yet (nothing under ${prefix}); is it still running? See gomr attach ${jobId}`);
   }
   const bytes = parts.reduce((n, p) => n + p.size, 0);
   const files: string[] = [];
