@@ -1,25 +1,26 @@
 import { Command } from '@oclif/core';
 import { StorageUnavailableError } from '@gomr/storage';
-import { EXIT, GomrError } from './errors.js';
+import { exitCodeFor, GomrError, isOclifUsageError } from './errors.js';
 
-/** Turns known errors into one clear line and the documented exit code. */
+/** Turns known errors into one clear line and the documented exit code (exitCodeFor). */
 export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof GomrError) {
       process.stderr.write(`gomr: ${err.message}\n`);
       if (err.detail) process.stderr.write(`${err.detail.replace(/^/gm, '  ')}\n`);
-      return this.exit(err.exitCode);
+      return this.exit(exitCodeFor(err));
     }
     // Storage that stayed down past its retry budget, wherever the CLI was using it.
     if (err instanceof StorageUnavailableError) {
       process.stderr.write(`gomr: ${err.message}\n`);
-      return this.exit(EXIT.STORAGE);
+      return this.exit(exitCodeFor(err));
     }
     // oclif's own parse errors (bad flag, missing argument) are usage errors.
-    if (err.oclif?.exit === 2 || /Unexpected argument|Missing required|Expected an integer|Nonexistent flag|Expected --/.test(err.message)) {
+    if (isOclifUsageError(err)) {
       process.stderr.write(`gomr: ${usageLine(err.message)}\n`);
-      return this.exit(EXIT.USAGE);
+      return this.exit(exitCodeFor(err));
     }
+    // Anything else: oclif prints it and exits with exitCodeFor's code for it (1, or an oclif exit's own).
     return super.catch(err);
   }
 }

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import type { StorageConfig } from '@gomr/storage';
-import { EXIT, GomrError } from './errors.js';
+import { UsageError } from './errors.js';
 import { defaultStoreRoot } from './job/gomr-home.js';
 
 /** Flags that choose where intermediate data and outputs live. */
@@ -23,6 +23,6 @@ export function storageConfigFromFlags(f: {
 }): StorageConfig {
   if (f.storage === 'local') return { kind: 'local', root: f.store ?? defaultStoreRoot() };
   const missing = (['s3-endpoint', 's3-bucket', 's3-access-key', 's3-secret-key'] as const).find((k) => !f[k]);
-  if (missing) throw new GomrError(`--storage s3 needs --${missing} (or GOMR_${missing.toUpperCase().replace(/-/g, '_')})`, EXIT.USAGE);
+  if (missing) throw new UsageError(`--storage s3 needs --${missing} (or GOMR_${missing.toUpperCase().replace(/-/g, '_')})`);
   return { kind: 's3', endpoint: f['s3-endpoint']!, bucket: f['s3-bucket']!, accessKey: f['s3-access-key']!, secretKey: f['s3-secret-key']! };
 }

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type * as esbuild from 'esbuild';
 import { workerFileLocationDefines } from '@gomr/sdk/runtime';
-import { EXIT, GomrError } from '../errors.js';
+import { WorkerFileError } from '../errors.js';
 import { buildOnce } from './esbuild-service.js';
 
 const require = createRequire(import.meta.url);
@@ -30,7 +30,7 @@ export interface BundleResult {
 export async function bundleWorker(workerFile: string, outFile: string, opts: { ownLocation?: boolean } = {}): Promise<BundleResult> {
   const entry = resolve(workerFile);
   await access(entry).catch(() => {
-    throw new GomrError(`worker file not found: ${workerFile}`, EXIT.WORKER_FILE);
+    throw new WorkerFileError(`worker file not found: ${workerFile}`);
   });
   await mkdir(dirname(outFile), { recursive: true });
   const sdk = sdkEntry();
@@ -62,9 +62,8 @@ export async function bundleWorker(workerFile: string, outFile: string, opts: { 
     const lines = (failure.errors ?? []).slice(0, 5).map((m) =>
       m.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ${m.text}` : m.text,
     );
-    throw new GomrError(
+    throw new WorkerFileError(
       `worker file does not compile: ${lines[0] ?? failure.message}`,
-      EXIT.WORKER_FILE,
       lines.slice(1).join('\n') || undefined,
     );
   }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { EXIT, GomrError } from '../errors.js';
+import { JobFailedError, WorkerFileError } from '../errors.js';
 import { runtimeEntries } from '../local/runtime-entries.js';
 
 export interface WorkerShape {
@@ -53,13 +53,13 @@ export function checkWorker(bundlePath: string, timeoutMs = 30_000, sampleReques
         });
       }
       // The mapper threw on the sample (--sort total): the job's failure, not the file's.
-      if (parsed?.userCode) return reject(new GomrError(parsed.error!, EXIT.JOB_FAILED, parsed.stack || undefined));
+      if (parsed?.userCode) return reject(new JobFailedError(parsed.error!, 'user', parsed.stack || undefined));
       const why =
         parsed?.error ??
         ((err as NodeJS.ErrnoException & { killed?: boolean })?.killed
           ? `loading it took longer than ${timeoutMs} ms`
           : `loading it failed${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''}`);
-      reject(new GomrError(`bad worker file: ${why}`, EXIT.WORKER_FILE, stderr.trim() || undefined));
+      reject(new WorkerFileError(`bad worker file: ${why}`, stderr.trim() || undefined));
     });
     let bundleFailure: { error: unknown } | undefined;
     bundled?.then(

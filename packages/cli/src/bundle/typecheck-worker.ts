@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import type * as TS from 'typescript';
-import { EXIT, GomrError } from '../errors.js';
+import { WorkerFileError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
 // Loaded with require(): imported from ESM, Node would first scan its 9 MB with the CommonJS
@@ -51,12 +51,12 @@ function parseConfig(configPath: string): TS.ParsedCommandLine {
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new GomrError(`bad ${configPath}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`, EXIT.WORKER_FILE);
+      throw new WorkerFileError(`bad ${configPath}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
     },
   });
-  if (!parsed) throw new GomrError(`cannot read ${configPath}`, EXIT.WORKER_FILE);
+  if (!parsed) throw new WorkerFileError(`cannot read ${configPath}`);
   const fatal = parsed.errors.filter((d) => d.category === ts.DiagnosticCategory.Error && d.code !== 18003); // 18003: no inputs in "include"
-  if (fatal.length) throw new GomrError(`bad ${configPath}: ${ts.flattenDiagnosticMessageText(fatal[0]!.messageText, ' ')}`, EXIT.WORKER_FILE);
+  if (fatal.length) throw new WorkerFileError(`bad ${configPath}: ${ts.flattenDiagnosticMessageText(fatal[0]!.messageText, ' ')}`);
   return parsed;
 }
 
@@ -94,7 +94,7 @@ function format(d: TS.Diagnostic, cwd: string): string {
  */
 export function typecheckWorker(workerFile: string, cwd = process.cwd()): TypecheckResult {
   const entry = resolve(workerFile);
-  if (!ts.sys.fileExists(entry)) throw new GomrError(`worker file not found: ${workerFile}`, EXIT.WORKER_FILE);
+  if (!ts.sys.fileExists(entry)) throw new WorkerFileError(`worker file not found: ${workerFile}`);
   const config = configFor(entry);
   const tsconfig = config?.path;
   const options: TS.CompilerOptions = {
@@ -129,16 +129,15 @@ export function typecheckWorker(workerFile: string, cwd = process.cwd()): Typech
 }
 
 /**
- * Type-checks the worker, writes tsc's messages to `out`, and throws a one-line GomrError
- * (exit 4) when there are errors.
+ * Type-checks the worker, writes tsc's messages to `out`, and throws a one-line
+ * WorkerFileError (exit 4) when there are errors.
  */
 export function assertWorkerTypechecks(workerFile: string, out: NodeJS.WritableStream = process.stderr): TypecheckResult {
   const result = typecheckWorker(workerFile);
   for (const m of result.messages) out.write(`${m}\n`);
   if (result.errors) {
-    throw new GomrError(
+    throw new WorkerFileError(
       `${workerFile} does not type-check: ${result.errors} error${result.errors === 1 ? '' : 's'}${result.tsconfig ? ` (with ${relative(process.cwd(), result.tsconfig) || result.tsconfig})` : ''}`,
-      EXIT.WORKER_FILE,
     );
   }
   return result;

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { EXIT_CODE_HELP, UsageError } from '../errors.js';
 import { starterFiles } from '../init/starter-files.js';
 
 export default class Init extends BaseCommand {
@@ -33,7 +33,7 @@ ${EXIT_CODE_HELP}`;
     const shown = (path: string) => relative(process.cwd(), join(dir, path)) || path;
     const existing = [...files.keys()].filter((path) => existsSync(join(dir, path)));
     if (existing.length) {
-      throw new GomrError(`${shown(existing[0]!)} exists: gomr init writes only new files (${existing.length} of ${files.size} exist)`, EXIT.USAGE);
+      throw new UsageError(`${shown(existing[0]!)} exists: gomr init writes only new files (${existing.length} of ${files.size} exist)`);
     }
     for (const [path, text] of files) {
       await mkdir(dirname(join(dir, path)), { recursive: true });

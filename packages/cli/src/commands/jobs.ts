@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { openStorage } from '@gomr/storage';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { EXIT_CODE_HELP, StorageError } from '../errors.js';
 import { formatJobs } from '../job/format-status.js';
 import { listJobs, type JobListing } from '../job/list-jobs.js';
 import { kubeApiFromFlags, KUBE_SELECT_HELP, kubeSelectFlags, selectedNamespace, wantsKube } from '../kube/kube-flags.js';
@@ -43,7 +43,7 @@ ${EXIT_CODE_HELP}`;
     }
     const config = storageConfigFromFlags(flags);
     const storage = await openStorage(config).catch((err: Error) => {
-      throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
+      throw new StorageError(`cannot open storage: ${err.message}`);
     });
     try {
       const jobs = await listJobs(storage, config);

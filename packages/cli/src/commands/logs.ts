@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Args, Flags } from '@oclif/core';
 import { openStorage, type StorageConfig } from '@gomr/storage';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { EXIT, EXIT_CODE_HELP, GomrError, StorageError, UsageError } from '../errors.js';
 import { localJobDir } from '../job/gomr-home.js';
 import { checkJobId, localJobStorage } from '../job/load-job-snapshot.js';
 import { resolveJobId } from '../kube/find-job.js';
@@ -67,7 +67,7 @@ ${EXIT_CODE_HELP}`;
     const given = raw.filter((t) => t.type === 'flag').map((t) => (t as { flag?: string }).flag ?? '');
     const kube = given.some((f) => KUBE_FLAGS.has(f));
     const storageGiven = given.find((f) => STORAGE_FLAGS.has(f));
-    if (kube && storageGiven) throw new GomrError(`--${storageGiven} names a store of this machine or S3; on Kubernetes the cluster's MinIO is read (leave out one of them)`, EXIT.USAGE);
+    if (kube && storageGiven) throw new UsageError(`--${storageGiven} names a store of this machine or S3; on Kubernetes the cluster's MinIO is read (leave out one of them)`);
     const sel: LogSelection = { worker: flags.worker, task: flags.task, tail: flags.tail };
     if (args.job) checkJobId(args.job);
     const local = !kube && args.job !== undefined && (storageGiven !== undefined || existsSync(localJobDir(args.job)));
@@ -87,11 +87,11 @@ ${EXIT_CODE_HELP}`;
     // Said with the reason there was no pod, when storage cannot answer either.
     const both = (why: string) => (noPod ? `${noPod}; and its stored log cannot be read: ${why}` : why);
     const credentials = await readMinioCredentials(api, namespace);
-    if (!credentials) throw new GomrError(both(`no MinIO credentials in namespace ${namespace} (was gomr start run there, and not gomr down --purge?)`), EXIT.USAGE);
+    if (!credentials) throw new UsageError(both(`no MinIO credentials in namespace ${namespace} (was gomr start run there, and not gomr down --purge?)`));
     const text = await withMinio({ api, portForwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs) }, namespace, credentials, MINIO_WAIT_MS, async (storage) =>
       readStoredLog(storage, await resolveJobIdWithStore(api, namespace, args.job, storage), sel),
     ).catch((err: unknown) => {
-      if (err instanceof GomrError && noPod && err.exitCode === EXIT.CLUSTER) throw new GomrError(both(err.message), EXIT.USAGE);
+      if (err instanceof GomrError && noPod && err.exitCode === EXIT.CLUSTER) throw new UsageError(both(err.message));
       throw err;
     });
     process.stdout.write(text);
@@ -100,7 +100,7 @@ ${EXIT_CODE_HELP}`;
   /** A job of this machine: its log in the store it ran with. */
   private async fromStore(config: StorageConfig, jobId: string, sel: LogSelection): Promise<string> {
     const storage = await openStorage(config).catch((err: Error) => {
-      throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
+      throw new StorageError(`cannot open storage: ${err.message}`);
     });
     try {
       return await readStoredLog(storage, jobId, sel);

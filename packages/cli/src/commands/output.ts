@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { EXIT_CODE_HELP, UsageError } from '../errors.js';
 import { downloadJobOutput } from '../kube/job-output.js';
 import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
 import { withMinio } from '../kube/kube-launcher.js';
@@ -37,11 +37,11 @@ ${EXIT_CODE_HELP}`;
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Output);
     if (flags.json && !flags.dir && (!flags.output || flags.output === '-')) {
-      throw new GomrError('--json needs -o FILE or --dir DIR (stdout carries the data)', EXIT.USAGE);
+      throw new UsageError('--json needs -o FILE or --dir DIR (stdout carries the data)');
     }
     const api = kubeApiFromFlags(flags);
     const credentials = await readMinioCredentials(api, flags.namespace);
-    if (!credentials) throw new GomrError(`no MinIO credentials in namespace ${flags.namespace}; was gomr start run there?`, EXIT.USAGE);
+    if (!credentials) throw new UsageError(`no MinIO credentials in namespace ${flags.namespace}; was gomr start run there?`);
     const { jobId, ...result } = await withMinio({ api, portForwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs) }, flags.namespace, credentials, 30_000, async (storage) => {
       // Jobs whose master Job `gomr down` deleted are found by their data in MinIO.
       const id = await resolveJobIdWithStore(api, flags.namespace, args.job, storage);

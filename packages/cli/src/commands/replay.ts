@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import type { ReplayNarrowing, ReplayResult, TaskErrorInfo } from '@gomr/sdk/runtime';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { ClusterError, EXIT_CODE_HELP, GomrError, JobFailedError, RuntimeError, UsageError, WorkerFileError } from '../errors.js';
 import { planReplay, type ReplayPlan } from '../job/replay-plan.js';
 import { runReplay } from '../job/run-replay.js';
 import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
@@ -54,14 +54,13 @@ ${EXIT_CODE_HELP}`;
     const deps = { api, forwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs), namespace };
     const ran = await withClusterMinioConfig(deps, async (config) => replayFrom(await planReplay(args.job, args.task, config), flags));
     if ('value' in ran) return ran.value;
-    throw new GomrError(
+    throw new ClusterError(
       ran.absent === 'no-minio' ? `gomr has no MinIO in namespace ${namespace}; was gomr start run there?` : `MinIO does not run in namespace ${namespace} (gomr start starts it again; its data was kept)`,
-      EXIT.CLUSTER,
     );
   }
 }
 
-/** Runs the planned replay and says how it ended: the error (a GomrError: exit 1) or a clean run. */
+/** Runs the planned replay and says how it ended: the error (a JobFailedError, exit 1, when user code threw) or a clean run. */
 async function replayFrom(plan: ReplayPlan, flags: { chunk: boolean; line: boolean; inspect: boolean; 'inspect-port': number; worker?: string | undefined }): Promise<ReplayResult> {
   let only = narrowing(plan, flags.chunk || flags.line, flags.line);
   const bundlePath = plan.bundlePath ?? (await bundleFromFlag(plan, flags.worker));
@@ -73,7 +72,7 @@ async function replayFrom(plan: ReplayPlan, flags: { chunk: boolean; line: boole
   }
   process.stderr.write(`${describeReplay(plan, only)}\n`);
   const result = await runReplay({ plan, bundlePath, ...(only ? { only } : {}), ...(flags.inspect ? { inspect: `127.0.0.1:${flags['inspect-port']}` } : {}) });
-  if ('workerFile' in result) throw new GomrError(`bad worker file: ${result.workerFile.message}`, EXIT.WORKER_FILE, result.workerFile.stack);
+  if ('workerFile' in result) throw new WorkerFileError(`bad worker file: ${result.workerFile.message}`, result.workerFile.stack);
   if (!result.ok) throw replayedError(plan, result.error, only?.byLine === true);
   const records = plan.task.kind === 'MAP' ? result.counters.mapInputRecords : result.counters.reduceInputRecords;
   process.stdout.write(`task ${plan.task.taskId} ran without error on this machine (${records ?? 0} input records, ${result.runMs} ms)\n`);
@@ -85,18 +84,18 @@ function narrowing(plan: ReplayPlan, chunk: boolean, line: boolean): ReplayNarro
   if (!chunk) return undefined;
   const at = plan.failedAt;
   if (plan.task.kind === 'REDUCE') {
-    if (line) throw new GomrError('--line narrows a map task; a reduce task narrows to its key with --chunk', EXIT.USAGE);
-    if (at.key === undefined) throw new GomrError(`the failed attempt of task ${plan.task.taskId} names no key to narrow to; replay it whole, without --chunk`, EXIT.USAGE);
+    if (line) throw new UsageError('--line narrows a map task; a reduce task narrows to its key with --chunk');
+    if (at.key === undefined) throw new UsageError(`the failed attempt of task ${plan.task.taskId} names no key to narrow to; replay it whole, without --chunk`);
     return { key: at.key };
   }
   if (at.offset === undefined) {
-    throw new GomrError(`the failed attempt of task ${plan.task.taskId} names no chunk to narrow to (a timeout, or a combiner's error, is not a chunk's); replay it whole, without --chunk or --line`, EXIT.USAGE);
+    throw new UsageError(`the failed attempt of task ${plan.task.taskId} names no chunk to narrow to (a timeout, or a combiner's error, is not a chunk's); replay it whole, without --chunk or --line`);
   }
   return { offset: at.offset, ...(line ? { byLine: true } : {}) };
 }
 
 async function bundleFromFlag(plan: ReplayPlan, worker: string | undefined): Promise<string> {
-  if (!worker) throw new GomrError(`the bundle of job ${plan.jobId} is neither on this machine nor in the store; pass its worker file with --worker`, EXIT.USAGE);
+  if (!worker) throw new UsageError(`the bundle of job ${plan.jobId} is neither on this machine nor in the store; pass its worker file with --worker`);
   const { mkdtemp } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
@@ -127,5 +126,7 @@ function replayedError(plan: ReplayPlan, e: TaskErrorInfo, byLine: boolean): Gom
   const unit = t.kind === 'MAP' && e.input ? ` (input ${e.input}, ${byLine ? 'line' : 'chunk'} at byte ${e.offset})` : t.kind === 'REDUCE' && e.key ? ` (key ${JSON.stringify(e.key.length > 80 ? e.key.slice(0, 80) + '…' : e.key)})` : '';
   const what = e.userCode ? `${t.kind === 'MAP' ? 'mapper' : 'reducer'} failed in task ${t.taskId} on this machine` : `task ${t.taskId} failed on this machine`;
   const before = plan.attempt?.error && plan.attempt.error !== e.message ? `\nthe job's attempt ${plan.attempt.attempt} failed with: ${plan.attempt.error}` : '';
-  return new GomrError(`${what}${unit}: ${e.message}`, e.userCode ? EXIT.JOB_FAILED : EXIT.RUNTIME, (e.stack || '') + before || undefined);
+  const message = `${what}${unit}: ${e.message}`;
+  const detail = (e.stack || '') + before || undefined;
+  return e.userCode ? new JobFailedError(message, 'user', detail) : new RuntimeError(message, detail);
 }

@@ -1,7 +1,7 @@
 import { Args, Flags, type Interfaces } from '@oclif/core';
 import type { JobSnapshot, TaskStory } from '@gomr/master';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { EXIT_CODE_HELP, UsageError } from '../errors.js';
 import { formatStatus } from '../job/format-status.js';
 import { formatTaskStory } from '../job/format-task-story.js';
 import { loadTaskStory } from '../job/load-task-story.js';
@@ -49,7 +49,7 @@ ${EXIT_CODE_HELP}`;
       const deps = { api, forwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs), namespace: selectedNamespace(flags) };
       loaded = await loadKubeJobSnapshot(deps, args.job ?? (await newestClusterJob(deps)));
     } else {
-      if (!args.job) throw new GomrError('which job? gomr status JOB (gomr jobs lists them; on Kubernetes, --kube picks the newest)', EXIT.USAGE);
+      if (!args.job) throw new UsageError('which job? gomr status JOB (gomr jobs lists them; on Kubernetes, --kube picks the newest)');
       loaded = await loadJobSnapshot(args.job, storageConfigFromFlags(flags));
     }
     const { snapshot, source } = loaded;
@@ -67,7 +67,7 @@ ${EXIT_CODE_HELP}`;
       const jobId = job ?? (await newestClusterJob(deps));
       loaded = { jobId, ...(await loadKubeTaskStory(deps, jobId, task)) };
     } else {
-      if (!job) throw new GomrError('which job? gomr status JOB --task TASK (gomr jobs lists them)', EXIT.USAGE);
+      if (!job) throw new UsageError('which job? gomr status JOB --task TASK (gomr jobs lists them)');
       loaded = { jobId: job, ...(await loadTaskStory(job, task, storageConfigFromFlags(flags))) };
     }
     const { story, source } = loaded;

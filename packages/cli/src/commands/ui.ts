@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { createStatusServer, listenStatusServer, type JobSnapshot, type TaskStory } from '@gomr/master';
 import { BaseCommand } from '../base-command.js';
-import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
+import { EXIT_CODE_HELP, RuntimeError, UsageError } from '../errors.js';
 import { gomrHome } from '../job/gomr-home.js';
 import { checkJobId, fetchLiveSnapshot, liveStatusUrl, loadJobSnapshot } from '../job/load-job-snapshot.js';
 import { kubeApiFromFlags, KUBE_SELECT_HELP, kubeSelectFlags, selectedNamespace, wantsKube } from '../kube/kube-flags.js';
@@ -50,9 +50,8 @@ ${EXIT_CODE_HELP}`;
       return { jobId, url: live.url };
     }
     if (!flags.serve) {
-      throw new GomrError(
+      throw new RuntimeError(
         `job ${jobId} is not running here, so no master serves its page; see its saved summary with: gomr status ${jobId} (or its page with: gomr ui ${jobId} --serve)`,
-        EXIT.RUNTIME,
       );
     }
     const storage = storageConfigFromFlags(flags);
@@ -78,15 +77,13 @@ ${EXIT_CODE_HELP}`;
       }
       await page.forward.close();
       if (!flags.serve) {
-        throw new GomrError(
+        throw new RuntimeError(
           `the master of job ${jobId} (pod ${page.pod}, namespace ${namespace}) does not answer on its status port ${MASTER_STATUS_PORT}; see gomr logs ${jobId} -n ${namespace}`,
-          EXIT.RUNTIME,
         );
       }
     } else if (!flags.serve) {
-      throw new GomrError(
+      throw new RuntimeError(
         `job ${jobId} has no running master in namespace ${namespace}, so no page is served; its saved page: gomr ui ${jobId} --serve -n ${namespace} (or gomr status ${jobId} -n ${namespace})`,
-        EXIT.RUNTIME,
       );
     }
     const { snapshot } = await loadKubeJobSnapshot(deps, jobId, { live: false });
@@ -99,7 +96,7 @@ ${EXIT_CODE_HELP}`;
 async function serveSaved(jobId: string, snapshot: JobSnapshot, port: number, taskStory: (taskId: string) => Promise<TaskStory | null>): Promise<{ jobId: string; url: string }> {
   const server = createStatusServer({ snapshot: () => snapshot, taskStory });
   const bound = await listenStatusServer(server, `127.0.0.1:${port}`).catch((err: Error) => {
-    throw new GomrError(`cannot serve on port ${port}: ${err.message}`, EXIT.USAGE);
+    throw new UsageError(`cannot serve on port ${port}: ${err.message}`);
   });
   const url = `http://127.0.0.1:${bound}/`;
   process.stdout.write(`${url}\n`);
@@ -126,5 +123,5 @@ function untilInterrupted(): Promise<void> {
 async function newestRunningJob(): Promise<string> {
   const ids = (await readdir(join(gomrHome(), 'jobs')).catch(() => [] as string[])).filter((n) => /^[a-z0-9][a-z0-9-]{0,62}$/.test(n)).sort().reverse();
   for (const id of ids) if (await liveStatusUrl(id)) return id;
-  throw new GomrError('no job is running on this machine; gomr jobs lists past ones, and gomr ui JOB --serve shows the page of one', EXIT.RUNTIME);
+  throw new RuntimeError('no job is running on this machine; gomr jobs lists past ones, and gomr ui JOB --serve shows the page of one');
 }

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError } from '../errors.js';
 import type { BuildContext } from './build-context.js';
 
 export interface BuildImageOptions {
@@ -41,9 +41,8 @@ async function checkPlatform(docker: Docker, tag: string, baseImage: string, pla
   if (!platform) return;
   const actual = await platformOf(docker, tag);
   if (actual !== platform) {
-    throw new GomrError(
+    throw new ClusterError(
       `image ${tag} is ${actual}, not ${platform}: the base image ${baseImage} has no ${platform} variant on this Docker daemon (use a multi-platform base image such as node:24-slim, or pull ${baseImage} for ${platform} first)`,
-      EXIT.CLUSTER,
     );
   }
 }
@@ -70,7 +69,7 @@ export async function buildImage(docker: Docker, ctx: BuildContext, o: BuildImag
   }
   const log: string[] = [];
   const fail = (why: string): never => {
-    throw new GomrError(`image ${o.tag} did not build: ${why}`, EXIT.CLUSTER, log.slice(-LOG_TAIL).join('\n') || undefined);
+    throw new ClusterError(`image ${o.tag} did not build: ${why}`, log.slice(-LOG_TAIL).join('\n') || undefined);
   };
   let stream: NodeJS.ReadableStream;
   try {

@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError } from '../errors.js';
 
 /**
  * Connects to the Docker daemon (DOCKER_HOST, else /var/run/docker.sock) and checks that it
@@ -14,9 +14,8 @@ export async function connectDocker(timeoutMs = 5000): Promise<Docker> {
     ]);
   } catch (err) {
     const where = process.env.DOCKER_HOST ?? '/var/run/docker.sock';
-    throw new GomrError(
+    throw new ClusterError(
       `no Docker daemon at ${where} (${(err as Error).message}); start Docker, or set DOCKER_HOST`,
-      EXIT.CLUSTER,
     );
   }
   return docker;

@@ -1,4 +1,4 @@
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
 /** The platforms gomr builds images for (its runtime is plain JavaScript on Node's images). */
 export const PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;
@@ -33,7 +33,7 @@ function isPlatform(p: string): p is Platform {
  */
 export function choosePlatform(nodes: NodeArch[] | undefined, flag?: string, listError?: string): PlatformChoice {
   if (flag !== undefined) {
-    if (!isPlatform(flag)) throw new GomrError(`--platform ${flag} is not one of ${PLATFORMS.join(', ')}`, EXIT.USAGE);
+    if (!isPlatform(flag)) throw new UsageError(`--platform ${flag} is not one of ${PLATFORMS.join(', ')}`);
     return { platform: flag, reason: `${flag}, from --platform` };
   }
   if (!nodes || !nodes.length) {
@@ -47,9 +47,9 @@ export function choosePlatform(nodes: NodeArch[] | undefined, flag?: string, lis
   }
   const summary = [...byPlatform].map(([p, names]) => `${p}: ${names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ')}`).join('; ');
   if (byPlatform.size > 1) {
-    throw new GomrError(`the nodes mix platforms (${summary}); pass --platform ${PLATFORMS.join(' or --platform ')} (pods then need a nodeSelector on kubernetes.io/arch)`, EXIT.USAGE);
+    throw new UsageError(`the nodes mix platforms (${summary}); pass --platform ${PLATFORMS.join(' or --platform ')} (pods then need a nodeSelector on kubernetes.io/arch)`);
   }
   const only = [...byPlatform.keys()][0]!;
-  if (!isPlatform(only)) throw new GomrError(`the nodes are ${only}; gomr builds ${PLATFORMS.join(' and ')} images only`, EXIT.USAGE);
+  if (!isPlatform(only)) throw new UsageError(`the nodes are ${only}; gomr builds ${PLATFORMS.join(' and ')} images only`);
   return { platform: only, reason: `${only}, the nodes' (${nodes.length} node${nodes.length === 1 ? '' : 's'})` };
 }

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError, GomrError, UsageError } from '../errors.js';
 import { dockerEvents, eventError, type DockerEvent } from './json-stream.js';
 import type { ResolvedAuth } from './registry-auth.js';
 
@@ -8,11 +8,11 @@ const LOG_TAIL = 10;
 
 /** An image reference split the way the Engine's push endpoint wants it: repository, then tag. */
 export function splitTag(image: string): { repository: string; tag: string } {
-  if (image.includes('@')) throw new GomrError(`cannot push ${image}: it names a digest, not a tag`, EXIT.USAGE);
+  if (image.includes('@')) throw new UsageError(`cannot push ${image}: it names a digest, not a tag`);
   const slash = image.lastIndexOf('/');
   const colon = image.lastIndexOf(':');
   // A colon before the last slash is a registry port (127.0.0.1:5000/x), not a tag.
-  if (colon <= slash) throw new GomrError(`cannot push ${image}: it has no tag (without one, Docker pushes every tag of the repository)`, EXIT.USAGE);
+  if (colon <= slash) throw new UsageError(`cannot push ${image}: it has no tag (without one, Docker pushes every tag of the repository)`);
   return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
 }
 
@@ -35,7 +35,7 @@ export async function pushImage(docker: Docker, image: string, o: PushImageOptio
   const log: string[] = [];
   const fail = (why: string): never => {
     const hint = /unauthori[sz]ed|authentication required|denied|401|403/i.test(why) ? ` (credentials: ${o.auth.source})` : '';
-    throw new GomrError(`push of ${image} to ${o.registry} failed: ${why}${hint}`, EXIT.CLUSTER, log.slice(-LOG_TAIL).join('\n') || undefined);
+    throw new ClusterError(`push of ${image} to ${o.registry} failed: ${why}${hint}`, log.slice(-LOG_TAIL).join('\n') || undefined);
   };
   let stream: NodeJS.ReadableStream;
   try {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError } from '../errors.js';
 
 /**
  * The body of the X-Registry-Auth header (the Engine API's AuthConfig). An empty object is a
@@ -59,14 +59,14 @@ async function readDockerConfig(path: string): Promise<DockerConfig> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new GomrError(`cannot read the Docker config ${path}: ${(err as Error).message}`, EXIT.CLUSTER);
+    throw new ClusterError(`cannot read the Docker config ${path}: ${(err as Error).message}`);
   }
   try {
     const parsed = JSON.parse(text) as unknown;
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
     return parsed as DockerConfig;
   } catch (err) {
-    throw new GomrError(`the Docker config ${path} is not valid JSON: ${(err as Error).message}`, EXIT.CLUSTER);
+    throw new ClusterError(`the Docker config ${path} is not valid JSON: ${(err as Error).message}`);
   }
 }
 
@@ -89,11 +89,11 @@ function runHelper(name: string, registry: string, env: NodeJS.ProcessEnv, timeo
       if (err) {
         const e = err as NodeJS.ErrnoException & { killed?: boolean };
         if (e.code === 'ENOENT') {
-          return reject(new GomrError(`${tool} is not on PATH (${configPath} names the credential helper "${name}" for ${registry}); install it or edit the Docker config`, EXIT.CLUSTER));
+          return reject(new ClusterError(`${tool} is not on PATH (${configPath} names the credential helper "${name}" for ${registry}); install it or edit the Docker config`));
         }
         if (NOT_FOUND.test(`${stdout}${stderr}`)) return resolve(undefined);
         const why = e.killed ? `no answer in ${timeoutMs / 1000} s` : (`${stderr}${stdout}`.trim().split('\n').at(-1) ?? `exit code ${e.code}`);
-        return reject(new GomrError(`${tool} get for ${registry} failed: ${why}`, EXIT.CLUSTER));
+        return reject(new ClusterError(`${tool} get for ${registry} failed: ${why}`));
       }
       try {
         const out = JSON.parse(stdout) as { Username?: string; Secret?: string; ServerURL?: string };
@@ -101,7 +101,7 @@ function runHelper(name: string, registry: string, env: NodeJS.ProcessEnv, timeo
         // A helper answers "<token>" as the user name when the secret is an identity token.
         resolve(out.Username === '<token>' ? { identitytoken: out.Secret, serveraddress: registry } : { username: out.Username ?? '', password: out.Secret, serveraddress: registry });
       } catch {
-        reject(new GomrError(`${tool} get for ${registry} did not answer JSON: ${stdout.trim().slice(0, 200)}`, EXIT.CLUSTER));
+        reject(new ClusterError(`${tool} get for ${registry} did not answer JSON: ${stdout.trim().slice(0, 200)}`));
       }
     });
     // A helper may exit without reading its input (EPIPE): its exit status says what happened.
@@ -115,7 +115,7 @@ function fromAuthsEntry(entry: NonNullable<DockerConfig['auths']>[string], regis
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) throw new GomrError(`the auth of ${registry} in ${where} is not base64 of USER:PASSWORD`, EXIT.CLUSTER);
+    if (colon < 0) throw new ClusterError(`the auth of ${registry} in ${where} is not base64 of USER:PASSWORD`);
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1), serveraddress: registry };
   }
   if (entry.username !== undefined && entry.password !== undefined) return { username: entry.username, password: entry.password, serveraddress: registry };

@@ -3,7 +3,7 @@ import { readdir, readlink, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { compressionOf, compressionProblem } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 
 export interface ResolvedInput {
   /** Absolute path. */
@@ -23,28 +23,28 @@ const SNIFF_BYTES = 8192;
  * does: hidden files and markers like _SUCCESS).
  */
 export async function resolveInputs(patterns: string[], cwd = process.cwd()): Promise<ResolvedInput[]> {
-  if (!patterns.length) throw new GomrError('no --input given', EXIT.USAGE);
+  if (!patterns.length) throw new UsageError('no --input given');
   const files: string[] = [];
   for (const pattern of patterns) {
     if (isDynamicPattern(pattern) && !(await exists(resolve(cwd, pattern)))) {
       const matches = await glob(pattern, { cwd, absolute: true, onlyFiles: true, dot: false });
-      if (!matches.length) throw new GomrError(`input pattern matches no file: ${pattern}`, EXIT.INPUT);
+      if (!matches.length) throw new InputError(`input pattern matches no file: ${pattern}`);
       files.push(...matches.sort());
       continue;
     }
     const abs = resolve(cwd, pattern);
     const st = await stat(abs).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') throw new GomrError(`input not found: ${pattern}`, EXIT.INPUT);
-      throw new GomrError(`cannot read input ${pattern}: ${err.code ?? err.message}`, EXIT.INPUT);
+      if (err.code === 'ENOENT') throw new InputError(`input not found: ${pattern}`);
+      throw new InputError(`cannot read input ${pattern}: ${err.code ?? err.message}`);
     });
     if (st.isDirectory()) {
       const inside = await listFiles(abs);
-      if (!inside.length) throw new GomrError(`input directory has no files: ${pattern}`, EXIT.INPUT);
+      if (!inside.length) throw new InputError(`input directory has no files: ${pattern}`);
       files.push(...inside);
     } else if (st.isFile()) {
       files.push(abs);
     } else {
-      throw new GomrError(`input is not a regular file or directory: ${pattern}`, EXIT.INPUT);
+      throw new InputError(`input is not a regular file or directory: ${pattern}`);
     }
   }
   const unique = [...new Set(files)];
@@ -60,7 +60,7 @@ export async function resolveInputs(patterns: string[], cwd = process.cwd()): Pr
     const name = basename(path);
     const other = byName.get(name);
     if (other) {
-      throw new GomrError(`two inputs share the base name ${name} (${other} and ${path}); ctx.input must identify one file`, EXIT.INPUT);
+      throw new InputError(`two inputs share the base name ${name} (${other} and ${path}); ctx.input must identify one file`);
     }
     byName.set(name, path);
     result.push({ path, name, size, mtimeMs });
@@ -80,14 +80,14 @@ async function exists(p: string): Promise<boolean> {
  */
 async function listFiles(dir: string, ancestors: ReadonlySet<string> = new Set()): Promise<string[]> {
   const here = await stat(dir).catch((err: NodeJS.ErrnoException) => {
-    throw new GomrError(`cannot read input directory ${dir}: ${err.code ?? err.message}`, EXIT.INPUT);
+    throw new InputError(`cannot read input directory ${dir}: ${err.code ?? err.message}`);
   });
   const id = `${here.dev}:${here.ino}`;
   if (ancestors.has(id)) return [];
   const open = new Set(ancestors).add(id);
   const out: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
-    throw new GomrError(`cannot read input directory ${dir}: ${err.code ?? err.message}`, EXIT.INPUT);
+    throw new InputError(`cannot read input directory ${dir}: ${err.code ?? err.message}`);
   });
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
@@ -97,9 +97,9 @@ async function listFiles(dir: string, ancestors: ReadonlySet<string> = new Set()
     if (e.isSymbolicLink()) {
       const target = await stat(p).catch(async (err: NodeJS.ErrnoException) => {
         const to = await readlink(p).catch(() => '?');
-        if (err.code === 'ENOENT') throw new GomrError(`input ${p} is a symbolic link to ${to}, which does not exist`, EXIT.INPUT);
-        if (err.code === 'ELOOP') throw new GomrError(`input ${p} is a symbolic link that never ends in a file (a loop of links)`, EXIT.INPUT);
-        throw new GomrError(`cannot read input ${p} (a symbolic link to ${to}): ${err.code ?? err.message}`, EXIT.INPUT);
+        if (err.code === 'ENOENT') throw new InputError(`input ${p} is a symbolic link to ${to}, which does not exist`);
+        if (err.code === 'ELOOP') throw new InputError(`input ${p} is a symbolic link that never ends in a file (a loop of links)`);
+        throw new InputError(`cannot read input ${p} (a symbolic link to ${to}): ${err.code ?? err.message}`);
       });
       isDir = target.isDirectory();
       isFile = target.isFile();
@@ -120,7 +120,7 @@ function checkReadableText(path: string): { size: number; id: string; mtimeMs: n
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    throw new GomrError(`cannot read input ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.INPUT);
+    throw new InputError(`cannot read input ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   try {
     const { size, dev, ino, mtimeMs } = fstatSync(fd);
@@ -128,14 +128,14 @@ function checkReadableText(path: string): { size: number; id: string; mtimeMs: n
     // Compressed data is binary; the worker decompresses it (and a corrupt one fails there).
     if (compressionOf(path)) {
       const problem = compressionProblem(basename(path));
-      if (problem) throw new GomrError(problem, EXIT.INPUT);
+      if (problem) throw new InputError(problem);
       return info;
     }
     const buf = Buffer.alloc(Math.min(SNIFF_BYTES, size));
     const bytesRead = readSync(fd, buf, 0, buf.length, 0);
     const nul = buf.subarray(0, bytesRead).indexOf(0);
     if (nul !== -1) {
-      throw new GomrError(`input ${path} looks binary (NUL byte at offset ${nul}); gomr reads text, one record per line`, EXIT.INPUT);
+      throw new InputError(`input ${path} looks binary (NUL byte at offset ${nul}); gomr reads text, one record per line`);
     }
     return info;
   } finally {

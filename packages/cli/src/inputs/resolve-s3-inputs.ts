@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { minimatch } from 'minimatch';
 import { isDynamicPattern } from 'tinyglobby';
 import { BucketNotFoundError, compressionProblem, openStorage, type S3StorageConfig, type Storage } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { GomrError, InputError, StorageError, UsageError } from '../errors.js';
 
 /** What reaches an S3 bucket of inputs: the --s3-* flags (or GOMR_S3_* variables) less the bucket. */
 export interface S3Access {
@@ -39,11 +39,11 @@ const CREDENTIAL_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId', 'Signatu
 export async function resolveS3Inputs(urls: string[], access: S3Access): Promise<{ config: S3StorageConfig; inputs: S3Input[] }> {
   const parsed = urls.map(parseS3Url);
   const buckets = [...new Set(parsed.map((p) => p.bucket))];
-  if (buckets.length > 1) throw new GomrError(`s3:// inputs from more than one bucket (${buckets.join(', ')}): a job reads its inputs from one bucket`, EXIT.INPUT);
+  if (buckets.length > 1) throw new InputError(`s3:// inputs from more than one bucket (${buckets.join(', ')}): a job reads its inputs from one bucket`);
   const missing = (['endpoint', 'accessKey', 'secretKey'] as const).find((k) => !access[k]);
   if (missing) {
     const flag = { endpoint: 's3-endpoint', accessKey: 's3-access-key', secretKey: 's3-secret-key' }[missing];
-    throw new GomrError(`s3:// inputs need --${flag} (or GOMR_${flag.toUpperCase().replace(/-/g, '_')})`, EXIT.USAGE);
+    throw new UsageError(`s3:// inputs need --${flag} (or GOMR_${flag.toUpperCase().replace(/-/g, '_')})`);
   }
   const config: S3StorageConfig = { kind: 's3', endpoint: access.endpoint!, bucket: buckets[0]!, accessKey: access.accessKey!, secretKey: access.secretKey! };
   const storage = await openStorage(config, { createBucket: false });
@@ -57,10 +57,10 @@ export async function resolveS3Inputs(urls: string[], access: S3Access): Promise
     for (const [key, size] of keys) {
       const name = posix.basename(key);
       const other = byName.get(name);
-      if (other) throw new GomrError(`two inputs share the base name ${name} (${other} and ${key}); ctx.input must identify one object`, EXIT.INPUT);
+      if (other) throw new InputError(`two inputs share the base name ${name} (${other} and ${key}); ctx.input must identify one object`);
       byName.set(name, key);
       const problem = compressionProblem(name);
-      if (problem) throw new GomrError(problem, EXIT.INPUT);
+      if (problem) throw new InputError(problem);
       inputs.push({ key, name, size });
     }
     return { config, inputs };
@@ -74,7 +74,7 @@ export async function resolveS3Inputs(urls: string[], access: S3Access): Promise
 /** Inputs that are all s3:// URLs: one job reads its inputs from one store. */
 export async function resolveOnlyS3Inputs(patterns: string[], access: S3Access): Promise<{ config: S3StorageConfig; inputs: S3Input[] }> {
   const local = patterns.filter((p) => !isS3Url(p));
-  if (local.length) throw new GomrError(`s3:// inputs cannot be mixed with local ones in one job (${local[0]})`, EXIT.INPUT);
+  if (local.length) throw new InputError(`s3:// inputs cannot be mixed with local ones in one job (${local[0]})`);
   return resolveS3Inputs(patterns, access);
 }
 
@@ -87,25 +87,25 @@ interface S3Url {
 
 function parseS3Url(url: string): S3Url {
   const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/i.exec(url);
-  if (!m) throw new GomrError(`not an S3 URL: ${url} (expected s3://bucket/key, s3://bucket/prefix/ or a glob)`, EXIT.USAGE);
+  if (!m) throw new UsageError(`not an S3 URL: ${url} (expected s3://bucket/key, s3://bucket/prefix/ or a glob)`);
   return { url, bucket: m[1]!, path: m[2] ?? '' };
 }
 
 async function objectsOf(storage: Storage, p: S3Url): Promise<{ key: string; size: number }[]> {
   if (p.path === '' || p.path.endsWith('/')) {
     const found = (await storage.list(p.path)).filter((o) => !o.key.endsWith('/') && visibleBelow(o.key, p.path));
-    if (!found.length) throw new GomrError(`no objects under ${p.url}`, EXIT.INPUT);
+    if (!found.length) throw new InputError(`no objects under ${p.url}`);
     return found;
   }
   if (isDynamicPattern(p.path)) {
     const firstGlob = p.path.search(/[*?[\]{}()!+@]/);
     const prefix = p.path.slice(0, p.path.lastIndexOf('/', firstGlob) + 1);
     const found = (await storage.list(prefix)).filter((o) => minimatch(o.key, p.path, { dot: false }));
-    if (!found.length) throw new GomrError(`input pattern matches no object: ${p.url}`, EXIT.INPUT);
+    if (!found.length) throw new InputError(`input pattern matches no object: ${p.url}`);
     return found;
   }
   const info = await storage.stat(p.path);
-  if (!info) throw new GomrError(`input not found: ${p.url}`, EXIT.INPUT);
+  if (!info) throw new InputError(`input not found: ${p.url}`);
   return [{ key: p.path, size: info.size }];
 }
 
@@ -119,10 +119,10 @@ function visibleBelow(key: string, prefix: string): boolean {
 
 function s3InputError(err: unknown, config: S3StorageConfig): unknown {
   if (err instanceof GomrError) return err;
-  if (err instanceof BucketNotFoundError) return new GomrError(`input bucket ${config.bucket} does not exist at ${config.endpoint}`, EXIT.INPUT);
+  if (err instanceof BucketNotFoundError) return new InputError(`input bucket ${config.bucket} does not exist at ${config.endpoint}`);
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string' && CREDENTIAL_CODES.has(code)) {
-    return new GomrError(`S3 at ${config.endpoint} refused the credentials for bucket ${config.bucket} (${code}): check --s3-access-key and --s3-secret-key`, EXIT.STORAGE);
+    return new StorageError(`S3 at ${config.endpoint} refused the credentials for bucket ${config.bucket} (${code}): check --s3-access-key and --s3-secret-key`);
   }
-  return new GomrError(`cannot list the inputs in s3://${config.bucket} at ${config.endpoint}: ${(err as Error).message}`, EXIT.STORAGE);
+  return new StorageError(`cannot list the inputs in s3://${config.bucket} at ${config.endpoint}: ${(err as Error).message}`);
 }

@@ -1,5 +1,5 @@
 import { availableParallelism, totalmem } from 'node:os';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
 /**
  * Upper limits on what a job may ask for: beyond them a job only spends minutes starting
@@ -24,18 +24,17 @@ export function maxLocalWorkers(cpus = availableParallelism(), memoryBytes = tot
 /** Refuses, with one line (exit 2), counts above the limits. */
 export function checkJobLimits(o: { workers?: number; maps?: number; reducers: number }): void {
   if (o.maps !== undefined && o.maps > MAX_MAPS) {
-    throw new GomrError(`--mappers ${o.maps} is too many: at most ${MAX_MAPS} map tasks (each costs scheduling and a task start whatever its size)`, EXIT.USAGE);
+    throw new UsageError(`--mappers ${o.maps} is too many: at most ${MAX_MAPS} map tasks (each costs scheduling and a task start whatever its size)`);
   }
   if (o.reducers > MAX_REDUCERS) {
-    throw new GomrError(`--reducers ${o.reducers} is too many: at most ${MAX_REDUCERS} reduce tasks (one part file each)`, EXIT.USAGE);
+    throw new UsageError(`--reducers ${o.reducers} is too many: at most ${MAX_REDUCERS} reduce tasks (one part file each)`);
   }
   if (o.workers !== undefined) {
     const max = maxLocalWorkers();
     if (o.workers > max) {
       const gib = (totalmem() / 2 ** 30).toFixed(1);
-      throw new GomrError(
+      throw new UsageError(
         `--workers ${o.workers} is more than this machine can run: at most ${max} (${WORKERS_PER_CPU} per CPU and ${WORKER_MEMORY_BYTES >> 20} MiB each; ${availableParallelism()} CPUs, ${gib} GiB)`,
-        EXIT.USAGE,
       );
     }
   }

@@ -4,7 +4,7 @@
  * `findInJobStores` opens each in turn and gives the first answer `look` finds.
  */
 import { openStorage, type Storage, type StorageConfig } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { StorageError } from '../errors.js';
 import { localJobStorage } from './load-job-snapshot.js';
 
 export interface JobStoreSearch<T> {
@@ -26,7 +26,7 @@ export async function findInJobStores<T>(
   if (own && JSON.stringify(own) !== JSON.stringify(storage)) stores.push(own);
   for (const config of stores) {
     const store = await openStorage(config).catch((err: Error) => {
-      throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
+      throw new StorageError(`cannot open storage: ${err.message}`);
     });
     try {
       const value = await look(store, config);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { JobSnapshot, JobSummary } from '@gomr/master';
 import type { JobState__Output } from '@gomr/proto';
 import { jobKeys, JOBS_PREFIX, summaryJobId, type Storage, type StorageConfig } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { StorageError } from '../errors.js';
 import { gomrHome, localJobDir } from './gomr-home.js';
 import { fetchLiveSnapshot } from './load-job-snapshot.js';
 import { readStatusUrl } from './status-page-link.js';
@@ -57,7 +57,7 @@ export function sortJobs(jobs: JobListing[]): JobListing[] {
 export async function listSavedJobs(storage: Storage): Promise<Map<string, JobListing>> {
   const found = new Map<string, JobListing>();
   const keys = await storage.list(JOBS_PREFIX).catch((err: Error) => {
-    throw new GomrError(`cannot list jobs in ${storage.describe}: ${err.message}`, EXIT.STORAGE);
+    throw new StorageError(`cannot list jobs in ${storage.describe}: ${err.message}`);
   });
   const ids = keys.map((k) => summaryJobId(k.key)).filter((id): id is string => !!id);
   for (const id of ids) {

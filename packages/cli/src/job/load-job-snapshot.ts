@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { snapshotFromSummary, UnreadableSummaryError, type JobSnapshot, type JobSummary } from '@gomr/master';
 import { jobKeys, NotFoundError, type Storage, type StorageConfig } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { StorageError, UsageError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
 import { readStatusUrl } from './status-page-link.js';
 import { findInJobStores } from './job-stores.js';
@@ -25,7 +25,7 @@ const JOB_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Refuses ids that are not job ids (they would name other folders or keys). */
 export function checkJobId(jobId: string): string {
-  if (!JOB_ID.test(jobId)) throw new GomrError(`${JSON.stringify(jobId)} is not a job id (like 20261122-231502-3f9a; see gomr jobs)`, EXIT.USAGE);
+  if (!JOB_ID.test(jobId)) throw new UsageError(`${JSON.stringify(jobId)} is not a job id (like 20261122-231502-3f9a; see gomr jobs)`);
   return jobId;
 }
 
@@ -59,13 +59,13 @@ export async function readSavedSnapshot(storage: Storage, jobId: string): Promis
     text = (await storage.get(jobKeys.summary(jobId))).toString('utf8');
   } catch (err) {
     if (err instanceof NotFoundError) return null;
-    throw new GomrError(`cannot read the summary of job ${jobId} from ${storage.describe}: ${(err as Error).message}`, EXIT.STORAGE);
+    throw new StorageError(`cannot read the summary of job ${jobId} from ${storage.describe}: ${(err as Error).message}`);
   }
   try {
     return snapshotFromSummary(JSON.parse(text) as JobSummary);
   } catch (err) {
     const why = err instanceof UnreadableSummaryError ? err.reason : (err as Error).message;
-    throw new GomrError(`the summary of job ${jobId} in ${storage.describe} cannot be read: ${why}`, EXIT.STORAGE);
+    throw new StorageError(`the summary of job ${jobId} in ${storage.describe} cannot be read: ${why}`);
   }
 }
 
@@ -94,7 +94,7 @@ export async function loadJobSnapshot(jobId: string, storage: StorageConfig): Pr
   if (search.found) return search.found.value;
   const where = search.stores.length > 1 ? 'either store' : describe(storage);
   const folder = search.hasLocalFolder ? ` Its local folder ${localJobDir(jobId)} has no running master: the job was interrupted or is starting (see master.log there).` : '';
-  throw new GomrError(`job ${jobId} is not running here and has no summary in ${where}.${folder} gomr jobs lists the jobs it knows.`, EXIT.USAGE);
+  throw new UsageError(`job ${jobId} is not running here and has no summary in ${where}.${folder} gomr jobs lists the jobs it knows.`);
 }
 
 function describe(config: StorageConfig): string {

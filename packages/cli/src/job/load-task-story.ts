@@ -1,6 +1,6 @@
 import { storyFromSummary, type JobSummary, type TaskStory } from '@gomr/master';
 import { jobKeys, NotFoundError, TASK_ID_PATTERN, type Storage, type StorageConfig } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { GomrError, StorageError, UsageError } from '../errors.js';
 import { checkJobId, liveStatusUrl, type SnapshotSource } from './load-job-snapshot.js';
 import { findInJobStores } from './job-stores.js';
 
@@ -13,7 +13,7 @@ const TASK_ID = TASK_ID_PATTERN;
 
 /** Refuses what is not a task id, before anything is read. */
 export function checkTaskId(taskId: string): string {
-  if (!TASK_ID.test(taskId)) throw new GomrError(`${JSON.stringify(taskId)} is not a task id (like m-00003 or r-00001)`, EXIT.USAGE);
+  if (!TASK_ID.test(taskId)) throw new UsageError(`${JSON.stringify(taskId)} is not a task id (like m-00003 or r-00001)`);
   return taskId;
 }
 
@@ -36,13 +36,13 @@ export async function readSavedStory(storage: Storage, jobId: string, taskId: st
     text = (await storage.get(jobKeys.summary(jobId))).toString('utf8');
   } catch (err) {
     if (err instanceof NotFoundError) return undefined;
-    throw new GomrError(`cannot read the summary of job ${jobId} from ${storage.describe}: ${(err as Error).message}`, EXIT.STORAGE);
+    throw new StorageError(`cannot read the summary of job ${jobId} from ${storage.describe}: ${(err as Error).message}`);
   }
   return storyFromSummary(JSON.parse(text) as JobSummary, taskId);
 }
 
 export function noSuchTask(jobId: string, taskId: string): GomrError {
-  return new GomrError(`job ${jobId} has no task ${taskId}; gomr status ${jobId} --json lists its attempts`, EXIT.USAGE);
+  return new UsageError(`job ${jobId} has no task ${taskId}; gomr status ${jobId} --json lists its attempts`);
 }
 
 export async function loadTaskStory(jobId: string, taskId: string, storage: StorageConfig): Promise<{ story: TaskStory; source: SnapshotSource }> {
@@ -60,5 +60,5 @@ export async function loadTaskStory(jobId: string, taskId: string, storage: Stor
     return story ? { story, source: { kind: 'summary' as const, store: store.describe } } : undefined;
   });
   if (search.found) return search.found.value;
-  throw new GomrError(`job ${jobId} is not running here and has no summary in the store; gomr jobs lists the jobs it knows`, EXIT.USAGE);
+  throw new UsageError(`job ${jobId} is not running here and has no summary in the store; gomr jobs lists the jobs it knows`);
 }

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { mapPartName, partName, planSplits, splitInputs, taskId } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError, WorkerFileError } from '../errors.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { defaultMaps } from './run-local-job.js';
 import { resolveSideFiles } from './side-files.js';
@@ -38,10 +38,10 @@ export interface JobPlan {
 
 /** Plans a job as runLocalJob and the master would: the same inputs, map count and splits. */
 export async function planJob(o: PlanJobOptions): Promise<JobPlan> {
-  if (o.workers < 1) throw new GomrError('--workers must be at least 1', EXIT.USAGE);
-  if (o.reducers < 1) throw new GomrError('--reducers must be at least 1', EXIT.USAGE);
+  if (o.workers < 1) throw new UsageError('--workers must be at least 1');
+  if (o.reducers < 1) throw new UsageError('--reducers must be at least 1');
   await access(o.workerFile).catch(() => {
-    throw new GomrError(`worker file not found: ${o.workerFile}`, EXIT.WORKER_FILE);
+    throw new WorkerFileError(`worker file not found: ${o.workerFile}`);
   });
   // Whether the worker file is a job of steps, and their reduce counts: it is bundled and loaded.
   const steps = planSteps(await checkWorkerFile(o.workerFile), o.reducers, o.sortTotal);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkWorker, type WorkerShape } from '../bundle/check-worker.js';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
 /** One step of a job of steps as the master plans it (JobSpec.steps). */
 export interface PlannedStep {
@@ -16,12 +16,12 @@ export interface PlannedStep {
  */
 export function planSteps(shape: WorkerShape, reducers: number, sortTotal = false): PlannedStep[] | undefined {
   if (!shape.steps) return undefined;
-  if (sortTotal) throw new GomrError('--sort total is not supported for a job of steps', EXIT.USAGE);
+  if (sortTotal) throw new UsageError('--sort total is not supported for a job of steps');
   const last = shape.steps.length - 1;
   return shape.steps.map((s, i) => {
     if (!s.reducer) return { reducers: 0 }; // only the last (the worker's check refuses others)
     const r = s.reducers ?? reducers;
-    if (r < 1) throw new GomrError(`--reducers 0: step ${i + 1} of ${last + 1} has a reducer; give it reducers (its own \`reducers\`, or --reducers 1 or more)`, EXIT.USAGE);
+    if (r < 1) throw new UsageError(`--reducers 0: step ${i + 1} of ${last + 1} has a reducer; give it reducers (its own \`reducers\`, or --reducers 1 or more)`);
     return { reducers: r };
   });
 }

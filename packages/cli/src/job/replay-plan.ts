@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CommitLog, parseJobSpec, planSplits, splitInputs, type AttemptRecord, type JobSpec, type JobSummary } from '@gomr/master';
 import { jobKeys, NotFoundError, parseTaskId, WORKER_BUNDLE_NAME, type Storage, type StorageConfig } from '@gomr/storage';
 import type { JobInfo, ReplayNarrowing, RunInput, TaskSpec } from '@gomr/sdk/runtime';
-import { EXIT, GomrError } from '../errors.js';
+import { StorageError, UsageError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
 import { checkJobId } from './load-job-snapshot.js';
 import { findInJobStores } from './job-stores.js';
@@ -48,17 +48,17 @@ export async function planReplay(jobId: string, taskArg: string | undefined, fla
   });
   if (search.found) return search.found.value;
   const running = search.hasLocalFolder ? ' (its local folder has no summary yet: is it still running? replay re-runs tasks of jobs that ended)' : '';
-  throw new GomrError(`no job ${jobId} in ${search.stores.map(describe).join(' or ')}${running}; gomr jobs lists the jobs it knows`, EXIT.USAGE);
+  throw new UsageError(`no job ${jobId} in ${search.stores.map(describe).join(' or ')}${running}; gomr jobs lists the jobs it knows`);
 }
 
 async function planFrom(jobId: string, taskArg: string | undefined, config: StorageConfig, store: Storage, summary: JobSummary): Promise<ReplayPlan> {
   const taskId = taskArg ?? firstFailedTask(summary);
-  if (!taskId) throw new GomrError(`job ${jobId} ${summary.state === 'SUCCEEDED' ? 'succeeded' : 'failed outside its tasks'}: no task failed; name one to replay it (gomr replay ${jobId} m-00000)`, EXIT.USAGE);
+  if (!taskId) throw new UsageError(`job ${jobId} ${summary.state === 'SUCCEEDED' ? 'succeeded' : 'failed outside its tasks'}: no task failed; name one to replay it (gomr replay ${jobId} m-00000)`);
   const record = summary.tasks.find((t) => t.id === taskId);
   if (!record) {
     const ids = summary.tasks.map((t) => t.id);
     const range = ids.length ? ` (it has ${ids[0]} to ${ids[ids.length - 1]})` : '';
-    throw new GomrError(`job ${jobId} has no task ${JSON.stringify(taskId)}${range}`, EXIT.USAGE);
+    throw new UsageError(`job ${jobId} has no task ${JSON.stringify(taskId)}${range}`);
   }
   const spec = await readSpec(jobId, store);
   const attempt = [...record.attempts].reverse().find((a) => a.outcome === 'failed') ?? record.attempts[record.attempts.length - 1];
@@ -76,7 +76,7 @@ async function planFrom(jobId: string, taskArg: string | undefined, config: Stor
   };
   if (kind === 'MAP') {
     const split = planSplits(splitInputs(spec.inputs), spec.maps)[index];
-    if (!split) throw new GomrError(`job ${jobId} plans no map task ${taskId} from its spec (${spec.maps} map tasks)`, EXIT.USAGE);
+    if (!split) throw new UsageError(`job ${jobId} plans no map task ${taskId} from its spec (${spec.maps} map tasks)`);
     task.split = { ...split, fileMtimeMs: split.fileMtimeMs ?? 0 };
   } else {
     task.runs = await partitionRuns(store, jobId, index);
@@ -119,7 +119,7 @@ async function readSpec(jobId: string, store: Storage): Promise<JobSpec> {
   } catch {
     text = (await readText(store, jobKeys.spec(jobId))) ?? undefined;
   }
-  if (!text) throw new GomrError(`job ${jobId} has no spec here: neither ${join(localJobDir(jobId), 'spec.json')} nor ${jobKeys.spec(jobId)} in the store`, EXIT.USAGE);
+  if (!text) throw new UsageError(`job ${jobId} has no spec here: neither ${join(localJobDir(jobId), 'spec.json')} nor ${jobKeys.spec(jobId)} in the store`);
   return parseJobSpec(JSON.parse(text));
 }
 
@@ -153,7 +153,7 @@ async function partitionRuns(store: Storage, jobId: string, partition: number): 
   }
   const missing = runs.find((r) => r.key && !r.data);
   if (missing && !(await store.stat(missing.key))) {
-    throw new GomrError(`the map runs of job ${jobId} are gone from the store (${missing.key}): a reduce task can be replayed only while they are kept (a job a reduce task failed keeps them; --keep-intermediate keeps them always)`, EXIT.USAGE);
+    throw new UsageError(`the map runs of job ${jobId} are gone from the store (${missing.key}): a reduce task can be replayed only while they are kept (a job a reduce task failed keeps them; --keep-intermediate keeps them always)`);
   }
   return runs;
 }
@@ -163,7 +163,7 @@ async function readText(store: Storage, key: string): Promise<string | null> {
     return (await store.get(key)).toString('utf8');
   } catch (err) {
     if (err instanceof NotFoundError) return null;
-    throw new GomrError(`cannot read ${key} from ${store.describe}: ${(err as Error).message}`, EXIT.STORAGE);
+    throw new StorageError(`cannot read ${key} from ${store.describe}: ${(err as Error).message}`);
   }
 }
 

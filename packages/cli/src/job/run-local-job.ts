@@ -6,7 +6,7 @@ import { compressionOf, isFinalJobState, jobKeys, openStorage, WORKER_BUNDLE_NAM
 import type { JobSpecInput } from '@gomr/master';
 import { checkWorker, type WorkerShape } from '../bundle/check-worker.js';
 import { sortFlagNeeded, totalOrderSpec, writeSampleRequest } from './total-order-sample.js';
-import { EXIT, exitCodeForFailedJob, GomrError } from '../errors.js';
+import { InterruptedError, JobFailedError, RuntimeError, StorageError, UsageError, WorkerFileError } from '../errors.js';
 import { resolveInputs, type ResolvedInput } from '../inputs/resolve-inputs.js';
 import { isS3Url, resolveOnlyS3Inputs, type resolveS3Inputs, type S3Access } from '../inputs/resolve-s3-inputs.js';
 import { LocalRuntime } from '../local/local-runtime.js';
@@ -131,12 +131,12 @@ const FIRST_CONTACT_MS = 15_000;
 /** Runs one job on this machine, from a worker file to a complete output directory. */
 export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   const t0 = Date.now();
-  if (o.workers < 1) throw new GomrError('--workers must be at least 1', EXIT.USAGE);
-  if (o.maps !== undefined && o.maps < 1) throw new GomrError('--mappers must be at least 1', EXIT.USAGE);
-  if (!Number.isInteger(o.reducers) || o.reducers < 0) throw new GomrError('--reducers must be 0 (a map-only job) or more', EXIT.USAGE);
+  if (o.workers < 1) throw new UsageError('--workers must be at least 1');
+  if (o.maps !== undefined && o.maps < 1) throw new UsageError('--mappers must be at least 1');
+  if (!Number.isInteger(o.reducers) || o.reducers < 0) throw new UsageError('--reducers must be 0 (a map-only job) or more');
   checkJobLimits(o);
-  if (o.sortTotal && o.reducers === 0) throw new GomrError('--sort total needs reducers: a map-only job (--reducers 0) writes its map output unsorted', EXIT.USAGE);
-  if (o.sortTotal && o.inputs.some(isS3Url)) throw new GomrError('--sort total samples local inputs only; s3:// inputs cannot be sampled yet', EXIT.USAGE);
+  if (o.sortTotal && o.reducers === 0) throw new UsageError('--sort total needs reducers: a map-only job (--reducers 0) writes its map output unsorted');
+  if (o.sortTotal && o.inputs.some(isS3Url)) throw new UsageError('--sort total samples local inputs only; s3:// inputs cannot be sampled yet');
   // s3:// inputs are listed, not copied: the map tasks read them from their bucket.
   const s3Inputs = o.inputs.some(isS3Url) ? await resolveOnlyS3Inputs(o.inputs, o.s3Access ?? {}) : undefined;
   const inputs = s3Inputs ? [] : await resolveInputs(o.inputs);
@@ -184,7 +184,7 @@ async function runWithOutput(
       const checked = checkWorker(bundlePath, undefined, sampleRequest, bundled).then((shape) => {
         // A job of steps: a last step without a reducer is map-only by itself (see planSteps).
         if (!shape.steps && !shape.reducer && o.reducers > 0) {
-          throw new GomrError(`bad worker file: it defines no reducer; run it as a map-only job with --reducers 0 (it was given ${o.reducers})`, EXIT.WORKER_FILE);
+          throw new WorkerFileError(`bad worker file: it defines no reducer; run it as a map-only job with --reducers 0 (it was given ${o.reducers})`);
         }
         return shape;
       });
@@ -198,7 +198,7 @@ async function runWithOutput(
   /** On a local store: the spec, written once the worker file is checked (see writeSpec). */
   let specWritten: Promise<void> | undefined;
   const storage = await openStorage(o.storage).catch((err: Error) => {
-    throw new GomrError(`cannot open storage: ${err.message}`, EXIT.STORAGE);
+    throw new StorageError(`cannot open storage: ${err.message}`);
   });
   const runtime = await (async () => {
     // Uploading inputs can take long: a bad worker file is refused before that.
@@ -277,7 +277,7 @@ async function runWithOutput(
     let contacted = false;
     try {
       for (;;) {
-        if (o.signal?.aborted) throw new GomrError(`interrupted; job ${jobId} stopped (logs in ${jobDir})`, EXIT.INTERRUPTED);
+        if (o.signal?.aborted) throw new InterruptedError(`interrupted; job ${jobId} stopped (logs in ${jobDir})`);
         if (runtime.fatal) throw runtime.fatal;
         try {
           status = await master.getStatus({ waitMs: contacted ? statusWaitMs(!!o.progress) : 0, signal: stopWaiting });
@@ -289,7 +289,7 @@ async function runWithOutput(
           const limit = contacted ? MASTER_SILENCE_MS : FIRST_CONTACT_MS;
           if (Date.now() - lastContact > limit) {
             const what = contacted ? 'lost contact with the master' : 'cannot reach the master';
-            throw new GomrError(`${what} for ${limit / 1000} s: ${(err as Error).message}`, EXIT.RUNTIME);
+            throw new RuntimeError(`${what} for ${limit / 1000} s: ${(err as Error).message}`);
           }
           await sleep(RETRY_MS);
           continue;
@@ -305,7 +305,7 @@ async function runWithOutput(
       display.stop();
     }
     if (status.state === 'FAILED') {
-      throw new GomrError(`job ${jobId} failed: ${status.error}`, exitCodeForFailedJob(status.errorKind), await failureDetail(storage, jobId));
+      throw new JobFailedError(`job ${jobId} failed: ${status.error}`, status.errorKind, await failureDetail(storage, jobId));
     }
     const { files, skippedFiles } = await collectOutput(storage, status.outputKeys, outputDir, { overwrite: o.overwrite, jobId, skippedKeys: status.skippedKeys });
     return { jobId, status, outputDir, files, skippedFiles, wallMs: Date.now() - t0, jobDir };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage } from '@gomr/storage';
 import type { ReplayNarrowing, ReplayRequest, ReplayResult } from '@gomr/sdk/runtime';
-import { EXIT, GomrError } from '../errors.js';
+import { RuntimeError } from '../errors.js';
 import type { ReplayPlan } from './replay-plan.js';
 
 const require = createRequire(import.meta.url);
@@ -61,7 +61,7 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayResult> {
       });
       child.on('exit', (c, signal) => resolve(signal ? 128 : c));
     });
-    if (!result) throw new GomrError(`the replay process ended with code ${code} before saying how the task ended`, EXIT.RUNTIME);
+    if (!result) throw new RuntimeError(`the replay process ended with code ${code} before saying how the task ended`);
     return result;
   } finally {
     await rm(dir, { recursive: true, force: true });

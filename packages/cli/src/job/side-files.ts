@@ -2,14 +2,14 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { jobKeys, type Storage, type StorageConfig } from '@gomr/storage';
 import { listSideFiles, SideFileError, type SideFileOnDisk, type SideFileRef } from '@gomr/sdk/runtime';
-import { EXIT, GomrError } from '../errors.js';
+import { InputError, StorageError } from '../errors.js';
 
 /** The files `--file PATH...` names, or a one-line error (exit 3) for a missing one or a name clash. */
 export async function resolveSideFiles(paths: readonly string[]): Promise<SideFileOnDisk[]> {
   try {
     return await listSideFiles(paths);
   } catch (err) {
-    if (err instanceof SideFileError) throw new GomrError(err.message, EXIT.INPUT);
+    if (err instanceof SideFileError) throw new InputError(err.message);
     throw err;
   }
 }
@@ -30,7 +30,7 @@ export async function placeSideFiles(jobId: string, files: readonly SideFileOnDi
       await writer.done();
     } catch (err) {
       await writer.abort().catch(() => {});
-      throw new GomrError(`upload of side file ${f.path} to ${storage.describe} failed: ${(err as Error).message}`, EXIT.STORAGE);
+      throw new StorageError(`upload of side file ${f.path} to ${storage.describe} failed: ${(err as Error).message}`);
     }
     refs.push({ name: f.name, key, size: f.size });
   }

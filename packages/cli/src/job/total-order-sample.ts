@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { planSplits, splitInputs } from '@gomr/storage';
 import type { SideFileOnDisk } from '@gomr/sdk/runtime';
 import type { WorkerShape } from '../bundle/check-worker.js';
-import { EXIT, GomrError } from '../errors.js';
+import { GomrError, UsageError } from '../errors.js';
 import type { ResolvedInput } from '../inputs/resolve-inputs.js';
 
 /*
@@ -33,7 +33,7 @@ export async function writeSampleRequest(
 /** The job spec's part, from the check's answer; a partitioner with --sort total is refused. */
 export function totalOrderSpec(shape: WorkerShape, log: (line: string) => void): { totalOrder: true; cutPoints: string[] } {
   if (shape.partitioner) {
-    throw new GomrError('--sort total partitions by key range; the worker file also sets a partitioner: remove one of them', EXIT.USAGE);
+    throw new UsageError('--sort total partitions by key range; the worker file also sets a partitioner: remove one of them');
   }
   const cuts = shape.cutPoints ?? [];
   const shown = cuts.slice(0, 6).map((c) => JSON.stringify(c.length > 40 ? c.slice(0, 40) + '…' : c)).join(', ');
@@ -43,9 +43,8 @@ export function totalOrderSpec(shape: WorkerShape, log: (line: string) => void):
 
 /** A worker file whose definition says sort: 'total', run without the flag. */
 export function sortFlagNeeded(): GomrError {
-  return new GomrError(
+  return new UsageError(
     "the worker file sets sort: 'total'; run it with --sort total (the input is sampled for the key ranges before the job starts)",
-    EXIT.USAGE,
   );
 }
 

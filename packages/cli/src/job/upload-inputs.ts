@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { jobKeys, type Storage } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { StorageError } from '../errors.js';
 import type { ResolvedInput } from '../inputs/resolve-inputs.js';
 
 /** Streams each input into the job's input prefix; returns the keys, in input order. */
@@ -15,7 +15,7 @@ export async function uploadInputs(jobId: string, inputs: ResolvedInput[], stora
       await writer.done();
     } catch (err) {
       await writer.abort().catch(() => {});
-      throw new GomrError(`upload of ${input.path} to ${storage.describe} failed: ${(err as Error).message}`, EXIT.STORAGE);
+      throw new StorageError(`upload of ${input.path} to ${storage.describe} failed: ${(err as Error).message}`);
     }
     keys.push(key);
   }

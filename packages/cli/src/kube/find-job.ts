@@ -1,5 +1,5 @@
 import type { V1Job } from '@kubernetes/client-node';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { kubeCall, type KubeApi } from './kube-api.js';
 import { masterJobState } from './master-state.js';
 import { componentLabels, LABEL, selector } from './resource-names.js';
@@ -32,12 +32,12 @@ export async function listClusterJobs(api: KubeApi, namespace: string): Promise<
 export async function resolveJobId(api: KubeApi, namespace: string, jobId: string | undefined): Promise<string> {
   const jobs = await listClusterJobs(api, namespace);
   if (!jobId) {
-    if (!jobs.length) throw new GomrError(`no gomr job in namespace ${namespace}; start one with gomr start`, EXIT.USAGE);
+    if (!jobs.length) throw new UsageError(`no gomr job in namespace ${namespace}; start one with gomr start`);
     return jobs[0]!.jobId;
   }
   if (!jobs.some((j) => j.jobId === jobId)) {
     const known = jobs.slice(0, 5).map((j) => j.jobId).join(', ');
-    throw new GomrError(`no job ${jobId} in namespace ${namespace}${known ? ` (newest: ${known})` : ''}`, EXIT.USAGE);
+    throw new UsageError(`no job ${jobId} in namespace ${namespace}${known ? ` (newest: ${known})` : ''}`);
   }
   return jobId;
 }

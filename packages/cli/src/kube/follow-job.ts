@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MasterConnection, type JobStatus__Output } from '@gomr/proto';
 import { isFinalJobState } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { InterruptedError, RuntimeError } from '../errors.js';
 import type { ProgressDisplay } from '../progress/progress-display.js';
 import { ClusterUnreachableError, kubeCall, type KubeApi } from './kube-api.js';
 import { readMasterJobState, type MasterJobState } from './master-state.js';
@@ -31,19 +31,18 @@ export interface FollowJobOptions {
 }
 
 /** Thrown when following stops because the user detached; the job goes on. */
-export class DetachedError extends GomrError {
+export class DetachedError extends InterruptedError {
   constructor(readonly jobId: string, readonly namespace: string) {
     super(
       `detached; job ${jobId} goes on in namespace ${namespace}. Re-attach: gomr attach ${jobId} -n ${namespace}; logs: gomr logs ${jobId} -f -n ${namespace}`,
-      EXIT.INTERRUPTED,
     );
   }
 }
 
 /** The master Job has ended (or is gone) without the CLI seeing the job's end. */
-export class MasterEndedError extends GomrError {
+export class MasterEndedError extends RuntimeError {
   constructor(readonly jobId: string, readonly state: Exclude<MasterJobState, 'active'>, message: string, detail?: string) {
-    super(message, EXIT.RUNTIME, detail);
+    super(message, detail);
   }
 }
 

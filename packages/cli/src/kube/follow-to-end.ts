@@ -1,5 +1,5 @@
 import type { JobStatus__Output } from '@gomr/proto';
-import { exitCodeForFailedJob, GomrError } from '../errors.js';
+import { JobFailedError } from '../errors.js';
 import { createProgressDisplay } from '../progress/progress-display.js';
 import { DetachedError, followJob, MasterEndedError } from './follow-job.js';
 import { removeWorkers } from './job-deploy.js';
@@ -53,7 +53,7 @@ export async function followToEnd(o: FollowToEndOptions): Promise<JobStatus__Out
   }
   await removeWorkers(o.api, o.namespace, o.jobId);
   if (status.state === 'FAILED') {
-    throw new GomrError(`job ${o.jobId} failed: ${status.error}`, exitCodeForFailedJob(status.errorKind), `master log: gomr logs ${o.jobId} --master -n ${o.namespace}`);
+    throw new JobFailedError(`job ${o.jobId} failed: ${status.error}`, status.errorKind, `master log: gomr logs ${o.jobId} --master -n ${o.namespace}`);
   }
   return status;
 }

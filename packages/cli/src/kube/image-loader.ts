@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import type Docker from 'dockerode';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError, UsageError } from '../errors.js';
 import type { DockerEvent } from '../docker/json-stream.js';
 import { withHeartbeat } from '../docker/progress-throttle.js';
 import { pushImage } from '../docker/push-image.js';
@@ -24,11 +24,11 @@ function run(tool: string, args: string[], installHint: string, timeoutMs: numbe
       if (!err) return resolve();
       const e = err as NodeJS.ErrnoException & { killed?: boolean };
       if (e.code === 'ENOENT') {
-        return reject(new GomrError(`${tool} is not installed (or not on PATH); it is needed to load images into the cluster: ${installHint}`, EXIT.CLUSTER));
+        return reject(new ClusterError(`${tool} is not installed (or not on PATH); it is needed to load images into the cluster: ${installHint}`));
       }
       const lines = `${stdout}\n${stderr}`.trim().split('\n').filter(Boolean);
       const why = e.killed ? `took longer than ${timeoutMs / 1000} s` : (lines.at(-1) ?? `exit code ${e.code}`);
-      reject(new GomrError(`${tool} ${args.slice(0, 2).join(' ')} failed: ${why}`, EXIT.CLUSTER, lines.slice(-TAIL).join('\n') || undefined));
+      reject(new ClusterError(`${tool} ${args.slice(0, 2).join(' ')} failed: ${why}`, lines.slice(-TAIL).join('\n') || undefined));
     });
   });
 }
@@ -101,8 +101,7 @@ export function imageLoaderFor(flavor: ClusterFlavor, clusterName: string, regis
   if (flavor === 'kind') return kindImageLoader(clusterName, undefined, progress);
   if (flavor === 'minikube') return minikubeImageLoader(clusterName, undefined, progress);
   if (flavor === 'host-docker') return hostDockerImageLoader(clusterName);
-  throw new GomrError(
+  throw new UsageError(
     `context points at a cluster that is not kind, minikube, Docker Desktop, OrbStack or Rancher Desktop (${clusterName}); pass --registry HOST[:PORT][/PATH] that its nodes can pull from`,
-    EXIT.USAGE,
   );
 }

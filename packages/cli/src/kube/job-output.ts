@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { GZIP_SUFFIX, jobKeys, PART_FILE_NAME, SKIPPED_DIR, type Storage } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
 export interface OutputTarget {
   /** Concatenate the part files (decompressed), in part order, into this file ('-' or undefined: stdout). */
@@ -35,9 +35,9 @@ export async function downloadJobOutput(storage: Storage, jobId: string, target:
   const parts = target.skipped ? deadLetters : objects.filter((o) => PART_FILE_NAME.test(basename(o.key))).sort(byKey);
   if (!parts.length) {
     if (target.skipped) {
-      throw new GomrError(`job ${jobId} has no skipped records (nothing under ${prefix}${SKIPPED_DIR}/; was it run with --skip-bad-records?)`, EXIT.USAGE);
+      throw new UsageError(`job ${jobId} has no skipped records (nothing under ${prefix}${SKIPPED_DIR}/; was it run with --skip-bad-records?)`);
     }
-    throw new GomrError(`job ${jobId} has no output yet (nothing under ${prefix}); is it still running? See gomr attach ${jobId}`, EXIT.USAGE);
+    throw new UsageError(`job ${jobId} has no output yet (nothing under ${prefix}); is it still running? See gomr attach ${jobId}`);
   }
   const bytes = parts.reduce((n, p) => n + p.size, 0);
   const files: string[] = [];

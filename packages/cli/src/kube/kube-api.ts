@@ -1,5 +1,5 @@
 import { AppsV1Api, BatchV1Api, CoreV1Api, createConfiguration, ServerConfiguration, type RequestContext } from '@kubernetes/client-node';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError, GomrError, UsageError } from '../errors.js';
 import type { KubeContext } from './kube-context.js';
 
 /** The three API groups gomr talks to, bound to one context. */
@@ -23,7 +23,7 @@ export const REQUEST_TIMEOUT_ENV = 'GOMR_KUBE_REQUEST_TIMEOUT';
  */
 export function parseRequestTimeout(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (!m) throw new GomrError(`--request-timeout must be a duration like 15s, 500ms or 2m (0: none), got ${JSON.stringify(text)}`, EXIT.USAGE);
+  if (!m) throw new UsageError(`--request-timeout must be a duration like 15s, 500ms or 2m (0: none), got ${JSON.stringify(text)}`);
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Math.round(Number(m[1]) * unit);
 }
@@ -42,7 +42,7 @@ export function formatTimeout(ms: number): string {
 export function kubeApi(ctx: KubeContext, o: { requestTimeoutMs?: number } = {}): KubeApi {
   const requestTimeoutMs = o.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const cluster = ctx.config.getCurrentCluster();
-  if (!cluster) throw new GomrError(`context ${ctx.context} has no cluster`, EXIT.CLUSTER);
+  if (!cluster) throw new ClusterError(`context ${ctx.context} has no cluster`);
   const deadline = {
     async pre(request: RequestContext): Promise<RequestContext> {
       if (requestTimeoutMs > 0) request.setSignal(AbortSignal.timeout(requestTimeoutMs) as never);
@@ -98,9 +98,9 @@ export function apiMessage(err: unknown): string {
  * The cluster did not answer (no HTTP status), or answered 5xx/429: a network blip, a sleeping
  * laptop, a restarting or overloaded API server.
  */
-export class ClusterUnreachableError extends GomrError {}
+export class ClusterUnreachableError extends ClusterError {}
 
-const unreachable = (message: string, code: number) => new ClusterUnreachableError(message, code);
+const unreachable = (message: string) => new ClusterUnreachableError(message);
 
 /**
  * Runs an API call; a cluster that does not answer, or refuses us, becomes one clear error that
@@ -115,18 +115,17 @@ export async function kubeCall<T>(api: KubeApi, what: string, call: () => Promis
     if (status === undefined && isRequestTimeout(err)) {
       throw unreachable(
         `cannot reach the cluster at ${api.ctx.server} (context ${api.ctx.context}) while ${what}: no answer within ${formatTimeout(api.requestTimeoutMs)} (is it running and reachable from here? --request-timeout or ${REQUEST_TIMEOUT_ENV} sets the deadline)`,
-        EXIT.CLUSTER,
       );
     }
     if (status === undefined) {
-      throw unreachable(`cannot reach the cluster at ${api.ctx.server} (context ${api.ctx.context}) while ${what}: ${apiMessage(err)}`, EXIT.CLUSTER);
+      throw unreachable(`cannot reach the cluster at ${api.ctx.server} (context ${api.ctx.context}) while ${what}: ${apiMessage(err)}`);
     }
     if (status === 401 || status === 403) {
-      throw new GomrError(`the cluster refused ${what} (HTTP ${status}, context ${api.ctx.context}): ${apiMessage(err)}`, EXIT.CLUSTER);
+      throw new ClusterError(`the cluster refused ${what} (HTTP ${status}, context ${api.ctx.context}): ${apiMessage(err)}`);
     }
     if (status >= 500 || status === 429) {
       // An API server restarting or overloaded: a blip to wait out, like no answer at all.
-      throw unreachable(`the cluster at ${api.ctx.server} (context ${api.ctx.context}) answered HTTP ${status} while ${what}: ${apiMessage(err)}`, EXIT.CLUSTER);
+      throw unreachable(`the cluster at ${api.ctx.server} (context ${api.ctx.context}) answered HTTP ${status} while ${what}: ${apiMessage(err)}`);
     }
     throw Object.assign(err as Error, { gomrWhat: what });
   }
@@ -170,7 +169,7 @@ export async function createIfMissing(
     }
     if (!found?.metadata?.deletionTimestamp) return 'exists';
     if (Date.now() >= deadline) {
-      throw new GomrError(`${what} is still being deleted after ${formatTimeout(o.deletionWaitMs ?? DELETION_WAIT_MS)} (a finalizer holds it?); try again once it is gone`, EXIT.CLUSTER);
+      throw new ClusterError(`${what} is still being deleted after ${formatTimeout(o.deletionWaitMs ?? DELETION_WAIT_MS)} (a finalizer holds it?); try again once it is gone`);
     }
     if (!told) o.log?.(`      ${what} is being deleted; waiting for it to be gone`);
     told = true;
@@ -186,9 +185,9 @@ export async function createIfMissing(
   }
 }
 
-/** Any API failure as a GomrError (the server's message, one line). */
+/** Any API failure as a ClusterError (the server's message, one line); a GomrError as it is. */
 export function asClusterError(err: unknown, what: string): GomrError {
   if (err instanceof GomrError) return err;
   const status = apiStatus(err);
-  return new GomrError(`${what} failed${status ? ` (HTTP ${status})` : ''}: ${apiMessage(err)}`, EXIT.CLUSTER);
+  return new ClusterError(`${what} failed${status ? ` (HTTP ${status})` : ''}: ${apiMessage(err)}`);
 }

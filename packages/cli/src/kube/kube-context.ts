@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError } from '../errors.js';
 
 /**
  * What kind of cluster a context points at; it decides how images get into it. 'host-docker':
@@ -92,9 +92,8 @@ export function loadKubeContext(o: LoadKubeContextOptions = {}): KubeContext {
   const files = o.kubeconfig ? [o.kubeconfig] : env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(env.HOME ?? homedir(), '.kube', 'config')];
   const present = files.filter((f) => existsSync(f));
   if (!present.length) {
-    throw new GomrError(
+    throw new ClusterError(
       `no kubeconfig found (looked at ${files.join(', ')}); create a cluster (kind create cluster, minikube start) or set KUBECONFIG`,
-      EXIT.CLUSTER,
     );
   }
   const config = new KubeConfig();
@@ -110,18 +109,18 @@ export function loadKubeContext(o: LoadKubeContextOptions = {}): KubeContext {
       }
     }
   } catch (err) {
-    throw new GomrError(`cannot read the kubeconfig ${present.join(', ')}: ${(err as Error).message.split('\n')[0]}`, EXIT.CLUSTER);
+    throw new ClusterError(`cannot read the kubeconfig ${present.join(', ')}: ${(err as Error).message.split('\n')[0]}`);
   }
   const names = config.getContexts().map((c) => c.name);
   const context = o.context ?? config.getCurrentContext();
   if (!context || !names.includes(context)) {
     const which = o.context ? `context ${JSON.stringify(o.context)} is not` : 'no current context is set';
-    throw new GomrError(`${which} in ${present.join(', ')} (contexts: ${names.join(', ') || 'none'}); pick one with --context`, EXIT.CLUSTER);
+    throw new ClusterError(`${which} in ${present.join(', ')} (contexts: ${names.join(', ') || 'none'}); pick one with --context`);
   }
   config.setCurrentContext(context);
   const ctx = config.getContextObject(context)!;
   const cluster = config.getCluster(ctx.cluster);
-  if (!cluster) throw new GomrError(`context ${context} names cluster ${ctx.cluster}, which is not in the kubeconfig`, EXIT.CLUSTER);
+  if (!cluster) throw new ClusterError(`context ${context} names cluster ${ctx.cluster}, which is not in the kubeconfig`);
   const { flavor, clusterName } = detectFlavor(context, cluster.name, rawExtensions(present, context, cluster.name));
   return { config, context, server: cluster.server, flavor, clusterName };
 }

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, formatTimeout, kubeApi, parseRequestTimeout, REQUEST_TIMEOUT_ENV, type KubeApi } from './kube-api.js';
 import { loadKubeContext } from './kube-context.js';
 import { DEFAULT_NAMESPACE } from './resource-names.js';
@@ -46,7 +46,7 @@ export function wantsKube(raw: { type: string; flag?: string }[]): boolean {
   const kube = given.some((f) => KUBE_SELECTORS.has(f));
   const storage = given.find((f) => STORAGE_FLAGS.has(f));
   if (kube && storage) {
-    throw new GomrError(`--${storage} reads a store on this machine or S3; on Kubernetes gomr reads the cluster's MinIO (leave out --${storage}, or --kube/--context/--namespace/--kubeconfig)`, EXIT.USAGE);
+    throw new UsageError(`--${storage} reads a store on this machine or S3; on Kubernetes gomr reads the cluster's MinIO (leave out --${storage}, or --kube/--context/--namespace/--kubeconfig)`);
   }
   return kube;
 }

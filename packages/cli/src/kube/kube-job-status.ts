@@ -7,7 +7,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { JobSnapshot } from '@gomr/master';
 import type { S3StorageConfig, Storage } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError, GomrError, RuntimeError, UsageError } from '../errors.js';
 import { listSavedJobs, sortJobs, type JobListing } from '../job/list-jobs.js';
 import { checkJobId, fetchLiveSnapshot, readSavedSnapshot, type SnapshotSource } from '../job/load-job-snapshot.js';
 import { listClusterJobs, masterSelector, type ClusterJob } from './find-job.js';
@@ -122,7 +122,7 @@ export async function newestClusterJob(deps: KubeStatusDeps, running = false): P
   const jobs = (await listClusterJobs(deps.api, deps.namespace)).filter((j) => !running || j.master === 'running');
   if (!jobs.length) {
     const what = running ? 'no gomr job is running' : 'no gomr job has a master';
-    throw new GomrError(`${what} in namespace ${deps.namespace}; gomr jobs --kube -n ${deps.namespace} lists the jobs there`, EXIT.USAGE);
+    throw new UsageError(`${what} in namespace ${deps.namespace}; gomr jobs --kube -n ${deps.namespace} lists the jobs there`);
   }
   return jobs[0]!.jobId;
 }
@@ -158,18 +158,14 @@ function noSnapshotError(ns: string, jobId: string, master: ClusterJob | undefin
         ? `MinIO does not run in namespace ${ns}, so saved summaries cannot be read (gomr start starts it again; its data was kept)`
         : `it has no summary in ${minioStore(ns)}`;
   if (!master) {
-    return new GomrError(`no job ${jobId} in namespace ${ns}: no master, and ${minio}; gomr jobs --kube -n ${ns} lists the jobs there`, EXIT.USAGE);
+    return new UsageError(`no job ${jobId} in namespace ${ns}: no master, and ${minio}; gomr jobs --kube -n ${ns} lists the jobs there`);
   }
-  if (master.master === 'running') {
-    return new GomrError(
-      `the master of job ${jobId} in namespace ${ns} does not answer on its status port ${MASTER_STATUS_PORT} (starting, or stuck), and ${minio}; see gomr logs ${jobId} -n ${ns}`,
-      absent === 'not-running' ? EXIT.CLUSTER : EXIT.RUNTIME,
-    );
-  }
-  return new GomrError(
-    `the master of job ${jobId} in namespace ${ns} has ${master.master === 'failed' ? 'failed' : 'ended'}, and ${minio}; see gomr logs ${jobId} -n ${ns}`,
-    absent === 'not-running' ? EXIT.CLUSTER : EXIT.RUNTIME,
-  );
+  const message =
+    master.master === 'running'
+      ? `the master of job ${jobId} in namespace ${ns} does not answer on its status port ${MASTER_STATUS_PORT} (starting, or stuck), and ${minio}; see gomr logs ${jobId} -n ${ns}`
+      : `the master of job ${jobId} in namespace ${ns} has ${master.master === 'failed' ? 'failed' : 'ended'}, and ${minio}; see gomr logs ${jobId} -n ${ns}`;
+  // MinIO not running is the cluster's failing; a master that neither answers nor left a summary, the runtime's.
+  return absent === 'not-running' ? new ClusterError(message) : new RuntimeError(message);
 }
 
 export interface KubeJobList {

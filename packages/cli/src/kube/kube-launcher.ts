@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { JobStatus__Output } from '@gomr/proto';
 import { jobKeys, openStorage, type S3StorageConfig, type Storage } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
-import { EXIT, GomrError } from '../errors.js';
+import { InterruptedError, StorageError, UsageError } from '../errors.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { isS3Url, resolveOnlyS3Inputs, type S3Access } from '../inputs/resolve-s3-inputs.js';
 import { JOB_DEFAULTS, jobSpecFields, type JobFlagOptions } from '../job/job-flags.js';
@@ -128,10 +128,10 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
   const ns = o.namespace;
   const step = (n: number, text: string) => o.log(`[${n}/6] ${text}`);
   const stopIfAborted = () => {
-    if (o.signal?.aborted) throw new GomrError('interrupted before the job was deployed; nothing of it runs', EXIT.INTERRUPTED);
+    if (o.signal?.aborted) throw new InterruptedError('interrupted before the job was deployed; nothing of it runs');
   };
 
-  if (!Number.isInteger(o.reducers) || o.reducers < 0) throw new GomrError('--reducers must be 0 (a map-only job) or more', EXIT.USAGE);
+  if (!Number.isInteger(o.reducers) || o.reducers < 0) throw new UsageError('--reducers must be 0 (a map-only job) or more');
   const s3 = o.inputs.some(isS3Url);
   // Inputs outside the cluster are listed now, before anything is created; those in the
   // cluster's MinIO once it runs.
@@ -139,8 +139,8 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
   if (external && isLoopback(external.config.endpoint)) {
     o.log(`note: --s3-endpoint ${external.config.endpoint} is this machine's loopback; pods reach it only on a cluster that shares this machine's network`);
   }
-  if (o.sortTotal && o.reducers === 0) throw new GomrError('--sort total needs reducers: a map-only job (--reducers 0) writes its map output unsorted', EXIT.USAGE);
-  if (o.sortTotal && s3) throw new GomrError('--sort total samples local inputs only; s3:// inputs cannot be sampled yet', EXIT.USAGE);
+  if (o.sortTotal && o.reducers === 0) throw new UsageError('--sort total needs reducers: a map-only job (--reducers 0) writes its map output unsorted');
+  if (o.sortTotal && s3) throw new UsageError('--sort total samples local inputs only; s3:// inputs cannot be sampled yet');
   const inputs = s3 ? [] : await resolveInputs(o.inputs);
   const sideFiles = o.files?.length ? await resolveSideFiles(o.files) : [];
   const jobId = o.jobId ?? newJobId();
@@ -263,7 +263,7 @@ export async function withMinioPod<T>(
   let storage: Storage | undefined;
   try {
     storage = await openStorage({ kind: 's3', endpoint, bucket: MINIO.bucket, ...credentials }).catch((err: Error) => {
-      throw new GomrError(`cannot open MinIO through a port-forward to ${pod}: ${err.message}`, EXIT.STORAGE);
+      throw new StorageError(`cannot open MinIO through a port-forward to ${pod}: ${err.message}`);
     });
     return await use(storage, endpoint);
   } finally {

@@ -1,7 +1,7 @@
 import type { TaskStory } from '@gomr/master';
 import { checkJobId, type SnapshotSource } from '../job/load-job-snapshot.js';
 import { checkTaskId, fetchLiveStory, noSuchTask, readSavedStory } from '../job/load-task-story.js';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { forwardStatusPage, minioStore, withClusterMinio, type KubeStatusDeps } from './kube-job-status.js';
 
 /**
@@ -26,5 +26,5 @@ export async function loadKubeTaskStory(deps: KubeStatusDeps, jobId: string, tas
     if (saved.value === null) throw noSuchTask(jobId, taskId);
     if (saved.value) return { story: saved.value, source: { kind: 'summary', store: minioStore(deps.namespace) } };
   }
-  throw new GomrError(`job ${jobId} has no running master and no summary in ${minioStore(deps.namespace)}; gomr jobs --kube -n ${deps.namespace} lists the jobs there`, EXIT.USAGE);
+  throw new UsageError(`job ${jobId} has no running master and no summary in ${minioStore(deps.namespace)}; gomr jobs --kube -n ${deps.namespace} lists the jobs there`);
 }

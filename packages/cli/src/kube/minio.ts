@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { V1Pod } from '@kubernetes/client-node';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError } from '../errors.js';
 import { createIfMissing, kubeCall, isNotFound, asClusterError, type CreateIfMissingOptions, type KubeApi } from './kube-api.js';
 import { minioCredentialsSecret, minioDeployment, minioService, minioVolumeClaim, type MinioManifestOptions } from './manifests/minio-manifests.js';
 import { componentLabels, MINIO, selector } from './resource-names.js';
@@ -25,7 +25,7 @@ export async function readMinioCredentials(api: KubeApi, namespace: string): Pro
     const decode = (k: string) => (data[k] ? Buffer.from(data[k], 'base64').toString('utf8') : '');
     const accessKey = decode('MINIO_ROOT_USER');
     const secretKey = decode('MINIO_ROOT_PASSWORD');
-    if (!accessKey || !secretKey) throw new GomrError(`Secret ${MINIO.secret} in ${namespace} lacks MINIO_ROOT_USER or MINIO_ROOT_PASSWORD; delete it with gomr down --purge`, EXIT.CLUSTER);
+    if (!accessKey || !secretKey) throw new ClusterError(`Secret ${MINIO.secret} in ${namespace} lacks MINIO_ROOT_USER or MINIO_ROOT_PASSWORD; delete it with gomr down --purge`);
     return { accessKey, secretKey };
   } catch (err) {
     if (isNotFound(err)) return undefined;

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { Log } from '@kubernetes/client-node';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { kubeCall, type KubeApi } from './kube-api.js';
 import { masterSelector, workerSelector } from './find-job.js';
 
@@ -28,7 +28,7 @@ export async function findLogPod(api: KubeApi, o: Pick<PodLogOptions, 'namespace
   if (!pod) {
     const what = o.worker === undefined ? 'master' : `worker ${o.worker}`;
     const hint = o.worker === undefined ? '' : ' (workers are removed when the job ends; their logs stay in storage)';
-    throw new GomrError(`no pod for the ${what} of job ${o.jobId} in namespace ${o.namespace}${hint}`, EXIT.USAGE);
+    throw new UsageError(`no pod for the ${what} of job ${o.jobId} in namespace ${o.namespace}${hint}`);
   }
   return pod.metadata!.name!;
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import WebSocket from 'ws';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError, type GomrError, UsageError } from '../errors.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './kube-api.js';
 import type { KubeContext } from './kube-context.js';
 import { bridgePortForward, PORT_FORWARD_PROTOCOL, type StreamLimits } from './port-forward-stream.js';
@@ -28,9 +28,9 @@ export interface KubePortForwarderOptions extends StreamLimits {
 }
 
 /** The API server answered the upgrade with an error (403 on pods/portforward, no such pod). */
-export class PortForwardRefused extends GomrError {
+export class PortForwardRefused extends ClusterError {
   constructor(message: string) {
-    super(message, EXIT.CLUSTER);
+    super(message);
     this.name = 'PortForwardRefused';
   }
 }
@@ -108,7 +108,7 @@ export class KubePortForwarder implements PortForwarder {
           (err: Error) => done(new PortForwardRefused(`${what} refused: ${res.statusCode} (${err.message})`)),
         );
       });
-      ws.on('error', (err) => !refused && reject(new GomrError(`${what} failed: ${err.message}`, EXIT.CLUSTER)));
+      ws.on('error', (err) => !refused && reject(new ClusterError(`${what} failed: ${err.message}`)));
     });
   }
 
@@ -150,7 +150,7 @@ export class KubePortForwarder implements PortForwarder {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'EADDRINUSE' ? new GomrError(`port ${localPort} on 127.0.0.1 is in use; pick another with --port`, EXIT.USAGE) : err),
+        reject(err.code === 'EADDRINUSE' ? new UsageError(`port ${localPort} on 127.0.0.1 is in use; pick another with --port`) : err),
       );
       server.listen(localPort, '127.0.0.1', () => resolve());
     });

@@ -1,5 +1,5 @@
 import { jobKeys, type Storage } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { listSavedJobs } from '../job/list-jobs.js';
 import { checkJobId } from '../job/load-job-snapshot.js';
 import { listClusterJobs } from './find-job.js';
@@ -20,10 +20,10 @@ export async function resolveJobIdWithStore(api: KubeApi, namespace: string, job
   if (jobId) {
     if (cluster.some((j) => j.jobId === jobId) || (await storeHasJob(storage, jobId))) return jobId;
     const known = cluster.slice(0, 5).map((j) => j.jobId).join(', ');
-    throw new GomrError(`no job ${jobId} in namespace ${namespace}: no master Job, and nothing under ${jobKeys.root(jobId)} in its MinIO${known ? ` (newest: ${known})` : ''}`, EXIT.USAGE);
+    throw new UsageError(`no job ${jobId} in namespace ${namespace}: no master Job, and nothing under ${jobKeys.root(jobId)} in its MinIO${known ? ` (newest: ${known})` : ''}`);
   }
   const saved = [...(await listSavedJobs(storage)).values()].map((s) => ({ id: s.id, ms: s.startedMs }));
   const candidates = [...cluster.map((j) => ({ id: j.jobId, ms: Date.parse(j.createdAt) })), ...saved].sort((a, b) => b.ms - a.ms);
-  if (!candidates.length) throw new GomrError(`no gomr job in namespace ${namespace}; start one with gomr start`, EXIT.USAGE);
+  if (!candidates.length) throw new UsageError(`no gomr job in namespace ${namespace}; start one with gomr start`);
   return candidates[0]!.id;
 }

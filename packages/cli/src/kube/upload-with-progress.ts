@@ -3,7 +3,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
 import { jobKeys, type Storage } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { StorageError } from '../errors.js';
 import type { ResolvedInput } from '../inputs/resolve-inputs.js';
 
 /**
@@ -43,7 +43,7 @@ export async function uploadWithProgress(
         await writer.done();
       } catch (err) {
         await writer.abort().catch(() => {});
-        throw new GomrError(`upload of ${input.path} to MinIO failed: ${(err as Error).message}`, EXIT.STORAGE);
+        throw new StorageError(`upload of ${input.path} to MinIO failed: ${(err as Error).message}`);
       }
       if (!bar) log(`  uploaded ${input.name} (${input.size} bytes)`);
       keys.push(key);

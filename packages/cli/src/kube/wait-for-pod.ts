@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Pod } from '@kubernetes/client-node';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError } from '../errors.js';
 import { kubeCall, type KubeApi } from './kube-api.js';
 import { diagnosePods, podReady } from './pod-diagnosis.js';
 import { FailedPods } from './failed-pods.js';
@@ -58,7 +58,7 @@ export async function waitForReadyPod(api: KubeApi, namespace: string, labelSele
         ? `${o.what} cannot start${o.where ? ` ${o.where}` : ''}: ${fatal.map((p) => p.text).join('; ')}`
         : `${o.what} was not ready after ${Math.round(timeoutMs / 1000)} s${o.where ? ` ${o.where}` : ''}: ${[why.summary, ...problems.filter((p) => !p.key.startsWith('pod/')).map((p) => p.text)].join('; ')}`;
       const lastEvent = why.events.at(-1);
-      throw new GomrError(`${head}${lastEvent ? `; last event: ${lastEvent}` : ''}`, EXIT.CLUSTER, why.events.length ? `events:\n${why.events.join('\n')}` : undefined);
+      throw new ClusterError(`${head}${lastEvent ? `; last event: ${lastEvent}` : ''}`, why.events.length ? `events:\n${why.events.join('\n')}` : undefined);
     }
     await sleep(Math.min(o.pollMs ?? 1000, Math.max(0, deadline - Date.now())), undefined, { signal: o.signal });
   }

@@ -1,5 +1,5 @@
 import type { JobStatus__Output } from '@gomr/proto';
-import { EXIT, GomrError } from '../errors.js';
+import { ClusterError, GomrError, RuntimeError } from '../errors.js';
 import { isNotFound, kubeCall, type KubeApi } from './kube-api.js';
 import { FailedPods } from './failed-pods.js';
 import { workerSelector } from './find-job.js';
@@ -59,12 +59,11 @@ export class WorkerWatch {
     const stuck = live.filter((p) => podProblems(p).some((x) => x.fatal));
     const jobFailed = await this.workersJobFailure();
     if (jobFailed) {
-      return new GomrError(`the workers of job ${jobId} failed: ${[jobFailed, ...fatal.map((p) => p.text)].join('; ')}`, EXIT.RUNTIME);
+      return new RuntimeError(`the workers of job ${jobId} failed: ${[jobFailed, ...fatal.map((p) => p.text)].join('; ')}`);
     }
     if (registered === 0 && (cannotStart.length > 0 || (live.length > 0 && stuck.length === live.length))) {
-      return new GomrError(
+      return new ClusterError(
         `no worker of job ${jobId} can run: ${fatal.map((p) => p.text).join('; ')}`,
-        EXIT.CLUSTER,
         `gomr logs ${jobId} --worker 0 -n ${namespace} shows a worker's log, if it started`,
       );
     }

@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { storageConfigToEnv, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
-import { EXIT, GomrError } from '../errors.js';
+import { GomrError, RuntimeError, WorkerFileError } from '../errors.js';
 import { WORKER_FILE_ERROR_LINE } from '@gomr/sdk/runtime';
 import { ChildProcessGroup, howEnded, type ManagedChild } from './child-process-group.js';
 import { runtimeEntries, type RuntimeEntries } from './runtime-entries.js';
@@ -133,9 +133,9 @@ export class LocalRuntime {
       this.master = child;
       void child.exited.then(async (code) => {
         const why = `master exited unexpectedly (code ${code}): ${await this.tail(child.logPath)}`;
-        reject(new GomrError(why, EXIT.RUNTIME));
+        reject(new RuntimeError(why));
         if (this.stopping || this.fatal) return;
-        if (++this.masterRestarts > MAX_MASTER_RESTARTS) return this.fail(new GomrError(why, EXIT.RUNTIME));
+        if (++this.masterRestarts > MAX_MASTER_RESTARTS) return this.fail(new RuntimeError(why));
         this.opts.log?.(`master exited (code ${code}); restarting it on ${this.masterAddress}`);
         this.startMaster(this.masterAddress).catch((err: GomrError) => this.fail(err));
       });
@@ -171,7 +171,7 @@ export class LocalRuntime {
       // The user's file does not load where tasks run (it passed the CLI's check): every worker
       // would fail alike, so the job ends now instead of after 20 restarts.
       if (workerFileError) {
-        this.fail(new GomrError(`bad worker file: ${workerFileError.message} (in the worker process, though it loaded in the CLI's check)`, EXIT.WORKER_FILE, workerFileError.stack));
+        this.fail(new WorkerFileError(`bad worker file: ${workerFileError.message} (in the worker process, though it loaded in the CLI's check)`, workerFileError.stack));
         return;
       }
       state.deaths++;
@@ -179,7 +179,7 @@ export class LocalRuntime {
       this.opts.log?.(`worker ${slot} ${howEnded(child, code)}${registered ? '' : ' before registering'}; restarting`);
       if (state.failedStarts > MAX_FAILED_STARTS || state.deaths > this.maxDeathsPerSlot) {
         const why = state.failedStarts > MAX_FAILED_STARTS ? `failed to start ${state.failedStarts} times in a row` : `died ${state.deaths} times`;
-        this.fail(new GomrError(`worker ${slot} ${why}; last log: ${await this.tail(child.logPath)}`, EXIT.RUNTIME));
+        this.fail(new RuntimeError(`worker ${slot} ${why}; last log: ${await this.tail(child.logPath)}`));
         return;
       }
       setTimeout(() => !this.stopping && this.startWorker(slot), Math.min(100 * 2 ** state.failedStarts, 2000));

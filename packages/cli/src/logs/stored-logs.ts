@@ -1,5 +1,5 @@
 import { jobKeys, listLogs, logPrefix, readLog, TASK_ID_PATTERN, type Storage } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
 /**
  * The logs a job's processes shipped to its store (jobs/<id>/logs/<name>/, see
@@ -18,15 +18,15 @@ const TASK_ID = TASK_ID_PATTERN;
 
 /** Refuses what is not a task id (m-00003, r-00000), in one line. */
 export function checkTaskId(task: string): string {
-  if (!TASK_ID.test(task)) throw new GomrError(`${JSON.stringify(task)} is not a task id (m-00003 for a map task, r-00000 for a reduce task; gomr status JOB lists them)`, EXIT.USAGE);
+  if (!TASK_ID.test(task)) throw new UsageError(`${JSON.stringify(task)} is not a task id (m-00003 for a map task, r-00000 for a reduce task; gomr status JOB lists them)`);
   return task;
 }
 
-/** The text of the selected stored log, or a GomrError (exit 2) that says what is there instead. */
+/** The text of the selected stored log, or a UsageError (exit 2) that says what is there instead. */
 export async function readStoredLog(storage: Storage, jobId: string, sel: LogSelection): Promise<string> {
   const names = await listLogs(storage, jobId);
   if (!names.length) {
-    throw new GomrError(`job ${jobId} has no logs in ${storage.describe} (nothing under ${jobKeys.logs(jobId)}: it ran before gomr kept logs in storage, or never started)`, EXIT.USAGE);
+    throw new UsageError(`job ${jobId} has no logs in ${storage.describe} (nothing under ${jobKeys.logs(jobId)}: it ran before gomr kept logs in storage, or never started)`);
   }
   let text: string;
   if (sel.task !== undefined) {
@@ -34,7 +34,7 @@ export async function readStoredLog(storage: Storage, jobId: string, sel: LogSel
   } else {
     const name = sel.worker === undefined ? 'master' : `worker-${sel.worker}`;
     if (!names.includes(name)) {
-      throw new GomrError(`job ${jobId} has no stored log of the ${sel.worker === undefined ? 'master' : `worker ${sel.worker}`} (logs: ${names.join(', ')})`, EXIT.USAGE);
+      throw new UsageError(`job ${jobId} has no stored log of the ${sel.worker === undefined ? 'master' : `worker ${sel.worker}`} (logs: ${names.join(', ')})`);
     }
     text = await readLog(storage, logPrefix(jobId, name));
   }
@@ -55,7 +55,7 @@ async function taskLines(storage: Storage, jobId: string, task: string, names: s
       if (word.test(line)) out.push(`${name.padEnd(width)} | ${line}`);
     }
   }
-  if (!out.length) throw new GomrError(`no log line of job ${jobId} names task ${task} (logs: ${names.join(', ')})`, EXIT.USAGE);
+  if (!out.length) throw new UsageError(`no log line of job ${jobId} names task ${task} (logs: ${names.join(', ')})`);
   return out.join('\n') + '\n';
 }
 

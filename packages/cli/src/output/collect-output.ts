@@ -3,15 +3,15 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { jobKeys, SKIPPED_DIR, type Storage } from '@gomr/storage';
-import { EXIT, GomrError } from '../errors.js';
+import { GomrError, StorageError, UsageError } from '../errors.js';
 
 /** Refuses an output directory that holds files, unless overwriting was asked for. */
 export async function checkOutputDir(dir: string, overwrite: boolean): Promise<void> {
   const st = await stat(dir).catch(() => null);
   if (!st) return;
-  if (!st.isDirectory()) throw new GomrError(`output path exists and is not a directory: ${dir}`, EXIT.USAGE);
+  if (!st.isDirectory()) throw new UsageError(`output path exists and is not a directory: ${dir}`);
   if (!overwrite && (await readdir(dir)).length) {
-    throw new GomrError(`output directory is not empty: ${dir} (use --overwrite to replace it)`, EXIT.USAGE);
+    throw new UsageError(`output directory is not empty: ${dir} (use --overwrite to replace it)`);
   }
 }
 
@@ -59,7 +59,7 @@ export async function collectOutput(storage: Storage, keys: string[], dir: strin
     }
   } catch (err) {
     await rm(staging, { recursive: true, force: true });
-    throw new GomrError(`could not write the output to ${dir}: ${(err as Error).message}`, EXIT.STORAGE);
+    throw new StorageError(`could not write the output to ${dir}: ${(err as Error).message}`);
   }
   try {
     if (o.overwrite) await rm(target, { recursive: true, force: true });
@@ -68,7 +68,7 @@ export async function collectOutput(storage: Storage, keys: string[], dir: strin
     await rm(staging, { recursive: true, force: true });
     const code = (err as NodeJS.ErrnoException).code;
     if (!o.overwrite && (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR')) throw changedDuringJob(target, o.jobId);
-    throw new GomrError(`could not move the output into place (rename ${staging} to ${target}): ${code ?? (err as Error).message}`, EXIT.STORAGE);
+    throw new StorageError(`could not move the output into place (rename ${staging} to ${target}): ${code ?? (err as Error).message}`);
   }
   return { files, skippedFiles };
 }
@@ -79,8 +79,7 @@ async function checkStillFree(target: string, jobId: string): Promise<void> {
 }
 
 function changedDuringJob(target: string, jobId: string): GomrError {
-  return new GomrError(
+  return new UsageError(
     `output directory ${target} got files while job ${jobId} ran; it is left as it is (the part files stay in the store, ${jobKeys.output(jobId)}): run with --overwrite to replace it`,
-    EXIT.USAGE,
   );
 }

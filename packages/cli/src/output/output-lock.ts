@@ -2,7 +2,7 @@ import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { processAlive } from '../local/process-alive.js';
-import { EXIT, GomrError } from '../errors.js';
+import { GomrError, UsageError } from '../errors.js';
 
 /** What a lock file holds: who writes the output directory. */
 interface LockOwner {
@@ -49,12 +49,11 @@ export function acquireOutputLock(dir: string, jobId: string): OutputLock {
       }
       const other = readOwner(path);
       if (other && isAlive(other)) {
-        throw new GomrError(
+        throw new UsageError(
           `output directory ${dir} is in use by job ${other.jobId} (pid ${other.pid} on ${other.host}, since ${other.since}); wait for it to end or choose another --output`,
-          EXIT.USAGE,
         );
       }
-      if (attempt > 0) throw new GomrError(`output directory ${dir}: could not take over the stale lock ${path}`, EXIT.USAGE);
+      if (attempt > 0) throw new UsageError(`output directory ${dir}: could not take over the stale lock ${path}`);
       // A dead owner (or a lock it never finished writing): stale.
       try {
         unlinkSync(path);
@@ -105,5 +104,5 @@ function isAlive(owner: LockOwner): boolean {
 
 function cannotLock(dir: string, err: unknown): GomrError {
   const e = err as NodeJS.ErrnoException;
-  return new GomrError(`cannot write beside the output directory ${dir}: ${e.code ?? e.message} (${dirname(dir)} must be a writable directory)`, EXIT.USAGE);
+  return new UsageError(`cannot write beside the output directory ${dir}: ${e.code ?? e.message} (${dirname(dir)} must be a writable directory)`);
 }

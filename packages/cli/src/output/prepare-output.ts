@@ -1,6 +1,6 @@
 import { mkdir, readdir, realpath, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { EXIT, GomrError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { ResolvedInput } from '../inputs/resolve-inputs.js';
 import { checkOutputDir } from './collect-output.js';
 import { processAlive } from '../local/process-alive.js';
@@ -46,10 +46,10 @@ async function makeParents(dir: string): Promise<void> {
     const st = await stat(d).catch((err: NodeJS.ErrnoException) => {
       // ENOTDIR: a file above; the walk up finds it and says so.
       if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
-      throw new GomrError(`cannot use the output's parent directory ${d}: ${err.code ?? err.message}`, EXIT.USAGE);
+      throw new UsageError(`cannot use the output's parent directory ${d}: ${err.code ?? err.message}`);
     });
     if (st) {
-      if (!st.isDirectory()) throw new GomrError(`cannot create the output directory: ${d} is not a directory`, EXIT.USAGE);
+      if (!st.isDirectory()) throw new UsageError(`cannot create the output directory: ${d} is not a directory`);
       break;
     }
     missing.unshift(d);
@@ -58,7 +58,7 @@ async function makeParents(dir: string): Promise<void> {
   for (const d of missing) {
     await mkdir(d).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'EEXIST') return;
-      throw new GomrError(`cannot create the output's parent directory ${d}: ${err.code ?? err.message}`, EXIT.USAGE);
+      throw new UsageError(`cannot create the output's parent directory ${d}: ${err.code ?? err.message}`);
     });
   }
 }
@@ -68,7 +68,7 @@ async function checkApart(dir: string, o: PrepareOutputOptions): Promise<void> {
   const within = (p: string, d: string) => p === d || p.startsWith(d.endsWith(sep) ? d : d + sep);
   for (const input of o.inputs) {
     for (const p of new Set([input.path, await realOrResolved(input.path)])) {
-      if (within(p, out)) throw new GomrError(`output directory ${dir} contains the input ${input.path}; choose an --output outside the inputs`, EXIT.USAGE);
+      if (within(p, out)) throw new UsageError(`output directory ${dir} contains the input ${input.path}; choose an --output outside the inputs`);
     }
   }
   for (const pattern of o.inputPatterns) {
@@ -77,7 +77,7 @@ async function checkApart(dir: string, o: PrepareOutputOptions): Promise<void> {
     if (!st?.isDirectory()) continue;
     for (const d of new Set([abs, await realOrResolved(abs)])) {
       if (within(out, d) || within(resolve(dir), d)) {
-        throw new GomrError(`output directory ${dir} is inside the input directory ${pattern}; choose an --output outside the inputs`, EXIT.USAGE);
+        throw new UsageError(`output directory ${dir} is inside the input directory ${pattern}; choose an --output outside the inputs`);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { EXIT, GomrError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 
 /** A worker pod's memory limit when neither --worker-memory-limit nor --executor-heap-mb is given. */
 export const DEFAULT_WORKER_MEMORY_LIMIT = '1Gi';
@@ -48,9 +48,8 @@ export function checkWorkerMemoryLimit(given: string | undefined, executorHeapMb
   if (!given || executorHeapMb === undefined) return;
   const bytes = memoryQuantityBytes(given);
   if (bytes === undefined || bytes > executorHeapMb * MiB) return;
-  throw new GomrError(
+  throw new UsageError(
     `--worker-memory-limit ${given} is not above --executor-heap-mb ${executorHeapMb}: a worker pod would be killed for memory before its heap limit is reached; ` +
       `give more, e.g. ${executorHeapMb + WORKER_MEMORY_HEADROOM_MIB}Mi (the heap + ${WORKER_MEMORY_HEADROOM_MIB}Mi for the rest of the worker)`,
-    EXIT.USAGE,
   );
 }
