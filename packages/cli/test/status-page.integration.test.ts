@@ -321,3 +321,35 @@ run({
     await stop(serve.child, serve.exited);
   }
 });
+
+test("a job of steps: a later step's task opens its story from the page's address (#task=s1-m-00000)", { skip, timeout: 120_000 }, async () => {
+  const dir = await tempDir();
+  const twoSteps = join(dir, 'two-steps.ts');
+  // Step 2's mapper fails its first attempt once, so its task has a story of two attempts.
+  await writeFile(twoSteps, `import { run } from '@gomr/sdk';
+run({
+  steps: [
+    { mapper(ctx, chunk: string) { for (const w of chunk.split(/\\s+/)) if (w) ctx.emit(w, 1); }, reducer(ctx, k, v: number[]) { ctx.emit(k, v.length); } },
+    {
+      mapper(ctx, word: string, n: number) { if (ctx.attempt === 1) throw new Error('first attempt of ' + ctx.taskId); ctx.emit('total', n); },
+      reducer(ctx, k, v: number[]) { ctx.emit(k, v.reduce((a, b) => a + b, 0)); },
+    },
+  ],
+});
+`);
+  const input = join(dir, 'in.txt');
+  await writeFile(input, 'a b c\na b\n');
+  const r = await runGomr(['run', '-i', input, '-w', '1', '-m', '1', '--json', '-o', join(dir, 'out'), twoSteps], { home });
+  assert.equal(r.code, 0, r.stderr);
+  const { jobId } = JSON.parse(r.stdout) as { jobId: string };
+  const serve = startGomr(['ui', jobId, '--serve']);
+  try {
+    const url = (await serve.line(/^(http:\/\/127\.0\.0\.1:\d+\/)$/m))[1]!;
+    const { page } = await openPage(`${url}#task=s1-m-00000`);
+    await page.waitForSelector('#task-story:not([hidden]) tr[data-attempt]', { timeout: 10_000 });
+    assert.deepEqual(await page.locator('#task-story tr[data-attempt] td:nth-child(6)').allTextContents(), ['failed', 'committed']);
+    await page.close();
+  } finally {
+    await stop(serve.child, serve.exited);
+  }
+});

@@ -302,7 +302,7 @@ function renderTimeline(s) {
         title: lines.join('\n'),
         'data-task': a.taskId,
         'data-outcome': a.outcome,
-      }, h('span', { className: 'tl-label' }, `${a.taskId.replace(/^([mr])-0*(?=\d)/, '$1')}${a.attempt > 1 ? `·${a.attempt}` : ''}`));
+      }, h('span', { className: 'tl-label' }, `${a.taskId.replace(/^((?:s\d+-)?[mr])-0*(?=\d)/, '$1')}${a.attempt > 1 ? `·${a.attempt}` : ''}`));
     });
     rows.push(h('div', { className: 'tl-row' },
       h('div', { className: 'tl-name', title: w && w.host ? `${w.host} pid ${w.pid}` : '' },
@@ -439,9 +439,9 @@ function taskHref(taskId) {
   return `#task=${encodeURIComponent(taskId)}`;
 }
 
-/** The task named by the address (#task=m-00003), or ''. */
+/** The task named by the address (#task=m-00003; past step 0 of a job of steps, #task=s1-m-00003), or ''. */
 function shownTaskId() {
-  const m = /^#task=([mr]-\d+)$/.exec(decodeURIComponent(location.hash));
+  const m = /^#task=((?:s\d+-)?[mr]-\d+)$/.exec(decodeURIComponent(location.hash));
   return m ? m[1] : '';
 }
 
