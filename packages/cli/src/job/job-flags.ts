@@ -111,19 +111,31 @@ export function jobOptionsFromFlags(flags: JobFlagValues): JobFlagOptions {
   };
 }
 
-/** The job spec's fields that come from these options, the same for every runtime. */
-export function jobSpecFields(o: Omit<JobFlagOptions, 'inputs' | 'files' | 'sortTotal' | 'spillBytes' | 'executorHeapMb'>) {
+/** What jobSpecFields needs: the options both runtimes always have, and the ones with defaults. */
+export type JobSpecFieldOptions = Pick<JobFlagOptions, 'reducers' | 'params' | 'maxAttempts' | 'heartbeatTimeoutMs'> &
+  Partial<Pick<JobFlagOptions, 'taskTimeoutMs' | 'speculation' | 'skipBadRecords' | 'maxSkippedRecords' | 'keepIntermediate' | 'outputFormat' | 'outputCompression'>>;
+
+/**
+ * The job spec's fields that come from these options, the same for every runtime; an option
+ * left undefined gets JOB_DEFAULTS' value.
+ */
+export function jobSpecFields(o: JobSpecFieldOptions) {
+  const d = { ...JOB_DEFAULTS, ...definedOnly(o) };
   return {
-    reducers: o.reducers,
-    params: o.params,
-    maxAttempts: o.maxAttempts,
-    heartbeatTimeoutMs: o.heartbeatTimeoutMs,
-    keepIntermediate: o.keepIntermediate,
-    taskTimeoutMs: o.taskTimeoutMs,
-    speculation: o.speculation,
-    skipBadRecords: o.skipBadRecords,
-    maxSkippedRecords: o.maxSkippedRecords,
-    outputFormat: o.outputFormat,
-    outputCompression: o.outputCompression,
+    reducers: d.reducers,
+    params: d.params,
+    maxAttempts: d.maxAttempts,
+    heartbeatTimeoutMs: d.heartbeatTimeoutMs,
+    keepIntermediate: d.keepIntermediate,
+    taskTimeoutMs: d.taskTimeoutMs,
+    speculation: d.speculation,
+    skipBadRecords: d.skipBadRecords,
+    maxSkippedRecords: d.maxSkippedRecords,
+    outputFormat: d.outputFormat,
+    outputCompression: d.outputCompression,
   };
+}
+
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -5,6 +5,7 @@ import type { JobStatus__Output } from '@gomr/proto';
 import { compressionOf, isFinalJobState, jobKeys, openStorage, WORKER_BUNDLE_NAME, type Storage, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { checkWorker, type WorkerShape } from '../bundle/check-worker.js';
+import { jobSpecFields } from './job-flags.js';
 import { sortFlagNeeded, totalOrderSpec, writeSampleRequest } from './total-order-sample.js';
 import { InterruptedError, JobFailedError, RuntimeError, StorageError, UsageError, WorkerFileError } from '../errors.js';
 import { resolveInputs, type ResolvedInput } from '../inputs/resolve-inputs.js';
@@ -210,16 +211,10 @@ async function runWithOutput(
     const token = newToken();
     const spec: JobSpecInput = {
       jobId, token, workerFile: o.workerFile, inputs: specInputs, inputStorage, storage: o.storage,
-      maps, reducers: o.reducers, params: o.params, maxAttempts: o.maxAttempts,
-      heartbeatTimeoutMs: o.heartbeatTimeoutMs, keepIntermediate: o.keepIntermediate,
-      ...(o.taskTimeoutMs ? { taskTimeoutMs: o.taskTimeoutMs } : {}),
-      speculation: o.speculation ?? true,
-      skipBadRecords: o.skipBadRecords ?? false,
-      ...(o.maxSkippedRecords !== undefined ? { maxSkippedRecords: o.maxSkippedRecords } : {}),
+      maps,
+      ...jobSpecFields(o),
       ...(sideFiles.length ? { files: await placeSideFiles(jobId, sideFiles, o.storage, storage) } : {}),
       ...totalOrder,
-      outputFormat: o.outputFormat ?? 'tsv',
-      outputCompression: o.outputCompression ?? 'none',
     };
     const specPath = join(jobDir, 'spec.json');
     // Whether the worker file is a job of steps (and their reduce counts) is known once it is

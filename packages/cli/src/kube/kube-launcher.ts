@@ -6,7 +6,7 @@ import type { JobSpecInput } from '@gomr/master';
 import { InterruptedError, StorageError, UsageError } from '../errors.js';
 import { resolveInputs } from '../inputs/resolve-inputs.js';
 import { isS3Url, resolveOnlyS3Inputs, type S3Access } from '../inputs/resolve-s3-inputs.js';
-import { JOB_DEFAULTS, jobSpecFields, type JobFlagOptions } from '../job/job-flags.js';
+import { jobSpecFields, type JobFlagOptions } from '../job/job-flags.js';
 import { newJobId, newToken } from '../job/job-id.js';
 import { followToEnd } from './follow-to-end.js';
 import type { ImageLoader } from './image-loader.js';
@@ -112,10 +112,6 @@ export interface StartKubeJobResult {
   images: { master: string; worker: string };
 }
 
-function definedOnly<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
 function isLoopback(endpoint: string): boolean {
   const host = new URL(endpoint).hostname;
   return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
@@ -202,7 +198,7 @@ export async function startKubeJob(o: StartKubeJobOptions, deps: LauncherDeps): 
       inputStorage,
       storage,
       maps: o.maps,
-      ...jobSpecFields({ ...JOB_DEFAULTS, ...definedOnly(o) }),
+      ...jobSpecFields(o),
       // A job of steps: step 1's reduce count, and each step's.
       ...(o.steps ? { reducers: o.steps[0]!.reducers, steps: o.steps } : {}),
       ...(files.length ? { files } : {}),
