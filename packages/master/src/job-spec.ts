@@ -1,17 +1,5 @@
 import { z } from 'zod';
-import type { StorageConfig } from '@gomr/storage';
-
-const storageConfigSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('local'), root: z.string().min(1) }),
-  z.object({
-    kind: z.literal('s3'),
-    endpoint: z.string().min(1),
-    bucket: z.string().min(1),
-    accessKey: z.string().min(1),
-    secretKey: z.string().min(1),
-    region: z.string().optional(),
-  }),
-]);
+import { JOB_DEFAULTS, storageConfigSchema, type StorageConfig } from '@gomr/storage';
 
 const jobSpecSchema = z.object({
   jobId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'job id: lower-case letters, digits and dashes'),
@@ -26,28 +14,28 @@ const jobSpecSchema = z.object({
   /** 0: a map-only job (map output is the job's output, see Scheduler.mapOnly). */
   reducers: z.number().int().min(0),
   params: z.record(z.string(), z.string()).default({}),
-  maxAttempts: z.number().int().min(1).default(4),
-  heartbeatIntervalMs: z.number().int().min(10).default(1000),
-  heartbeatTimeoutMs: z.number().int().min(100).default(10_000),
+  maxAttempts: z.number().int().min(1).default(JOB_DEFAULTS.maxAttempts),
+  heartbeatIntervalMs: z.number().int().min(10).default(JOB_DEFAULTS.heartbeatIntervalMs),
+  heartbeatTimeoutMs: z.number().int().min(100).default(JOB_DEFAULTS.heartbeatTimeoutMs),
   /** Keep intermediate runs and attempt outputs after the job (debugging). */
-  keepIntermediate: z.boolean().default(false),
+  keepIntermediate: z.boolean().default(JOB_DEFAULTS.keepIntermediate),
   /** Backup copies of stragglers near the end of a phase (see straggler-policy.ts). */
-  speculation: z.boolean().default(true),
+  speculation: z.boolean().default(JOB_DEFAULTS.speculation),
   /** An attempt whose progress has not moved for this long is killed and re-run. */
-  taskTimeoutMs: z.number().int().min(100).default(600_000),
+  taskTimeoutMs: z.number().int().min(100).default(JOB_DEFAULTS.taskTimeoutMs),
   /** Skip a chunk (map) or key (reduce) that fails every attempt, and report it. */
-  skipBadRecords: z.boolean().default(false),
+  skipBadRecords: z.boolean().default(JOB_DEFAULTS.skipBadRecords),
   /** --max-skipped-records: dead-letter lines (output/_skipped/<task>.jsonl) one task writes; past it, skips are only counted. */
-  maxSkippedRecords: z.number().int().min(0).max(2 ** 31 - 1).default(10_000),
+  maxSkippedRecords: z.number().int().min(0).max(2 ** 31 - 1).default(JOB_DEFAULTS.maxSkippedRecords),
   /** Side files (--file): read-only, read by user code through ctx.files; objects in the job's storage (on a local store, the files' own paths). */
   files: z.array(z.object({ name: z.string().min(1), key: z.string().min(1), size: z.number().int().min(0) })).default([]),
   /** --sort total: map output partitioned by key range at cutPoints (sampled before the job started). */
   totalOrder: z.boolean().default(false),
   cutPoints: z.array(z.string()).default([]),
   /** How output records are written (see packages/sdk/src/data/output-format.ts). */
-  outputFormat: z.enum(['tsv', 'jsonl']).default('tsv'),
+  outputFormat: z.enum(['tsv', 'jsonl']).default(JOB_DEFAULTS.outputFormat),
   /** gzip: part files are gzip streams, named with .gz. */
-  outputCompression: z.enum(['none', 'gzip']).default('none'),
+  outputCompression: z.enum(['none', 'gzip']).default(JOB_DEFAULTS.outputCompression),
   /**
    * A job of steps (run({ steps })): each step's reduce count, step 0 first. Empty: one step
    * with `reducers`. Every step but the last has reducers (its output feeds the next step's

@@ -1,5 +1,5 @@
 import type { JobState__Output } from '@gomr/proto';
-import { isFinalJobState, parseTaskId, type FailureKind } from '@gomr/storage';
+import { isFinalJobState, JOB_DEFAULTS, parseTaskId, type FailureKind } from '@gomr/storage';
 import { addCounters, type Counters } from './counters.js';
 import { boundedStack, newTask, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
 import type { Split } from './plan-splits.js';
@@ -125,7 +125,7 @@ export class Scheduler {
       userCounters: {},
     });
     this.speculation = options.speculation ?? DEFAULT_SPECULATION;
-    this.taskTimeoutMs = options.taskTimeoutMs ?? 600_000;
+    this.taskTimeoutMs = options.taskTimeoutMs ?? JOB_DEFAULTS.taskTimeoutMs;
   }
 
   get finished(): boolean {

@@ -5,22 +5,12 @@
  * command declares its own flags.
  */
 import { Flags } from '@oclif/core';
+import { JOB_DEFAULTS } from '@gomr/storage';
 import { executorHeapFlag } from '../executor-heap-flag.js';
 import { parseParams } from './parse-params.js';
 
-/** What a job gets for what it does not say, on either runtime. */
-export const JOB_DEFAULTS = {
-  reducers: 1,
-  maxAttempts: 4,
-  heartbeatTimeoutMs: 10_000,
-  taskTimeoutMs: 600_000,
-  speculation: true,
-  skipBadRecords: false,
-  keepIntermediate: false,
-  outputFormat: 'tsv',
-  outputCompression: 'none',
-  maxSkippedRecords: 10_000,
-} as const;
+/** Re-exported: the CLI's commands and tests read the defaults from here. */
+export { JOB_DEFAULTS };
 
 export const jobFlags = {
   input: Flags.string({
@@ -40,7 +30,7 @@ export const jobFlags = {
   'skip-bad-records': Flags.boolean({ default: JOB_DEFAULTS.skipBadRecords, description: 'skip a record or key that fails every attempt instead of failing the job; each one skipped is written, with its error, to _skipped/<task>.jsonl beside the part files' }),
   'max-skipped-records': Flags.integer({ default: JOB_DEFAULTS.maxSkippedRecords, min: 0, description: 'with --skip-bad-records: the most skipped records each task writes to _skipped/ (the rest are counted, not written)' }),
   'keep-intermediate': Flags.boolean({ default: JOB_DEFAULTS.keepIntermediate, description: 'keep map outputs, and the outputs of steps before the last (a job of steps), after the job (debugging)' }),
-  'spill-mb': Flags.integer({ min: 1, description: 'map-side buffer per task before spilling to disk, MiB [default: 64]' }),
+  'spill-mb': Flags.integer({ min: 1, description: `map-side buffer per task before spilling to disk, MiB [default: ${JOB_DEFAULTS.spillBytes / (1024 * 1024)}]` }),
   'executor-heap-mb': executorHeapFlag,
   json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
   quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),

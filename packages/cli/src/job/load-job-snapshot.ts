@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { snapshotFromSummary, UnreadableSummaryError, type JobSnapshot, type JobSummary } from '@gomr/master';
-import { jobKeys, NotFoundError, type Storage, type StorageConfig } from '@gomr/storage';
+import { jobKeys, NotFoundError, parseStorageConfig, type Storage, type StorageConfig } from '@gomr/storage';
 import { StorageError, UsageError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
 import { readStatusUrl } from './status-page-link.js';
@@ -72,8 +72,9 @@ export async function readSavedSnapshot(storage: Storage, jobId: string): Promis
 /** The storage a local job was run with, from the spec.json in its folder (null if none). */
 export async function localJobStorage(jobId: string): Promise<StorageConfig | null> {
   try {
-    const spec = JSON.parse(await readFile(join(localJobDir(jobId), 'spec.json'), 'utf8')) as { storage?: StorageConfig };
-    return spec.storage ?? null;
+    const path = join(localJobDir(jobId), 'spec.json');
+    const spec = JSON.parse(await readFile(path, 'utf8')) as { storage?: unknown };
+    return spec.storage === undefined ? null : parseStorageConfig(spec.storage, `${path}: storage`);
   } catch {
     return null;
   }

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStorage } from '@gomr/storage';
+import { JOB_DEFAULTS, openStorage } from '@gomr/storage';
 import type { ReplayNarrowing, ReplayRequest, ReplayResult } from '@gomr/sdk/runtime';
 import { RuntimeError } from '../errors.js';
 import type { ReplayPlan } from './replay-plan.js';
@@ -22,9 +22,6 @@ export interface ReplayRunOptions {
   spillBytes?: number;
 }
 
-/** The worker's default map-side buffer (see worker-options.ts), for a replay that spills as a worker did. */
-const DEFAULT_SPILL_BYTES = 64 << 20;
-
 /**
  * Runs the plan's task in a process of its own (replay-main.ts), its output and the user's
  * console going to this process's, and returns how the task ended (sent back over IPC). What the task wrote goes
@@ -39,7 +36,7 @@ export async function runReplay(o: ReplayRunOptions): Promise<ReplayResult> {
       storage: o.plan.spec.storage,
       inputStorage: o.plan.spec.inputStorage,
       spillDir: join(dir, 'spill'),
-      spillBytes: o.spillBytes ?? DEFAULT_SPILL_BYTES,
+      spillBytes: o.spillBytes ?? JOB_DEFAULTS.spillBytes,
     },
     task: o.plan.task,
     job: o.plan.job,

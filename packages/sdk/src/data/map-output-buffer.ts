@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
+// The subpath, not the index: user bundles include this module, and need none of storage.
+import { JOB_DEFAULTS } from '@gomr/storage/job-options';
 import { batched, DEFAULT_BATCH, type Batched } from './batched.js';
 import type { JsonValue } from './json-value.js';
 import { KeyTable, toStored, toValue } from './key-table.js';
@@ -85,7 +87,7 @@ export interface SortedPartition extends Batched<Rec> {
   rawBatches?(): AsyncIterable<RawRec[]>;
 }
 
-export const DEFAULT_SPILL_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_SPILL_BYTES = JOB_DEFAULTS.spillBytes;
 
 /** Memory taken out of the buffer: its keys grouped by partition and sorted. */
 interface SortedMemory {

@@ -1,4 +1,4 @@
-import { ATTEMPT_SKIPPED_NAME, type ObjectWriter, type Storage } from '@gomr/storage';
+import { ATTEMPT_SKIPPED_NAME, JOB_DEFAULTS, type ObjectWriter, type Storage } from '@gomr/storage';
 import type { JsonValue } from '../user-api.js';
 import type { TaskOutput } from './executor-protocol.js';
 
@@ -13,7 +13,7 @@ import type { TaskOutput } from './executor-protocol.js';
 export const DEAD_LETTER_PARTITION = -1;
 
 /** Default of --max-skipped-records: lines one task writes; past it skips are only counted. */
-export const DEFAULT_MAX_SKIPPED_RECORDS = 10_000;
+export const DEFAULT_MAX_SKIPPED_RECORDS = JOB_DEFAULTS.maxSkippedRecords;
 
 /** One line of the file. A map skip names its input and byte; a reduce skip its key and values. */
 export type DeadLetterRecord =

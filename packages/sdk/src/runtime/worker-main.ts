@@ -21,7 +21,7 @@
  * after a `GOMR_WORKER_FILE_ERROR {"message","stack"}` line on stdout, since another try fails alike.
  */
 import { readFileSync } from 'node:fs';
-import { LogShipper, logPrefix, openStorage, storageConfigFromEnv, teeProcessOutput, type StorageConfig } from '@gomr/storage';
+import { LogShipper, logPrefix, openStorage, parseStorageConfig, storageConfigFromEnv, teeProcessOutput, type StorageConfig } from '@gomr/storage';
 import { WorkerRuntime } from './worker-runtime.js';
 import { EXIT_WORKER_FILE, WORKER_FILE_ERROR_LINE } from './worker-file-exit.js';
 import { WorkerFileError } from './load-definition.js';
@@ -83,10 +83,10 @@ async function main(): Promise<number> {
   exitWithParent(log);
   const master = await masterAddress();
   const storage: StorageConfig = process.env.GOMR_STORAGE_JSON
-    ? (JSON.parse(process.env.GOMR_STORAGE_JSON) as StorageConfig)
+    ? parseStorageConfig(process.env.GOMR_STORAGE_JSON, 'GOMR_STORAGE_JSON')
     : storageConfigFromEnv(process.env);
   const inputStorage = process.env.GOMR_INPUT_STORAGE_JSON
-    ? (JSON.parse(process.env.GOMR_INPUT_STORAGE_JSON) as StorageConfig)
+    ? parseStorageConfig(process.env.GOMR_INPUT_STORAGE_JSON, 'GOMR_INPUT_STORAGE_JSON')
     : storage;
   storageConfig = storage;
   const worker = new WorkerRuntime({

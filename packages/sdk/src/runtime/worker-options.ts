@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StorageConfig } from '@gomr/storage';
+import { JOB_DEFAULTS, type StorageConfig } from '@gomr/storage';
 
 export interface WorkerOptions {
   /** host:port of the master. */
@@ -32,7 +32,7 @@ export type WorkerOptionsWithDefaults = Required<Omit<WorkerOptions, 'log' | 'tl
 export function withDefaults(o: WorkerOptions): WorkerOptionsWithDefaults {
   if (!o.master) throw new Error('worker option master: the master address (host:port) is required');
   if (!o.bundlePath) throw new Error('worker option bundlePath: the worker bundle path is required');
-  const spillBytes = o.spillBytes ?? 64 * 1024 * 1024;
+  const spillBytes = o.spillBytes ?? JOB_DEFAULTS.spillBytes;
   if (!Number.isFinite(spillBytes) || spillBytes < 1024) throw new Error(`worker option spillBytes: must be at least 1024, got ${spillBytes}`);
   return {
     master: o.master,

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jobKeys, LocalStorage, planSplits, splitInputs, taskId as taskIdOf, type Split } from '@gomr/storage';
+import { JOB_DEFAULTS, jobKeys, LocalStorage, planSplits, splitInputs, taskId as taskIdOf, type Split } from '@gomr/storage';
 import { DEFAULT_SPILL_BYTES } from '../data/index.js';
 import type { JsonValue } from '../user-api.js';
 import { stepJob, type JobInfo, type TaskSpec } from '../runtime/executor-protocol.js';
@@ -70,7 +70,7 @@ export async function runJob<O extends JsonValue = JsonValue>(
   // A job of steps runs step by step (see runSteps below); each step as a job of one step would.
   const steps = jobSteps(resolved);
   const definition = steps[0]!;
-  const stepReducers = steps.map((s) => positive('reducers', (s as StepOptions<JsonValue, JsonValue>).reducers ?? options.reducers ?? 1));
+  const stepReducers = steps.map((s) => positive('reducers', (s as StepOptions<JsonValue, JsonValue>).reducers ?? options.reducers ?? JOB_DEFAULTS.reducers));
   const reducers = stepReducers[0]!;
   const spillBytes = positive('spillBytes', options.spillBytes ?? DEFAULT_SPILL_BYTES);
   const sort = options.sort ?? definition.sort ?? 'hash';
