@@ -2,7 +2,10 @@ import { Command } from '@oclif/core';
 import { StorageUnavailableError } from '@gomr/storage';
 import { exitCodeFor, GomrError, isOclifUsageError } from './errors.js';
 
-/** Turns known errors into one clear line and the documented exit code (exitCodeFor). */
+/**
+ * Turns known errors into one clear line and the documented exit code (exitCodeFor). Data
+ * commands set `enableJsonFlag` and return their result: oclif prints it as JSON with --json.
+ */
 export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof GomrError) {
@@ -21,6 +24,9 @@ export abstract class BaseCommand extends Command {
       return this.exit(exitCodeFor(err));
     }
     // Anything else: oclif prints it and exits with exitCodeFor's code for it (1, or an oclif exit's own).
+    // With --json, oclif's catch would print it as JSON on stdout and exit 1: errors stay on
+    // stderr with their own code, so stdout holds a result or nothing.
+    if (this.jsonEnabled()) throw err;
     return super.catch(err);
   }
 }

@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import type { JobStatus__Output } from '@gomr/proto';
 import { jobKeys } from '@gomr/storage';
 import { BaseCommand } from '../base-command.js';
 import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
@@ -33,15 +34,17 @@ ${EXIT_CODE_HELP}`;
 
   static override examples = ['<%= config.bin %> attach 20261122-231502-3f9a', '<%= config.bin %> attach            # the newest job in the namespace'];
 
+  /** --json: the final status on stdout; progress stays on stderr without it. */
+  static override enableJsonFlag = true;
+
   static override args = { job: Args.string({ description: 'job id [default: the newest job]' }) };
 
   static override flags = {
-    json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
     quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
     ...kubeFlags,
   };
 
-  async run(): Promise<void> {
+  async run(): Promise<JobStatus__Output & { namespace: string; outputPrefix: string }> {
     const { args, flags } = await this.parse(Attach);
     const api = kubeApiFromFlags(flags);
     const forwarder = new KubePortForwarder(api.ctx, api.requestTimeoutMs);
@@ -53,11 +56,11 @@ ${EXIT_CODE_HELP}`;
     try {
       const status = await followToEnd({
         api, forwarder, namespace: flags.namespace, jobId, signal: abort.signal,
-        ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
+        ...(flags.quiet || this.jsonEnabled() ? {} : { progress: process.stderr }),
       });
       const wallMs = status.finishedMs && status.startedMs ? status.finishedMs - status.startedMs : Date.now() - t0;
-      if (flags.json) process.stdout.write(JSON.stringify({ ...status, namespace: flags.namespace, outputPrefix: `s3://gomr/${jobKeys.output(jobId)}` }, null, 2) + '\n');
-      else process.stdout.write(`${formatSummary(status, wallMs, undefined, 0)}\n  download  gomr output ${jobId} -o result.txt\n`);
+      if (!this.jsonEnabled()) process.stdout.write(`${formatSummary(status, wallMs, undefined, 0)}\n  download  gomr output ${jobId} -o result.txt\n`);
+      return { ...status, namespace: flags.namespace, outputPrefix: `s3://gomr/${jobKeys.output(jobId)}` };
     } finally {
       process.off('SIGINT', onSignal);
     }

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { connectDocker } from '../docker/docker-client.js';
-import { buildImageSet, DEFAULT_BASE_IMAGE } from '../docker/image-set.js';
+import { buildImageSet, DEFAULT_BASE_IMAGE, type ImageSet } from '../docker/image-set.js';
 import { EXIT_CODE_HELP } from '../errors.js';
 
 export default class Build extends BaseCommand {
@@ -18,16 +18,17 @@ ${EXIT_CODE_HELP}`;
     '<%= config.bin %> build --base-image node:22-slim --repository registry.example.com/team --json worker.ts',
   ];
 
+  static override enableJsonFlag = true;
+
   static override args = { worker: Args.string({ required: true, description: 'the worker file (TypeScript or JavaScript)' }) };
 
   static override flags = {
     'base-image': Flags.string({ default: DEFAULT_BASE_IMAGE, description: 'Node base image of both images' }),
     repository: Flags.string({ description: 'prefix of the image names, e.g. a registry path' }),
     verbose: Flags.boolean({ char: 'v', default: false, description: 'show the build output' }),
-    json: Flags.boolean({ default: false, description: 'print the image names as JSON' }),
   };
 
-  async run(): Promise<void> {
+  async run(): Promise<ImageSet> {
     const { args, flags } = await this.parse(Build);
     const docker = await connectDocker();
     const set = await buildImageSet(docker, {
@@ -36,10 +37,8 @@ ${EXIT_CODE_HELP}`;
       repository: flags.repository,
       ...(flags.verbose ? { onLine: (image: string, line: string) => process.stderr.write(`${image}: ${line}\n`) } : {}),
     });
-    if (flags.json) {
-      process.stdout.write(JSON.stringify(set, null, 2) + '\n');
-      return;
-    }
+    if (this.jsonEnabled()) return set;
     for (const i of [set.master, set.worker]) process.stdout.write(`${i.built ? 'built    ' : 'unchanged'} ${i.tag}\n`);
+    return set;
   }
 }

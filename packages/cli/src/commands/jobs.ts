@@ -1,4 +1,3 @@
-import { Flags } from '@oclif/core';
 import { openStorage } from '@gomr/storage';
 import { BaseCommand } from '../base-command.js';
 import { EXIT_CODE_HELP, StorageError } from '../errors.js';
@@ -17,6 +16,8 @@ ${KUBE_SELECT_HELP} There past jobs come from the summaries in the namespace's M
 
 ${EXIT_CODE_HELP}`;
 
+  static override enableJsonFlag = true;
+
   static override examples = [
     '<%= config.bin %> jobs',
     '<%= config.bin %> jobs --json | jq -r ".[0].id"',
@@ -26,7 +27,6 @@ ${EXIT_CODE_HELP}`;
   ];
 
   static override flags = {
-    json: Flags.boolean({ default: false, description: 'print the list as JSON' }),
     ...storageFlags,
     ...kubeSelectFlags,
   };
@@ -38,7 +38,7 @@ ${EXIT_CODE_HELP}`;
       const namespace = selectedNamespace(flags);
       const { jobs, note } = await listKubeJobs({ api, forwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs), namespace });
       if (note) process.stderr.write(`gomr: ${note}\n`);
-      process.stdout.write((flags.json ? JSON.stringify(jobs, null, 2) : formatJobs(jobs, `no jobs in namespace ${namespace} (gomr start runs one)`)) + '\n');
+      if (!this.jsonEnabled()) process.stdout.write(formatJobs(jobs, `no jobs in namespace ${namespace} (gomr start runs one)`) + '\n');
       return jobs;
     }
     const config = storageConfigFromFlags(flags);
@@ -47,7 +47,7 @@ ${EXIT_CODE_HELP}`;
     });
     try {
       const jobs = await listJobs(storage, config);
-      process.stdout.write((flags.json ? JSON.stringify(jobs, null, 2) : formatJobs(jobs)) + '\n');
+      if (!this.jsonEnabled()) process.stdout.write(formatJobs(jobs) + '\n');
       return jobs;
     } finally {
       await storage.close();

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { EXIT_CODE_HELP, UsageError } from '../errors.js';
-import { downloadJobOutput } from '../kube/job-output.js';
+import { downloadJobOutput, type DownloadedOutput } from '../kube/job-output.js';
 import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
 import { withMinio } from '../kube/kube-launcher.js';
 import { readMinioCredentials } from '../kube/minio.js';
@@ -24,19 +24,21 @@ ${EXIT_CODE_HELP}`;
     '<%= config.bin %> output | sort -t "$(printf \'\\t\')" -k2 -nr | head   # the newest job, to stdout',
   ];
 
+  /** --json: what was downloaded; needs -o FILE or --dir, as stdout cannot carry both. */
+  static override enableJsonFlag = true;
+
   static override args = { job: Args.string({ description: 'job id [default: the newest job]' }) };
 
   static override flags = {
     output: Flags.string({ char: 'o', exclusive: ['dir'], description: "one file with every part, in order ('-': stdout)" }),
     dir: Flags.string({ exclusive: ['output'], description: 'a folder to copy the part files into (and the dead-letter files into its _skipped/)' }),
     skipped: Flags.boolean({ default: false, description: "the records --skip-bad-records left out instead (output/_skipped/<task>.jsonl: one JSON line each, with its error)" }),
-    json: Flags.boolean({ default: false, description: 'print what was downloaded as JSON (needs -o FILE or --dir)' }),
     ...kubeFlags,
   };
 
-  async run(): Promise<void> {
+  async run(): Promise<{ jobId: string } & DownloadedOutput> {
     const { args, flags } = await this.parse(Output);
-    if (flags.json && !flags.dir && (!flags.output || flags.output === '-')) {
+    if (this.jsonEnabled() && !flags.dir && (!flags.output || flags.output === '-')) {
       throw new UsageError('--json needs -o FILE or --dir DIR (stdout carries the data)');
     }
     const api = kubeApiFromFlags(flags);
@@ -47,7 +49,7 @@ ${EXIT_CODE_HELP}`;
       const id = await resolveJobIdWithStore(api, flags.namespace, args.job, storage);
       return { jobId: id, ...(await downloadJobOutput(storage, id, { file: flags.output, dir: flags.dir, skipped: flags.skipped })) };
     });
-    if (flags.json) process.stdout.write(JSON.stringify({ jobId, ...result }, null, 2) + '\n');
-    else if (result.files.length) process.stderr.write(`${result.parts.length} ${flags.skipped ? 'dead-letter' : 'part'} files, ${result.bytes} bytes -> ${flags.dir ?? flags.output}\n`);
+    if (!this.jsonEnabled() && result.files.length) process.stderr.write(`${result.parts.length} ${flags.skipped ? 'dead-letter' : 'part'} files, ${result.bytes} bytes -> ${flags.dir ?? flags.output}\n`);
+    return { jobId, ...result };
   }
 }

@@ -30,6 +30,9 @@ ${EXIT_CODE_HELP}`;
     '<%= config.bin %> run --input data.csv --storage s3 --s3-endpoint http://127.0.0.1:9000 --s3-access-key KEY --s3-secret-key SECRET worker.ts',
   ];
 
+  /** --json: the final status on stdout; progress goes to stderr only without it. */
+  static override enableJsonFlag = true;
+
   static override args = {
     worker: Args.string({ required: true, description: 'the worker file (TypeScript or JavaScript)' }),
   };
@@ -47,7 +50,8 @@ ${EXIT_CODE_HELP}`;
     ...storageFlags,
   };
 
-  async run(): Promise<void> {
+  /** With --json, the plan of a dry run or the final status and output files, printed by oclif. */
+  async run() {
     const { args, flags } = await this.parse(Run);
     // Compiled first: a bad --param is refused before a dry run too.
     const job = jobOptionsFromFlags(flags);
@@ -59,8 +63,8 @@ ${EXIT_CODE_HELP}`;
         sortTotal: flags.sort === 'total',
       });
       const { formatPlan } = await import('../job/format-plan.js');
-      process.stdout.write(flags.json ? JSON.stringify({ dryRun: true, ...plan }, null, 2) + '\n' : formatPlan(plan) + '\n');
-      return;
+      if (!this.jsonEnabled()) process.stdout.write(formatPlan(plan) + '\n');
+      return { dryRun: true as const, ...plan };
     }
     const log = (line: string) => !flags.quiet && process.stderr.write(`${line}\n`);
     if (flags.typecheck) (await import('../bundle/typecheck-worker.js')).assertWorkerTypechecks(args.worker);
@@ -76,17 +80,14 @@ ${EXIT_CODE_HELP}`;
       storage: storageConfigFromFlags(flags),
       s3Access: { endpoint: flags['s3-endpoint'], accessKey: flags['s3-access-key'], secretKey: flags['s3-secret-key'] },
       ...(flags['tls-cert'] ? { tls: { cert: flags['tls-cert'], key: flags['tls-key']!, ca: flags['tls-ca']! } } : {}),
-      ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
+      ...(flags.quiet || this.jsonEnabled() ? {} : { progress: process.stderr }),
       log,
       onJob: (id, dir) => log(`job ${id} (logs in ${dir})`),
       signal: interrupt.signal,
     }).finally(() => {
       interrupt.release();
     });
-    if (flags.json) {
-      process.stdout.write(JSON.stringify({ ...result.status, outputDir: result.outputDir, files: result.files, skippedFiles: result.skippedFiles, wallMs: result.wallMs }, null, 2) + '\n');
-    } else {
-      process.stdout.write(formatSummary(result.status, result.wallMs, result.outputDir, result.files.length) + '\n');
-    }
+    if (!this.jsonEnabled()) process.stdout.write(formatSummary(result.status, result.wallMs, result.outputDir, result.files.length) + '\n');
+    return { ...result.status, outputDir: result.outputDir, files: result.files, skippedFiles: result.skippedFiles, wallMs: result.wallMs };
   }
 }

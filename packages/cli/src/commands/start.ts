@@ -50,6 +50,9 @@ ${EXIT_CODE_HELP}`;
     '<%= config.bin %> output <job id> -o result.txt',
   ];
 
+  /** --json: the final status on stdout; progress goes to stderr only without it. */
+  static override enableJsonFlag = true;
+
   static override args = {
     worker: Args.string({ required: true, description: 'the worker file (TypeScript or JavaScript)' }),
   };
@@ -85,7 +88,8 @@ ${EXIT_CODE_HELP}`;
     ...imageFlags,
   };
 
-  async run(): Promise<void> {
+  /** With --json, the final status and where the output is, printed by oclif. */
+  async run() {
     const { args, flags } = await this.parse(Start);
     const job = jobOptionsFromFlags(flags);
     const activeDeadlineSeconds = parseDurationSeconds('active-deadline', flags['active-deadline']);
@@ -118,7 +122,7 @@ ${EXIT_CODE_HELP}`;
           workerResources: { cpu: flags['worker-cpu'], memory: flags['worker-memory'], memoryLimit: flags['worker-memory-limit'] },
           storageEnv: storageRetryEnv(process.env),
           ...(flags['image-pull-secret'] ? { imagePullSecret: flags['image-pull-secret'] } : {}),
-          ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
+          ...(flags.quiet || this.jsonEnabled() ? {} : { progress: process.stderr }),
           log,
           signal: interrupt.signal,
         },
@@ -140,15 +144,14 @@ ${EXIT_CODE_HELP}`;
           portForwarder: new KubePortForwarder(api.ctx, api.requestTimeoutMs),
         },
       );
-      if (flags.json) {
-        process.stdout.write(JSON.stringify({ ...result.status, namespace: result.namespace, outputPrefix: result.outputPrefix, images: result.images, wallMs: result.wallMs }, null, 2) + '\n');
-      } else {
+      if (!this.jsonEnabled()) {
         process.stdout.write(
           `${formatSummary(result.status, result.wallMs, undefined, 0)}\n` +
             `  stored    ${result.outputPrefix} in MinIO (namespace ${result.namespace}, service gomr-minio)\n` +
             `  download  gomr output ${result.jobId} -o result.txt${result.namespace === 'gomr' ? '' : ` -n ${result.namespace}`}\n`,
         );
       }
+      return { ...result.status, namespace: result.namespace, outputPrefix: result.outputPrefix, images: result.images, wallMs: result.wallMs };
     } finally {
       interrupt.release();
     }

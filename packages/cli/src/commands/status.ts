@@ -29,18 +29,20 @@ ${EXIT_CODE_HELP}`;
     '<%= config.bin %> status 20261122-231502-3f9a -n team-a --context kind-gomr --json',
   ];
 
+  /** --json: the job snapshot, or with --task the task story, each with its source. */
+  static override enableJsonFlag = true;
+
   static override args = {
     job: Args.string({ required: false, description: 'job id (gomr jobs lists them) [default on Kubernetes: the newest job]' }),
   };
 
   static override flags = {
-    json: Flags.boolean({ default: false, description: 'print the job snapshot (with --task: the task story) as JSON' }),
     task: Flags.string({ description: "one task's story instead: every attempt with its worker, times, outcome, counters, error and stack" }),
     ...storageFlags,
     ...kubeSelectFlags,
   };
 
-  async run(): Promise<{ source: SnapshotSource; snapshot: JobSnapshot } | { source: SnapshotSource; story: TaskStory }> {
+  async run(): Promise<({ source: SnapshotSource } & JobSnapshot) | ({ source: SnapshotSource } & TaskStory)> {
     const { args, flags, raw } = await this.parse(Status);
     if (flags.task) return this.story(args.job, flags.task, flags, wantsKube(raw));
     let loaded: { snapshot: JobSnapshot; source: SnapshotSource };
@@ -53,9 +55,8 @@ ${EXIT_CODE_HELP}`;
       loaded = await loadJobSnapshot(args.job, storageConfigFromFlags(flags));
     }
     const { snapshot, source } = loaded;
-    if (flags.json) process.stdout.write(JSON.stringify({ source, ...snapshot }, null, 2) + '\n');
-    else process.stdout.write(formatStatus(snapshot, source) + '\n');
-    return { source, snapshot };
+    if (!this.jsonEnabled()) process.stdout.write(formatStatus(snapshot, source) + '\n');
+    return { source, ...snapshot };
   }
 
   /** --task: one task's story, found as the job is (live from its master, else its summary). */
@@ -71,8 +72,7 @@ ${EXIT_CODE_HELP}`;
       loaded = { jobId: job, ...(await loadTaskStory(job, task, storageConfigFromFlags(flags))) };
     }
     const { story, source } = loaded;
-    if (flags.json) process.stdout.write(JSON.stringify({ source, ...story }, null, 2) + '\n');
-    else process.stdout.write(formatTaskStory(loaded.jobId, story, source) + '\n');
-    return { source, story };
+    if (!this.jsonEnabled()) process.stdout.write(formatTaskStory(loaded.jobId, story, source) + '\n');
+    return { source, ...story };
   }
 }

@@ -32,7 +32,6 @@ export const jobFlags = {
   'keep-intermediate': Flags.boolean({ default: JOB_DEFAULTS.keepIntermediate, description: 'keep map outputs, and the outputs of steps before the last (a job of steps), after the job (debugging)' }),
   'spill-mb': Flags.integer({ min: 1, description: `map-side buffer per task before spilling to disk, MiB [default: ${JOB_DEFAULTS.spillBytes / (1024 * 1024)}]` }),
   'executor-heap-mb': executorHeapFlag,
-  json: Flags.boolean({ default: false, description: 'print the final status as JSON on stdout' }),
   quiet: Flags.boolean({ char: 'q', default: false, description: 'no progress display' }),
   typecheck: Flags.boolean({ default: false, description: 'type-check WORKER against @gomr/sdk first (as `gomr check` does) and refuse it on a type error, before anything runs' }),
 };
