@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { MasterConnection, type GetTaskReply__Output, type ReportTaskRequest, type TaskChannel, type Task__Output } from '@gomr/proto';
+import { JOB_DEFAULTS } from '@gomr/storage/job-options';
 import { ExecutorOutOfMemoryError, TaskExecutor, type ExecutionOutcome } from './task-executor.js';
 import type { JobInfo, TaskOutcome, TaskSpec } from './executor-protocol.js';
 import { withDefaults, type WorkerOptions, type WorkerOptionsWithDefaults } from './worker-options.js';
@@ -120,7 +121,7 @@ export class WorkerRuntime {
     );
     this.workerId = reply.workerId;
     this.jobId = reply.jobId;
-    this.heartbeatMs = reply.heartbeatIntervalMs || 1000;
+    this.heartbeatMs = reply.heartbeatIntervalMs || JOB_DEFAULTS.heartbeatIntervalMs;
     this.job = {
       workerId: reply.workerId,
       reducers: reply.reducers,
