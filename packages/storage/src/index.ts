@@ -24,6 +24,7 @@
  */
 export type { Storage, ObjectWriter, ObjectInfo, ByteRange } from './storage.js';
 export type { StorageConfig, LocalStorageConfig, S3StorageConfig } from './storage-config.js';
+export { describeStorage } from './storage-config.js';
 export { NotFoundError, BucketNotFoundError, InvalidKeyError, StorageUnavailableError, StorageUnreachableError, ObjectChangedError } from './errors.js';
 export { compressionOf, compressionProblem, zstdAvailable, COMPRESSION_SUFFIXES, ZSTD_NODE_VERSION, type Compression } from './compression.js';
 export { joinKey, validateKey, validatePrefix, keyProblem, compareKeys } from './keys.js';
