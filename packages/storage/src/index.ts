@@ -27,6 +27,7 @@ export type { StorageConfig, LocalStorageConfig, S3StorageConfig } from './stora
 export { storageConfigSchema, parseStorageConfig } from './storage-config-schema.js';
 // Job option defaults, read by the CLI, the master, the worker and runJob alike.
 export { JOB_DEFAULTS } from './job-options.js';
+export { describeStorage } from './storage-config.js';
 export { NotFoundError, BucketNotFoundError, InvalidKeyError, StorageUnavailableError, StorageUnreachableError, ObjectChangedError } from './errors.js';
 export { compressionOf, compressionProblem, zstdAvailable, COMPRESSION_SUFFIXES, ZSTD_NODE_VERSION, type Compression } from './compression.js';
 export { joinKey, validateKey, validatePrefix, keyProblem, compareKeys } from './keys.js';

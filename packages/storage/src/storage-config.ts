@@ -17,3 +17,8 @@ export interface S3StorageConfig {
   /** @default "us-east-1" */
   region?: string;
 }
+
+/** A store as messages name it: "local store /path" or "s3://bucket at http://host:port" (no credentials). */
+export function describeStorage(config: StorageConfig): string {
+  return config.kind === 'local' ? `local store ${config.root}` : `s3://${config.bucket} at ${config.endpoint}`;
+}

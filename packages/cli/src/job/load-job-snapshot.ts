@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { snapshotFromSummary, UnreadableSummaryError, type JobSnapshot, type JobSummary } from '@gomr/master';
-import { jobKeys, NotFoundError, parseStorageConfig, type Storage, type StorageConfig } from '@gomr/storage';
+import { describeStorage, jobKeys, NotFoundError, parseStorageConfig, type Storage, type StorageConfig } from '@gomr/storage';
 import { StorageError, UsageError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
 import { readStatusUrl } from './status-page-link.js';
@@ -93,11 +93,8 @@ export async function loadJobSnapshot(jobId: string, storage: StorageConfig): Pr
     return snapshot ? { snapshot, source: { kind: 'summary' as const, store: store.describe } } : undefined;
   });
   if (search.found) return search.found.value;
-  const where = search.stores.length > 1 ? 'either store' : describe(storage);
+  const where = search.stores.length > 1 ? 'either store' : describeStorage(storage);
   const folder = search.hasLocalFolder ? ` Its local folder ${localJobDir(jobId)} has no running master: the job was interrupted or is starting (see master.log there).` : '';
   throw new UsageError(`job ${jobId} is not running here and has no summary in ${where}.${folder} gomr jobs lists the jobs it knows.`);
 }
 
-function describe(config: StorageConfig): string {
-  return config.kind === 'local' ? `local store ${config.root}` : `s3://${config.bucket} at ${config.endpoint}`;
-}

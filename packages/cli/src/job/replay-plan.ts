@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CommitLog, parseJobSpec, planSplits, splitInputs, type AttemptRecord, type JobSpec, type JobSummary } from '@gomr/master';
-import { jobKeys, NotFoundError, parseTaskId, WORKER_BUNDLE_NAME, type Storage, type StorageConfig } from '@gomr/storage';
+import { jobKeys, NotFoundError, parseTaskId, WORKER_BUNDLE_NAME, type Storage, type StorageConfig, describeStorage } from '@gomr/storage';
 import type { JobInfo, ReplayNarrowing, RunInput, TaskSpec } from '@gomr/sdk/runtime';
 import { StorageError, UsageError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
@@ -48,7 +48,7 @@ export async function planReplay(jobId: string, taskArg: string | undefined, fla
   });
   if (search.found) return search.found.value;
   const running = search.hasLocalFolder ? ' (its local folder has no summary yet: is it still running? replay re-runs tasks of jobs that ended)' : '';
-  throw new UsageError(`no job ${jobId} in ${search.stores.map(describe).join(' or ')}${running}; gomr jobs lists the jobs it knows`);
+  throw new UsageError(`no job ${jobId} in ${search.stores.map(describeStorage).join(' or ')}${running}; gomr jobs lists the jobs it knows`);
 }
 
 async function planFrom(jobId: string, taskArg: string | undefined, config: StorageConfig, store: Storage, summary: JobSummary): Promise<ReplayPlan> {
@@ -172,6 +172,3 @@ async function readJson<T>(store: Storage, key: string): Promise<T | null> {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
-function describe(config: StorageConfig): string {
-  return config.kind === 'local' ? `local store ${config.root}` : `s3://${config.bucket} at ${config.endpoint}`;
-}

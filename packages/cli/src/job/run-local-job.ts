@@ -1,13 +1,12 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatus__Output } from '@gomr/proto';
-import { compressionOf, isFinalJobState, jobKeys, openStorage, WORKER_BUNDLE_NAME, type Storage, type StorageConfig } from '@gomr/storage';
+import { compressionOf, jobKeys, planSplits, splitInputs, openStorage, WORKER_BUNDLE_NAME, type Storage, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { checkWorker, type WorkerShape } from '../bundle/check-worker.js';
 import { jobSpecFields } from './job-flags.js';
 import { sortFlagNeeded, totalOrderSpec, writeSampleRequest } from './total-order-sample.js';
-import { InterruptedError, JobFailedError, RuntimeError, StorageError, UsageError, WorkerFileError } from '../errors.js';
+import { JobFailedError, StorageError, UsageError, WorkerFileError } from '../errors.js';
 import { resolveInputs, type ResolvedInput } from '../inputs/resolve-inputs.js';
 import { isS3Url, resolveOnlyS3Inputs, type resolveS3Inputs, type S3Access } from '../inputs/resolve-s3-inputs.js';
 import { LocalRuntime } from '../local/local-runtime.js';
@@ -21,6 +20,7 @@ import { localJobDir } from './gomr-home.js';
 import { newJobId, newToken } from './job-id.js';
 import { recordStatusUrl } from './status-page-link.js';
 import { planSteps } from './plan-steps.js';
+import { followJob } from './follow-job.js';
 
 export interface RunJobOptions {
   workerFile: string;
@@ -80,20 +80,8 @@ export interface RunJobResult {
   jobDir: string;
 }
 
-/**
- * How long the master may hold each status call (a long poll, answered at once when the job
- * ends): the progress display's refresh interval, or a second when nothing is shown. Polling
- * every 50 ms instead cost ~0.1 s of CPU per second of job, in the CLI and the master
- * together, taken from the workers on a small machine.
- */
-function statusWaitMs(displayed: boolean): number {
-  return displayed ? 200 : 1000;
-}
 /** What shows progress when nothing is shown. */
 const NO_DISPLAY: ProgressDisplay = { update() {}, stop() {} };
-
-/** Between tries while the master cannot be reached (it is starting, or restarting). */
-const RETRY_MS = 50;
 
 /** The smallest map task the default plans: a small input gets one task, not one per worker x 4. */
 export const DEFAULT_MIN_SPLIT_BYTES = 32 << 20;
@@ -124,11 +112,6 @@ export function defaultMaps(workers: number, inputBytes: number): number {
  */
 const SMALL_SPLIT_BYTES = 8 << 20;
 
-/** How long the CLI waits for a master that does not answer (it may be restarting). */
-const MASTER_SILENCE_MS = 60_000;
-/** A master that said it listens but cannot be reached (TLS mismatch, firewall) fails sooner. */
-const FIRST_CONTACT_MS = 15_000;
-
 /** Runs one job on this machine, from a worker file to a complete output directory. */
 export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   const t0 = Date.now();
@@ -158,6 +141,84 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
   }
 }
 
+/**
+ * Starts bundling and the check once, on the first call (before the spec: the check says
+ * whether the job has steps); later calls return the same promises.
+ */
+function lazyBundleAndCheck(workerFile: string, bundlePath: string, reducers: number, sampleRequest: string | undefined) {
+  let bundling: { bundled: Promise<unknown>; checked: Promise<WorkerShape> } | undefined;
+  return () => {
+    if (!bundling) {
+      // esbuild is loaded only now: until the processes are spawned, nothing else is loaded.
+      const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(workerFile, bundlePath, { ownLocation: true }));
+      const checked = checkWorker(bundlePath, undefined, sampleRequest, bundled).then((shape) => {
+        // A job of steps: a last step without a reducer is map-only by itself (see planSteps).
+        if (!shape.steps && !shape.reducer && reducers > 0) {
+          throw new WorkerFileError(`bad worker file: it defines no reducer; run it as a map-only job with --reducers 0 (it was given ${reducers})`);
+        }
+        return shape;
+      });
+      bundled.catch(() => {});
+      checked.catch(() => {});
+      bundling = { bundled, checked };
+    }
+    return bundling;
+  };
+}
+
+/**
+ * Writes the job's spec (on a local store: once the worker file is checked; the master,
+ * started before, waits for it) and makes the runtime that starts the master and the workers.
+ */
+async function startRuntime(
+  o: RunJobOptions,
+  { jobId, jobDir, bundlePath, inputs, s3Inputs, sideFiles, maps, storage, sampleRequest, startBundling }: {
+    jobId: string; jobDir: string; bundlePath: string; inputs: ResolvedInput[]; s3Inputs: Awaited<ReturnType<typeof resolveS3Inputs>> | undefined;
+    sideFiles: Awaited<ReturnType<typeof resolveSideFiles>>; maps: number; storage: Storage; sampleRequest: string | undefined;
+    startBundling: ReturnType<typeof lazyBundleAndCheck>;
+  },
+): Promise<{ runtime: LocalRuntime; specWritten: Promise<void> | undefined }> {
+  // Uploading inputs can take long: a bad worker file is refused before that.
+  if (o.storage.kind !== 'local') await startBundling().checked;
+  const totalOrder = sampleRequest ? totalOrderSpec(await startBundling().checked, o.log) : undefined;
+  const { inputStorage, specInputs } = s3Inputs
+    ? { inputStorage: s3Inputs.config as StorageConfig, specInputs: s3Inputs.inputs }
+    : await placeInputs(jobId, inputs, o.storage, storage, o.log);
+  const token = newToken();
+  const spec: JobSpecInput = {
+    jobId, token, workerFile: o.workerFile, inputs: specInputs, inputStorage, storage: o.storage,
+    maps,
+    ...jobSpecFields(o),
+    ...(sideFiles.length ? { files: await placeSideFiles(jobId, sideFiles, o.storage, storage) } : {}),
+    ...totalOrder,
+  };
+  const specPath = join(jobDir, 'spec.json');
+  // Whether the worker file is a job of steps (and their reduce counts) is known once it is
+  // checked; on a local store the check runs while the processes start, so the spec is
+  // written then, and the master, started before, waits for it (GOMR_JOB_SPEC_WAIT).
+  const writeSpec = async (shape: WorkerShape) => {
+    const steps = planSteps(shape, o.reducers, o.sortTotal);
+    const full: JobSpecInput = steps ? { ...spec, reducers: steps[0]!.reducers, steps } : spec;
+    await writeFile(`${specPath}.tmp`, JSON.stringify(full, null, 2), { mode: 0o600 });
+    await rename(`${specPath}.tmp`, specPath);
+  };
+  const later = o.storage.kind === 'local';
+  const specWritten = later ? startBundling().checked.then(writeSpec) : undefined;
+  if (!later) await writeSpec(await startBundling().checked);
+  const runtime = new LocalRuntime({
+    jobDir, specPath, bundlePath, bundleReady: () => startBundling().bundled, token, workers: o.workers, storage: o.storage, inputStorage,
+    ...(later ? { taskCounts: { maps, reducers: o.reducers, inputs: specInputs } } : {}),
+    workerEnv: {
+      ...(o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {}),
+      ...(o.executorHeapMb ? { GOMR_EXECUTOR_HEAP_MB: String(o.executorHeapMb) } : {}),
+      ...(o.tls ? { GOMR_TLS_CA: resolve(o.tls.ca) } : {}),
+    },
+    masterEnv: o.tls ? { GOMR_TLS_CERT: resolve(o.tls.cert), GOMR_TLS_KEY: resolve(o.tls.key) } : {},
+    log: o.log,
+  });
+  return { runtime, specWritten };
+}
+
 /** The job itself, once its output directory is checked and locked. */
 async function runWithOutput(
   o: RunJobOptions,
@@ -174,73 +235,14 @@ async function runWithOutput(
   // written, and a worker file that does not build, or that the check refuses, stops them all
   // before any task can have run.
   const bundlePath = join(jobDir, WORKER_BUNDLE_NAME);
-  let bundling: { bundled: Promise<unknown>; checked: Promise<WorkerShape> } | undefined;
   // --sort total: the check also samples the input (see total-order-sample.ts), before the spec.
   const sampleRequest = o.sortTotal ? await writeSampleRequest(jobDir, inputs, maps, o.reducers, o.params, sideFiles) : undefined;
-  /** Starts bundling and the check, once (before the spec: it says whether the job has steps). */
-  const startBundling = () => {
-    if (!bundling) {
-      // esbuild is loaded only now: until the processes are spawned, nothing else is loaded.
-      const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(o.workerFile, bundlePath, { ownLocation: true }));
-      const checked = checkWorker(bundlePath, undefined, sampleRequest, bundled).then((shape) => {
-        // A job of steps: a last step without a reducer is map-only by itself (see planSteps).
-        if (!shape.steps && !shape.reducer && o.reducers > 0) {
-          throw new WorkerFileError(`bad worker file: it defines no reducer; run it as a map-only job with --reducers 0 (it was given ${o.reducers})`);
-        }
-        return shape;
-      });
-      bundled.catch(() => {});
-      checked.catch(() => {});
-      bundling = { bundled, checked };
-    }
-    return bundling;
-  };
+  const startBundling = lazyBundleAndCheck(o.workerFile, bundlePath, o.reducers, sampleRequest);
 
-  /** On a local store: the spec, written once the worker file is checked (see writeSpec). */
-  let specWritten: Promise<void> | undefined;
   const storage = await openStorage(o.storage).catch((err: Error) => {
     throw new StorageError(`cannot open storage: ${err.message}`);
   });
-  const runtime = await (async () => {
-    // Uploading inputs can take long: a bad worker file is refused before that.
-    if (o.storage.kind !== 'local') await startBundling().checked;
-    const totalOrder = sampleRequest ? totalOrderSpec(await startBundling().checked, o.log) : undefined;
-    const { inputStorage, specInputs } = s3Inputs
-      ? { inputStorage: s3Inputs.config as StorageConfig, specInputs: s3Inputs.inputs }
-      : await placeInputs(jobId, inputs, o.storage, storage, o.log);
-    const token = newToken();
-    const spec: JobSpecInput = {
-      jobId, token, workerFile: o.workerFile, inputs: specInputs, inputStorage, storage: o.storage,
-      maps,
-      ...jobSpecFields(o),
-      ...(sideFiles.length ? { files: await placeSideFiles(jobId, sideFiles, o.storage, storage) } : {}),
-      ...totalOrder,
-    };
-    const specPath = join(jobDir, 'spec.json');
-    // Whether the worker file is a job of steps (and their reduce counts) is known once it is
-    // checked; on a local store the check runs while the processes start, so the spec is
-    // written then, and the master, started before, waits for it (GOMR_JOB_SPEC_WAIT).
-    const writeSpec = async (shape: WorkerShape) => {
-      const steps = planSteps(shape, o.reducers, o.sortTotal);
-      const full: JobSpecInput = steps ? { ...spec, reducers: steps[0]!.reducers, steps } : spec;
-      await writeFile(`${specPath}.tmp`, JSON.stringify(full, null, 2), { mode: 0o600 });
-      await rename(`${specPath}.tmp`, specPath);
-    };
-    const later = o.storage.kind === 'local';
-    if (later) specWritten = startBundling().checked.then(writeSpec);
-    else await writeSpec(await startBundling().checked);
-    return new LocalRuntime({
-      jobDir, specPath, bundlePath, bundleReady: () => startBundling().bundled, token, workers: o.workers, storage: o.storage, inputStorage,
-      ...(later ? { taskCounts: { maps, reducers: o.reducers, inputs: specInputs } } : {}),
-      workerEnv: {
-        ...(o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {}),
-        ...(o.executorHeapMb ? { GOMR_EXECUTOR_HEAP_MB: String(o.executorHeapMb) } : {}),
-        ...(o.tls ? { GOMR_TLS_CA: resolve(o.tls.ca) } : {}),
-      },
-      masterEnv: o.tls ? { GOMR_TLS_CERT: resolve(o.tls.cert), GOMR_TLS_KEY: resolve(o.tls.key) } : {},
-      log: o.log,
-    });
-  })();
+  const { runtime, specWritten } = await startRuntime(o, { jobId, jobDir, bundlePath, inputs, s3Inputs, sideFiles, maps, storage, sampleRequest, startBundling });
 
   // A held status call ends early on Ctrl-C and when the runtime breaks (a worker that cannot start).
   const broken = new AbortController();
@@ -268,33 +270,12 @@ async function runWithOutput(
     }
     const master = new MasterConnection(runtime.masterAddress, { deadlineMs: 5000, ...(o.tls ? { tlsCa: await readFile(o.tls.ca) } : {}) });
     let status: JobStatus__Output;
-    let lastContact = Date.now();
-    let contacted = false;
     try {
-      for (;;) {
-        if (o.signal?.aborted) throw new InterruptedError(`interrupted; job ${jobId} stopped (logs in ${jobDir})`);
-        if (runtime.fatal) throw runtime.fatal;
-        try {
-          status = await master.getStatus({ waitMs: contacted ? statusWaitMs(!!o.progress) : 0, signal: stopWaiting });
-          lastContact = Date.now();
-          contacted = true;
-        } catch (err) {
-          // A master that died is restarted by the runtime and resumes from its checkpoint.
-          if (runtime.fatal) throw runtime.fatal;
-          const limit = contacted ? MASTER_SILENCE_MS : FIRST_CONTACT_MS;
-          if (Date.now() - lastContact > limit) {
-            const what = contacted ? 'lost contact with the master' : 'cannot reach the master';
-            throw new RuntimeError(`${what} for ${limit / 1000} s: ${(err as Error).message}`);
-          }
-          await sleep(RETRY_MS);
-          continue;
-        }
-        display.update(status);
-        if (isFinalJobState(status.state)) {
-          registered = new Set(status.workers.map((w) => w.pid));
-          break;
-        }
-      }
+      status = await followJob(master, {
+        display, displayed: !!o.progress, ...(o.signal ? { signal: o.signal } : {}), stopWaiting,
+        fatal: () => runtime.fatal, interrupted: () => `interrupted; job ${jobId} stopped (logs in ${jobDir})`,
+      });
+      registered = new Set(status.workers.map((w) => w.pid));
     } finally {
       master.close();
       display.stop();
@@ -318,8 +299,6 @@ async function runWithOutput(
 export async function unsplittableNote(inputs: readonly { name: string; size: number }[], maps: number): Promise<string | undefined> {
   const compressed = inputs.filter((i) => compressionOf(i.name));
   if (!compressed.length) return undefined;
-  // Loaded only here: the master's package is not otherwise loaded by the CLI.
-  const { planSplits, splitInputs } = await import('@gomr/master');
   const planned = planSplits(splitInputs(inputs.map((i) => ({ key: i.name, name: i.name, size: i.size }))), maps).length;
   if (planned === maps) return undefined;
   const names = compressed.slice(0, 3).map((i) => i.name).join(', ') + (compressed.length > 3 ? ', …' : '');

@@ -1,8 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { JsonValue } from './json-value.js';
+import { LineBuffer } from './line-buffer.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-format.js';
-import { writeUtf8 } from './utf8-write.js';
-import { BackpressureWriter } from './write-with-backpressure.js';
 
 /**
  * Writes output records as lines of an output format, in the order given (the output of a
@@ -11,58 +10,34 @@ import { BackpressureWriter } from './write-with-backpressure.js';
  * the stream).
  */
 export class LineWriter {
-  records = 0;
-  bytes = 0;
-  private readonly writer: BackpressureWriter;
-  private buf: Buffer;
-  private pos = 0;
+  private readonly lines: LineBuffer;
 
   constructor(
     out: Writable,
     private readonly format: OutputFormat = OUTPUT_FORMATS.tsv,
-    private readonly chunkBytes = 64 * 1024,
+    chunkBytes = 64 * 1024,
   ) {
-    this.writer = new BackpressureWriter(out);
-    this.buf = Buffer.allocUnsafe(chunkBytes);
+    this.lines = new LineBuffer(out, format, chunkBytes);
+  }
+
+  get records(): number {
+    return this.lines.records;
+  }
+
+  get bytes(): number {
+    return this.lines.bytes;
   }
 
   write(key: string, value: JsonValue): void {
-    const f = this.format;
-    const k = f.keyText(key);
-    const v = f.valueText(value);
-    const need = (k.length + v.length) * 3 + f.open.length + f.separator.length + f.end.length;
-    if (this.pos + need > this.buf.length) this.flush(need);
-    const buf = this.buf;
-    let p = this.pos;
-    p += f.open.copy(buf, p);
-    p += writeUtf8(buf, p, k);
-    p += f.separator.copy(buf, p);
-    p += writeUtf8(buf, p, v);
-    p += f.end.copy(buf, p);
-    this.pos = p;
-    this.records++;
-  }
-
-  private flush(need = 0): void {
-    if (this.pos > 0) {
-      this.writer.push(this.buf.subarray(0, this.pos));
-      this.bytes += this.pos;
-    }
-    this.buf = Buffer.allocUnsafe(Math.max(this.chunkBytes, need));
-    this.pos = 0;
+    this.lines.line(key, this.format.valueText(value));
   }
 
   /** Waits while the stream asks to (backpressure). */
-  async drain(): Promise<void> {
-    if (this.writer.congested) await this.writer.waitDrain();
-    else this.writer.check();
+  drain(): Promise<void> {
+    return this.lines.drain();
   }
 
-  async finish(): Promise<{ records: number; bytes: number }> {
-    this.flush();
-    await this.writer.waitDrain();
-    this.writer.check();
-    this.writer.release();
-    return { records: this.records, bytes: this.bytes };
+  finish(): Promise<{ records: number; bytes: number }> {
+    return this.lines.finish();
   }
 }

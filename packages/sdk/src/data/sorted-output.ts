@@ -3,8 +3,7 @@ import { BinaryHeap } from './binary-heap.js';
 import type { JsonValue } from './json-value.js';
 import { defaultHeapLimit, MapOutputBuffer } from './map-output-buffer.js';
 import { compareUtf8 } from './utf8-compare.js';
-import { writeUtf8 } from './utf8-write.js';
-import { BackpressureWriter } from './write-with-backpressure.js';
+import { LineBuffer } from './line-buffer.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output-format.js';
 
 /*
@@ -84,20 +83,13 @@ const HELD_LINE_BYTES = 64;
  * spills) and finish() at the end. finish() does not end the stream.
  */
 export class SortedLineWriter {
-  /** Lines and bytes written to the stream. */
-  records = 0;
-  bytes = 0;
-
-  private readonly writer: BackpressureWriter;
+  private readonly lines: LineBuffer;
   private readonly spillDir: string;
   private readonly holdBytes: number;
   private readonly aheadLimit: number;
   private readonly sortBytes: number;
-  private readonly chunkBytes: number;
   private readonly format: OutputFormat;
   private mode: number;
-  private buf: Buffer;
-  private pos = 0;
   /** The last key appended in order, and the key being reduced. */
   private last: string | null = null;
   private current: string | undefined = undefined;
@@ -115,16 +107,23 @@ export class SortedLineWriter {
   private sorter: MapOutputBuffer | null = null;
 
   constructor(out: Writable, options: SortedLineWriterOptions) {
-    this.writer = new BackpressureWriter(out);
     this.spillDir = options.spillDir;
     this.holdBytes = options.holdBytes ?? 4 * 1024 * 1024;
     this.aheadLimit = options.aheadBytes ?? 16 * 1024 * 1024;
     this.sortBytes = options.sortBytes ?? 32 * 1024 * 1024;
-    this.chunkBytes = options.chunkBytes ?? 64 * 1024;
     this.format = options.format ?? OUTPUT_FORMATS.tsv;
-    this.buf = Buffer.allocUnsafe(this.chunkBytes);
+    this.lines = new LineBuffer(out, this.format, options.chunkBytes ?? 64 * 1024);
     this.mode = HOLD;
     if (options.sortAll) this.startSort();
+  }
+
+  /** Lines and bytes written to the stream. */
+  get records(): number {
+    return this.lines.records;
+  }
+
+  get bytes(): number {
+    return this.lines.bytes;
   }
 
   /** Adds one output record; `currentKey` is the key being reduced (omit if none). */
@@ -185,7 +184,7 @@ export class SortedLineWriter {
       this.heldBytes += HELD_LINE_BYTES + key.length + text.length;
       if (this.heldBytes > this.holdBytes) this.startStreaming();
     } else {
-      this.writeLine(key, text);
+      this.lines.line(key, text);
     }
   }
 
@@ -230,35 +229,7 @@ export class SortedLineWriter {
     this.heldKeys = [];
     this.heldTexts = [];
     this.heldBytes = 0;
-    for (let i = 0; i < keys.length; i++) this.writeLine(keys[i]!, texts[i]!);
-  }
-
-  private writeLine(key: string, text: string): void {
-    const f = this.format;
-    const k = f.keyText(key);
-    const need = (k.length + text.length) * 3 + f.open.length + f.separator.length + f.end.length;
-    if (this.pos + need > this.buf.length) this.flush(need);
-    const buf = this.buf;
-    let p = this.pos;
-    if (f.open.length) p += f.open.copy(buf, p);
-    p += writeUtf8(buf, p, k);
-    if (f.separator.length === 1) buf[p++] = f.separator[0]!;
-    else p += f.separator.copy(buf, p);
-    p += writeUtf8(buf, p, text);
-    if (f.end.length === 1) buf[p++] = f.end[0]!;
-    else p += f.end.copy(buf, p);
-    this.pos = p;
-    this.records++;
-  }
-
-  /** Hands the filled buffer to the stream (without waiting) and starts another. */
-  private flush(need = 0): void {
-    if (this.pos > 0) {
-      this.writer.push(this.buf.subarray(0, this.pos));
-      this.bytes += this.pos;
-    }
-    this.buf = Buffer.allocUnsafe(Math.max(this.chunkBytes, need));
-    this.pos = 0;
+    for (let i = 0; i < keys.length; i++) this.lines.line(keys[i]!, texts[i]!);
   }
 
   /**
@@ -266,8 +237,8 @@ export class SortedLineWriter {
    * reduce calls this once per key, and an await per key is a cost of its own.
    */
   drainIfNeeded(): Promise<void> | undefined {
-    if (this.mode === SORT ? this.sorter!.needsSpill : this.writer.congested) return this.drain();
-    if (this.mode !== SORT) this.writer.check();
+    if (this.mode === SORT ? this.sorter!.needsSpill : this.lines.writer.congested) return this.drain();
+    if (this.mode !== SORT) this.lines.writer.check();
     return undefined;
   }
 
@@ -277,8 +248,7 @@ export class SortedLineWriter {
       if (this.sorter!.needsSpill) await this.sorter!.spillIfFull();
       return;
     }
-    if (this.writer.congested) await this.writer.waitDrain();
-    else this.writer.check();
+    await this.lines.drain();
   }
 
   /** Writes everything still held or sorted; resolves once the stream took it all. */
@@ -296,17 +266,13 @@ export class SortedLineWriter {
       const [sorted] = await this.sorter!.finish();
       this.mode = STREAM;
       for await (const batch of sorted!.batches()) {
-        for (const r of batch) this.writeLine(r.key, r.value as string);
-        if (this.writer.congested) await this.writer.waitDrain();
+        for (const r of batch) this.lines.line(r.key, r.value as string);
+        if (this.lines.writer.congested) await this.lines.writer.waitDrain();
       }
     } else if (this.mode === HOLD) {
       this.startStreaming();
     }
-    this.flush();
-    await this.writer.waitDrain();
-    this.writer.check();
-    this.writer.release();
-    return { records: this.records, bytes: this.bytes };
+    return this.lines.finish();
   }
 
   /** Removes the external sort's files, if any. */

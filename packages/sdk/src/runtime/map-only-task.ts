@@ -1,7 +1,7 @@
 import { mapPartName } from '@gomr/storage';
 import { LineWriter, outputFormat } from '../data/index.js';
 import { stepInputName } from '../input/feed-runs.js';
-import type { JsonValue } from '../user-api.js';
+import { heldEmits } from './held-emits.js';
 import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import { feedTask, inputCounters, type TaskEnv, type TaskResult } from './map-task.js';
 import { TaskContext } from './task-context.js';
@@ -18,28 +18,12 @@ export async function runMapOnlyTask(task: TaskSpec, job: JobInfo, env: TaskEnv)
   const key = `${task.outputPrefix}${mapPartName(task.index)}`;
   const output = await openOutputObject(env.storage, key, job.outputCompression);
   const lines = new LineWriter(output.stream, outputFormat(job.outputFormat));
-  let held: [string, JsonValue][] | null = null;
-  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : lines.write(k, v)));
+  const emits = heldEmits((k, v) => lines.write(k, v));
+  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, emits.emit);
   ctx.input = task.split?.inputName ?? stepInputName(task);
   const deadLetter = openDeadLetter(env.storage, task.outputPrefix, job.maxSkippedRecords);
   try {
-    const stats = await feedTask(task, env, {
-      definition: env.definition,
-      ctx,
-      skipOffsets: task.skipOffsets ?? [],
-      ...(task.skipErrors ? { skipErrors: task.skipErrors } : {}),
-      deadLetter,
-      taskId: task.taskId,
-      hold: () => {
-        held = [];
-      },
-      release: (keep) => {
-        if (keep) for (const [k, v] of held!) lines.write(k, v);
-        held = null;
-      },
-      afterUnit: () => lines.drain(),
-      onProgress: env.onProgress,
-    });
+    const stats = await feedTask(task, env, { ctx, deadLetter, emits, afterUnit: () => lines.drain() });
     const out = await lines.finish();
     await output.close();
     const skippedFile = await deadLetter.finish();

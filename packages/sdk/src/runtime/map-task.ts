@@ -13,7 +13,8 @@ import { checkInputUnchanged } from './input-unchanged.js';
 import { TaskContext } from './task-context.js';
 import { rangePartition } from '../total-order/cut-points.js';
 import { combinerError, isThenable, partitionerError } from './user-code-error.js';
-import { openDeadLetter } from './dead-letter.js';
+import { openDeadLetter, type DeadLetter } from './dead-letter.js';
+import { heldEmits, type HeldEmits } from './held-emits.js';
 
 export interface TaskEnv {
   definition: JobDefinition;
@@ -111,30 +112,13 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
         }
       : {}),
   });
-  // Emits go to the buffer, or, while isolating bad records, to a list kept only if the line succeeds.
-  let held: [string, JsonValue][] | null = null;
-  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, (k, v) => (held ? held.push([k, v]) : buffer.add(k, v)), userCounters);
+  const emits = heldEmits((k, v) => buffer.add(k, v));
+  const ctx = new TaskContext(task.taskId, task.attempt, job.workerId, job.params, emits.emit, userCounters);
   ctx.input = inputName;
   const deadLetter = openDeadLetter(env.storage, task.outputPrefix, job.maxSkippedRecords);
   let ok = false;
   try {
-    const { inputRecords, inputBytes, invalidUtf8, crlfLines } = await feedTask(task, env, {
-      definition,
-      ctx,
-      skipOffsets: task.skipOffsets ?? [],
-      ...(task.skipErrors ? { skipErrors: task.skipErrors } : {}),
-      deadLetter,
-      taskId: task.taskId,
-      hold: () => {
-        held = [];
-      },
-      release: (keep) => {
-        if (keep) for (const [k, v] of held!) buffer.add(k, v);
-        held = null;
-      },
-      afterUnit: () => (buffer.needsSpill ? buffer.spillIfFull() : undefined),
-      onProgress: env.onProgress,
-    });
+    const { inputRecords, inputBytes, invalidUtf8, crlfLines } = await feedTask(task, env, { ctx, deadLetter, emits, afterUnit: () => (buffer.needsSpill ? buffer.spillIfFull() : undefined) });
     const partitions = await buffer.finish();
     const outputs: TaskOutput[] = [];
     // What may still go back inline, in the report, instead of as objects.
@@ -190,11 +174,31 @@ export function inputCounters(task: TaskSpec, records: number, bytes: number): R
   return task.split ? { mapInputRecords: records, mapInputBytes: bytes } : { stepInputRecords: records };
 }
 
+/** What a map task's own code gives feedTask; the rest comes from the task and its env. */
+export interface TaskFeed {
+  ctx: FeedOptions['ctx'];
+  deadLetter: DeadLetter;
+  emits: HeldEmits;
+  afterUnit: FeedOptions['afterUnit'];
+}
+
 /**
  * Feeds the mapper the task's input: its split of the job's inputs, or (a map task past step 0
  * of a job of steps) the runs the step before it wrote.
  */
-export function feedTask(task: TaskSpec, env: TaskEnv, o: Omit<FeedOptions, 'split' | 'storage' | 'checkInput'>) {
+export function feedTask(task: TaskSpec, env: TaskEnv, feed: TaskFeed) {
+  const o: Omit<FeedOptions, 'split' | 'storage' | 'checkInput'> = {
+    definition: env.definition,
+    ctx: feed.ctx,
+    skipOffsets: task.skipOffsets ?? [],
+    ...(task.skipErrors ? { skipErrors: task.skipErrors } : {}),
+    deadLetter: feed.deadLetter,
+    taskId: task.taskId,
+    hold: feed.emits.hold,
+    release: feed.emits.release,
+    afterUnit: feed.afterUnit,
+    onProgress: env.onProgress,
+  };
   const split = task.split;
   if (!split) return feedRuns({ ...o, task, storage: env.storage, inputName: stepInputName(task) });
   return feedMapper({
