@@ -3,6 +3,7 @@ import { jobKeys } from '@gomr/storage';
 import { BaseCommand } from '../base-command.js';
 import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
+import { statusJson } from '../job/status-json.js';
 import { resolveJobId } from '../kube/find-job.js';
 import { followToEnd } from '../kube/follow-to-end.js';
 import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
@@ -56,7 +57,7 @@ ${EXIT_CODE_HELP}`;
         ...(flags.quiet || flags.json ? {} : { progress: process.stderr }),
       });
       const wallMs = status.finishedMs && status.startedMs ? status.finishedMs - status.startedMs : Date.now() - t0;
-      if (flags.json) process.stdout.write(JSON.stringify({ ...status, namespace: flags.namespace, outputPrefix: `s3://gomr/${jobKeys.output(jobId)}` }, null, 2) + '\n');
+      if (flags.json) process.stdout.write(JSON.stringify({ ...statusJson(status), namespace: flags.namespace, outputPrefix: `s3://gomr/${jobKeys.output(jobId)}` }, null, 2) + '\n');
       else process.stdout.write(`${formatSummary(status, wallMs, undefined, 0)}\n  download  gomr output ${jobId} -o result.txt\n`);
     } finally {
       process.off('SIGINT', onSignal);

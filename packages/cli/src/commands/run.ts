@@ -3,6 +3,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { EXIT_CODE_HELP } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
+import { statusJson } from '../job/status-json.js';
 import { runLocalJob } from '../job/run-local-job.js';
 import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
 import { jobFlags, jobOptionsFromFlags } from '../job/job-flags.js';
@@ -84,7 +85,7 @@ ${EXIT_CODE_HELP}`;
       interrupt.release();
     });
     if (flags.json) {
-      process.stdout.write(JSON.stringify({ ...result.status, outputDir: result.outputDir, files: result.files, skippedFiles: result.skippedFiles, wallMs: result.wallMs }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ ...statusJson(result.status), outputDir: result.outputDir, files: result.files, skippedFiles: result.skippedFiles, wallMs: result.wallMs }, null, 2) + '\n');
     } else {
       process.stdout.write(formatSummary(result.status, result.wallMs, result.outputDir, result.files.length) + '\n');
     }

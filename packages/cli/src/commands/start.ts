@@ -9,6 +9,7 @@ import { isBuildStep } from '../docker/push-progress.js';
 import { nodeArchitectures } from '../kube/node-platforms.js';
 import { EXIT_CODE_HELP } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
+import { statusJson } from '../job/status-json.js';
 import { imageLoaderFor } from '../kube/image-loader.js';
 import { imageFlags, kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
 import { startKubeJob } from '../kube/kube-launcher.js';
@@ -141,7 +142,7 @@ ${EXIT_CODE_HELP}`;
         },
       );
       if (flags.json) {
-        process.stdout.write(JSON.stringify({ ...result.status, namespace: result.namespace, outputPrefix: result.outputPrefix, images: result.images, wallMs: result.wallMs }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify({ ...statusJson(result.status), namespace: result.namespace, outputPrefix: result.outputPrefix, images: result.images, wallMs: result.wallMs }, null, 2) + '\n');
       } else {
         process.stdout.write(
           `${formatSummary(result.status, result.wallMs, undefined, 0)}\n` +
