@@ -36,7 +36,8 @@ export const EXIT_CODE_HELP = ['EXIT CODES', ...EXIT_CODES.map((r) => `  ${Strin
 
 /**
  * The exit code of a job that ran and failed, from the master's failure kind (JobStatus.errorKind),
- * the same on every runtime: storage failing is 5, the runtime 6, the input 3, else the job's own 1.
+ * the same on every runtime: storage failing is 5, the runtime 6, the input 3, else (the user's,
+ * or a kind not said) the job's own 1.
  */
 export function exitCodeForFailedJob(errorKind: string): number {
   return errorKind === 'storage' ? EXIT.STORAGE : errorKind === 'runtime' ? EXIT.RUNTIME : errorKind === 'input' ? EXIT.INPUT : EXIT.JOB_FAILED;
@@ -62,7 +63,7 @@ export class GomrError extends Error {
 export class JobFailedError extends GomrError {
   constructor(
     message: string,
-    /** The master's failure kind (JobStatus.errorKind): 'user' (or ''), 'storage', 'runtime' or 'input'. */
+    /** The master's failure kind (JobStatus.errorKind): 'user' (or not said), 'storage', 'runtime' or 'input'. */
     readonly kind: string = 'user',
     detail?: string,
   ) {

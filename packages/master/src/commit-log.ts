@@ -1,12 +1,11 @@
-import { jobKeys, type Storage } from '@gomr/storage';
+import { jobKeys, type RunObject, type Storage } from '@gomr/storage';
 import type { Counters } from './counters.js';
-import type { RunRef } from './task-table.js';
 
 /** What the master records, durably, when it commits a task. */
 export interface CommitRecord {
   taskId: string;
   attempt: number;
-  outputs: RunRef[];
+  outputs: RunObject[];
   counters: Counters;
   userCounters: Counters;
 }
@@ -26,16 +25,16 @@ export interface CommitLogOptions {
 }
 
 /** A record as stored: an inline run's bytes in base64. */
-type JsonRecord = Omit<CommitRecord, 'outputs'> & { outputs: (Omit<RunRef, 'data'> & { data?: string })[] };
+type JsonRecord = Omit<CommitRecord, 'outputs'> & { outputs: (Omit<RunObject, 'data'> & { data?: string })[] };
 
 function toJson(rec: CommitRecord): JsonRecord {
   if (!rec.outputs.some((o) => o.data)) return rec as JsonRecord;
-  return { ...rec, outputs: rec.outputs.map((o) => (o.data ? { ...o, data: o.data.toString('base64') } : (o as Omit<RunRef, 'data'>))) };
+  return { ...rec, outputs: rec.outputs.map((o) => (o.data ? { ...o, data: Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength).toString('base64') } : (o as Omit<RunObject, 'data'>))) };
 }
 
 function fromJson(rec: JsonRecord): CommitRecord {
   if (!rec.outputs.some((o) => o.data !== undefined)) return rec as CommitRecord;
-  return { ...rec, outputs: rec.outputs.map((o) => (o.data !== undefined ? { ...o, data: Buffer.from(o.data, 'base64') } : (o as RunRef))) };
+  return { ...rec, outputs: rec.outputs.map((o) => (o.data !== undefined ? { ...o, data: Buffer.from(o.data, 'base64') } : (o as RunObject))) };
 }
 
 interface Pending {

@@ -26,4 +26,4 @@ export { createStatusServer, listenStatusServer, parseListenAddress, type Status
 export type { Counters } from './counters.js';
 export { CommitLog, type CommitRecord } from './commit-log.js';
 export { buildTaskStory, STORY_ATTEMPTS, type TaskStory, type StoryAttempt, type StoryOutcome, type StorySource } from './task-story.js';
-export type { AttemptRecord, AttemptOutcome, RunRef } from './task-table.js';
+export type { AttemptRecord, AttemptOutcome } from './task-table.js';

@@ -294,7 +294,7 @@ export class JobMaster {
       counters: totals.counters,
       userCounters: totals.userCounters,
       error: s.failure?.summary ?? '',
-      errorKind: s.failure?.kind ?? '',
+      errorKind: s.failure?.kind ?? 'FAILURE_KIND_UNSPECIFIED',
       mapOnly: s.mapOnly,
       outputKeys: s.phase === 'SUCCEEDED' ? this.committer.outputKeys() : [],
       skippedKeys: this.committer.skippedKeys(),

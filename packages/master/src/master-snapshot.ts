@@ -1,4 +1,4 @@
-import type { JobState__Output, JobStatus } from '@gomr/proto';
+import type { FailureKind__Output, JobState__Output, JobStatus } from '@gomr/proto';
 import { buildJobSnapshot, type JobError, type JobSnapshot, type StepView } from './job-snapshot.js';
 import { stepStatuses } from './step-status.js';
 import type { JobSpec } from './job-spec.js';
@@ -19,8 +19,11 @@ export interface MasterView {
   status(): MasterStatus;
 }
 
-/** GetStatus's reply as the master builds it: its state is always one of the enum's names. */
-export type MasterStatus = JobStatus & { state: JobState__Output };
+/**
+ * GetStatus's reply as the master builds it: its state and failure kind are always names of
+ * the proto's enums (storage's FailureKind names them, so a kind the proto lacks does not compile).
+ */
+export type MasterStatus = JobStatus & { state: JobState__Output; errorKind: FailureKind__Output };
 
 /** The end of a job as the summary records it; overrides the live state while finishing. */
 export interface FinalState {

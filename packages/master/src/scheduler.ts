@@ -1,7 +1,7 @@
 import type { JobState__Output } from '@gomr/proto';
-import { isFinalJobState, JOB_DEFAULTS, parseTaskId, type FailureKind } from '@gomr/storage';
+import { isFinalJobState, JOB_DEFAULTS, parseTaskId, type FailureKind, type RunObject, type TaskError } from '@gomr/storage';
 import { addCounters, type Counters } from './counters.js';
-import { boundedStack, newTask, runningAttempts, type AttemptRecord, type RunRef, type TaskKind, type TaskRecord } from './task-table.js';
+import { boundedStack, newTask, runningAttempts, type AttemptRecord, type TaskKind, type TaskRecord } from './task-table.js';
 import type { Split } from './plan-splits.js';
 import { DEFAULT_SPECULATION, stragglerThresholdMs, type SpeculationOptions } from './straggler-policy.js';
 
@@ -14,23 +14,7 @@ export interface Assignment {
   /** REDUCE only: the keys of the committed runs of this partition stored as objects, in map order. */
   runKeys: string[];
   /** REDUCE only: all the committed runs of this partition (objects and inline), in map order. */
-  runs: RunRef[];
-}
-
-export interface TaskFailure {
-  message: string;
-  stack: string;
-  input: string;
-  offset: number;
-  key: string;
-  /** Thrown by the user's code; only such failures can be skipped. */
-  userCode?: boolean;
-  /** Storage stayed unreachable for the worker's whole retry budget. */
-  storageUnreachable?: boolean;
-  /** The input changed or vanished since the job was planned. */
-  inputChanged?: boolean;
-  /** No progress for taskTimeoutMs: the message says where; never skipped. */
-  timedOut?: boolean;
+  runs: RunObject[];
 }
 
 export interface SchedulerOptions {
@@ -103,7 +87,7 @@ export class Scheduler {
   }
   /** Attempt numbers of tasks planned from now on start above this (see setAttemptBase). */
   private attemptBase = 0;
-  failure?: { task: string; attempt: number; error: TaskFailure; summary: string; kind: FailureKind };
+  failure?: { task: string; attempt: number; error: TaskError; summary: string; kind: FailureKind };
   readonly skipped: SkippedRecord[] = [];
   private readonly speculation: SpeculationOptions;
   private readonly taskTimeoutMs: number;
@@ -301,8 +285,8 @@ export class Scheduler {
   }
 
   /** The committed runs of one partition, objects and inline ones, in map-task order. */
-  runsFor(partition: number): RunRef[] {
-    const runs: RunRef[] = [];
+  runsFor(partition: number): RunObject[] {
+    const runs: RunObject[] = [];
     for (const m of this.maps) for (const o of m.outputs) if (o.partition === partition) runs.push(o);
     return runs;
   }
@@ -342,7 +326,7 @@ export class Scheduler {
   }
 
   /** Records the committed attempt's outputs and counters, and advances the phase. */
-  commitDone(taskId: string, outputs: RunRef[], counters: Counters, userCounters: Counters): void {
+  commitDone(taskId: string, outputs: RunObject[], counters: Counters, userCounters: Counters): void {
     const task = this.task(taskId)!;
     if (task.state !== 'committed') {
       this.committedCount[task.kind]++;
@@ -410,7 +394,7 @@ export class Scheduler {
   }
 
   /** The user's code threw. Retries until maxAttempts, then fails the job. */
-  failed(taskId: string, attempt: number, error: TaskFailure, ran: AttemptEnd | number): void {
+  failed(taskId: string, attempt: number, error: TaskError, ran: AttemptEnd | number): void {
     const task = this.task(taskId);
     const a = task?.attempts.find((x) => x.attempt === attempt);
     if (!task || !a || a.outcome !== 'running') return;
@@ -477,7 +461,7 @@ export class Scheduler {
    * --skip-bad-records: gives up on the chunk (map) or key (reduce) that failed every attempt,
    * and lets the task run again without it. Returns false when there is nothing to skip.
    */
-  private skip(task: TaskRecord, error: TaskFailure): boolean {
+  private skip(task: TaskRecord, error: TaskError): boolean {
     if (!this.options.skipBadRecords || !error.userCode || error.timedOut) return false;
     if (task.kind === 'MAP') {
       // Only a failure that names its chunk can be skipped (a combiner's error names a key, not a chunk).
@@ -494,7 +478,7 @@ export class Scheduler {
   }
 
   /** Restores a task committed before a master restart (from the commit log). */
-  restoreCommitted(taskId: string, attempt: number, outputs: RunRef[], counters: Counters, userCounters: Counters): void {
+  restoreCommitted(taskId: string, attempt: number, outputs: RunObject[], counters: Counters, userCounters: Counters): void {
     const task = this.task(taskId);
     if (!task || task.state === 'committed') return;
     task.attempts.push({ attempt, workerId: '(before restart)', startedMs: 0, endedMs: 0, outcome: 'committed' });
@@ -514,7 +498,7 @@ export class Scheduler {
     }
   }
 
-  private fail(task: TaskRecord, attempt: number, error: TaskFailure): void {
+  private fail(task: TaskRecord, attempt: number, error: TaskError): void {
     const where =
       task.kind === 'MAP' && error.input
         ? // Past step 0 a map reads records of the step before: the offset is a record's position.

@@ -1,11 +1,11 @@
 import { gzipSync } from 'node:zlib';
-import { GZIP_SUFFIX, jobKeys, type Storage } from '@gomr/storage';
-import type { ReportTaskReply, ReportTaskRequest__Output, RunObject__Output } from '@gomr/proto';
+import { DEAD_LETTER_PARTITION, GZIP_SUFFIX, jobKeys, type RunObject, type Storage } from '@gomr/storage';
+import type { ReportTaskReply, ReportTaskRequest__Output } from '@gomr/proto';
 import type { CommitLog } from './commit-log.js';
 import type { JobSpec } from './job-spec.js';
 import type { Scheduler } from './scheduler.js';
 import type { TaskHandout } from './task-handout.js';
-import { DEAD_LETTER_PARTITION, type RunRef, type TaskRecord } from './task-table.js';
+import type { TaskRecord } from './task-table.js';
 import type { WorkerRegistry } from './worker-registry.js';
 
 /**
@@ -22,7 +22,7 @@ import type { WorkerRegistry } from './worker-registry.js';
  */
 export type TaskReport = Omit<ReportTaskRequest__Output, 'next' | 'waitMs' | 'maxTasks' | 'outputs' | 'runMs'> & {
   runMs?: number;
-  outputs: (Omit<RunObject__Output, 'data'> & { data?: Uint8Array })[];
+  outputs: RunObject[];
   next?: boolean;
   waitMs?: number;
   maxTasks?: number;
@@ -81,7 +81,7 @@ export class TaskCommitter {
       return { reply: { committed: false } };
     }
     const verdict = this.scheduler.succeeded(req.taskId, req.attempt, ran, { counters: req.counters ?? {}, userCounters: req.userCounters ?? {} });
-    const outputs: RunRef[] = req.outputs.map((o) => ({
+    const outputs: RunObject[] = req.outputs.map((o) => ({
       partition: o.partition, key: o.key, bytes: o.bytes, records: o.records,
       ...(o.data?.length ? { data: Buffer.from(o.data.buffer, o.data.byteOffset, o.data.byteLength) } : {}),
     }));
@@ -99,7 +99,7 @@ export class TaskCommitter {
    * may share a write with others (see CommitLog), unless nothing but commits is left to wait
    * for in the phase: then it is written at once.
    */
-  private async commit(req: TaskReport, outputs: RunRef[], mayWait: boolean): Promise<void> {
+  private async commit(req: TaskReport, outputs: RunObject[], mayWait: boolean): Promise<void> {
     const task = this.scheduler.task(req.taskId)!;
     try {
       const deadLetter = outputs.find((o) => o.partition === DEAD_LETTER_PARTITION);
@@ -125,7 +125,7 @@ export class TaskCommitter {
   }
 
   /** Copies a reduce attempt's part file to its final name: the output appears only complete. */
-  private async commitReduce(task: TaskRecord, outputs: RunRef[]): Promise<RunRef[]> {
+  private async commitReduce(task: TaskRecord, outputs: RunObject[]): Promise<RunObject[]> {
     const part = outputs.find((o) => o.partition === task.index);
     const finalKey = this.partKey(task);
     if (part) {
@@ -137,7 +137,7 @@ export class TaskCommitter {
   }
 
   /** A map-only job: copies the map attempt's part file to the output, as commitReduce does. */
-  private async commitMapOnly(task: TaskRecord, outputs: RunRef[]): Promise<RunRef[]> {
+  private async commitMapOnly(task: TaskRecord, outputs: RunObject[]): Promise<RunObject[]> {
     const part = outputs[0];
     const finalKey = this.partKey(task);
     if (part?.key) await this.storage.copy(part.key, finalKey);
@@ -151,7 +151,7 @@ export class TaskCommitter {
    * overwrites the same name). The ref stays with the task's outputs (and its commit record),
    * under DEAD_LETTER_PARTITION, which no reducer reads.
    */
-  private async commitDeadLetter(task: TaskRecord, file: RunRef): Promise<RunRef> {
+  private async commitDeadLetter(task: TaskRecord, file: RunObject): Promise<RunObject> {
     const key = jobKeys.skipped(this.spec.jobId, task.id);
     await this.storage.copy(file.key, key);
     return { partition: DEAD_LETTER_PARTITION, key, bytes: file.bytes, records: file.records };
@@ -195,7 +195,7 @@ export class TaskCommitter {
 }
 
 /** Bytes of the inline runs among `runs`. */
-export function inlineBytes(runs: RunRef[]): number {
+export function inlineBytes(runs: RunObject[]): number {
   let n = 0;
   for (const r of runs) n += r.data?.length ?? 0;
   return n;

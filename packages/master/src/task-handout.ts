@@ -180,18 +180,8 @@ export class TaskHandout {
       // A job of steps: which step's code runs it, and how many reduces that step partitions for.
       ...(this.deps.scheduler.stepReducers.length > 1 ? { step: t.step, reducers: this.deps.scheduler.stepReducers[t.step]! } : {}),
       skipErrors: t.skipErrors,
-      ...(t.split
-        ? {
-            split: {
-              inputKey: t.split.inputKey,
-              inputName: t.split.inputName,
-              start: t.split.start,
-              end: t.split.end,
-              fileSize: t.split.fileSize,
-              fileMtimeMs: t.split.fileMtimeMs ?? 0,
-            },
-          }
-        : {}),
+      // The planned split is the wire's MapSplit as it stands (an absent mtime goes as 0: not checked).
+      ...(t.split ? { split: t.split } : {}),
     };
   }
 

@@ -1,4 +1,4 @@
-import { taskId, type TaskKind } from '@gomr/storage';
+import { taskId, type RunObject, type TaskKind } from '@gomr/storage';
 import type { Split } from './plan-splits.js';
 import type { Counters } from './counters.js';
 
@@ -48,23 +48,6 @@ export function boundedStack(stack: string): string {
   return stack.length <= MAX_STACK_CHARS ? stack : `${stack.slice(0, MAX_STACK_CHARS)}\n    … (${stack.length - MAX_STACK_CHARS} more characters cut)`;
 }
 
-/**
- * The partition a worker reports its attempt's dead-letter file as (--skip-bad-records; the
- * sdk's runtime/dead-letter.ts): never a reducer's, so runsFor never hands it to one.
- */
-export const DEAD_LETTER_PARTITION = -1;
-
-export interface RunRef {
-  /** DEAD_LETTER_PARTITION: a dead-letter file, not a run. */
-  partition: number;
-  /** The run's object in storage; empty for an inline run. */
-  key: string;
-  bytes: number;
-  records: number;
-  /** An inline run's bytes: it came in the report and goes to the reducer in its task. */
-  data?: Buffer;
-}
-
 export interface TaskRecord {
   id: string;
   kind: TaskKind;
@@ -72,7 +55,7 @@ export interface TaskRecord {
   /** The step of a job of steps (0 for a job of one step). */
   step: number;
   /** A map task past step 0: the previous step's committed output runs it reads (one reduce's). */
-  inputs?: RunRef[];
+  inputs?: RunObject[];
   state: TaskState;
   split?: Split;
   attempts: AttemptRecord[];
@@ -86,7 +69,7 @@ export interface TaskRecord {
   /** Why each of them failed (same order), for the dead-letter file. */
   skipErrors: string[];
   /** The committed attempt's outputs and counters; empty until committed. */
-  outputs: RunRef[];
+  outputs: RunObject[];
   counters: Counters;
   userCounters: Counters;
 }

@@ -32,6 +32,7 @@ export type { HeartbeatRequest, HeartbeatRequest__Output } from './generated/gom
 export type { HeartbeatReply, HeartbeatReply__Output } from './generated/gomr/HeartbeatReply.js';
 export type { JobStatus, JobStatus__Output } from './generated/gomr/JobStatus.js';
 export { JobState, type JobState__Output } from './generated/gomr/JobState.js';
+export { FailureKind, type FailureKind__Output } from './generated/gomr/FailureKind.js';
 export type { PhaseStatus, PhaseStatus__Output } from './generated/gomr/PhaseStatus.js';
 export type { StepStatus, StepStatus__Output } from './generated/gomr/StepStatus.js';
 export { _gomr_StepStatus_State as StepState, type _gomr_StepStatus_State__Output as StepState__Output } from './generated/gomr/StepStatus.js';

@@ -53,6 +53,9 @@ export {
 } from './open-storage.js';
 // Pure planning over object sizes; shared by the master and the SDK's in-process runner.
 export { planSplits, splitInputs, type Split, type SplitInput } from './plan-splits.js';
+// The records of a task's end that master and workers share: its runs and its failure.
+export { DEAD_LETTER_PARTITION, type RunObject } from './run-object.js';
+export type { TaskError } from './task-error.js';
 // A job's storage layout: every object key, part and run names, task ids, failure kinds.
 export {
   jobKeys, partName, mapPartName, runName, taskId, parseTaskId, compareTaskIds, isFailureKind, isFinalJobState, summaryJobId,

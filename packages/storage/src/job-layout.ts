@@ -25,8 +25,10 @@
 export type TaskKind = 'MAP' | 'REDUCE';
 
 /**
- * Why a job failed (JobStatus.error_kind; '' while it has not): the user's code, storage, gomr's
- * runtime, or an input that changed or vanished after planning. The CLI maps each to an exit code.
+ * Why a job failed: the user's code, storage, gomr's runtime, or an input that changed or
+ * vanished after planning. The CLI maps each to an exit code. On the wire JobStatus.error_kind,
+ * whose enum (FailureKind in proto/gomr.proto) has these words as its names, and
+ * FAILURE_KIND_UNSPECIFIED while the job has not failed.
  */
 export type FailureKind = 'user' | 'storage' | 'runtime' | 'input';
 

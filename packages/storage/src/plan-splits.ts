@@ -35,6 +35,12 @@ export interface SplitInput {
   mtimeMs?: number;
 }
 
+/**
+ * One map task's byte range: the one shape of a split from here to the map task that reads it.
+ * The master keeps it in its task table and sends it as it stands (it is the wire's MapSplit,
+ * field for field; an absent fileMtimeMs goes as 0), and the worker hands the MapSplit it gets to
+ * its executor as a Split.
+ */
 export interface Split {
   inputKey: string;
   inputName: string;
@@ -49,10 +55,8 @@ export interface Split {
 }
 
 /** A job's inputs as planSplits takes them: compressed ones (by name) are not splittable. */
-export function splitInputs(inputs: readonly { key: string; name: string; size: number; mtimeMs?: number }[]): SplitInput[] {
-  return inputs.map((i) => ({
-    key: i.key, name: i.name, size: i.size, splittable: !compressionOf(i.name), ...(i.mtimeMs ? { mtimeMs: i.mtimeMs } : {}),
-  }));
+export function splitInputs(inputs: readonly Omit<SplitInput, 'splittable'>[]): SplitInput[] {
+  return inputs.map((i) => ({ ...i, splittable: !compressionOf(i.name) }));
 }
 
 export function planSplits(inputs: readonly SplitInput[], targetMaps: number): Split[] {

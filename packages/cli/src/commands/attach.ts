@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core';
-import type { JobStatus__Output } from '@gomr/proto';
 import { jobKeys } from '@gomr/storage';
 import { BaseCommand } from '../base-command.js';
 import { EXIT, EXIT_CODE_HELP, GomrError } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
+import { statusJson, type StatusJson } from '../job/status-json.js';
 import { resolveJobId } from '../kube/find-job.js';
 import { followToEnd } from '../kube/follow-to-end.js';
 import { kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
@@ -44,7 +44,7 @@ ${EXIT_CODE_HELP}`;
     ...kubeFlags,
   };
 
-  async run(): Promise<JobStatus__Output & { namespace: string; outputPrefix: string }> {
+  async run(): Promise<StatusJson & { namespace: string; outputPrefix: string }> {
     const { args, flags } = await this.parse(Attach);
     const api = kubeApiFromFlags(flags);
     const forwarder = new KubePortForwarder(api.ctx, api.requestTimeoutMs);
@@ -60,7 +60,7 @@ ${EXIT_CODE_HELP}`;
       });
       const wallMs = status.finishedMs && status.startedMs ? status.finishedMs - status.startedMs : Date.now() - t0;
       if (!this.jsonEnabled()) process.stdout.write(`${formatSummary(status, wallMs, undefined, 0)}\n  download  gomr output ${jobId} -o result.txt\n`);
-      return { ...status, namespace: flags.namespace, outputPrefix: `s3://gomr/${jobKeys.output(jobId)}` };
+      return { ...statusJson(status), namespace: flags.namespace, outputPrefix: `s3://gomr/${jobKeys.output(jobId)}` };
     } finally {
       process.off('SIGINT', onSignal);
     }

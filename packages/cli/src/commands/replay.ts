@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import type { ReplayNarrowing, ReplayResult, TaskErrorInfo } from '@gomr/sdk/runtime';
+import type { TaskError } from '@gomr/storage';
+import type { ReplayNarrowing, ReplayResult } from '@gomr/sdk/runtime';
 import { BaseCommand } from '../base-command.js';
 import { ClusterError, EXIT_CODE_HELP, GomrError, JobFailedError, RuntimeError, UsageError, WorkerFileError } from '../errors.js';
 import { planReplay, type ReplayPlan } from '../job/replay-plan.js';
@@ -121,7 +122,7 @@ function describeReplay(plan: ReplayPlan, only: ReplayNarrowing | undefined): st
 }
 
 /** The error as the run printed it (mapper failed in task ... (input, chunk): message), with the user's stack. */
-function replayedError(plan: ReplayPlan, e: TaskErrorInfo, byLine: boolean): GomrError {
+function replayedError(plan: ReplayPlan, e: TaskError, byLine: boolean): GomrError {
   const t = plan.task;
   const unit = t.kind === 'MAP' && e.input ? ` (input ${e.input}, ${byLine ? 'line' : 'chunk'} at byte ${e.offset})` : t.kind === 'REDUCE' && e.key ? ` (key ${JSON.stringify(e.key.length > 80 ? e.key.slice(0, 80) + '…' : e.key)})` : '';
   const what = e.userCode ? `${t.kind === 'MAP' ? 'mapper' : 'reducer'} failed in task ${t.taskId} on this machine` : `task ${t.taskId} failed on this machine`;

@@ -3,6 +3,7 @@ import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
 import { EXIT_CODE_HELP } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
+import { statusJson } from '../job/status-json.js';
 import { runLocalJob } from '../job/run-local-job.js';
 import { storageConfigFromFlags, storageFlags } from '../storage-flags.js';
 import { jobFlags, jobOptionsFromFlags } from '../job/job-flags.js';
@@ -88,6 +89,6 @@ ${EXIT_CODE_HELP}`;
       interrupt.release();
     });
     if (!this.jsonEnabled()) process.stdout.write(formatSummary(result.status, result.wallMs, result.outputDir, result.files.length) + '\n');
-    return { ...result.status, outputDir: result.outputDir, files: result.files, skippedFiles: result.skippedFiles, wallMs: result.wallMs };
+    return { ...statusJson(result.status), outputDir: result.outputDir, files: result.files, skippedFiles: result.skippedFiles, wallMs: result.wallMs };
   }
 }

@@ -9,6 +9,7 @@ import { isBuildStep } from '../docker/push-progress.js';
 import { nodeArchitectures } from '../kube/node-platforms.js';
 import { EXIT_CODE_HELP } from '../errors.js';
 import { formatSummary } from '../job/format-summary.js';
+import { statusJson } from '../job/status-json.js';
 import { imageLoaderFor } from '../kube/image-loader.js';
 import { imageFlags, kubeApiFromFlags, kubeFlags } from '../kube/kube-flags.js';
 import { startKubeJob } from '../kube/kube-launcher.js';
@@ -151,7 +152,7 @@ ${EXIT_CODE_HELP}`;
             `  download  gomr output ${result.jobId} -o result.txt${result.namespace === 'gomr' ? '' : ` -n ${result.namespace}`}\n`,
         );
       }
-      return { ...result.status, namespace: result.namespace, outputPrefix: result.outputPrefix, images: result.images, wallMs: result.wallMs };
+      return { ...statusJson(result.status), namespace: result.namespace, outputPrefix: result.outputPrefix, images: result.images, wallMs: result.wallMs };
     } finally {
       interrupt.release();
     }

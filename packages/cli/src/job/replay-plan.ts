@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CommitLog, parseJobSpec, planSplits, splitInputs, type AttemptRecord, type JobSpec, type JobSummary } from '@gomr/master';
-import { jobKeys, NotFoundError, parseTaskId, WORKER_BUNDLE_NAME, type Storage, type StorageConfig, describeStorage } from '@gomr/storage';
-import type { JobInfo, ReplayNarrowing, RunInput, TaskSpec } from '@gomr/sdk/runtime';
+import { describeStorage, jobKeys, NotFoundError, parseTaskId, WORKER_BUNDLE_NAME, type RunObject, type Storage, type StorageConfig } from '@gomr/storage';
+import type { JobInfo, ReplayNarrowing, TaskSpec } from '@gomr/sdk/runtime';
 import { StorageError, UsageError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
 import { checkJobId } from './load-job-snapshot.js';
@@ -77,7 +77,7 @@ async function planFrom(jobId: string, taskArg: string | undefined, config: Stor
   if (kind === 'MAP') {
     const split = planSplits(splitInputs(spec.inputs), spec.maps)[index];
     if (!split) throw new UsageError(`job ${jobId} plans no map task ${taskId} from its spec (${spec.maps} map tasks)`);
-    task.split = { ...split, fileMtimeMs: split.fileMtimeMs ?? 0 };
+    task.split = split;
   } else {
     task.runs = await partitionRuns(store, jobId, index);
   }
@@ -144,12 +144,12 @@ async function localBundle(jobId: string, store: Storage): Promise<string | null
  * runs with their bytes). The failed job kept the map runs
  * (cleanupIntermediate keeps them when a reduce task failed it).
  */
-async function partitionRuns(store: Storage, jobId: string, partition: number): Promise<RunInput[]> {
+async function partitionRuns(store: Storage, jobId: string, partition: number): Promise<RunObject[]> {
   const records = (await new CommitLog(store, jobId).readAll()).filter((r) => { const id = parseTaskId(r.taskId); return id?.kind === 'MAP' && id.step === 0; });
   records.sort((a, b) => (a.taskId < b.taskId ? -1 : 1));
-  const runs: RunInput[] = [];
+  const runs: RunObject[] = [];
   for (const r of records) {
-    for (const o of r.outputs) if (o.partition === partition) runs.push(o.data ? { key: '', data: o.data } : { key: o.key });
+    for (const o of r.outputs) if (o.partition === partition) runs.push(o);
   }
   const missing = runs.find((r) => r.key && !r.data);
   if (missing && !(await store.stat(missing.key))) {

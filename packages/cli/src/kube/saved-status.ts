@@ -8,7 +8,7 @@ export function statusFromSnapshot(s: JobSnapshot): JobStatus__Output {
   const phase = (p: JobSnapshot['maps']) => ({ total: p.total, done: p.done, running: p.running, failed: p.failedAttempts });
   return {
     jobId: s.jobId, state: s.state, maps: phase(s.maps), reduces: phase(s.reduces), counters: { ...s.counters }, userCounters: { ...s.userCounters },
-    error: s.error?.summary ?? '', outputKeys: [...s.outputKeys], workers: [], startedMs: s.startedMs, finishedMs: s.finishedMs, errorKind: '', mapOnly: s.mapOnly,
+    error: s.error?.summary ?? '', outputKeys: [...s.outputKeys], workers: [], startedMs: s.startedMs, finishedMs: s.finishedMs, errorKind: 'FAILURE_KIND_UNSPECIFIED', mapOnly: s.mapOnly,
     steps: (s.steps ?? []).map((st) => ({ ...st, maps: { ...st.maps }, reduces: { ...st.reduces } })),
     step: s.steps?.length ? s.steps.length - 1 : 0,
     skippedKeys: [...(s.skippedKeys ?? [])],

@@ -148,10 +148,10 @@ test('gomr start --sort total: the local inputs are sampled on this machine and 
 });
 
 test('a job failed by its storage, runtime or input exits 5, 6 or 3 on the cluster, as on gomr run', async () => {
-  for (const [errorKind, code] of [['storage', 5], ['runtime', 6], ['input', 3], ['', 1]] as const) {
-    const w = await world({}, [{ state: 'MAPPING' }, { state: 'FAILED', error: `failed (${errorKind || 'user code'})`, errorKind }]);
+  for (const [errorKind, code] of [['storage', 5], ['runtime', 6], ['input', 3], ['user', 1]] as const) {
+    const w = await world({}, [{ state: 'MAPPING' }, { state: 'FAILED', error: `failed (${errorKind})`, errorKind }]);
     try {
-      await assert.rejects(start(w, { jobId: `job-${errorKind || 'user'}` }).run, (err: unknown) => err instanceof GomrError && err.exitCode === code && /failed \(/.test(err.message));
+      await assert.rejects(start(w, { jobId: `job-${errorKind}` }).run, (err: unknown) => err instanceof GomrError && err.exitCode === code && /failed \(/.test(err.message));
     } finally {
       await w.stop();
     }

@@ -578,7 +578,7 @@ export const gomrDescriptor = {
               "id": 11
             },
             "errorKind": {
-              "type": "string",
+              "type": "FailureKind",
               "id": 12
             },
             "mapOnly": {
@@ -610,6 +610,15 @@ export const gomrDescriptor = {
             "FINISHING": 4,
             "SUCCEEDED": 5,
             "FAILED": 6
+          }
+        },
+        "FailureKind": {
+          "values": {
+            "FAILURE_KIND_UNSPECIFIED": 0,
+            "user": 1,
+            "storage": 2,
+            "runtime": 3,
+            "input": 4
           }
         },
         "StepStatus": {

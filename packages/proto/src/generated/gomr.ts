@@ -29,6 +29,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 
 export interface ProtoGrpcType {
   gomr: {
+    FailureKind: EnumTypeDefinition
     GetTaskReply: MessageTypeDefinition<_gomr_GetTaskReply, _gomr_GetTaskReply__Output>
     GetTaskRequest: MessageTypeDefinition<_gomr_GetTaskRequest, _gomr_GetTaskRequest__Output>
     HeartbeatReply: MessageTypeDefinition<_gomr_HeartbeatReply, _gomr_HeartbeatReply__Output>

@@ -8,19 +8,18 @@
  * file and the tasks of its other splits own no rows. (Give --mappers no more than the number of
  * CSV files, or their extra tasks finish at once with nothing.)
  */
-import { compressionOf, type Storage } from '@gomr/storage';
+import { compressionOf, type Split, type Storage } from '@gomr/storage';
 import { parse, type Info } from 'csv-parse';
 import { UserCodeError } from '../runtime/user-code-error.js';
 import { decompress } from './decompress.js';
 import type { InputOptions, InputUnit } from './input-format.js';
-import type { SplitRef } from './split-chunks.js';
 
 interface ParsedRow {
   record: string[];
   info: Info;
 }
 
-export async function* readCsvRows(storage: Storage, split: SplitRef, options: InputOptions): AsyncGenerator<InputUnit> {
+export async function* readCsvRows(storage: Storage, split: Split, options: InputOptions): AsyncGenerator<InputUnit> {
   if (split.start > 0 || split.end <= split.start) return;
   const compression = compressionOf(split.inputName);
   const stream = await storage.getStream(split.inputKey, { start: 0, end: split.fileSize });

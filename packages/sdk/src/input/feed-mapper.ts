@@ -1,9 +1,8 @@
-import type { Storage } from '@gomr/storage';
+import type { Split, Storage } from '@gomr/storage';
 import type { JobDefinition, InputMode } from '../user-api.js';
 import { UserCodeError, isThenable } from '../runtime/user-code-error.js';
 import { callSite } from '../runtime/async-user-errors.js';
 import { readInput, type InputUnit } from './input-format.js';
-import type { SplitRef } from './split-chunks.js';
 import type { ChunkStats } from '../data/chunk-checks.js';
 import { errorMessage, type DeadLetter, type DeadLetterRecord } from '../runtime/dead-letter.js';
 import type { JsonValue } from '../user-api.js';
@@ -13,7 +12,7 @@ export interface FeedOptions {
   /** The ctx passed to the mapper; `open` only while a mapper call runs (a later emit is refused). */
   ctx: { open: boolean };
   storage: Storage;
-  split: SplitRef;
+  split: Split;
   /** --skip-bad-records: offsets of units that failed every earlier attempt. */
   skipOffsets: readonly number[];
   /** Why each unit of skipOffsets failed (same order), for the dead-letter lines of whole units. */

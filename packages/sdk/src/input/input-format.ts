@@ -11,11 +11,11 @@
  * input read whole). Each unit says where it starts, so a failure names the input and byte,
  * and --skip-bad-records can leave out exactly that unit on the next attempt.
  */
-import type { Storage } from '@gomr/storage';
+import type { Split, Storage } from '@gomr/storage';
 import type { LineChunk } from '../data/line-chunks.js';
 import { INPUT_MODE_NAMES, type InputMode } from '../user-api.js';
 import { readCsvRows } from './csv-rows.js';
-import { readSplitChunks, type SplitRef } from './split-chunks.js';
+import { readSplitChunks } from './split-chunks.js';
 import type { ChunkStats } from '../data/chunk-checks.js';
 
 export const INPUT_MODES = INPUT_MODE_NAMES;
@@ -45,7 +45,7 @@ export interface InputOptions {
   stats?: ChunkStats;
 }
 
-export function readInput(mode: InputMode, storage: Storage, split: SplitRef, options: InputOptions = {}): AsyncIterable<InputUnit> {
+export function readInput(mode: InputMode, storage: Storage, split: Split, options: InputOptions = {}): AsyncIterable<InputUnit> {
   switch (mode) {
     case 'text':
       return textUnits(readSplitChunks(storage, split, options.stats));

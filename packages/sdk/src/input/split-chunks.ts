@@ -1,16 +1,7 @@
-import { compressionOf, type Storage } from '@gomr/storage';
+import { compressionOf, type Split, type Storage } from '@gomr/storage';
 import { readLineChunks, splitReadRange, type LineChunk } from '../data/line-chunks.js';
 import type { ChunkStats } from '../data/chunk-checks.js';
 import { decompress } from './decompress.js';
-
-/** The part of a map task's spec that says what to read. */
-export interface SplitRef {
-  inputKey: string;
-  inputName: string;
-  start: number;
-  end: number;
-  fileSize: number;
-}
 
 /**
  * A split's bytes as chunks of whole lines. A plain input is read as its byte range (see the
@@ -18,7 +9,7 @@ export interface SplitRef {
  * decompressed, and its chunks' offsets are offsets in the decompressed data. The master plans
  * a compressed input as the single split [0, size); a split that starts elsewhere owns nothing.
  */
-export async function* readSplitChunks(storage: Storage, split: SplitRef, stats?: ChunkStats): AsyncGenerator<LineChunk, void, undefined> {
+export async function* readSplitChunks(storage: Storage, split: Split, stats?: ChunkStats): AsyncGenerator<LineChunk, void, undefined> {
   const compression = compressionOf(split.inputName);
   if (!compression) {
     const range = splitReadRange(split.start, split.end, split.fileSize);

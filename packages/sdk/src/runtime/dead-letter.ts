@@ -1,6 +1,5 @@
-import { ATTEMPT_SKIPPED_NAME, JOB_DEFAULTS, type ObjectWriter, type Storage } from '@gomr/storage';
+import { ATTEMPT_SKIPPED_NAME, DEAD_LETTER_PARTITION, JOB_DEFAULTS, type ObjectWriter, type RunObject, type Storage } from '@gomr/storage';
 import type { JsonValue } from '../user-api.js';
-import type { TaskOutput } from './executor-protocol.js';
 
 /**
  * --skip-bad-records' dead-letter file: every record an attempt leaves out, with why, one JSON
@@ -8,9 +7,6 @@ import type { TaskOutput } from './executor-protocol.js';
  * partition DEAD_LETTER_PARTITION; the master copies the committed attempt's file to
  * output/_skipped/<task>.jsonl, so retried and speculative attempts never add lines twice.
  */
-
-/** The partition a dead-letter file is reported as (never a reducer's). */
-export const DEAD_LETTER_PARTITION = -1;
 
 /** Default of --max-skipped-records: lines one task writes; past it skips are only counted. */
 export const DEFAULT_MAX_SKIPPED_RECORDS = JOB_DEFAULTS.maxSkippedRecords;
@@ -60,7 +56,7 @@ export class DeadLetter {
   }
 
   /** Closes the object; the output to report, or undefined when nothing was written. */
-  async finish(): Promise<TaskOutput | undefined> {
+  async finish(): Promise<RunObject | undefined> {
     if (!this.writer) return undefined;
     await this.lastWrite;
     const w = await this.writer;

@@ -1,4 +1,4 @@
-import type { StorageConfig } from '@gomr/storage';
+import type { RunObject, Split, StorageConfig, TaskError } from '@gomr/storage';
 import type { SideFileRef } from './side-files.js';
 import type { OutputFormatName } from '../data/output-format.js';
 import type { OutputCompression } from './output-object.js';
@@ -26,12 +26,12 @@ export interface TaskSpec {
   skipKeys?: string[];
   /** Why each of skipOffsets (MAP) or skipKeys (REDUCE) failed, in the same order. */
   skipErrors?: string[];
-  /** fileMtimeMs: the input's modification time when planned (0 or absent: not checked). */
-  split?: { inputKey: string; inputName: string; start: number; end: number; fileSize: number; fileMtimeMs?: number };
-  /** MAP: runs adding up to this many bytes may be returned inline (TaskOutput.data) instead of written. */
+  /** MAP of step 0: the split as the master planned it (fileMtimeMs 0 or absent: not checked). */
+  split?: Split;
+  /** MAP: runs adding up to this many bytes may be returned inline (RunObject.data) instead of written. */
   inlineRunBytes?: number;
   /** REDUCE: the partition's runs in map order, objects (key) or inline (data); when absent, runKeys. */
-  runs?: RunInput[];
+  runs?: Pick<RunObject, 'key' | 'data'>[];
   /**
    * A job of steps (JobInfo.steps > 1): the task's step (0-based) and that step's reduce count.
    * A MAP past step 0 has no split: it reads runKeys (the step before's output, run format).
@@ -47,14 +47,8 @@ export interface TaskSpec {
 
 /** The outcome of one task of a batch (see TaskSpec.then). */
 export type TaskOutcome =
-  | { ok: true; outputs: TaskOutput[]; counters: Record<string, number>; userCounters: Record<string, number>; runMs?: number }
-  | { ok: false; error: TaskErrorInfo; runMs?: number };
-
-/** A reduce task's input run: an object in storage, or its bytes themselves. */
-export interface RunInput {
-  key: string;
-  data?: Uint8Array;
-}
+  | { ok: true; outputs: RunObject[]; counters: Record<string, number>; userCounters: Record<string, number>; runMs?: number }
+  | { ok: false; error: TaskError; runMs?: number };
 
 export interface JobInfo {
   workerId: string;
@@ -86,31 +80,6 @@ export function writesRun(task: TaskSpec, job: JobInfo): boolean {
   return task.kind === 'REDUCE' && (task.step ?? 0) < (job.steps ?? 1) - 1;
 }
 
-export interface TaskOutput {
-  /** DEAD_LETTER_PARTITION: the attempt's dead-letter file (see dead-letter.ts). */
-  partition: number;
-  /** The run's object; empty when the run is inline. */
-  key: string;
-  bytes: number;
-  records: number;
-  /** An inline run's bytes (see TaskSpec.inlineRunBytes). */
-  data?: Uint8Array;
-}
-
-export interface TaskErrorInfo {
-  message: string;
-  stack: string;
-  input: string;
-  offset: number;
-  key: string;
-  /** Thrown by the user's code (a failure), not by gomr or storage. */
-  userCode: boolean;
-  /** Storage stayed unreachable for the whole retry budget: the job cannot go on. */
-  storageUnreachable?: boolean;
-  /** The input changed or vanished since the job was planned: no attempt can succeed. */
-  inputChanged?: boolean;
-}
-
 export type ToExecutor = { type: 'run'; task: TaskSpec; job: JobInfo };
 
 export type FromExecutor =
@@ -123,14 +92,14 @@ export type FromExecutor =
   | {
       type: 'result';
       ok: true;
-      outputs: TaskOutput[];
+      outputs: RunObject[];
       counters: Record<string, number>;
       userCounters: Record<string, number>;
       then?: TaskOutcome[];
       replaceThread?: boolean;
     }
   | {
-      type: 'result'; ok: false; error: TaskErrorInfo; then?: TaskOutcome[];
+      type: 'result'; ok: false; error: TaskError; then?: TaskOutcome[];
       /** User code failed outside its call and may still run: the thread must not run another task. */
       replaceThread?: boolean;
     };

@@ -9,7 +9,7 @@
 export { WorkerRuntime, type WorkerState } from './worker-runtime.js';
 export { withDefaults as workerOptionsWithDefaults, type WorkerOptions } from './worker-options.js';
 export { loadDefinition, WorkerFileError } from './load-definition.js';
-export type { TaskSpec, JobInfo, TaskOutput, TaskErrorInfo, RunInput } from './executor-protocol.js';
+export type { TaskSpec, JobInfo } from './executor-protocol.js';
 export { listSideFiles, SideFileError, type SideFileOnDisk, type SideFileRef } from './side-files.js';
 export { WORKER_FILE_ERROR_LINE, EXIT_WORKER_FILE } from './worker-file-exit.js';
 export { workerFileLocationDefines } from './worker-file-location.js';

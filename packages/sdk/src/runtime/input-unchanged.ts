@@ -1,4 +1,4 @@
-import type { Storage } from '@gomr/storage';
+import type { Split, Storage } from '@gomr/storage';
 
 /** An input that is not what the job planned its splits over: changed in size, or gone. */
 export class InputChangedError extends Error {
@@ -19,7 +19,7 @@ export class InputChangedError extends Error {
  */
 export async function checkInputUnchanged(
   storage: Storage,
-  split: { inputKey: string; inputName: string; fileSize: number; fileMtimeMs?: number },
+  split: Split,
 ): Promise<void> {
   const info = await storage.stat(split.inputKey, { modified: !!split.fileMtimeMs });
   if (!info) throw new InputChangedError(split.inputName, `input ${split.inputName} was deleted while the job ran`);

@@ -1,14 +1,14 @@
 import { Writable } from 'node:stream';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import { runName, type ObjectWriter, type Storage } from '@gomr/storage';
+import { runName, type ObjectWriter, type RunObject, type Storage } from '@gomr/storage';
 import {
   MapOutputBuffer, defaultHeapLimit, defaultPartition, writeRun, type SortedPartition,
 } from '../data/index.js';
 import { feedMapper, type FeedOptions } from '../input/feed-mapper.js';
 import { feedRuns, stepInputName } from '../input/feed-runs.js';
 import type { JobDefinition, JsonValue } from '../user-api.js';
-import type { JobInfo, TaskOutput, TaskSpec } from './executor-protocol.js';
+import type { JobInfo, TaskSpec } from './executor-protocol.js';
 import { checkInputUnchanged } from './input-unchanged.js';
 import { TaskContext } from './task-context.js';
 import { rangePartition } from '../total-order/cut-points.js';
@@ -48,7 +48,7 @@ export function mapNarrowing(only: ReplayNarrowing | undefined): { only: { offse
 }
 
 export interface TaskResult {
-  outputs: TaskOutput[];
+  outputs: RunObject[];
   counters: Record<string, number>;
   userCounters: Record<string, number>;
 }
@@ -120,7 +120,7 @@ export async function runMapTask(task: TaskSpec, job: JobInfo, env: TaskEnv): Pr
   try {
     const { inputRecords, inputBytes, invalidUtf8, crlfLines } = await feedTask(task, env, { ctx, deadLetter, emits, afterUnit: () => (buffer.needsSpill ? buffer.spillIfFull() : undefined) });
     const partitions = await buffer.finish();
-    const outputs: TaskOutput[] = [];
+    const outputs: RunObject[] = [];
     // What may still go back inline, in the report, instead of as objects.
     let inlineLeft = task.inlineRunBytes ?? 0;
     for (let p = 0; p < partitions.length; p++) {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Storage } from '@gomr/storage';
 import { readRun, readRunBatches, type Batched, type Rec } from '../data/index.js';
-import type { RunInput, TaskSpec } from './executor-protocol.js';
+import type { TaskSpec } from './executor-protocol.js';
 
 /*
  * A reduce task's input runs as record sources. A storage object is opened only when asked
@@ -57,7 +57,7 @@ async function* inlineBytes(data: Uint8Array): AsyncIterable<Uint8Array> {
 
 /** The partition's runs, in map order: inline runs from their bytes, objects not yet open. */
 export function reduceRuns(task: TaskSpec, storage: Storage): Batched<Rec>[] {
-  const runs: RunInput[] = task.runs?.length ? task.runs : task.runKeys.map((key) => ({ key }));
+  const runs: NonNullable<TaskSpec['runs']> = task.runs?.length ? task.runs : task.runKeys.map((key) => ({ key }));
   return runs.map((run, i) =>
     run.data ? readRun(inlineBytes(run.data), { name: `inline run ${i} of ${task.taskId}` }) : new ObjectRun(storage, run.key),
   );

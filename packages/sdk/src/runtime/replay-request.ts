@@ -1,4 +1,5 @@
-import type { ExecutorData, JobInfo, TaskErrorInfo, TaskSpec } from './executor-protocol.js';
+import type { TaskError } from '@gomr/storage';
+import type { ExecutorData, JobInfo, TaskSpec } from './executor-protocol.js';
 import type { ReplayNarrowing } from './map-task.js';
 
 /**
@@ -15,6 +16,6 @@ export interface ReplayRequest {
 /** What replay-main.ts writes back (a JSON file): how the task ended on this machine. */
 export type ReplayResult =
   | { ok: true; counters: Record<string, number>; userCounters: Record<string, number>; runMs: number }
-  | { ok: false; error: TaskErrorInfo; runMs: number }
+  | { ok: false; error: TaskError; runMs: number }
   /** The worker file did not load: nothing ran. */
   | { ok: false; workerFile: { message: string; stack?: string } };

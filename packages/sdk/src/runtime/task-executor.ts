@@ -2,12 +2,12 @@ import { getHeapStatistics } from 'node:v8';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { ExecutorData, FromExecutor, JobInfo, TaskSpec } from './executor-protocol.js';
 import type { TaskResult } from './map-task.js';
-import type { TaskErrorInfo } from './executor-protocol.js';
+import type { TaskError } from '@gomr/storage';
 import { WorkerFileError } from './load-definition.js';
 
 export type ExecutionOutcome =
   | ({ ok: true } & TaskResult)
-  | { ok: false; error: TaskErrorInfo }
+  | { ok: false; error: TaskError }
   | { ok: false; cancelled: true };
 
 const MiB = 1024 * 1024;

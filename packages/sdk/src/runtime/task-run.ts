@@ -5,8 +5,8 @@
  * Shared by the executor thread and `gomr replay` (replay-main.ts), so a replay goes down the
  * very path the attempt it re-runs went down.
  */
-import { openStorage, StorageUnreachableError, type Storage } from '@gomr/storage';
-import { stepJob, type ExecutorData, type JobInfo, type TaskErrorInfo, type TaskOutcome, type TaskSpec } from './executor-protocol.js';
+import { openStorage, StorageUnreachableError, type Storage, type TaskError } from '@gomr/storage';
+import { stepJob, type ExecutorData, type JobInfo, type TaskOutcome, type TaskSpec } from './executor-protocol.js';
 import { jobSteps } from '../job-steps.js';
 import type { JobDefinition } from '../user-api.js';
 import { loadDefinition } from './load-definition.js';
@@ -88,7 +88,7 @@ export class TaskRunner {
 }
 
 /** An error as the master records it: the user's (with where) or gomr's own. */
-export function describeError(err: unknown): TaskErrorInfo {
+export function describeError(err: unknown): TaskError {
   if (err instanceof UserCodeError) {
     return { message: err.message, stack: err.stack ?? '', input: err.input, offset: err.offset, key: err.key, userCode: true };
   }

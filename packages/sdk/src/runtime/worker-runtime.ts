@@ -279,7 +279,11 @@ export class WorkerRuntime {
   }
 }
 
-/** The executor's view of a task from the master. */
+/**
+ * The executor's view of a task from the master: the one conversion from the wire. The split
+ * and the runs are the wire's messages as they come (a MapSplit is a Split; an empty `data`,
+ * the loader's default, is an object run).
+ */
 function taskSpec(t: Task__Output): TaskSpec {
   return {
     taskId: t.taskId,
@@ -291,9 +295,9 @@ function taskSpec(t: Task__Output): TaskSpec {
     skipOffsets: t.skipOffsets,
     skipKeys: t.skipKeys,
     ...(t.skipErrors?.length ? { skipErrors: t.skipErrors } : {}),
-    ...(t.split ? { split: { ...t.split } } : {}),
+    ...(t.split ? { split: t.split } : {}),
     ...(t.inlineRunBytes ? { inlineRunBytes: t.inlineRunBytes } : {}),
     ...(t.step || t.reducers ? { step: t.step, reducers: t.reducers } : {}),
-    ...(t.runs.length ? { runs: t.runs.map((r) => (r.data.length ? { key: r.key, data: r.data } : { key: r.key })) } : {}),
+    ...(t.runs.length ? { runs: t.runs.map(({ data, ...run }) => (data.length ? { ...run, data } : run)) } : {}),
   };
 }

@@ -143,7 +143,7 @@ export async function runJob<O extends JsonValue = JsonValue>(
 
 function mapTask(index: number, split: Split): TaskSpec {
   const taskId = taskIdOf('MAP', index);
-  return { taskId, kind: 'MAP', index, attempt: 1, outputPrefix: jobKeys.mapAttempt(JOB, taskId, 1), runKeys: [], split: { ...split } };
+  return { taskId, kind: 'MAP', index, attempt: 1, outputPrefix: jobKeys.mapAttempt(JOB, taskId, 1), runKeys: [], split };
 }
 
 /** Map task `index` of a step past the first: it reads the run the step before's reduce `index` wrote. */

@@ -42,9 +42,8 @@ export async function sampleKeys(
     // The same units as a map task's (input-format.ts), so the mapper sees what it will see then.
     const mode = (definition.input ?? 'text') as InputMode;
     const mapper = definition.mapper as (ctx: unknown, input: unknown) => void | Promise<void>;
-    const ref = { inputKey: split.inputKey, inputName: split.inputName, start: split.start, end: split.end, fileSize: split.fileSize };
     let first: number | undefined;
-    for await (const unit of readInput(mode, storageFor(split), ref)) {
+    for await (const unit of readInput(mode, storageFor(split), split)) {
       first ??= unit.offset;
       if (unit.offset - first >= bytes) break; // leaving the loop closes the input
       try {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage, type Storage } from '@gomr/storage';
 import { REDUCE_MERGE_FACTOR, runReduceTask } from '../../src/runtime/reduce-task.js';
-import type { RunInput } from '../../src/runtime/executor-protocol.js';
+import type { TaskSpec } from '../../src/runtime/executor-protocol.js';
 import { orderKeepingEnv, runBytes } from './reduce-fixture.js';
 
 test(`a reduce over more than ${REDUCE_MERGE_FACTOR} runs (objects and inline) merges in passes, with the same output`, async () => {
@@ -18,7 +18,7 @@ test(`a reduce over more than ${REDUCE_MERGE_FACTOR} runs (objects and inline) m
     const spillDir = env.spillDir;
     // 300 runs (one pass merges them 64 at a time into 5 files), every other one inline. Run i
     // holds keys k<i mod 7>..., each with value i, so every key's values must come out ascending.
-    const runs: RunInput[] = [];
+    const runs: NonNullable<TaskSpec['runs']> = [];
     const expected = new Map<string, number[]>();
     for (let i = 0; i < 300; i++) {
       const keys = [`k${i % 7}`, `k${(i % 7) + 7}`, `common`].sort();

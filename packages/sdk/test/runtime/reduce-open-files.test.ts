@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { openStorage, type ByteRange, type Storage } from '@gomr/storage';
 import { REDUCE_MERGE_FACTOR, runReduceTask } from '../../src/runtime/reduce-task.js';
-import type { RunInput, TaskSpec } from '../../src/runtime/executor-protocol.js';
+import type { TaskSpec } from '../../src/runtime/executor-protocol.js';
 import { orderKeepingEnv, runBytes } from './reduce-fixture.js';
 
 const RUNS = 300;
@@ -42,7 +42,7 @@ async function setup() {
   const { storage, counts } = countingStorage(inner);
   const env = orderKeepingEnv(storage, root);
   // Run i holds keys k<i mod 11>, k<i mod 13 + 20> and `common`, each with value i; every 10th run inline.
-  const runs: RunInput[] = [];
+  const runs: NonNullable<TaskSpec['runs']> = [];
   const expected = new Map<string, number[]>();
   for (let i = 0; i < RUNS; i++) {
     const keys = [`k${i % 11}`, `k${(i % 13) + 20}`, 'common'].sort();

@@ -3,6 +3,7 @@
 import type { JobState as _gomr_JobState, JobState__Output as _gomr_JobState__Output } from '../gomr/JobState.js';
 import type { PhaseStatus as _gomr_PhaseStatus, PhaseStatus__Output as _gomr_PhaseStatus__Output } from '../gomr/PhaseStatus.js';
 import type { WorkerStatus as _gomr_WorkerStatus, WorkerStatus__Output as _gomr_WorkerStatus__Output } from '../gomr/WorkerStatus.js';
+import type { FailureKind as _gomr_FailureKind, FailureKind__Output as _gomr_FailureKind__Output } from '../gomr/FailureKind.js';
 import type { StepStatus as _gomr_StepStatus, StepStatus__Output as _gomr_StepStatus__Output } from '../gomr/StepStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
@@ -19,9 +20,9 @@ export interface JobStatus {
   'startedMs'?: (number | string | Long);
   'finishedMs'?: (number | string | Long);
   /**
-   * why it FAILED: "user" | "storage" | "runtime" | "input"
+   * why it FAILED; FAILURE_KIND_UNSPECIFIED while it has not
    */
-  'errorKind'?: (string);
+  'errorKind'?: (_gomr_FailureKind);
   /**
    * no reduce phase: the output is one part-m-NNNNN per map task
    */
@@ -54,9 +55,9 @@ export interface JobStatus__Output {
   'startedMs': (number);
   'finishedMs': (number);
   /**
-   * why it FAILED: "user" | "storage" | "runtime" | "input"
+   * why it FAILED; FAILURE_KIND_UNSPECIFIED while it has not
    */
-  'errorKind': (string);
+  'errorKind': (_gomr_FailureKind__Output);
   /**
    * no reduce phase: the output is one part-m-NNNNN per map task
    */
