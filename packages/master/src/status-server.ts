@@ -1,5 +1,6 @@
 /**
- * The status page's HTTP server: a few static files (packages/master/static) and two JSON
+ * The status page's HTTP server: a few static files (packages/master/static), the job layout's
+ * names the page needs (/layout.js, see page-layout.ts), and two JSON
  * endpoints: /api/status, the job snapshot, and /api/tasks/<id>, one task's story. Read-only (GET and HEAD; anything else is 405),
  * no inline script (a strict Content-Security-Policy), and, when bound to loopback, it answers
  * only requests addressed to a loopback name, so a web page elsewhere cannot read job data
@@ -11,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseTaskId } from '@gomr/storage';
 import type { JobSnapshot } from './job-snapshot.js';
+import { pageLayoutScript } from './page-layout.js';
 import type { TaskStory } from './task-story.js';
 
 export interface StatusServerOptions {
@@ -62,6 +64,7 @@ export function createStatusServer(options: StatusServerOptions): Server {
   const dir = options.staticDir ?? defaultStaticDir();
   // A missing file (a packaging mistake) must not take the master down: /api/status still works.
   const bodies = new Map(Object.entries(FILES).map(([path, f]) => [path, readPageFile(dir, f.file, f.type)]));
+  bodies.set('/layout.js', { body: Buffer.from(pageLayoutScript()), type: 'text/javascript; charset=utf-8', status: 200 });
   const server = createServer((req, res) => {
     void handle(server, bodies, options, req, res).catch((err: Error) => {
       if (!res.headersSent) send(res, req, 500, 'text/plain; charset=utf-8', `status unavailable: ${err.message}\n`);

@@ -29,10 +29,6 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-export function isStraggler(elapsedMs: number, completedDurationsMs: number[], o: SpeculationOptions): boolean {
-  return elapsedMs > stragglerThresholdMs(completedDurationsMs, o);
-}
-
 /** The running time past which an attempt is a straggler (Infinity: none can be yet). */
 export function stragglerThresholdMs(completedDurationsMs: number[], o: SpeculationOptions): number {
   if (!o.enabled || completedDurationsMs.length < o.minCompleted) return Infinity;

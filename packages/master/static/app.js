@@ -5,6 +5,10 @@
 // never as HTML.
 'use strict';
 
+/** Names from the job layout (packages/storage/src/job-layout.ts), served as /layout.js. */
+const LAYOUT = globalThis.GOMR_LAYOUT;
+const TASK_ID = new RegExp(LAYOUT.taskIdPattern);
+
 const POLL_MS = 1000;
 const RETRY_MAX_MS = 5000;
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED']);
@@ -302,7 +306,7 @@ function renderTimeline(s) {
         title: lines.join('\n'),
         'data-task': a.taskId,
         'data-outcome': a.outcome,
-      }, h('span', { className: 'tl-label' }, `${a.taskId.replace(/^((?:s\d+-)?[mr])-0*(?=\d)/, '$1')}${a.attempt > 1 ? `·${a.attempt}` : ''}`));
+      }, h('span', { className: 'tl-label' }, `${shortTaskId(a.taskId)}${a.attempt > 1 ? `·${a.attempt}` : ''}`));
     });
     rows.push(h('div', { className: 'tl-row' },
       h('div', { className: 'tl-name', title: w && w.host ? `${w.host} pid ${w.pid}` : '' },
@@ -334,7 +338,7 @@ function renderCounters(s) {
     })));
   // --skip-bad-records: what was left out, and where each record went (the dead-letter files).
   if (c.skippedRecords) {
-    const rows = [['skippedRecords', 'records skipped'], ['skippedWritten', 'written to _skipped/'], ['skippedValues', 'values of skipped keys']];
+    const rows = [['skippedRecords', 'records skipped'], ['skippedWritten', `written to ${LAYOUT.skippedDir}`], ['skippedValues', 'values of skipped keys']];
     const shown = rows.filter(([name]) => name !== 'skippedValues' || c[name]).map(([name, label]) => {
       known.add(name);
       return counterRow(name, label, c[name] || 0, 'n', 'data-counter');
@@ -342,7 +346,7 @@ function renderCounters(s) {
     for (const name of ['skippedRecords', 'skippedWritten', 'skippedValues']) known.add(name);
     const files = (s.skippedKeys || []).length;
     const where = h('p', { className: 'muted small', 'data-skipped-dir': '' },
-      `jobs/${s.jobId}/output/_skipped/${files ? ` (${files} file${files === 1 ? '' : 's'})` : ''}`,
+      `${LAYOUT.skippedDirKey.replace('{jobId}', s.jobId)}${files ? ` (${files} file${files === 1 ? '' : 's'})` : ''}`,
       (c.skippedWritten || 0) < c.skippedRecords ? '; a task reached --max-skipped-records: the rest were counted, not written' : '');
     groups.push(h('div', { className: 'counter-group' }, h('h3', null, 'Skipped'), h('table', { className: 'kv' }, h('tbody', null, shown)), where));
   }
@@ -441,8 +445,15 @@ function taskHref(taskId) {
 
 /** The task named by the address (#task=m-00003; past step 0 of a job of steps, #task=s1-m-00003), or ''. */
 function shownTaskId() {
-  const m = /^#task=((?:s\d+-)?[mr]-\d+)$/.exec(decodeURIComponent(location.hash));
-  return m ? m[1] : '';
+  const m = /^#task=(.*)$/.exec(decodeURIComponent(location.hash));
+  return m && TASK_ID.test(m[1]) ? m[1] : '';
+}
+
+/** A task id without its index's leading zeros, for a timeline bar: s1-m-00003 is s1-m3. */
+function shortTaskId(taskId) {
+  const m = TASK_ID.exec(taskId);
+  if (!m) return taskId;
+  return `${m[1] === undefined ? '' : `s${m[1]}-`}${m[2]}${m[3].replace(/^0+(?=\d)/, '')}`;
 }
 
 /** The task whose story the section shows ('' when hidden). */

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { runInNewContext } from 'node:vm';
+import { jobKeys, parseTaskId } from '@gomr/storage';
 import { buildJobSnapshot, createStatusServer, listenStatusServer, parseListenAddress } from '../src/index.js';
 
 const snapshot = buildJobSnapshot({
@@ -38,7 +40,7 @@ test('the status server serves the page and the snapshot, read-only, with a stri
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     assert.equal(page.headers['x-content-type-options'], 'nosniff');
 
-    for (const path of ['/app.js', '/style.css', '/favicon.svg']) assert.equal((await send(port, 'GET', path)).status, 200, path);
+    for (const path of ['/app.js', '/layout.js', '/style.css', '/favicon.svg']) assert.equal((await send(port, 'GET', path)).status, 200, path);
     const api = await send(port, 'GET', '/api/status');
     assert.equal(api.status, 200);
     assert.equal(api.headers['cache-control'], 'no-store');
@@ -56,6 +58,30 @@ test('the status server serves the page and the snapshot, read-only, with a stri
     // DNS rebinding: a loopback server answers loopback names only.
     assert.equal((await send(port, 'GET', '/api/status', `evil.example:${port}`)).status, 421);
     assert.equal((await send(port, 'GET', '/api/status', `localhost:${port}`)).status, 200);
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+});
+
+test('/layout.js gives the page the names of the job layout: the skipped folder and the task id pattern', async () => {
+  const server = createStatusServer({ snapshot: () => snapshot, staticDir: '/nonexistent-gomr-static' });
+  const port = await listenStatusServer(server, '127.0.0.1:0');
+  try {
+    const r = await send(port, 'GET', '/layout.js');
+    assert.equal(r.status, 200, 'served from the code, not the static folder');
+    assert.match(String(r.headers['content-type']), /^text\/javascript/);
+    const page: { GOMR_LAYOUT?: { skippedDirKey: string; skippedDir: string; taskIdPattern: string } } = {};
+    runInNewContext(r.body, { globalThis: page });
+    const layout = page.GOMR_LAYOUT!;
+    assert.equal(layout.skippedDirKey.replace('{jobId}', 'j1'), jobKeys.skippedDir('j1'));
+    assert.ok(layout.skippedDirKey.endsWith(layout.skippedDir));
+    const taskId = new RegExp(layout.taskIdPattern);
+    for (const id of ['m-00003', 'r-00000', 's1-m-00003', 's2-r-123456']) {
+      const m = taskId.exec(id);
+      assert.ok(m && parseTaskId(id), id);
+    }
+    for (const id of ['x-00003', 'm-3', 's1-m', '../m-00003']) assert.equal(taskId.test(id), false, id);
   } finally {
     server.close();
     server.closeAllConnections();

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_SPECULATION, isStraggler, median } from '../src/straggler-policy.js';
+import { DEFAULT_SPECULATION, median, stragglerThresholdMs, type SpeculationOptions } from '../src/straggler-policy.js';
+
+/** Whether an attempt running for elapsedMs is a straggler, as the scheduler decides it. */
+const isStraggler = (elapsedMs: number, completedDurationsMs: number[], o: SpeculationOptions): boolean =>
+  elapsedMs > stragglerThresholdMs(completedDurationsMs, o);
 
 test('median of odd and even counts', () => {
   assert.equal(median([5, 1, 3]), 3);

@@ -10,7 +10,7 @@
  */
 export { loadGomrProto, PROTO_OPTIONS } from './load-proto.js';
 export { TOKEN_METADATA_KEY, tokenMetadata, tokenFrom } from './auth.js';
-export { MasterConnection, type MasterClientOptions } from './master-client.js';
+export { MasterConnection, type MasterConnectionOptions } from './master-connection.js';
 export { TaskChannel } from './task-channel.js';
 export { exitWithParent } from './exit-with-parent.js';
 export type { ProtoGrpcType } from './generated/gomr.js';

@@ -8,8 +8,8 @@
  * A split may therefore own no line at all (when a line is longer than the split); that
  * map task simply emits nothing.
  *
- * How many splits: `targetMaps` is a target. Every input gets at least one split (an empty
- * input exactly one, [0, 0), so it still shows up as a task). If targetMaps is larger than
+ * How many splits: `maps` (the job spec's, --mappers) is a target. Every input gets at least one split (an empty
+ * input exactly one, [0, 0), so it still shows up as a task). If maps is larger than
  * the number of inputs, the extra splits are shared out in proportion to the inputs' sizes
  * by largest remainder (ties to the earlier input), never giving an input more splits than
  * it has bytes, so no split of a non-empty input is empty. Each input is then cut into that
@@ -59,9 +59,9 @@ export function splitInputs(inputs: readonly Omit<SplitInput, 'splittable'>[]): 
   return inputs.map((i) => ({ ...i, splittable: !compressionOf(i.name) }));
 }
 
-export function planSplits(inputs: readonly SplitInput[], targetMaps: number): Split[] {
-  if (!Number.isInteger(targetMaps) || targetMaps < 1) {
-    throw new RangeError(`the number of map tasks must be a positive integer, got ${targetMaps}`);
+export function planSplits(inputs: readonly SplitInput[], maps: number): Split[] {
+  if (!Number.isInteger(maps) || maps < 1) {
+    throw new RangeError(`the number of map tasks must be a positive integer, got ${maps}`);
   }
   for (const input of inputs) {
     if (!Number.isSafeInteger(input.size) || input.size < 0) {
@@ -71,7 +71,7 @@ export function planSplits(inputs: readonly SplitInput[], targetMaps: number): S
   const counts = splitCounts(
     // An unsplittable input has no room for more than its one split.
     inputs.map((i) => (i.splittable === false ? Math.min(1, i.size) : i.size)),
-    targetMaps - inputs.length,
+    maps - inputs.length,
   );
   const splits: Split[] = [];
   inputs.forEach((input, i) => {

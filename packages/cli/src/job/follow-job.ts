@@ -6,9 +6,8 @@ import type { ProgressDisplay } from '../progress/progress-display.js';
 
 /**
  * How long the master may hold each status call (a long poll, answered at once when the job
- * ends): the progress display's refresh interval, or a second when nothing is shown. Polling
- * every 50 ms instead cost ~0.1 s of CPU per second of job, in the CLI and the master
- * together, taken from the workers on a small machine.
+ * ends): the progress display's refresh interval, or a second when nothing is shown. Faster
+ * polling takes CPU from the workers on a small machine (bench/README.md).
  */
 function statusWaitMs(displayed: boolean): number {
   return displayed ? 200 : 1000;

@@ -22,7 +22,10 @@ export interface JobPlan {
   inputs: { name: string; path: string; size: number }[];
   inputBytes: number;
   workers: number;
-  /** The target number of map tasks (--mappers, or the default for this input and worker count). */
+  /**
+   * The spec's `maps`: the target number of map tasks (--mappers, or the default for this input
+   * and worker count). `targetMaps` here because --dry-run --json prints this object.
+   */
   targetMaps: number;
   mapTasks: { task: string; input: string; start: number; end: number; bytes: number }[];
   reduceTasks: { task: string; partition: number; output: string }[];
@@ -49,14 +52,14 @@ export async function planJob(o: PlanJobOptions): Promise<JobPlan> {
   const inputs = await resolveInputs(o.inputs);
   const files = o.files?.length ? await resolveSideFiles(o.files) : [];
   const inputBytes = inputs.reduce((sum, i) => sum + i.size, 0);
-  const targetMaps = o.maps ?? defaultMaps(o.workers, inputBytes);
-  const splits = planSplits(splitInputs(inputs.map((i) => ({ key: i.path, name: i.name, size: i.size }))), targetMaps);
+  const maps = o.maps ?? defaultMaps(o.workers, inputBytes);
+  const splits = planSplits(splitInputs(inputs.map((i) => ({ key: i.path, name: i.name, size: i.size }))), maps);
   return {
     worker: o.workerFile,
     inputs: inputs.map((i) => ({ name: i.name, path: i.path, size: i.size })),
     inputBytes,
     workers: o.workers,
-    targetMaps,
+    targetMaps: maps,
     mapTasks: splits.map((s, i) => ({ task: taskId('MAP', i), input: s.inputName, start: s.start, end: s.end, bytes: s.end - s.start })),
     reduceTasks: Array.from({ length: reducers }, (_, p) => ({ task: taskId('REDUCE', p), partition: p, output: steps ? `run for step 2 (${taskId('MAP', p, 1)})` : partName(p) })),
     partitioning: o.sortTotal

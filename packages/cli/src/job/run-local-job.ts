@@ -90,8 +90,7 @@ export const DEFAULT_MIN_SPLIT_BYTES = 32 << 20;
  * Map tasks when --mappers is not given: 4 per worker (room to balance uneven tasks and to
  * re-run a lost one cheaply), but none under 32 MiB (as Hadoop's block-sized splits), because
  * a task has a fixed cost beyond its scheduling: its table of keys is built, sorted and written
- * afresh. Word count of 100 MB on 2 workers (2-core VM): 4 tasks 2.6-3.0 s, 8 tasks 2.8-3.4 s,
- * 16 tasks 3.6 s, 32 tasks 3.9-4.3 s. Once there are at least as many tasks as workers, the
+ * afresh (more, smaller tasks make word count slower: bench/README.md). Once there are at least as many tasks as workers, the
  * count is rounded up to a multiple of the workers, so that every worker gets as many tasks
  * (60 tasks on 16 workers would leave 4 of them idle for the last round); below that, tasks
  * are made smaller (not under 8 MiB) so that more workers have one.
@@ -107,8 +106,8 @@ export function defaultMaps(workers: number, inputBytes: number): number {
 }
 
 /**
- * The smallest default task when workers would otherwise be idle: about 0.2 s of word count
- * on one core, against a fixed cost of ~35 ms per task.
+ * The smallest default task when workers would otherwise be idle: several times a task's
+ * fixed cost (bench/README.md).
  */
 const SMALL_SPLIT_BYTES = 8 << 20;
 

@@ -79,10 +79,6 @@ export class ChildProcessGroup {
     return child;
   }
 
-  get size(): number {
-    return this.children.size;
-  }
-
   async stop(graceMs = 3000): Promise<void> {
     await this.stopSome(() => true, graceMs);
     await Promise.all(this.logs.map((l) => new Promise<void>((r) => l.end(r))));

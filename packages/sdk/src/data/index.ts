@@ -43,7 +43,6 @@ export {
   escapeText,
   formatValue,
   formatLine,
-  formatRecord,
   outputFormat,
   OUTPUT_FORMATS,
   OUTPUT_FORMAT_NAMES,

@@ -47,9 +47,8 @@ export interface LineChunkOptions {
 /**
  * 64 KiB: small enough that a chunk's string and what the mapper makes of it (the array and
  * strings of a split) are ordinary young-generation objects, which V8 frees cheaply in the
- * next scavenge. From 128 KiB up they are "large objects", freed only by full collections:
- * with 1 MiB chunks the map phase of word count took about 30% more CPU and its workers'
- * heaps grew with garbage (measured with bench/task-bench.mjs).
+ * next scavenge. From 128 KiB up they are "large objects", freed only by full collections,
+ * which costs the map phase CPU and lets workers' heaps grow with garbage (bench/README.md).
  */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024;
 

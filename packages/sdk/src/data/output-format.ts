@@ -95,8 +95,3 @@ export function outputFormat(name: string = 'tsv'): OutputFormat {
   if (!f) throw new RangeError(`unknown output format ${JSON.stringify(name)}: one of ${OUTPUT_FORMAT_NAMES.join(', ')}`);
   return f;
 }
-
-/** One record as a line of `format`, with its line end. */
-export function formatRecord(format: OutputFormat, key: string, value: JsonValue): string {
-  return `${format.open.toString()}${format.keyText(key)}${format.separator.toString()}${format.valueText(value)}${format.end.toString()}`;
-}

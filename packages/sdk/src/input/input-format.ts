@@ -13,12 +13,10 @@
  */
 import type { Split, Storage } from '@gomr/storage';
 import type { LineChunk } from '../data/line-chunks.js';
-import { INPUT_MODE_NAMES, type InputMode } from '../user-api.js';
+import type { InputMode } from '../user-api.js';
 import { readCsvRows } from './csv-rows.js';
 import { readSplitChunks } from './split-chunks.js';
 import type { ChunkStats } from '../data/chunk-checks.js';
-
-export const INPUT_MODES = INPUT_MODE_NAMES;
 
 /** One call's worth of input. */
 export interface InputUnit {

@@ -5,10 +5,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExecutorData, FromExecutor, TaskOutcome, ToExecutor } from './executor-protocol.js';
 import { WorkerFileError } from './load-definition.js';
-import type { RunnerEnv } from './task-run.js';
 import { guardProcessExit } from './exit-guard.js';
 import { catchAsyncUserErrors } from './async-user-errors.js';
-import { openTaskEnv, TaskRunner } from './task-run.js';
+import { openTaskEnv, TaskRunner, type RunnerEnv } from './task-run.js';
 import { BoundedUserOutput } from './user-output.js';
 
 const port = parentPort!;

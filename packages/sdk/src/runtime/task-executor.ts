@@ -15,10 +15,9 @@ const MiB = 1024 * 1024;
 /**
  * Young generation of the executor thread, in MiB: V8 makes it 3 semi-spaces, so 24 gives 8 MiB
  * semi-spaces instead of the default 16. A map task's garbage (a chunk's words, the records of
- * a batch) dies young either way. Measured on the 1 GB word count (2 workers), peak RSS per
- * worker: ~153 MB with 48, ~140 with 24, ~132 with 12. Smaller costs CPU where much survives:
- * building a map buffer of object values (bench/task-bench.mjs, an inverted index), scavenges
- * took ~2.7 s of 12-15 s with 48, ~3.5 s with 24 and ~5 s with 12 (word count: 1-3%).
+ * a batch) dies young either way, and a smaller one keeps workers' RSS lower; smaller still
+ * costs CPU in scavenges where much survives (a map buffer of object values). The figures:
+ * bench/README.md, "Measurements behind defaults".
  */
 export const EXECUTOR_YOUNG_GENERATION_MB = 24;
 
@@ -26,10 +25,10 @@ export const EXECUTOR_YOUNG_GENERATION_MB = 24;
  * Old-generation limit of the executor thread, in MiB, unless GOMR_EXECUTOR_HEAP_MB says
  * otherwise (0: V8's default). Beyond memory for user code, the limit sets how far V8 lets
  * garbage grow the heap before a full collection: with a limit of 2 GiB or more it lets the
- * heap grow to up to 4x what survived the last collection, below 2 GiB to 1.3-2x. Measured on
- * the 1 GB word count: the executor's heap (total) peaked at 110-140 MB with V8's defaults
- * (a 4 GiB limit here), at 45-60 MB with these limits. At least 8x the map-side buffer (whose
- * heap limit is 2.5x it, see defaultHeapLimit).
+ * heap grow to up to 4x what survived the last collection, below 2 GiB to 1.3-2x, so these
+ * limits keep the executor's heap a fraction of what V8's defaults let it reach (figures in
+ * bench/README.md). At least 8x the map-side buffer (whose heap limit is 2.5x it, see
+ * defaultHeapLimit).
  */
 export function executorHeapLimitMb(spillBytes: number, env: NodeJS.ProcessEnv = process.env): number | undefined {
   const configured = env.GOMR_EXECUTOR_HEAP_MB;

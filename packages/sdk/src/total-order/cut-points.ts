@@ -41,11 +41,3 @@ export function rangePartition(cuts: readonly string[], key: string): number {
   }
   return lo;
 }
-
-/** Checks cut points from a job spec or the wire: ascending, no repeats, at most R-1. */
-export function checkCutPoints(cuts: readonly string[], reducers: number): void {
-  if (cuts.length > reducers - 1) throw new RangeError(`${cuts.length} cut points for ${reducers} reducers; at most ${reducers - 1}`);
-  for (let i = 1; i < cuts.length; i++) {
-    if (compareUtf8(cuts[i - 1]!, cuts[i]!) >= 0) throw new RangeError(`cut points must ascend: ${JSON.stringify(cuts[i - 1])} then ${JSON.stringify(cuts[i])}`);
-  }
-}

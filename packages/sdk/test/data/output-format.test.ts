@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { LineWriter } from '../../src/data/line-writer.js';
-import { formatRecord, outputFormat, OUTPUT_FORMATS } from '../../src/data/output-format.js';
+import { outputFormat, OUTPUT_FORMATS } from '../../src/data/output-format.js';
+import { formatRecord } from '../support/format-record.js';
 import { SortedLineWriter } from '../../src/data/sorted-output.js';
 import type { JsonValue } from '../../src/data/json-value.js';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkCutPoints, pickCutPoints, rangePartition } from '../../src/total-order/index.js';
+import { pickCutPoints, rangePartition } from '../../src/total-order/index.js';
+import { checkCutPoints } from '../support/check-cut-points.js';
 import { compareUtf8 } from '../../src/data/index.js';
 import { runJob } from '../../src/testing/index.js';
 import type { Context } from '../../src/index.js';

@@ -10,7 +10,7 @@ import type { JobStatus__Output } from './generated/gomr/JobStatus.js';
 import type { StatusRequest } from './generated/gomr/StatusRequest.js';
 import { TaskChannel } from './task-channel.js';
 
-export interface MasterClientOptions {
+export interface MasterConnectionOptions {
   /** Per-job secret; the status call works without it. */
   token?: string;
   /** Deadline of each call. @default 10000 */
@@ -33,7 +33,7 @@ export class MasterConnection {
   private readonly deadlineMs: number;
   private tasks?: TaskChannel;
 
-  constructor(address: string, options: MasterClientOptions = {}) {
+  constructor(address: string, options: MasterConnectionOptions = {}) {
     const proto = loadGomrProto();
     const credentials = options.tlsCa ? grpc.credentials.createSsl(options.tlsCa) : grpc.credentials.createInsecure();
     this.raw = new proto.gomr.Master(address, credentials, {
