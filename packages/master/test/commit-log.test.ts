@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openStorage, type Storage } from '@gomr/storage';
 import { CommitLog, type CommitRecord } from '../src/commit-log.js';
 import { JobMaster, parseJobSpec } from '../src/index.js';
+import { testSpec } from './support/test-spec.js';
 
 function rec(taskId: string): CommitRecord {
   return { taskId, attempt: 1, outputs: [{ partition: 0, key: `jobs/j/map/${taskId}.a1.part-00000.run`, bytes: 1, records: 1 }], counters: { mapInputRecords: 1 }, userCounters: {} };
@@ -77,10 +78,7 @@ test('a failed write rejects every record in it', async () => {
 test('a restarted master restores tasks committed in shared objects and runs only the rest', async () => {
   await withStore(async (storage) => {
     const root = (storage as unknown as { root: string }).root;
-    const spec = parseJobSpec({
-      jobId: 'job-b', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 400 }],
-      inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 4, reducers: 1,
-    });
+    const spec = testSpec(root, { jobId: 'job-b', size: 400, maps: 4 });
     const first = await JobMaster.open(spec, storage, { commitBatchMs: 10_000 });
     const w = first.register('h', 1).workerId;
     let reply = first.getTask(w);

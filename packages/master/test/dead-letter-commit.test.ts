@@ -14,13 +14,8 @@ import { okReport } from './support/fixtures.js';
  * reducer ever reads it as a run.
  */
 test('the committed dead letter becomes output/_skipped/<task>.jsonl, survives a master restart, and is never a run', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-master-'));
-  const storage = await openStorage({ kind: 'local', root });
-  const spec = parseJobSpec({
-    jobId: 'job-d', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 1, reducers: 1,
-    maxAttempts: 1, skipBadRecords: true, maxSkippedRecords: 7,
-  });
+  const { root, storage, remove } = await tempStore('gomr-master-');
+  const spec = testSpec(root, { jobId: 'job-d', maxAttempts: 1, skipBadRecords: true, maxSkippedRecords: 7 });
   try {
     const first = await JobMaster.open(spec, storage);
     const reg = first.register('h', 1);
@@ -57,7 +52,6 @@ test('the committed dead letter becomes output/_skipped/<task>.jsonl, survives a
     assert.equal((await storage.get('jobs/job-d/output/_skipped/m-00000.jsonl')).length, 35, 'kept when the intermediate objects go');
     second.stop();
   } finally {
-    await storage.close();
-    await rm(root, { recursive: true, force: true });
+    await remove();
   }
 });

@@ -31,11 +31,7 @@ async function setup(opts: SetupOptions = {}) {
   const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
   const base = await openStorage({ kind: 'local', root });
   const storage = opts.storage ? opts.storage(base) : base;
-  const spec = parseJobSpec({
-    jobId: 'job-h', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: opts.size ?? 100 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: opts.maps ?? 1, reducers: opts.reducers ?? 1,
-    ...opts.spec,
-  });
+  const spec = testSpec(root, { jobId: 'job-h', size: opts.size ?? 100, maps: opts.maps ?? 1, reducers: opts.reducers ?? 1, ...opts.spec });
   const master = await JobMaster.open(spec, storage, opts.master ?? { livenessCheckMs: 50 });
   return {
     root,
