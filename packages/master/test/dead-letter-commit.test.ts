@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStorage } from '@gomr/storage';
-import { JobMaster, parseJobSpec } from '../src/index.js';
+import { JobMaster } from '../src/index.js';
 import { okReport } from './support/fixtures.js';
+import { testSpec } from './support/test-spec.js';
+import { tempStore } from './support/temp-store.js';
 
 /**
  * --skip-bad-records' dead letters in the master's commit path: the error of a unit given up on

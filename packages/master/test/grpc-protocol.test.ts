@@ -1,12 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { MasterConnection } from '@gomr/proto';
-import { openStorage } from '@gomr/storage';
-import { bindServer, getServer, JobMaster, parseJobSpec } from '../src/index.js';
+import { bindServer, getServer, JobMaster } from '../src/index.js';
 import { testSpec } from './support/test-spec.js';
 import { tempStore } from './support/temp-store.js';
 

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { openStorage, StorageUnreachableError, type Storage } from '@gomr/storage';
 import { S3Storage } from '@gomr/storage/s3';
 import { startS3rver } from '@gomr/storage/testing';
-import { JobMaster, parseJobSpec } from '../src/index.js';
+import { JobMaster } from '../src/index.js';
 import { okReport as ok } from './support/fixtures.js';
+import { testSpec } from './support/test-spec.js';
+import { tempStore } from './support/temp-store.js';
 
 const JOB = 'job-c';
 

@@ -1,13 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStorage, type Storage } from '@gomr/storage';
 import type { ReportTaskRequest__Output } from '@gomr/proto';
-import {
-  buildJobSnapshot, JobMaster, parseJobSpec, snapshotFromSummary, snapshotOfMaster, type JobSummary,
-} from '../src/index.js';
+import { buildJobSnapshot, JobMaster, snapshotFromSummary, snapshotOfMaster, type JobSummary } from '../src/index.js';
 import { newTask } from '../src/task-table.js';
 import { testSpec } from './support/test-spec.js';
 import { tempStore } from './support/temp-store.js';

@@ -1,14 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStorage } from '@gomr/storage';
 import { Scheduler } from '../src/scheduler.js';
 import { compareTaskIds, parseTaskId, taskId } from '@gomr/storage';
 import { JobMaster, parseJobSpec } from '../src/index.js';
 import { snapshotOfMaster } from '../src/master-snapshot.js';
 import { okReport, split } from './support/fixtures.js';
+import { testSpec } from './support/test-spec.js';
+import { tempStore } from './support/temp-store.js';
 
 /** Runs every task of the current phase to a commit; a reduce's output is the run `out/<id>`. */
 function commitPhase(s: Scheduler, now = 0): string[] {

@@ -9,10 +9,9 @@ import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { MasterConnection } from '@gomr/proto';
 import { openStorage, type Storage } from '@gomr/storage';
-import {
-  bindServer, getServer, INLINE_RUN_BYTES, JobMaster, parseJobSpec, type JobMasterOptions, type JobSpecInput, type TaskReport,
-} from '../src/index.js';
+import { bindServer, getServer, INLINE_RUN_BYTES, JobMaster, type JobMasterOptions, type JobSpecInput, type TaskReport } from '../src/index.js';
 import { okReport as ok } from './support/fixtures.js';
+import { testSpec } from './support/test-spec.js';
 
 interface SetupOptions {
   /** Bytes of the job's one input. @default 100 */
