@@ -1,27 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStorage, type Storage } from '@gomr/storage';
 import { CommitLog, type CommitRecord } from '../src/commit-log.js';
-import { JobMaster, parseJobSpec } from '../src/index.js';
+import { JobMaster } from '../src/index.js';
+import { testSpec } from './support/test-spec.js';
+import { withTempStore } from './support/temp-store.js';
 
 function rec(taskId: string): CommitRecord {
   return { taskId, attempt: 1, outputs: [{ partition: 0, key: `jobs/j/map/${taskId}.a1.part-00000.run`, bytes: 1, records: 1 }], counters: { mapInputRecords: 1 }, userCounters: {} };
 }
 
-async function withStore(fn: (storage: Storage) => Promise<void>) {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-commit-log-'));
-  try {
-    await fn(await openStorage({ kind: 'local', root }));
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
 test('a record alone is its own object, written at once', async () => {
-  await withStore(async (storage) => {
+  await withTempStore(async (storage) => {
     const log = new CommitLog(storage, 'j', { batchMs: 10_000 });
     await log.record(rec('m-00000'));
     assert.deepEqual((await storage.list('jobs/j/commits/')).map((o) => o.key), ['jobs/j/commits/m-00000.json']);
@@ -30,7 +19,7 @@ test('a record alone is its own object, written at once', async () => {
 });
 
 test('records that may wait share one object, and each resolves only once it is written', async () => {
-  await withStore(async (storage) => {
+  await withTempStore(async (storage) => {
     const log = new CommitLog(storage, 'j', { batchMs: 50 });
     const settled: string[] = [];
     const writes = ['m-00000', 'm-00001', 'm-00002'].map((id) => log.record(rec(id), { batch: true }).then(() => settled.push(id)));
@@ -45,7 +34,7 @@ test('records that may wait share one object, and each resolves only once it is 
 });
 
 test('flush writes the waiting records now; a record that may not wait takes them along', async () => {
-  await withStore(async (storage) => {
+  await withTempStore(async (storage) => {
     const log = new CommitLog(storage, 'j', { batchMs: 60_000 });
     const a = log.record(rec('m-00000'), { batch: true });
     const b = log.record(rec('m-00001'), { batch: true });
@@ -60,7 +49,7 @@ test('flush writes the waiting records now; a record that may not wait takes the
 });
 
 test('a failed write rejects every record in it', async () => {
-  await withStore(async (storage) => {
+  await withTempStore(async (storage) => {
     const failing = new Proxy(storage, {
       get(target, prop, receiver) {
         if (prop === 'put') return async () => { throw new Error('disk full'); };
@@ -75,12 +64,8 @@ test('a failed write rejects every record in it', async () => {
 });
 
 test('a restarted master restores tasks committed in shared objects and runs only the rest', async () => {
-  await withStore(async (storage) => {
-    const root = (storage as unknown as { root: string }).root;
-    const spec = parseJobSpec({
-      jobId: 'job-b', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 400 }],
-      inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 4, reducers: 1,
-    });
+  await withTempStore(async (storage, root) => {
+    const spec = testSpec(root, { jobId: 'job-b', size: 400, maps: 4 });
     const first = await JobMaster.open(spec, storage, { commitBatchMs: 10_000 });
     const w = first.register('h', 1).workerId;
     let reply = first.getTask(w);

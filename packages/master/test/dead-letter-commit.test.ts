@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStorage } from '@gomr/storage';
-import { JobMaster, parseJobSpec } from '../src/index.js';
+import { JobMaster } from '../src/index.js';
 import { okReport } from './support/fixtures.js';
+import { testSpec } from './support/test-spec.js';
+import { tempStore } from './support/temp-store.js';
 
 /**
  * --skip-bad-records' dead letters in the master's commit path: the error of a unit given up on
@@ -14,13 +12,8 @@ import { okReport } from './support/fixtures.js';
  * reducer ever reads it as a run.
  */
 test('the committed dead letter becomes output/_skipped/<task>.jsonl, survives a master restart, and is never a run', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-master-'));
-  const storage = await openStorage({ kind: 'local', root });
-  const spec = parseJobSpec({
-    jobId: 'job-d', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 1, reducers: 1,
-    maxAttempts: 1, skipBadRecords: true, maxSkippedRecords: 7,
-  });
+  const { root, storage, remove } = await tempStore('gomr-master-');
+  const spec = testSpec(root, { jobId: 'job-d', maxAttempts: 1, skipBadRecords: true, maxSkippedRecords: 7 });
   try {
     const first = await JobMaster.open(spec, storage);
     const reg = first.register('h', 1);
@@ -57,7 +50,6 @@ test('the committed dead letter becomes output/_skipped/<task>.jsonl, survives a
     assert.equal((await storage.get('jobs/job-d/output/_skipped/m-00000.jsonl')).length, 35, 'kept when the intermediate objects go');
     second.stop();
   } finally {
-    await storage.close();
-    await rm(root, { recursive: true, force: true });
+    await remove();
   }
 });

@@ -1,21 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { MasterConnection } from '@gomr/proto';
-import { openStorage } from '@gomr/storage';
-import { bindServer, getServer, JobMaster, parseJobSpec } from '../src/index.js';
+import { bindServer, getServer, JobMaster } from '../src/index.js';
+import { testSpec } from './support/test-spec.js';
+import { tempStore } from './support/temp-store.js';
 
 /** A real master on a loopback port, and a real gRPC client. */
 async function startMaster(token = 'secret') {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-master-'));
-  const storage = await openStorage({ kind: 'local', root });
-  const spec = parseJobSpec({
-    jobId: 'job-1', token, inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 2, reducers: 1,
-  });
+  const { root, storage, remove } = await tempStore('gomr-master-');
+  const spec = testSpec(root, { jobId: 'job-1', token, maps: 2 });
   const master = new JobMaster(spec, storage);
   const server = getServer(master);
   const port = await bindServer(server, '127.0.0.1:0');
@@ -25,8 +19,7 @@ async function startMaster(token = 'secret') {
     async stop() {
       master.stop();
       server.forceShutdown();
-      await storage.close();
-      await rm(root, { recursive: true, force: true });
+      await remove();
     },
   };
 }
@@ -92,12 +85,8 @@ test('an unknown worker id gets NOT_FOUND so it registers again', async () => {
 });
 
 test('a worker that stops heartbeating loses its task to another worker', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-master-'));
-  const storage = await openStorage({ kind: 'local', root });
-  const spec = parseJobSpec({
-    jobId: 'job-2', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 10 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 1, reducers: 1, heartbeatTimeoutMs: 200,
-  });
+  const { root, storage, remove } = await tempStore('gomr-master-');
+  const spec = testSpec(root, { jobId: 'job-2', size: 10, heartbeatTimeoutMs: 200 });
   const master = new JobMaster(spec, storage, { livenessCheckMs: 50 });
   try {
     const w1 = master.register('h', 1).workerId;
@@ -117,18 +106,13 @@ test('a worker that stops heartbeating loses its task to another worker', async 
     assert.equal(t2.task!.attempt, 2);
   } finally {
     master.stop();
-    await storage.close();
-    await rm(root, { recursive: true, force: true });
+    await remove();
   }
 });
 
 test('a restarted master resumes from the checkpoint and never reuses a worker id', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-master-'));
-  const storage = await openStorage({ kind: 'local', root });
-  const spec = parseJobSpec({
-    jobId: 'job-3', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 2, reducers: 1,
-  });
+  const { root, storage, remove } = await tempStore('gomr-master-');
+  const spec = testSpec(root, { jobId: 'job-3', maps: 2 });
   try {
     const first = await JobMaster.open(spec, storage);
     const w = first.register('h', 1).workerId;
@@ -148,8 +132,7 @@ test('a restarted master resumes from the checkpoint and never reuses a worker i
     assert.equal(second.status().counters!.mapInputRecords, 2);
     second.stop();
   } finally {
-    await storage.close();
-    await rm(root, { recursive: true, force: true });
+    await remove();
   }
 });
 

@@ -8,17 +8,16 @@ import { join } from 'node:path';
 import { openStorage, StorageUnreachableError, type Storage } from '@gomr/storage';
 import { S3Storage } from '@gomr/storage/s3';
 import { startS3rver } from '@gomr/storage/testing';
-import { JobMaster, parseJobSpec } from '../src/index.js';
+import { JobMaster } from '../src/index.js';
 import { okReport as ok } from './support/fixtures.js';
+import { testSpec } from './support/test-spec.js';
+import { tempStore } from './support/temp-store.js';
 
 const JOB = 'job-c';
 
 /** Runs a job of one map and one reduce to its end, the worker reporting both as done. */
 async function runJob(storage: Storage, log: string[]): Promise<JobMaster> {
-  const spec = parseJobSpec({
-    jobId: JOB, token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
-    inputStorage: { kind: 'local', root: '/unused' }, storage: { kind: 'local', root: '/unused' }, maps: 1, reducers: 1,
-  });
+  const spec = testSpec('/unused', { jobId: JOB });
   const master = await JobMaster.open(spec, storage, { livenessCheckMs: 50, log: (line) => log.push(line) });
   const workerId = master.register('h', 1).workerId;
   for (let i = 0; i < 2; i++) {
@@ -81,12 +80,8 @@ test('a cleanup that fails is logged, and the job still succeeds', async () => {
 
 test('a job a reduce task failed keeps its map runs (gomr replay re-runs the reduce from them); a map failure keeps none', async () => {
   const { cleanupIntermediate } = await import('../src/job-finish.js');
-  const root = await mkdtemp(join(tmpdir(), 'gomr-cleanup-'));
-  const storage = await openStorage({ kind: 'local', root });
-  const spec = parseJobSpec({
-    jobId: JOB, token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }],
-    inputStorage: { kind: 'local', root: '/unused' }, storage: { kind: 'local', root: '/unused' }, maps: 1, reducers: 1,
-  });
+  const { root, storage, remove } = await tempStore('gomr-cleanup-');
+  const spec = testSpec('/unused', { jobId: JOB });
   const keys = [`jobs/${JOB}/map/m-00000.a1.part-00000.run`, `jobs/${JOB}/reduce/r-00000.a1.part-00000`];
   try {
     for (const failed of ['r-00000', 'm-00000']) {
@@ -96,7 +91,6 @@ test('a job a reduce task failed keeps its map runs (gomr replay re-runs the red
       assert.deepEqual(left, failed === 'r-00000' ? [keys[0]] : [], `failed by ${failed}`);
     }
   } finally {
-    await storage.close();
-    await rm(root, { recursive: true, force: true });
+    await remove();
   }
 });

@@ -1,27 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStorage, type Storage } from '@gomr/storage';
 import type { ReportTaskRequest__Output } from '@gomr/proto';
-import {
-  buildJobSnapshot, JobMaster, parseJobSpec, snapshotFromSummary, snapshotOfMaster, type JobSummary,
-} from '../src/index.js';
+import { buildJobSnapshot, JobMaster, snapshotFromSummary, snapshotOfMaster, type JobSummary } from '../src/index.js';
 import { newTask } from '../src/task-table.js';
+import { testSpec } from './support/test-spec.js';
+import { tempStore } from './support/temp-store.js';
 
 const T0 = 1_700_000_000_000;
 
 /** A real JobMaster on a temporary local store, driven through its methods on a fake clock. */
 async function fixture() {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-snapshot-'));
-  const storage: Storage = await openStorage({ kind: 'local', root });
+  const { root, storage, remove } = await tempStore('gomr-snapshot-');
   let now = T0;
-  const spec = parseJobSpec({
-    jobId: 'job-snap', token: '', workerFile: 'worker.ts',
+  const spec = testSpec(root, {
+    jobId: 'job-snap', workerFile: 'worker.ts',
     inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 100 }, { key: 'in/b.txt', name: 'b.txt', size: 60 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 2, reducers: 1, maxAttempts: 3,
-    speculation: false,
+    maps: 2, maxAttempts: 3, speculation: false,
   });
   const master = new JobMaster(spec, storage, { now: () => now, livenessCheckMs: 60_000 });
   const report = (workerId: string, taskId: string, attempt: number, fields: Partial<ReportTaskRequest__Output>) =>
@@ -31,8 +25,7 @@ async function fixture() {
     at(ms: number) { now = T0 + ms; },
     async close() {
       master.stop();
-      await storage.close();
-      await rm(root, { recursive: true, force: true });
+      await remove();
     },
   };
 }

@@ -1,14 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStorage } from '@gomr/storage';
 import { Scheduler } from '../src/scheduler.js';
 import { compareTaskIds, parseTaskId, taskId } from '@gomr/storage';
 import { JobMaster, parseJobSpec } from '../src/index.js';
 import { snapshotOfMaster } from '../src/master-snapshot.js';
 import { okReport, split } from './support/fixtures.js';
+import { testSpec } from './support/test-spec.js';
+import { tempStore } from './support/temp-store.js';
 
 /** Runs every task of the current phase to a commit; a reduce's output is the run `out/<id>`. */
 function commitPhase(s: Scheduler, now = 0): string[] {
@@ -65,13 +63,9 @@ test('a job of 3 steps: each step maps one task per reduce of the step before, r
 });
 
 test('a restarted master resumes a job of steps at the step and task where it stopped', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'gomr-steps-'));
-  const storage = await openStorage({ kind: 'local', root });
+  const { root, storage, remove } = await tempStore('gomr-steps-');
   try {
-    const spec = parseJobSpec({
-      jobId: 'steps', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: 400 }],
-      inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: 2, reducers: 2, steps: [{ reducers: 2 }, { reducers: 1 }],
-    });
+    const spec = testSpec(root, { jobId: 'steps', size: 400, maps: 2, reducers: 2, steps: [{ reducers: 2 }, { reducers: 1 }] });
     const first = await JobMaster.open(spec, storage);
     const w = first.register('h', 1).workerId;
     assert.equal(first.register('h', 9).steps, 2, 'workers learn the job has steps');
@@ -104,8 +98,7 @@ test('a restarted master resumes a job of steps at the step and task where it st
     assert.ok(next.attempt! > 1000, 'attempt numbers continue above the first master\'s');
     second.stop();
   } finally {
-    await storage.close();
-    await rm(root, { recursive: true, force: true });
+    await remove();
   }
 });
 

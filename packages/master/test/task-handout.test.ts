@@ -9,10 +9,9 @@ import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { MasterConnection } from '@gomr/proto';
 import { openStorage, type Storage } from '@gomr/storage';
-import {
-  bindServer, getServer, INLINE_RUN_BYTES, JobMaster, parseJobSpec, type JobMasterOptions, type JobSpecInput, type TaskReport,
-} from '../src/index.js';
+import { bindServer, getServer, INLINE_RUN_BYTES, JobMaster, type JobMasterOptions, type JobSpecInput, type TaskReport } from '../src/index.js';
 import { okReport as ok } from './support/fixtures.js';
+import { testSpec } from './support/test-spec.js';
 
 interface SetupOptions {
   /** Bytes of the job's one input. @default 100 */
@@ -31,11 +30,7 @@ async function setup(opts: SetupOptions = {}) {
   const root = await mkdtemp(join(tmpdir(), 'gomr-handout-'));
   const base = await openStorage({ kind: 'local', root });
   const storage = opts.storage ? opts.storage(base) : base;
-  const spec = parseJobSpec({
-    jobId: 'job-h', token: '', inputs: [{ key: 'in/a.txt', name: 'a.txt', size: opts.size ?? 100 }],
-    inputStorage: { kind: 'local', root }, storage: { kind: 'local', root }, maps: opts.maps ?? 1, reducers: opts.reducers ?? 1,
-    ...opts.spec,
-  });
+  const spec = testSpec(root, { jobId: 'job-h', size: opts.size ?? 100, maps: opts.maps ?? 1, reducers: opts.reducers ?? 1, ...opts.spec });
   const master = await JobMaster.open(spec, storage, opts.master ?? { livenessCheckMs: 50 });
   return {
     root,
