@@ -80,7 +80,7 @@ test('a cleanup that fails is logged, and the job still succeeds', async () => {
 
 test('a job a reduce task failed keeps its map runs (gomr replay re-runs the reduce from them); a map failure keeps none', async () => {
   const { cleanupIntermediate } = await import('../src/job-finish.js');
-  const { root, storage, remove } = await tempStore('gomr-cleanup-');
+  const { storage, remove } = await tempStore('gomr-cleanup-');
   const spec = testSpec('/unused', { jobId: JOB });
   const keys = [`jobs/${JOB}/map/m-00000.a1.part-00000.run`, `jobs/${JOB}/reduce/r-00000.a1.part-00000`];
   try {
