@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { JOB_DEFAULTS, storageConfigSchema, type StorageConfig } from '@gomr/storage';
+import { JOB_DEFAULTS, type StorageConfig } from '@gomr/storage';
+import { storageConfigSchema } from '@gomr/storage/config-schema';
 
 const jobSpecSchema = z.object({
   jobId: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'job id: lower-case letters, digits and dashes'),

@@ -24,7 +24,6 @@
  */
 export type { Storage, ObjectWriter, ObjectInfo, ByteRange } from './storage.js';
 export type { StorageConfig, LocalStorageConfig, S3StorageConfig } from './storage-config.js';
-export { storageConfigSchema, parseStorageConfig } from './storage-config-schema.js';
 // Job option defaults, read by the CLI, the master, the worker and runJob alike.
 export { JOB_DEFAULTS } from './job-options.js';
 export { describeStorage } from './storage-config.js';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { snapshotFromSummary, UnreadableSummaryError, type JobSnapshot, type JobSummary } from '@gomr/master';
-import { describeStorage, jobKeys, NotFoundError, parseStorageConfig, type Storage, type StorageConfig } from '@gomr/storage';
+import { describeStorage, jobKeys, NotFoundError, type Storage, type StorageConfig } from '@gomr/storage';
+import { parseStorageConfig } from '@gomr/storage/config-schema';
 import { StorageError, UsageError } from '../errors.js';
 import { localJobDir } from './gomr-home.js';
 import { readStatusUrl } from './status-page-link.js';

@@ -21,7 +21,8 @@
  * after a `GOMR_WORKER_FILE_ERROR {"message","stack"}` line on stdout, since another try fails alike.
  */
 import { readFileSync } from 'node:fs';
-import { LogShipper, logPrefix, openStorage, parseStorageConfig, storageConfigFromEnv, teeProcessOutput, type StorageConfig } from '@gomr/storage';
+import { LogShipper, logPrefix, openStorage, storageConfigFromEnv, teeProcessOutput, type StorageConfig } from '@gomr/storage';
+import { parseStorageConfig } from '@gomr/storage/config-schema';
 import { WorkerRuntime } from './worker-runtime.js';
 import { EXIT_WORKER_FILE, WORKER_FILE_ERROR_LINE } from './worker-file-exit.js';
 import { WorkerFileError } from './load-definition.js';
