@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -54,6 +54,47 @@ describe('LocalStorage specifics', () => {
       await assert.rejects(() => storage.copyToFile('jobs/out/missing', join(dir, 'other')), NotFoundError);
       assert.equal(existsSync(join(dir, 'other')), false);
     } finally {
+      await cleanup();
+    }
+  });
+
+  test('copyToFile on the same file system links: no bytes copied, and a new version of the key leaves the file as it was', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      const storage = new LocalStorage(join(dir, 'store'));
+      await storage.put('jobs/out/part-00000', Buffer.from('first'));
+      const dest = join(dir, 'part-00000');
+      await storage.copyToFile('jobs/out/part-00000', dest);
+      const [a, b] = [await stat(dest), await stat(join(dir, 'store/jobs/out/part-00000'))];
+      assert.equal(a.ino, b.ino, 'one inode: a link');
+      assert.equal(a.nlink, 2);
+      // The store replaces an object by renaming a new file over it, so the linked output keeps its bytes.
+      await storage.put('jobs/out/part-00000', Buffer.from('second'));
+      assert.equal(await readFile(dest, 'utf8'), 'first');
+      await storage.delete(['jobs/out/part-00000']);
+      assert.equal(await readFile(dest, 'utf8'), 'first');
+      assert.deepEqual((await readdir(dir)).filter((n) => n.includes('gomr-link')), [], 'no temporary link left');
+    } finally {
+      await cleanup();
+    }
+  });
+
+  // /dev/shm is a tmpfs: another file system than the temp dir's, where a link fails with EXDEV.
+  const otherFs = existsSync('/dev/shm') ? '/dev/shm' : undefined;
+  test('copyToFile onto another file system copies', { skip: otherFs ? false : 'no /dev/shm here' }, async () => {
+    const { dir, cleanup } = await makeTempDir();
+    const elsewhere = await mkdtemp(join(otherFs!, 'gomr-copy-'));
+    try {
+      if ((await stat(dir)).dev === (await stat(elsewhere)).dev) return;
+      const storage = new LocalStorage(join(dir, 'store'));
+      await storage.put('jobs/out/part-00000', Buffer.from('bytes'));
+      const dest = join(elsewhere, 'part-00000');
+      await storage.copyToFile('jobs/out/part-00000', dest);
+      assert.equal(await readFile(dest, 'utf8'), 'bytes');
+      assert.equal((await stat(dest)).nlink, 1);
+      assert.deepEqual(await readdir(elsewhere), ['part-00000']);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
       await cleanup();
     }
   });
