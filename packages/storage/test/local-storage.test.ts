@@ -73,7 +73,25 @@ describe('LocalStorage specifics', () => {
       assert.equal(await readFile(dest, 'utf8'), 'first');
       await storage.delete(['jobs/out/part-00000']);
       assert.equal(await readFile(dest, 'utf8'), 'first');
-      assert.deepEqual((await readdir(dir)).filter((n) => n.includes('gomr-link')), [], 'no temporary link left');
+      assert.deepEqual((await readdir(dir)).filter((n) => n.includes('gomr-copy')), [], 'no temporary link left');
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test('copy (a commit) links: the key copied to keeps its bytes when the source is replaced or deleted', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    try {
+      const storage = new LocalStorage(join(dir, 'store'));
+      await storage.put('jobs/j/reduce/r-0/a1/part', Buffer.from('attempt'));
+      await storage.copy('jobs/j/reduce/r-0/a1/part', 'jobs/j/output/part-00000');
+      const [a, b] = [await stat(join(dir, 'store/jobs/j/reduce/r-0/a1/part')), await stat(join(dir, 'store/jobs/j/output/part-00000'))];
+      assert.equal(a.ino, b.ino, 'one inode: a link');
+      await storage.put('jobs/j/reduce/r-0/a1/part', Buffer.from('replaced'));
+      assert.equal((await storage.get('jobs/j/output/part-00000')).toString(), 'attempt');
+      await storage.delete(['jobs/j/reduce/r-0/a1/part']);
+      assert.equal((await storage.get('jobs/j/output/part-00000')).toString(), 'attempt');
+      await assert.rejects(() => storage.copy('jobs/j/missing', 'jobs/j/other'), NotFoundError);
     } finally {
       await cleanup();
     }
