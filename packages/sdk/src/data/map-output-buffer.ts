@@ -9,8 +9,9 @@ import type { JsonValue } from './json-value.js';
 import { KeyTable, toStored, toValue } from './key-table.js';
 import { mergeSorted } from './kway-merge.js';
 import type { Rec } from './rec.js';
-import type { RawRec } from './record-codec.js';
+import type { EncodedRecords, RawRec } from './record-codec.js';
 import { mergeDown, rawRunFile, runFile, writeRunFileWith } from './run-files.js';
+import { sortedSlotRecords } from './slot-records.js';
 import { sortSlotsByKey } from './sort-slots.js';
 
 /** A combiner as the data path calls it; it may emit any pairs, usually for its own key. */
@@ -85,6 +86,8 @@ export interface SortedPartition extends Batched<Rec> {
   readonly empty: boolean;
   /** The same records as their encoded bytes, when they are all in run files (writeRun prefers it). */
   rawBatches?(): AsyncIterable<RawRec[]>;
+  /** The same records encoded, in order, when they are all in memory (writeRun prefers it). */
+  encodedChunks?(): Iterable<EncodedRecords>;
 }
 
 export const DEFAULT_SPILL_BYTES = JOB_DEFAULTS.spillBytes;
@@ -94,6 +97,8 @@ interface SortedMemory {
   table: KeyTable;
   /** Per partition, its slots in compareUtf8 order of their keys. */
   slots: number[][];
+  /** Per partition, the same slots in ascending order (the order their values are in memory). */
+  ascending: number[][];
 }
 
 /** Spill file names: unique per process (random) and per buffer (a counter), without a random draw per task. */
@@ -316,7 +321,7 @@ export class MapOutputBuffer {
       const slots = sorted.slots[p]!;
       if (slots.length === 0) continue;
       const path = this.newFile(`${tag}-p${p}`);
-      const run = await writeTableRun(path, slots, sorted.table);
+      const run = await writeTableRun(path, sorted.ascending[p]!, slots, sorted.table);
       this.runs[p]!.push(path);
       bytes += run.bytes;
       records += run.records;
@@ -336,10 +341,11 @@ export class MapOutputBuffer {
     for (let p = 0; p < this.reducers; p++) slots.push([]);
     if (this.reducers === 1) for (let i = 0; i < keys.length; i++) slots[0]!.push(i);
     else for (let i = 0; i < keys.length; i++) slots[this.partitionOf(keys[i]!)]!.push(i);
+    const ascending = slots.map((list) => list.slice());
     // No two keys are equal, so no tie rule is needed.
     for (const list of slots) sortSlotsByKey(list, keys);
     const combiner = this.combiner;
-    if (!combiner) return { table, slots };
+    if (!combiner) return { table, slots, ascending };
 
     // A key's combined output replaces its values. Output for another key joins that key's
     // values (combining is optional: whether they are combined again does not matter); a key
@@ -364,10 +370,14 @@ export class MapOutputBuffer {
       }
     }
     if (keys.length > known) {
-      for (let i = known; i < keys.length; i++) slots[this.reducers === 1 ? 0 : this.partitionOf(keys[i]!)]!.push(i);
+      for (let i = known; i < keys.length; i++) {
+        const p = this.reducers === 1 ? 0 : this.partitionOf(keys[i]!);
+        slots[p]!.push(i);
+        ascending[p]!.push(i);
+      }
       for (const list of slots) sortSlotsByKey(list, keys);
     }
-    return { table, slots };
+    return { table, slots, ascending };
   }
 
   private newFile(tag: string): string {
@@ -419,9 +429,13 @@ export class MapOutputBuffer {
         batches: () => stream.batches(),
         [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](),
         empty: sources.length === 0,
-        // Read one way or the other: as records, or (all in files, no combiner) as their bytes.
+        // Read one way or the other: as records, or (all in files, no combiner) as their bytes,
+        // or (all in memory) encoded.
         ...(raw && slots.length === 0 && files.length > 0
           ? { rawBatches: () => (files.length === 1 ? rawRunFile(files[0]!) : mergeSorted(files.map(rawRunFile))).batches() }
+          : {}),
+        ...(files.length === 0 && slots.length > 0
+          ? { encodedChunks: () => sortedSlotRecords(memory.table, memory.ascending[p]!, slots) }
           : {}),
       });
     }
@@ -521,12 +535,16 @@ function memoryRun(slots: number[], table: KeyTable): Batched<Rec> {
 }
 
 /** Writes sorted slots' values as one run file; returns its size in bytes and its records. */
-function writeTableRun(path: string, slots: number[], table: KeyTable): Promise<{ bytes: number; records: number }> {
+function writeTableRun(
+  path: string,
+  ascending: readonly number[],
+  sorted: readonly number[],
+  table: KeyTable,
+): Promise<{ bytes: number; records: number }> {
   return writeRunFileWith(path, async (enc, drain) => {
-    for (const i of slots) {
-      const key = table.keys[i]!;
-      table.each(i, (v) => enc.add(key, v));
-      if (enc.hasChunk) await drain();
+    for (const chunk of sortedSlotRecords(table, ascending, sorted)) {
+      enc.addEncoded(chunk.bytes, chunk.records);
+      await drain();
     }
   });
 }

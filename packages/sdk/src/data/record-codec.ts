@@ -55,6 +55,24 @@ function hasRawBatches(source: object): source is RawBatched {
   return typeof (source as { rawBatches?: unknown }).rawBatches === 'function';
 }
 
+/** Whole records already encoded (run format, no header): `records` of them in `bytes`. */
+export interface EncodedRecords {
+  bytes: Buffer;
+  records: number;
+}
+
+/**
+ * A sorted stream that can also be read as its encoded bytes, in order (MapOutputBuffer.finish
+ * for a partition held in memory): writing it is copying them.
+ */
+export interface EncodedBatched {
+  encodedChunks(): Iterable<EncodedRecords>;
+}
+
+function hasEncodedChunks(source: object): source is EncodedBatched {
+  return typeof (source as { encodedChunks?: unknown }).encodedChunks === 'function';
+}
+
 /** Default size of the buffers RunEncoder hands out: large writes, few syscalls. */
 export const RUN_CHUNK_BYTES = 256 * 1024;
 /** Size of a RunEncoder's first buffer; each next one is twice as large, up to chunkBytes. */
@@ -118,6 +136,68 @@ function writeString(buf: Buffer, p: number, s: string, max: number): number {
   return p + buf.write(s, p);
 }
 
+/** Results of recordBound, for the writeBoundRecord call that follows it. */
+let boundTag = 0;
+let boundText: string | null = null;
+let boundKeyMax = 0;
+let boundTextMax = 0;
+
+/**
+ * Most bytes the record (key, value) can take encoded; throws NotJsonValueError for a value
+ * that is not one. Call writeBoundRecord for the same record next: it uses what this found.
+ */
+export function recordBound(key: string, value: JsonValue | JsonText): number {
+  let text: string | null = null;
+  let tag: number;
+  switch (typeof value) {
+    case 'number':
+      // int32 and not -0 (the 1/value test tells -0 from 0).
+      tag = (value | 0) === value && (value !== 0 || 1 / value > 0) ? TAG_INT : TAG_F64;
+      break;
+    case 'string':
+      tag = TAG_STR;
+      text = value;
+      break;
+    case 'boolean':
+      tag = value ? TAG_TRUE : TAG_FALSE;
+      break;
+    case 'object':
+      tag = TAG_JSON;
+      if (value === null) tag = TAG_NULL;
+      else if (value instanceof JsonText) text = value.text;
+      else {
+        text = (JSON.stringify(value) as string | undefined) ?? null;
+        if (text === null) throw new NotJsonValueError('value', 'an object whose toJSON returned undefined');
+      }
+      break;
+    default:
+      throw new NotJsonValueError('value', typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`);
+  }
+  boundTag = tag;
+  boundText = text;
+  boundKeyMax = maxUtf8(key);
+  boundTextMax = text === null ? 0 : maxUtf8(text);
+  return 5 + boundKeyMax + 1 + (text === null ? 8 : 5 + boundTextMax);
+}
+
+/** Writes the record recordBound just measured at p (room for its bound is there); returns the position after. */
+export function writeBoundRecord(buf: Buffer, p: number, key: string, value: JsonValue | JsonText): number {
+  const tag = boundTag;
+  const text = boundText;
+  p = writeString(buf, p, key, boundKeyMax);
+  buf[p++] = tag;
+  if (tag === TAG_INT) {
+    const v = value as number;
+    p = writeVarint(buf, p, ((v << 1) ^ (v >> 31)) >>> 0);
+  } else if (tag === TAG_F64) {
+    buf.writeDoubleLE(value as number, p);
+    p += 8;
+  } else if (text !== null) {
+    p = writeString(buf, p, text, boundTextMax);
+  }
+  return p;
+}
+
 /**
  * Encodes records into the run format, in buffers of about `chunkBytes` that the caller
  * takes (takeChunk) and writes out with backpressure. A record is never split across two
@@ -151,51 +231,28 @@ export class RunEncoder {
 
   /** Appends one record. Values are JSON values (or snapshots from the map side). */
   add(key: string, value: JsonValue | JsonText): void {
-    let text: string | null = null;
-    let tag: number;
-    switch (typeof value) {
-      case 'number':
-        // int32 and not -0 (the 1/value test tells -0 from 0).
-        tag = (value | 0) === value && (value !== 0 || 1 / value > 0) ? TAG_INT : TAG_F64;
-        break;
-      case 'string':
-        tag = TAG_STR;
-        text = value;
-        break;
-      case 'boolean':
-        tag = value ? TAG_TRUE : TAG_FALSE;
-        break;
-      case 'object':
-        tag = TAG_JSON;
-        if (value === null) tag = TAG_NULL;
-        else if (value instanceof JsonText) text = value.text;
-        else {
-          text = (JSON.stringify(value) as string | undefined) ?? null;
-          if (text === null) throw new NotJsonValueError('value', 'an object whose toJSON returned undefined');
-        }
-        break;
-      default:
-        throw new NotJsonValueError('value', typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`);
-    }
-    const keyMax = maxUtf8(key);
-    const textMax = text === null ? 0 : maxUtf8(text);
-    const need = 5 + keyMax + 1 + (text === null ? 8 : 5 + textMax);
+    const need = recordBound(key, value);
     if (this.pos + need > this.buf.length) this.nextBuffer(need);
-    const buf = this.buf;
-    let p = this.pos;
-    p = writeString(buf, p, key, keyMax);
-    buf[p++] = tag;
-    if (tag === TAG_INT) {
-      const v = value as number;
-      p = writeVarint(buf, p, ((v << 1) ^ (v >> 31)) >>> 0);
-    } else if (tag === TAG_F64) {
-      buf.writeDoubleLE(value as number, p);
-      p += 8;
-    } else if (text !== null) {
-      p = writeString(buf, p, text, textMax);
-    }
-    this.pos = p;
+    this.pos = writeBoundRecord(this.buf, this.pos, key, value);
     this.records++;
+  }
+
+  /**
+   * Appends `records` whole records already encoded, `bytes` (which the encoder keeps: the
+   * caller must not reuse it).
+   */
+  addEncoded(bytes: Buffer, records: number): void {
+    if (bytes.length === 0) return;
+    if (this.pos > 0) {
+      // What is encoded so far goes first; the rest of its buffer stays in use.
+      this.ready.push(this.buf.subarray(0, this.pos));
+      this.flushed += this.pos;
+      this.buf = this.buf.subarray(this.pos);
+      this.pos = 0;
+    }
+    this.ready.push(bytes);
+    this.flushed += bytes.length;
+    this.records += records;
   }
 
   /** Appends one record already encoded: the bytes of a RawRec. */
@@ -213,7 +270,9 @@ export class RunEncoder {
       this.ready.push(this.buf.subarray(0, this.pos));
       this.flushed += this.pos;
     }
-    this.buf = Buffer.allocUnsafe(Math.max(Math.min(this.chunkBytes, this.buf.length * 2), need));
+    // (At least FIRST_CHUNK_BYTES doubled: after addEncoded the buffer may be a small rest.)
+    const size = Math.min(this.chunkBytes, 2 * Math.max(this.buf.length, FIRST_CHUNK_BYTES));
+    this.buf = Buffer.allocUnsafe(Math.max(size, need));
     this.pos = 0;
   }
 
@@ -247,7 +306,12 @@ export async function writeRun(
   const enc = new RunEncoder(options.chunkBytes);
   const writer = new BackpressureWriter(out);
   try {
-    if (hasRawBatches(records)) {
+    if (hasEncodedChunks(records)) {
+      for (const chunk of records.encodedChunks()) {
+        enc.addEncoded(chunk.bytes, chunk.records);
+        for (let c = enc.takeChunk(); c; c = enc.takeChunk()) await writer.write(c);
+      }
+    } else if (hasRawBatches(records)) {
       // Records already encoded (a merge of run files): their bytes are copied as they are.
       for await (const batch of records.rawBatches()) {
         for (let i = 0; i < batch.length; i++) enc.addRaw(batch[i]!);
