@@ -97,8 +97,8 @@ interface SortedMemory {
   table: KeyTable;
   /** Per partition, its slots in compareUtf8 order of their keys. */
   slots: number[][];
-  /** Per partition, the same slots in ascending order (the order their values are in memory). */
-  ascending: number[][];
+  /** Per slot, its partition; null when there is one partition. */
+  partOf: Uint32Array | null;
 }
 
 /** Spill file names: unique per process (random) and per buffer (a counter), without a random draw per task. */
@@ -184,6 +184,8 @@ export class MapOutputBuffer {
   private readonly filePrefix = `gomr-${process.pid}-${PROCESS_TAG}-${bufferSeq++}`;
   private fileSeq = 0;
   private finished = false;
+  /** Encoded bytes per estimated byte of the last partition spilled (a sort's: 0.42). */
+  private encodedRatio = 0.5;
 
   constructor(options: MapOutputBufferOptions) {
     if (!Number.isInteger(options.reducers) || options.reducers < 1) {
@@ -321,7 +323,13 @@ export class MapOutputBuffer {
       const slots = sorted.slots[p]!;
       if (slots.length === 0) continue;
       const path = this.newFile(`${tag}-p${p}`);
-      const run = await writeTableRun(path, sorted.ascending[p]!, slots, sorted.table);
+      const run = await writeRunFileWith(path, async (enc, drain) => {
+        for (const chunk of this.encoded(sorted, p)) {
+          enc.addEncoded(chunk.bytes, chunk.records);
+          await drain();
+        }
+      });
+      this.encodedRatio = Math.min(1, run.bytes / Math.max(1, estimatedBytes(sorted, p)));
       this.runs[p]!.push(path);
       bytes += run.bytes;
       records += run.records;
@@ -339,13 +347,20 @@ export class MapOutputBuffer {
     const keys = table.keys;
     const slots: number[][] = [];
     for (let p = 0; p < this.reducers; p++) slots.push([]);
+    let partOf: Uint32Array | null = null;
     if (this.reducers === 1) for (let i = 0; i < keys.length; i++) slots[0]!.push(i);
-    else for (let i = 0; i < keys.length; i++) slots[this.partitionOf(keys[i]!)]!.push(i);
-    const ascending = slots.map((list) => list.slice());
+    else {
+      partOf = new Uint32Array(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const p = this.partitionOf(keys[i]!);
+        partOf[i] = p;
+        slots[p]!.push(i);
+      }
+    }
     // No two keys are equal, so no tie rule is needed.
     for (const list of slots) sortSlotsByKey(list, keys);
     const combiner = this.combiner;
-    if (!combiner) return { table, slots, ascending };
+    if (!combiner) return { table, slots, partOf };
 
     // A key's combined output replaces its values. Output for another key joins that key's
     // values (combining is optional: whether they are combined again does not matter); a key
@@ -370,20 +385,37 @@ export class MapOutputBuffer {
       }
     }
     if (keys.length > known) {
+      if (partOf !== null) {
+        const grown = new Uint32Array(keys.length);
+        grown.set(partOf);
+        partOf = grown;
+      }
       for (let i = known; i < keys.length; i++) {
-        const p = this.reducers === 1 ? 0 : this.partitionOf(keys[i]!);
+        const p = partOf === null ? 0 : this.partitionOf(keys[i]!);
+        if (partOf !== null) partOf[i] = p;
         slots[p]!.push(i);
-        ascending[p]!.push(i);
       }
       for (const list of slots) sortSlotsByKey(list, keys);
     }
-    return { table, slots, ascending };
+    return { table, slots, partOf };
   }
 
   private newFile(tag: string): string {
     const path = join(this.spillDir, `${this.filePrefix}-${this.fileSeq++}-${tag}.run`);
     this.files.add(path);
     return path;
+  }
+
+  /**
+   * Partition p of sorted memory as encoded records. The size hint is its share of the
+   * table's estimated memory times what the last partition spilled took per estimated byte
+   * (with a margin): close, so that the buffer seldom grows and is not much larger than needed
+   * (what it does not use takes no pages, but its size counts as external memory, which the
+   * heap limit looks at).
+   */
+  private encoded(memory: SortedMemory, p: number): Iterable<EncodedRecords> {
+    const hint = Math.ceil(estimatedBytes(memory, p) * this.encodedRatio * 1.1);
+    return sortedSlotRecords(memory.table, memory.partOf, p, memory.slots[p]!, hint);
   }
 
   /**
@@ -435,7 +467,7 @@ export class MapOutputBuffer {
           ? { rawBatches: () => (files.length === 1 ? rawRunFile(files[0]!) : mergeSorted(files.map(rawRunFile))).batches() }
           : {}),
         ...(files.length === 0 && slots.length > 0
-          ? { encodedChunks: () => sortedSlotRecords(memory.table, memory.ascending[p]!, slots) }
+          ? { encodedChunks: () => this.encoded(memory, p) }
           : {}),
       });
     }
@@ -518,6 +550,11 @@ export class MapOutputBuffer {
   }
 }
 
+/** Partition p's share of the table's estimated memory (by its share of the keys). */
+function estimatedBytes(memory: SortedMemory, p: number): number {
+  return (memory.table.bytes * memory.slots[p]!.length) / Math.max(1, memory.table.size);
+}
+
 /** Records of sorted slots held in memory, served in batches. */
 function memoryRun(slots: number[], table: KeyTable): Batched<Rec> {
   return batched(async function* () {
@@ -531,20 +568,5 @@ function memoryRun(slots: number[], table: KeyTable): Batched<Rec> {
       }
     }
     if (batch.length) yield batch;
-  });
-}
-
-/** Writes sorted slots' values as one run file; returns its size in bytes and its records. */
-function writeTableRun(
-  path: string,
-  ascending: readonly number[],
-  sorted: readonly number[],
-  table: KeyTable,
-): Promise<{ bytes: number; records: number }> {
-  return writeRunFileWith(path, async (enc, drain) => {
-    for (const chunk of sortedSlotRecords(table, ascending, sorted)) {
-      enc.addEncoded(chunk.bytes, chunk.records);
-      await drain();
-    }
   });
 }

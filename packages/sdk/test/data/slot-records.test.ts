@@ -30,20 +30,23 @@ test('sortedSlotRecords: the same bytes as encoding each record in key order, in
       fc.array(fc.tuple(keyArb, valueArb), { maxLength: 400 }),
       fc.constantFrom(1, 16, 64, 1000, 1 << 18),
       fc.integer({ min: 1, max: 3 }),
-      (pairs, chunkBytes, parts) => {
+      // Far too small (the buffer grows), or ample.
+      fc.constantFrom(0, 100, 1 << 16),
+      (pairs, chunkBytes, parts, sizeHint) => {
         const table = new KeyTable();
         for (const [k, v] of pairs) table.put(table.slot(k), v);
-        // Some of the slots (as a partition would be), ascending, then sorted by key.
-        const ascending: number[] = [];
-        for (let i = 0; i < table.size; i++) if (i % parts === 0) ascending.push(i);
-        const sorted = ascending.slice();
+        // Partition p: the slots i with i % parts === p, sorted by key.
+        const partOf = new Uint32Array(table.size).map((_, i) => i % parts);
+        const p = pairs.length % parts;
+        const sorted: number[] = [];
+        for (let i = 0; i < table.size; i++) if (partOf[i] === p) sorted.push(i);
         sortSlotsByKey(sorted, table.keys);
 
         const reference = new RunEncoder();
         for (const i of sorted) table.each(i, (v) => reference.add(table.keys[i]!, v));
         const expected = reference.finish().subarray(RUN_MAGIC.length);
 
-        const chunks = [...sortedSlotRecords(table, ascending, sorted, chunkBytes)];
+        const chunks = [...sortedSlotRecords(table, parts === 1 ? null : partOf, p, sorted, sizeHint, chunkBytes)];
         assert.deepEqual(Buffer.concat(chunks.map((c) => c.bytes)), expected);
         assert.equal(
           chunks.reduce((n, c) => n + c.records, 0),
@@ -60,10 +63,9 @@ test('sortedSlotRecords: a chunk is over chunkBytes only when one key alone is',
   const big = 'x'.repeat(500);
   for (const k of ['b', 'a', 'c']) table.put(table.slot(k), 'v');
   for (let n = 0; n < 3; n++) table.put(table.slot('big'), big);
-  const ascending = [0, 1, 2, 3];
-  const sorted = ascending.slice();
+  const sorted = [0, 1, 2, 3];
   sortSlotsByKey(sorted, table.keys);
-  const chunks = [...sortedSlotRecords(table, ascending, sorted, 64)];
+  const chunks = [...sortedSlotRecords(table, null, 0, sorted, 0, 64)];
   // 'a', 'b', 'big' (3 records of ~505 bytes: alone), 'c'.
   assert.deepEqual(
     chunks.map((c) => c.records),
