@@ -9,7 +9,7 @@ import type { JsonValue } from './json-value.js';
 import { KeyTable, toStored, toValue } from './key-table.js';
 import { mergeSorted } from './kway-merge.js';
 import type { Rec } from './rec.js';
-import type { EncodedRecords, RawRec } from './record-codec.js';
+import { compareRawKeys, type EncodedRecords, type RawRec } from './record-codec.js';
 import { mergeDown, rawRunFile, runFile, writeRunFileWith } from './run-files.js';
 import { sortedSlotRecords } from './slot-records.js';
 import { sortSlotsByKey } from './sort-slots.js';
@@ -464,7 +464,7 @@ export class MapOutputBuffer {
         // Read one way or the other: as records, or (all in files, no combiner) as their bytes,
         // or (all in memory) encoded.
         ...(raw && slots.length === 0 && files.length > 0
-          ? { rawBatches: () => (files.length === 1 ? rawRunFile(files[0]!) : mergeSorted(files.map(rawRunFile))).batches() }
+          ? { rawBatches: () => (files.length === 1 ? rawRunFile(files[0]!) : mergeSorted(files.map(rawRunFile), compareRawKeys)).batches() }
           : {}),
         ...(files.length === 0 && slots.length > 0
           ? { encodedChunks: () => this.encoded(memory, p) }

@@ -36,14 +36,34 @@ const TAG_NULL = 6;
 const TAG_JSON = 7;
 
 /**
- * A record as its encoded bytes, buf[start, end), with its key decoded: what a merge that
- * only reorders records needs (no value decoded, none encoded again).
+ * A record as its encoded bytes, buf[start, end), its key's UTF-8 at buf[keyStart, keyEnd):
+ * what a merge that only reorders records needs (nothing decoded, nothing encoded again).
  */
 export interface RawRec {
-  key: string;
   buf: Buffer;
   start: number;
+  keyStart: number;
+  keyEnd: number;
   end: number;
+}
+
+/**
+ * Orders encoded records by their keys' UTF-8 bytes: compareUtf8's order of the decoded keys
+ * (a run's keys are well-formed text: emit refuses lone surrogates), without decoding them.
+ */
+export function compareRawKeys(a: RawRec, b: RawRec): number {
+  const x = a.buf;
+  const y = b.buf;
+  const m = a.keyEnd - a.keyStart;
+  const n = b.keyEnd - b.keyStart;
+  const len = m < n ? m : n;
+  const i0 = a.keyStart;
+  const j0 = b.keyStart;
+  for (let k = 0; k < len; k++) {
+    const d = x[i0 + k]! - y[j0 + k]!;
+    if (d !== 0) return d;
+  }
+  return m - n;
 }
 
 /** A sorted stream that can also be read as encoded records (MapOutputBuffer.finish without a combiner). */
@@ -255,13 +275,13 @@ export class RunEncoder {
     this.records += records;
   }
 
-  /** Appends one record already encoded: the bytes of a RawRec. */
-  addRaw(rec: RawRec): void {
-    const n = rec.end - rec.start;
+  /** Appends `records` whole records already encoded, buf[start, end) (a copy is taken). */
+  addRawRange(buf: Buffer, start: number, end: number, records: number): void {
+    const n = end - start;
     if (this.pos + n > this.buf.length) this.nextBuffer(n);
-    rec.buf.copy(this.buf, this.pos, rec.start, rec.end);
+    buf.copy(this.buf, this.pos, start, end);
     this.pos += n;
-    this.records++;
+    this.records += records;
   }
 
   /** Retires the current buffer (if it holds anything) and starts one with room for `need`. */
@@ -312,9 +332,18 @@ export async function writeRun(
         for (let c = enc.takeChunk(); c; c = enc.takeChunk()) await writer.write(c);
       }
     } else if (hasRawBatches(records)) {
-      // Records already encoded (a merge of run files): their bytes are copied as they are.
+      // Records already encoded (a merge of run files): their bytes are copied as they are,
+      // records that lie one after another in one buffer (the same run's) in one copy.
       for await (const batch of records.rawBatches()) {
-        for (let i = 0; i < batch.length; i++) enc.addRaw(batch[i]!);
+        let i = 0;
+        while (i < batch.length) {
+          const first = batch[i]!;
+          let end = first.end;
+          let j = i + 1;
+          for (; j < batch.length && batch[j]!.buf === first.buf && batch[j]!.start === end; j++) end = batch[j]!.end;
+          enc.addRawRange(first.buf, first.start, end, j - i);
+          i = j;
+        }
         for (let c = enc.takeChunk(); c; c = enc.takeChunk()) await writer.write(c);
       }
     } else {
@@ -469,15 +498,9 @@ function decodeRecords(buf: Buffer, pos: number, end: number, out: Rec[], fileOf
   return p;
 }
 
-/**
- * As decodeRecords, but each record is kept as its bytes (RawRec): the key decoded, the value
- * only stepped over.
- */
+/** As decodeRecords, but each record is kept as its bytes (RawRec): nothing decoded, only stepped over. */
 function decodeRawRecords(buf: Buffer, pos: number, end: number, out: RawRec[], fileOffset: number): number {
   let p = pos;
-  let prevKey = '';
-  let prevStart = -1;
-  let prevLen = -1;
   while (p < end) {
     const start = p;
     let kl = buf[p]!;
@@ -529,15 +552,7 @@ function decodeRawRecords(buf: Buffer, pos: number, end: number, out: RawRec[], 
           `corrupt run: unknown value tag ${tag} in the record at byte ${fileOffset + (start - pos)}`,
         );
     }
-    let key: string;
-    if (kl === prevLen && sameBytes(buf, keyStart, prevStart, kl)) key = prevKey;
-    else {
-      key = decodeKey(buf, keyStart, keyStart + kl);
-      prevKey = key;
-      prevLen = kl;
-    }
-    prevStart = keyStart;
-    out.push({ key, buf, start, end: p });
+    out.push({ buf, start, keyStart, keyEnd: keyStart + kl, end: p });
   }
   decodeNeed = end - p + 1;
   return p;
