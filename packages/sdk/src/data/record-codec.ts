@@ -316,7 +316,8 @@ export class RunEncoder {
  * Writes records as one run to `out`, waiting whenever `out` signals backpressure. Does not
  * end `out`: the caller ends it (and, for storage writers, waits for the object to commit).
  * Sources with `batches()` (readRun, mergeSorted, MapOutputBuffer.finish) are read a batch
- * at a time.
+ * at a time; those that offer their records already encoded (encodedChunks, rawBatches:
+ * MapOutputBuffer.finish) are copied as bytes.
  */
 export async function writeRun(
   records: Iterable<Rec> | AsyncIterable<Rec>,
