@@ -97,8 +97,11 @@ interface SortedMemory {
   table: KeyTable;
   /** Per partition, its slots in compareUtf8 order of their keys. */
   slots: number[][];
-  /** Per slot, its partition; null when there is one partition. */
-  partOf: Uint32Array | null;
+  /** The same slots in ascending order (the order their values are in memory), partition p's at [start[p], start[p + 1]). */
+  ascending: Int32Array;
+  start: Int32Array;
+  /** Room for sortedSlotRecords, made when first needed and shared by the partitions. */
+  span: Int32Array | null;
 }
 
 /** Spill file names: unique per process (random) and per buffer (a counter), without a random draw per task. */
@@ -360,7 +363,7 @@ export class MapOutputBuffer {
     // No two keys are equal, so no tie rule is needed.
     for (const list of slots) sortSlotsByKey(list, keys);
     const combiner = this.combiner;
-    if (!combiner) return { table, slots, partOf };
+    if (!combiner) return { table, slots, ...groupByPartition(partOf, keys.length, this.reducers), span: null };
 
     // A key's combined output replaces its values. Output for another key joins that key's
     // values (combining is optional: whether they are combined again does not matter); a key
@@ -397,7 +400,7 @@ export class MapOutputBuffer {
       }
       for (const list of slots) sortSlotsByKey(list, keys);
     }
-    return { table, slots, partOf };
+    return { table, slots, ...groupByPartition(partOf, keys.length, this.reducers), span: null };
   }
 
   private newFile(tag: string): string {
@@ -415,7 +418,9 @@ export class MapOutputBuffer {
    */
   private encoded(memory: SortedMemory, p: number): Iterable<EncodedRecords> {
     const hint = Math.ceil(estimatedBytes(memory, p) * this.encodedRatio * 1.1);
-    return sortedSlotRecords(memory.table, memory.partOf, p, memory.slots[p]!, hint);
+    memory.span ??= new Int32Array(3 * memory.table.size);
+    const ascending = memory.ascending.subarray(memory.start[p]!, memory.start[p + 1]!);
+    return sortedSlotRecords(memory.table, ascending, memory.slots[p]!, memory.span, hint);
   }
 
   /**
@@ -548,6 +553,22 @@ export class MapOutputBuffer {
     this.files.clear();
     await Promise.all(files.map((f) => rm(f, { force: true })));
   }
+}
+
+/** Slots 0..size-1 grouped by partition (`partOf[slot]`, or 0 for all if null), ascending within each. */
+function groupByPartition(partOf: Uint32Array | null, size: number, reducers: number): { ascending: Int32Array; start: Int32Array } {
+  const ascending = new Int32Array(size);
+  const start = new Int32Array(reducers + 1);
+  if (partOf === null) {
+    for (let i = 0; i < size; i++) ascending[i] = i;
+    start.fill(size, 1);
+    return { ascending, start };
+  }
+  for (let i = 0; i < size; i++) start[partOf[i]! + 1]!++;
+  for (let p = 0; p < reducers; p++) start[p + 1]! += start[p]!;
+  const next = start.slice(0, reducers);
+  for (let i = 0; i < size; i++) ascending[next[partOf[i]!]!++] = i;
+  return { ascending, start };
 }
 
 /** Partition p's share of the table's estimated memory (by its share of the keys). */

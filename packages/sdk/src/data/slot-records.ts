@@ -21,22 +21,22 @@ import { RUN_CHUNK_BYTES, recordBound, writeBoundRecord, type EncodedRecords } f
  * with a buffer per call.)
  *
  * The result is chunks of whole records of about chunkBytes (a key whose records alone are
- * larger comes alone), for the slots whose partition (`partOf[slot]`, or every slot when
- * partOf is null) is `p`, in the order of `sorted` (those slots in key order).
+ * larger comes alone), for the slots of `ascending` (in ascending order) in the order of
+ * `sorted` (the same slots in key order). `span` has 3 entries per slot of the table; the
+ * calls for a table's partitions may share one, as their slots differ.
  */
 export function* sortedSlotRecords(
   table: KeyTable,
-  partOf: Uint32Array | null,
-  p: number,
+  ascending: ArrayLike<number>,
   sorted: readonly number[],
+  span: Int32Array,
   sizeHint: number,
   chunkBytes = RUN_CHUNK_BYTES,
 ): Generator<EncodedRecords> {
-  const enc = new SlotEncoder(table, sizeHint + chunkBytes);
-  enc.encode(partOf, p);
+  const enc = new SlotEncoder(table, span, sizeHint + chunkBytes);
+  enc.encode(ascending);
   const base = enc.reserve(chunkBytes);
   const buf = enc.buf;
-  const span = enc.span;
   const limit = base + chunkBytes;
   let q = base;
   let records = 0;
@@ -65,28 +65,26 @@ const FIRST_BYTES = 64 * 1024;
 /** Encodes slots' records one after another into a buffer, noting where each slot's are. */
 class SlotEncoder {
   buf: Buffer;
-  /**
-   * Per slot number: start and end of its records in buf, and how many there are (beside
-   * them, so that the copy in key order reads one place per slot, not the table too).
-   */
-  readonly span: Int32Array;
   private pos = 0;
   private key = '';
 
   constructor(
     private readonly table: KeyTable,
+    /**
+     * Per slot number: start and end of its records in buf, and how many there are (beside
+     * them, so that the copy in key order reads one place per slot, not the table too).
+     */
+    private readonly span: Int32Array,
     size: number,
   ) {
     this.buf = Buffer.allocUnsafe(Math.max(size, FIRST_BYTES));
-    this.span = new Int32Array(3 * table.size);
   }
 
-  /** Encodes, in slot order, the records of the slots of partition p. */
-  encode(partOf: Uint32Array | null, p: number): void {
+  /** Encodes the records of the slots `ascending`, in that order. */
+  encode(ascending: ArrayLike<number>): void {
     const { table, span } = this;
-    const n = table.size;
-    for (let i = 0; i < n; i++) {
-      if (partOf !== null && partOf[i] !== p) continue;
+    for (let k = 0; k < ascending.length; k++) {
+      const i = ascending[k]!;
       this.key = table.keys[i]!;
       span[3 * i] = this.pos;
       table.each(i, this.add);

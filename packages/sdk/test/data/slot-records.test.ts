@@ -35,18 +35,20 @@ test('sortedSlotRecords: the same bytes as encoding each record in key order, in
       (pairs, chunkBytes, parts, sizeHint) => {
         const table = new KeyTable();
         for (const [k, v] of pairs) table.put(table.slot(k), v);
-        // Partition p: the slots i with i % parts === p, sorted by key.
-        const partOf = new Uint32Array(table.size).map((_, i) => i % parts);
+        // Partition p: the slots i with i % parts === p, ascending, and sorted by key.
         const p = pairs.length % parts;
-        const sorted: number[] = [];
-        for (let i = 0; i < table.size; i++) if (partOf[i] === p) sorted.push(i);
+        const ascending: number[] = [];
+        for (let i = 0; i < table.size; i++) if (i % parts === p) ascending.push(i);
+        const sorted = ascending.slice();
         sortSlotsByKey(sorted, table.keys);
+        // Shared with another partition's call, as MapOutputBuffer does: filled with junk first.
+        const span = new Int32Array(3 * table.size).fill(-7);
 
         const reference = new RunEncoder();
         for (const i of sorted) table.each(i, (v) => reference.add(table.keys[i]!, v));
         const expected = reference.finish().subarray(RUN_MAGIC.length);
 
-        const chunks = [...sortedSlotRecords(table, parts === 1 ? null : partOf, p, sorted, sizeHint, chunkBytes)];
+        const chunks = [...sortedSlotRecords(table, ascending, sorted, span, sizeHint, chunkBytes)];
         assert.deepEqual(Buffer.concat(chunks.map((c) => c.bytes)), expected);
         assert.equal(
           chunks.reduce((n, c) => n + c.records, 0),
@@ -65,7 +67,7 @@ test('sortedSlotRecords: a chunk is over chunkBytes only when one key alone is',
   for (let n = 0; n < 3; n++) table.put(table.slot('big'), big);
   const sorted = [0, 1, 2, 3];
   sortSlotsByKey(sorted, table.keys);
-  const chunks = [...sortedSlotRecords(table, null, 0, sorted, 0, 64)];
+  const chunks = [...sortedSlotRecords(table, [0, 1, 2, 3], sorted, new Int32Array(12), 0, 64)];
   // 'a', 'b', 'big' (3 records of ~505 bytes: alone), 'c'.
   assert.deepEqual(
     chunks.map((c) => c.records),
