@@ -11,7 +11,7 @@ import { mergeSorted } from './kway-merge.js';
 import type { Rec } from './rec.js';
 import { compareRawKeys, type EncodedRecords, type RawRec } from './record-codec.js';
 import { mergeDown, rawRunFile, runFile, writeRunFileWith } from './run-files.js';
-import { sortedSlotRecords } from './slot-records.js';
+import { SPAN_STRIDE, sortedSlotRecords } from './slot-records.js';
 import { sortSlotsByKey } from './sort-slots.js';
 
 /** A combiner as the data path calls it; it may emit any pairs, usually for its own key. */
@@ -418,7 +418,7 @@ export class MapOutputBuffer {
    */
   private encoded(memory: SortedMemory, p: number): Iterable<EncodedRecords> {
     const hint = Math.ceil(estimatedBytes(memory, p) * this.encodedRatio * 1.1);
-    memory.span ??= new Int32Array(3 * memory.table.size);
+    memory.span ??= new Int32Array(SPAN_STRIDE * memory.table.size);
     const ascending = memory.ascending.subarray(memory.start[p]!, memory.start[p + 1]!);
     return sortedSlotRecords(memory.table, ascending, memory.slots[p]!, memory.span, hint);
   }

@@ -1,6 +1,15 @@
 import type { KeyTable, Stored } from './key-table.js';
 import { RUN_CHUNK_BYTES, recordBound, writeBoundRecord, type EncodedRecords } from './record-codec.js';
 
+/** Entries per slot in a span array: start and end of its records, their count, its rank in key order. */
+export const SPAN_STRIDE = 4;
+
+/**
+ * Bytes of records encoded at once, at most (about: by the caller's estimate). A partition
+ * larger than this is done in key ranges of about this size, each encoded and then copied.
+ */
+const SEGMENT_BYTES = 8 * 1024 * 1024;
+
 /**
  * A table's records for one partition, in the run format, in the order of their keys: what
  * a spill writes.
@@ -14,16 +23,16 @@ import { RUN_CHUNK_BYTES, recordBound, writeBoundRecord, type EncodedRecords } f
  * one buffer is a memmove with no per-call allocation, where Buffer.copy between two buffers
  * made a view each time and took 140).
  *
- * Memory: the partition's records once, plus a chunk, while it runs. The buffer is made at
- * `sizeHint` bytes (the caller's estimate; pages never written take no memory) so that it
- * seldom grows: each growth leaves the old buffer as garbage. (A buffer kept from one spill to
- * the next was tried: the peak RSS of four map tasks sorting 200 MB was 380 MB, against 290
- * with a buffer per call.)
+ * Memory: the buffer holds one key range's records (SEGMENT_BYTES by `sizeHint`, the
+ * caller's estimate of the partition's encoded bytes), plus a chunk. For a larger partition
+ * each range is encoded by its own pass over the slots in memory order, taking only the
+ * slots whose rank in key order is in the range: still in increasing addresses. (The whole
+ * partition at once raised a worker's peak RSS by 70 MB sorting 1 GB.)
  *
  * The result is chunks of whole records of about chunkBytes (a key whose records alone are
  * larger comes alone), for the slots of `ascending` (in ascending order) in the order of
- * `sorted` (the same slots in key order). `span` has 3 entries per slot of the table; the
- * calls for a table's partitions may share one, as their slots differ.
+ * `sorted` (the same slots in key order). `span` has SPAN_STRIDE entries per slot of the
+ * table; the calls for a table's partitions may share one, as their slots differ.
  */
 export function* sortedSlotRecords(
   table: KeyTable,
@@ -33,28 +42,42 @@ export function* sortedSlotRecords(
   sizeHint: number,
   chunkBytes = RUN_CHUNK_BYTES,
 ): Generator<EncodedRecords> {
-  const enc = new SlotEncoder(table, span, sizeHint + chunkBytes);
-  enc.encode(ascending);
+  const n = sorted.length;
+  const segments = Math.max(1, Math.ceil(sizeHint / SEGMENT_BYTES));
+  const perSegment = Math.ceil(n / segments);
+  for (let j = 0; j < n; j++) span[SPAN_STRIDE * sorted[j]! + 3] = j;
+  const enc = new SlotEncoder(table, span, Math.ceil(sizeHint / segments) + chunkBytes);
+  for (let from = 0; from < n; from += perSegment) {
+    const to = Math.min(n, from + perSegment);
+    enc.encode(ascending, from, to);
+    yield* gathered(enc, sorted, from, to, chunkBytes);
+  }
+}
+
+/** The records just encoded, those of sorted[from, to), copied into key order, in chunks. */
+function* gathered(enc: SlotEncoder, sorted: readonly number[], from: number, to: number, chunkBytes: number): Generator<EncodedRecords> {
   const base = enc.reserve(chunkBytes);
   const buf = enc.buf;
+  const span = enc.span;
   const limit = base + chunkBytes;
   let q = base;
   let records = 0;
-  for (const i of sorted) {
-    const a = span[3 * i]!;
-    const b = span[3 * i + 1]!;
+  for (let j = from; j < to; j++) {
+    const s = SPAN_STRIDE * sorted[j]!;
+    const a = span[s]!;
+    const b = span[s + 1]!;
     if (q + (b - a) > limit && q > base) {
       yield { bytes: Buffer.from(buf.subarray(base, q)), records };
       q = base;
       records = 0;
     }
     if (b - a > chunkBytes) {
-      yield { bytes: Buffer.from(buf.subarray(a, b)), records: span[3 * i + 2]! };
+      yield { bytes: Buffer.from(buf.subarray(a, b)), records: span[s + 2]! };
       continue;
     }
     buf.copyWithin(q, a, b);
     q += b - a;
-    records += span[3 * i + 2]!;
+    records += span[s + 2]!;
   }
   if (q > base) yield { bytes: Buffer.from(buf.subarray(base, q)), records };
 }
@@ -72,24 +95,29 @@ class SlotEncoder {
     private readonly table: KeyTable,
     /**
      * Per slot number: start and end of its records in buf, and how many there are (beside
-     * them, so that the copy in key order reads one place per slot, not the table too).
+     * them, so that the copy in key order reads one place per slot, not the table too), and
+     * its rank in key order.
      */
-    private readonly span: Int32Array,
+    readonly span: Int32Array,
     size: number,
   ) {
     this.buf = Buffer.allocUnsafe(Math.max(size, FIRST_BYTES));
   }
 
-  /** Encodes the records of the slots `ascending`, in that order. */
-  encode(ascending: ArrayLike<number>): void {
+  /** Encodes afresh, in the order of `ascending`, the records of its slots whose rank is in [from, to). */
+  encode(ascending: ArrayLike<number>, from: number, to: number): void {
     const { table, span } = this;
+    this.pos = 0;
     for (let k = 0; k < ascending.length; k++) {
       const i = ascending[k]!;
+      const s = SPAN_STRIDE * i;
+      const rank = span[s + 3]!;
+      if (rank < from || rank >= to) continue;
       this.key = table.keys[i]!;
-      span[3 * i] = this.pos;
+      span[s] = this.pos;
       table.each(i, this.add);
-      span[3 * i + 1] = this.pos;
-      span[3 * i + 2] = table.count(i);
+      span[s + 1] = this.pos;
+      span[s + 2] = table.count(i);
     }
   }
 

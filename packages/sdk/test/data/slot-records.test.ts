@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { JsonValue } from '../../src/data/json-value.js';
 import { KeyTable } from '../../src/data/key-table.js';
 import { RunEncoder, RUN_MAGIC } from '../../src/data/record-codec.js';
-import { sortedSlotRecords } from '../../src/data/slot-records.js';
+import { SPAN_STRIDE, sortedSlotRecords } from '../../src/data/slot-records.js';
 import { sortSlotsByKey } from '../../src/data/sort-slots.js';
 
 // sortedSlotRecords encodes in slot order and copies into key order; the reference encodes
@@ -30,8 +30,9 @@ test('sortedSlotRecords: the same bytes as encoding each record in key order, in
       fc.array(fc.tuple(keyArb, valueArb), { maxLength: 400 }),
       fc.constantFrom(1, 16, 64, 1000, 1 << 18),
       fc.integer({ min: 1, max: 3 }),
-      // Far too small (the buffer grows), or ample.
-      fc.constantFrom(0, 100, 1 << 16),
+      // Far too small (the buffer grows), ample, or so large that the partition is done in
+      // key ranges (as many as 40).
+      fc.constantFrom(0, 100, 1 << 16, 10 << 20, 320 << 20),
       (pairs, chunkBytes, parts, sizeHint) => {
         const table = new KeyTable();
         for (const [k, v] of pairs) table.put(table.slot(k), v);
@@ -42,7 +43,7 @@ test('sortedSlotRecords: the same bytes as encoding each record in key order, in
         const sorted = ascending.slice();
         sortSlotsByKey(sorted, table.keys);
         // Shared with another partition's call, as MapOutputBuffer does: filled with junk first.
-        const span = new Int32Array(3 * table.size).fill(-7);
+        const span = new Int32Array(SPAN_STRIDE * table.size).fill(-7);
 
         const reference = new RunEncoder();
         for (const i of sorted) table.each(i, (v) => reference.add(table.keys[i]!, v));
@@ -67,7 +68,7 @@ test('sortedSlotRecords: a chunk is over chunkBytes only when one key alone is',
   for (let n = 0; n < 3; n++) table.put(table.slot('big'), big);
   const sorted = [0, 1, 2, 3];
   sortSlotsByKey(sorted, table.keys);
-  const chunks = [...sortedSlotRecords(table, [0, 1, 2, 3], sorted, new Int32Array(12), 0, 64)];
+  const chunks = [...sortedSlotRecords(table, [0, 1, 2, 3], sorted, new Int32Array(4 * SPAN_STRIDE), 0, 64)];
   // 'a', 'b', 'big' (3 records of ~505 bytes: alone), 'c'.
   assert.deepEqual(
     chunks.map((c) => c.records),
