@@ -11,7 +11,7 @@ import { mergeSorted } from './kway-merge.js';
 import type { Rec } from './rec.js';
 import { compareRawKeys, type EncodedRecords, type RawRec } from './record-codec.js';
 import { mergeDown, rawRunFile, runFile, writeRunFileWith } from './run-files.js';
-import { SPAN_STRIDE, sortedSlotRecords } from './slot-records.js';
+import { groupByPartition, SPAN_STRIDE, sortedSlotRecords } from './slot-records.js';
 import { sortSlotsByKey } from './sort-slots.js';
 
 /** A combiner as the data path calls it; it may emit any pairs, usually for its own key. */
@@ -410,11 +410,11 @@ export class MapOutputBuffer {
   }
 
   /**
-   * Partition p of sorted memory as encoded records. The size hint is its share of the
-   * table's estimated memory times what the last partition spilled took per estimated byte
-   * (with a margin): close, so that the buffer seldom grows and is not much larger than needed
-   * (what it does not use takes no pages, but its size counts as external memory, which the
-   * heap limit looks at).
+   * Partition p of sorted memory as encoded records. The size hint, which sets the encode
+   * buffer's size and how many key ranges it takes, is the partition's share of the table's
+   * estimated memory times what the last partition spilled took per estimated byte (with a
+   * margin): close, so that the buffer seldom grows and is not much larger than needed (its
+   * size counts as external memory, which the heap limit looks at).
    */
   private encoded(memory: SortedMemory, p: number): Iterable<EncodedRecords> {
     const hint = Math.ceil(estimatedBytes(memory, p) * this.encodedRatio * 1.1);
@@ -553,22 +553,6 @@ export class MapOutputBuffer {
     this.files.clear();
     await Promise.all(files.map((f) => rm(f, { force: true })));
   }
-}
-
-/** Slots 0..size-1 grouped by partition (`partOf[slot]`, or 0 for all if null), ascending within each. */
-function groupByPartition(partOf: Uint32Array | null, size: number, reducers: number): { ascending: Int32Array; start: Int32Array } {
-  const ascending = new Int32Array(size);
-  const start = new Int32Array(reducers + 1);
-  if (partOf === null) {
-    for (let i = 0; i < size; i++) ascending[i] = i;
-    start.fill(size, 1);
-    return { ascending, start };
-  }
-  for (let i = 0; i < size; i++) start[partOf[i]! + 1]!++;
-  for (let p = 0; p < reducers; p++) start[p + 1]! += start[p]!;
-  const next = start.slice(0, reducers);
-  for (let i = 0; i < size; i++) ascending[next[partOf[i]!]!++] = i;
-  return { ascending, start };
 }
 
 /** Partition p's share of the table's estimated memory (by its share of the keys). */

@@ -82,6 +82,25 @@ function* gathered(enc: SlotEncoder, sorted: readonly number[], from: number, to
   if (q > base) yield { bytes: Buffer.from(buf.subarray(base, q)), records };
 }
 
+/**
+ * Slots 0..size-1 grouped by partition (`partOf[slot]`, or 0 for all if null), ascending
+ * within each: partition p's are ascending[start[p], start[p + 1]).
+ */
+export function groupByPartition(partOf: Uint32Array | null, size: number, reducers: number): { ascending: Int32Array; start: Int32Array } {
+  const ascending = new Int32Array(size);
+  const start = new Int32Array(reducers + 1);
+  if (partOf === null) {
+    for (let i = 0; i < size; i++) ascending[i] = i;
+    start.fill(size, 1);
+    return { ascending, start };
+  }
+  for (let i = 0; i < size; i++) start[partOf[i]! + 1]!++;
+  for (let p = 0; p < reducers; p++) start[p + 1]! += start[p]!;
+  const next = start.slice(0, reducers);
+  for (let i = 0; i < size; i++) ascending[next[partOf[i]!]!++] = i;
+  return { ascending, start };
+}
+
 /** Least size of the buffer; it grows by half as needed. */
 const FIRST_BYTES = 64 * 1024;
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { JsonValue } from '../../src/data/json-value.js';
 import { KeyTable } from '../../src/data/key-table.js';
 import { RunEncoder, RUN_MAGIC } from '../../src/data/record-codec.js';
-import { SPAN_STRIDE, sortedSlotRecords } from '../../src/data/slot-records.js';
+import { groupByPartition, SPAN_STRIDE, sortedSlotRecords } from '../../src/data/slot-records.js';
 import { sortSlotsByKey } from '../../src/data/sort-slots.js';
 
 // sortedSlotRecords encodes in slot order and copies into key order; the reference encodes
@@ -76,4 +76,19 @@ test('sortedSlotRecords: a chunk is over chunkBytes only when one key alone is',
   );
   assert.ok(chunks[1]!.bytes.length > 1500);
   assert.ok(chunks[0]!.bytes.length <= 64 && chunks[2]!.bytes.length <= 64);
+});
+
+test('groupByPartition: each partition its slots, ascending', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 5 }).chain((r) => fc.tuple(fc.constant(r), fc.array(fc.nat(r - 1), { maxLength: 300 }))), ([reducers, parts]) => {
+      const partOf = reducers === 1 ? null : Uint32Array.from(parts);
+      const { ascending, start } = groupByPartition(partOf, parts.length, reducers);
+      assert.equal(start[0], 0);
+      assert.equal(start[reducers], parts.length);
+      for (let p = 0; p < reducers; p++) {
+        const expected = parts.flatMap((q, i) => (partOf === null || q === p ? [i] : []));
+        assert.deepEqual([...ascending.subarray(start[p]!, start[p + 1]!)], expected);
+      }
+    }),
+  );
 });
