@@ -17,16 +17,29 @@ const OUT_BATCH = 1024;
  * Sources are read a batch at a time when they offer `batches()`; the heap work per record
  * is synchronous, with an await only when a source's batch runs out.
  */
-export function mergeSorted<R extends Keyed = Rec>(sources: ReadonlyArray<AsyncIterable<R> | Iterable<R>>): Batched<R> {
-  return batched(() => mergeBatches(sources));
+export function mergeSorted<R extends Keyed = Rec>(sources: ReadonlyArray<AsyncIterable<R> | Iterable<R>>): Batched<R>;
+/** As above, for items ordered by `compare` (encoded records: compareRawKeys). */
+export function mergeSorted<R>(sources: ReadonlyArray<AsyncIterable<R> | Iterable<R>>, compare: (a: R, b: R) => number): Batched<R>;
+export function mergeSorted<R>(
+  sources: ReadonlyArray<AsyncIterable<R> | Iterable<R>>,
+  compare: (a: R, b: R) => number = byKey as unknown as (a: R, b: R) => number,
+): Batched<R> {
+  return batched(() => mergeBatches(sources, compare));
 }
 
-/** What the merge looks at: the key. Records (Rec) and encoded records (RawRec) both have one. */
+/** What the merge looks at by default: the key. */
 interface Keyed {
   key: string;
 }
 
-async function* mergeBatches<R extends Keyed>(sources: ReadonlyArray<AsyncIterable<R> | Iterable<R>>): AsyncIterable<R[]> {
+function byKey(a: Keyed, b: Keyed): number {
+  return compareUtf8(a.key, b.key);
+}
+
+async function* mergeBatches<R>(
+  sources: ReadonlyArray<AsyncIterable<R> | Iterable<R>>,
+  compare: (a: R, b: R) => number,
+): AsyncIterable<R[]> {
   if (sources.length === 1) {
     yield* batchesOf(sources[0]!);
     return;
@@ -49,7 +62,7 @@ async function* mergeBatches<R extends Keyed>(sources: ReadonlyArray<AsyncIterab
     }
     // Lower (key, source index) first.
     const less = (a: number, b: number): boolean => {
-      const c = compareUtf8(batches[a]![positions[a]!]!.key, batches[b]![positions[b]!]!.key);
+      const c = compare(batches[a]![positions[a]!]!, batches[b]![positions[b]!]!);
       return c < 0 || (c === 0 && a < b);
     };
     const siftDown = (i: number): void => {

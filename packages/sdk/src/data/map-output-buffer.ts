@@ -9,8 +9,9 @@ import type { JsonValue } from './json-value.js';
 import { KeyTable, toStored, toValue } from './key-table.js';
 import { mergeSorted } from './kway-merge.js';
 import type { Rec } from './rec.js';
-import type { RawRec } from './record-codec.js';
+import { compareRawKeys, type EncodedRecords, type RawRec } from './record-codec.js';
 import { mergeDown, rawRunFile, runFile, writeRunFileWith } from './run-files.js';
+import { groupByPartition, SPAN_STRIDE, sortedSlotRecords } from './slot-records.js';
 import { sortSlotsByKey } from './sort-slots.js';
 
 /** A combiner as the data path calls it; it may emit any pairs, usually for its own key. */
@@ -85,6 +86,8 @@ export interface SortedPartition extends Batched<Rec> {
   readonly empty: boolean;
   /** The same records as their encoded bytes, when they are all in run files (writeRun prefers it). */
   rawBatches?(): AsyncIterable<RawRec[]>;
+  /** The same records encoded, in order, when they are all in memory (writeRun prefers it). */
+  encodedChunks?(): Iterable<EncodedRecords>;
 }
 
 export const DEFAULT_SPILL_BYTES = JOB_DEFAULTS.spillBytes;
@@ -94,6 +97,11 @@ interface SortedMemory {
   table: KeyTable;
   /** Per partition, its slots in compareUtf8 order of their keys. */
   slots: number[][];
+  /** The same slots in ascending order (the order their values are in memory), partition p's at [start[p], start[p + 1]). */
+  ascending: Int32Array;
+  start: Int32Array;
+  /** Room for sortedSlotRecords, made when first needed and shared by the partitions. */
+  span: Int32Array | null;
 }
 
 /** Spill file names: unique per process (random) and per buffer (a counter), without a random draw per task. */
@@ -179,6 +187,8 @@ export class MapOutputBuffer {
   private readonly filePrefix = `gomr-${process.pid}-${PROCESS_TAG}-${bufferSeq++}`;
   private fileSeq = 0;
   private finished = false;
+  /** Encoded bytes per estimated byte of the last partition spilled (a sort's: 0.42). */
+  private encodedRatio = 0.5;
 
   constructor(options: MapOutputBufferOptions) {
     if (!Number.isInteger(options.reducers) || options.reducers < 1) {
@@ -316,7 +326,13 @@ export class MapOutputBuffer {
       const slots = sorted.slots[p]!;
       if (slots.length === 0) continue;
       const path = this.newFile(`${tag}-p${p}`);
-      const run = await writeTableRun(path, slots, sorted.table);
+      const run = await writeRunFileWith(path, async (enc, drain) => {
+        for (const chunk of this.encoded(sorted, p)) {
+          enc.addEncoded(chunk.bytes, chunk.records);
+          await drain();
+        }
+      });
+      this.encodedRatio = Math.min(1, run.bytes / Math.max(1, estimatedBytes(sorted, p)));
       this.runs[p]!.push(path);
       bytes += run.bytes;
       records += run.records;
@@ -334,12 +350,20 @@ export class MapOutputBuffer {
     const keys = table.keys;
     const slots: number[][] = [];
     for (let p = 0; p < this.reducers; p++) slots.push([]);
+    let partOf: Uint32Array | null = null;
     if (this.reducers === 1) for (let i = 0; i < keys.length; i++) slots[0]!.push(i);
-    else for (let i = 0; i < keys.length; i++) slots[this.partitionOf(keys[i]!)]!.push(i);
+    else {
+      partOf = new Uint32Array(keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const p = this.partitionOf(keys[i]!);
+        partOf[i] = p;
+        slots[p]!.push(i);
+      }
+    }
     // No two keys are equal, so no tie rule is needed.
     for (const list of slots) sortSlotsByKey(list, keys);
     const combiner = this.combiner;
-    if (!combiner) return { table, slots };
+    if (!combiner) return { table, slots, ...groupByPartition(partOf, keys.length, this.reducers), span: null };
 
     // A key's combined output replaces its values. Output for another key joins that key's
     // values (combining is optional: whether they are combined again does not matter); a key
@@ -364,16 +388,39 @@ export class MapOutputBuffer {
       }
     }
     if (keys.length > known) {
-      for (let i = known; i < keys.length; i++) slots[this.reducers === 1 ? 0 : this.partitionOf(keys[i]!)]!.push(i);
+      if (partOf !== null) {
+        const grown = new Uint32Array(keys.length);
+        grown.set(partOf);
+        partOf = grown;
+      }
+      for (let i = known; i < keys.length; i++) {
+        const p = partOf === null ? 0 : this.partitionOf(keys[i]!);
+        if (partOf !== null) partOf[i] = p;
+        slots[p]!.push(i);
+      }
       for (const list of slots) sortSlotsByKey(list, keys);
     }
-    return { table, slots };
+    return { table, slots, ...groupByPartition(partOf, keys.length, this.reducers), span: null };
   }
 
   private newFile(tag: string): string {
     const path = join(this.spillDir, `${this.filePrefix}-${this.fileSeq++}-${tag}.run`);
     this.files.add(path);
     return path;
+  }
+
+  /**
+   * Partition p of sorted memory as encoded records. The size hint, which sets the encode
+   * buffer's size and how many key ranges it takes, is the partition's share of the table's
+   * estimated memory times what the last partition spilled took per estimated byte (with a
+   * margin): close, so that the buffer seldom grows and is not much larger than needed (its
+   * size counts as external memory, which the heap limit looks at).
+   */
+  private encoded(memory: SortedMemory, p: number): Iterable<EncodedRecords> {
+    const hint = Math.ceil(estimatedBytes(memory, p) * this.encodedRatio * 1.1);
+    memory.span ??= new Int32Array(SPAN_STRIDE * memory.table.size);
+    const ascending = memory.ascending.subarray(memory.start[p]!, memory.start[p + 1]!);
+    return sortedSlotRecords(memory.table, ascending, memory.slots[p]!, memory.span, hint);
   }
 
   /**
@@ -419,9 +466,13 @@ export class MapOutputBuffer {
         batches: () => stream.batches(),
         [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](),
         empty: sources.length === 0,
-        // Read one way or the other: as records, or (all in files, no combiner) as their bytes.
+        // Read one way or the other: as records, or (all in files, no combiner) as their bytes,
+        // or (all in memory) encoded.
         ...(raw && slots.length === 0 && files.length > 0
-          ? { rawBatches: () => (files.length === 1 ? rawRunFile(files[0]!) : mergeSorted(files.map(rawRunFile))).batches() }
+          ? { rawBatches: () => (files.length === 1 ? rawRunFile(files[0]!) : mergeSorted(files.map(rawRunFile), compareRawKeys)).batches() }
+          : {}),
+        ...(files.length === 0 && slots.length > 0
+          ? { encodedChunks: () => this.encoded(memory, p) }
           : {}),
       });
     }
@@ -504,6 +555,11 @@ export class MapOutputBuffer {
   }
 }
 
+/** Partition p's share of the table's estimated memory (by its share of the keys). */
+function estimatedBytes(memory: SortedMemory, p: number): number {
+  return (memory.table.bytes * memory.slots[p]!.length) / Math.max(1, memory.table.size);
+}
+
 /** Records of sorted slots held in memory, served in batches. */
 function memoryRun(slots: number[], table: KeyTable): Batched<Rec> {
   return batched(async function* () {
@@ -517,16 +573,5 @@ function memoryRun(slots: number[], table: KeyTable): Batched<Rec> {
       }
     }
     if (batch.length) yield batch;
-  });
-}
-
-/** Writes sorted slots' values as one run file; returns its size in bytes and its records. */
-function writeTableRun(path: string, slots: number[], table: KeyTable): Promise<{ bytes: number; records: number }> {
-  return writeRunFileWith(path, async (enc, drain) => {
-    for (const i of slots) {
-      const key = table.keys[i]!;
-      table.each(i, (v) => enc.add(key, v));
-      if (enc.hasChunk) await drain();
-    }
   });
 }

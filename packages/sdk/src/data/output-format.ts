@@ -26,7 +26,6 @@ export interface OutputFormat {
   readonly end: Buffer;
 }
 
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
 const ESCAPES = /[\\\t\n\r]/g;
 const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
@@ -43,7 +42,9 @@ export function escapeText(s: string): string {
       if (c === 92 || c === 9 || c === 10 || c === 13) break;
     }
     if (i === s.length) return s;
-  } else if (!NEEDS_ESCAPE.test(s)) {
+  } else if (s.indexOf('\\') < 0 && s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+    // Longer ones: four single-character searches (native, memchr-like) took half the time
+    // of one test of the regex /[\\\t\n\r]/ (38 against 70 ns for 88 characters).
     return s;
   }
   return s.replace(ESCAPES, (c) => ESCAPED[c]!);

@@ -36,14 +36,34 @@ const TAG_NULL = 6;
 const TAG_JSON = 7;
 
 /**
- * A record as its encoded bytes, buf[start, end), with its key decoded: what a merge that
- * only reorders records needs (no value decoded, none encoded again).
+ * A record as its encoded bytes, buf[start, end), its key's UTF-8 at buf[keyStart, keyEnd):
+ * what a merge that only reorders records needs (nothing decoded, nothing encoded again).
  */
 export interface RawRec {
-  key: string;
   buf: Buffer;
   start: number;
+  keyStart: number;
+  keyEnd: number;
   end: number;
+}
+
+/**
+ * Orders encoded records by their keys' UTF-8 bytes: compareUtf8's order of the decoded keys
+ * (a run's keys are well-formed text: emit refuses lone surrogates), without decoding them.
+ */
+export function compareRawKeys(a: RawRec, b: RawRec): number {
+  const x = a.buf;
+  const y = b.buf;
+  const m = a.keyEnd - a.keyStart;
+  const n = b.keyEnd - b.keyStart;
+  const len = m < n ? m : n;
+  const i0 = a.keyStart;
+  const j0 = b.keyStart;
+  for (let k = 0; k < len; k++) {
+    const d = x[i0 + k]! - y[j0 + k]!;
+    if (d !== 0) return d;
+  }
+  return m - n;
 }
 
 /** A sorted stream that can also be read as encoded records (MapOutputBuffer.finish without a combiner). */
@@ -53,6 +73,24 @@ export interface RawBatched {
 
 function hasRawBatches(source: object): source is RawBatched {
   return typeof (source as { rawBatches?: unknown }).rawBatches === 'function';
+}
+
+/** Whole records already encoded (run format, no header): `records` of them in `bytes`. */
+export interface EncodedRecords {
+  bytes: Buffer;
+  records: number;
+}
+
+/**
+ * A sorted stream that can also be read as its encoded bytes, in order (MapOutputBuffer.finish
+ * for a partition held in memory): writing it is copying them.
+ */
+export interface EncodedBatched {
+  encodedChunks(): Iterable<EncodedRecords>;
+}
+
+function hasEncodedChunks(source: object): source is EncodedBatched {
+  return typeof (source as { encodedChunks?: unknown }).encodedChunks === 'function';
 }
 
 /** Default size of the buffers RunEncoder hands out: large writes, few syscalls. */
@@ -118,6 +156,68 @@ function writeString(buf: Buffer, p: number, s: string, max: number): number {
   return p + buf.write(s, p);
 }
 
+/** Results of recordBound, for the writeBoundRecord call that follows it. */
+let boundTag = 0;
+let boundText: string | null = null;
+let boundKeyMax = 0;
+let boundTextMax = 0;
+
+/**
+ * Most bytes the record (key, value) can take encoded; throws NotJsonValueError for a value
+ * that is not one. Call writeBoundRecord for the same record next: it uses what this found.
+ */
+export function recordBound(key: string, value: JsonValue | JsonText): number {
+  let text: string | null = null;
+  let tag: number;
+  switch (typeof value) {
+    case 'number':
+      // int32 and not -0 (the 1/value test tells -0 from 0).
+      tag = (value | 0) === value && (value !== 0 || 1 / value > 0) ? TAG_INT : TAG_F64;
+      break;
+    case 'string':
+      tag = TAG_STR;
+      text = value;
+      break;
+    case 'boolean':
+      tag = value ? TAG_TRUE : TAG_FALSE;
+      break;
+    case 'object':
+      tag = TAG_JSON;
+      if (value === null) tag = TAG_NULL;
+      else if (value instanceof JsonText) text = value.text;
+      else {
+        text = (JSON.stringify(value) as string | undefined) ?? null;
+        if (text === null) throw new NotJsonValueError('value', 'an object whose toJSON returned undefined');
+      }
+      break;
+    default:
+      throw new NotJsonValueError('value', typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`);
+  }
+  boundTag = tag;
+  boundText = text;
+  boundKeyMax = maxUtf8(key);
+  boundTextMax = text === null ? 0 : maxUtf8(text);
+  return 5 + boundKeyMax + 1 + (text === null ? 8 : 5 + boundTextMax);
+}
+
+/** Writes the record recordBound just measured at p (room for its bound is there); returns the position after. */
+export function writeBoundRecord(buf: Buffer, p: number, key: string, value: JsonValue | JsonText): number {
+  const tag = boundTag;
+  const text = boundText;
+  p = writeString(buf, p, key, boundKeyMax);
+  buf[p++] = tag;
+  if (tag === TAG_INT) {
+    const v = value as number;
+    p = writeVarint(buf, p, ((v << 1) ^ (v >> 31)) >>> 0);
+  } else if (tag === TAG_F64) {
+    buf.writeDoubleLE(value as number, p);
+    p += 8;
+  } else if (text !== null) {
+    p = writeString(buf, p, text, boundTextMax);
+  }
+  return p;
+}
+
 /**
  * Encodes records into the run format, in buffers of about `chunkBytes` that the caller
  * takes (takeChunk) and writes out with backpressure. A record is never split across two
@@ -151,60 +251,37 @@ export class RunEncoder {
 
   /** Appends one record. Values are JSON values (or snapshots from the map side). */
   add(key: string, value: JsonValue | JsonText): void {
-    let text: string | null = null;
-    let tag: number;
-    switch (typeof value) {
-      case 'number':
-        // int32 and not -0 (the 1/value test tells -0 from 0).
-        tag = (value | 0) === value && (value !== 0 || 1 / value > 0) ? TAG_INT : TAG_F64;
-        break;
-      case 'string':
-        tag = TAG_STR;
-        text = value;
-        break;
-      case 'boolean':
-        tag = value ? TAG_TRUE : TAG_FALSE;
-        break;
-      case 'object':
-        tag = TAG_JSON;
-        if (value === null) tag = TAG_NULL;
-        else if (value instanceof JsonText) text = value.text;
-        else {
-          text = (JSON.stringify(value) as string | undefined) ?? null;
-          if (text === null) throw new NotJsonValueError('value', 'an object whose toJSON returned undefined');
-        }
-        break;
-      default:
-        throw new NotJsonValueError('value', typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`);
-    }
-    const keyMax = maxUtf8(key);
-    const textMax = text === null ? 0 : maxUtf8(text);
-    const need = 5 + keyMax + 1 + (text === null ? 8 : 5 + textMax);
+    const need = recordBound(key, value);
     if (this.pos + need > this.buf.length) this.nextBuffer(need);
-    const buf = this.buf;
-    let p = this.pos;
-    p = writeString(buf, p, key, keyMax);
-    buf[p++] = tag;
-    if (tag === TAG_INT) {
-      const v = value as number;
-      p = writeVarint(buf, p, ((v << 1) ^ (v >> 31)) >>> 0);
-    } else if (tag === TAG_F64) {
-      buf.writeDoubleLE(value as number, p);
-      p += 8;
-    } else if (text !== null) {
-      p = writeString(buf, p, text, textMax);
-    }
-    this.pos = p;
+    this.pos = writeBoundRecord(this.buf, this.pos, key, value);
     this.records++;
   }
 
-  /** Appends one record already encoded: the bytes of a RawRec. */
-  addRaw(rec: RawRec): void {
-    const n = rec.end - rec.start;
+  /**
+   * Appends `records` whole records already encoded, `bytes` (which the encoder keeps: the
+   * caller must not reuse it).
+   */
+  addEncoded(bytes: Buffer, records: number): void {
+    if (bytes.length === 0) return;
+    if (this.pos > 0) {
+      // What is encoded so far goes first; the rest of its buffer stays in use.
+      this.ready.push(this.buf.subarray(0, this.pos));
+      this.flushed += this.pos;
+      this.buf = this.buf.subarray(this.pos);
+      this.pos = 0;
+    }
+    this.ready.push(bytes);
+    this.flushed += bytes.length;
+    this.records += records;
+  }
+
+  /** Appends `records` whole records already encoded, buf[start, end) (a copy is taken). */
+  addRawRange(buf: Buffer, start: number, end: number, records: number): void {
+    const n = end - start;
     if (this.pos + n > this.buf.length) this.nextBuffer(n);
-    rec.buf.copy(this.buf, this.pos, rec.start, rec.end);
+    buf.copy(this.buf, this.pos, start, end);
     this.pos += n;
-    this.records++;
+    this.records += records;
   }
 
   /** Retires the current buffer (if it holds anything) and starts one with room for `need`. */
@@ -213,7 +290,9 @@ export class RunEncoder {
       this.ready.push(this.buf.subarray(0, this.pos));
       this.flushed += this.pos;
     }
-    this.buf = Buffer.allocUnsafe(Math.max(Math.min(this.chunkBytes, this.buf.length * 2), need));
+    // (At least FIRST_CHUNK_BYTES doubled: after addEncoded the buffer may be a small rest.)
+    const size = Math.min(this.chunkBytes, 2 * Math.max(this.buf.length, FIRST_CHUNK_BYTES));
+    this.buf = Buffer.allocUnsafe(Math.max(size, need));
     this.pos = 0;
   }
 
@@ -237,7 +316,8 @@ export class RunEncoder {
  * Writes records as one run to `out`, waiting whenever `out` signals backpressure. Does not
  * end `out`: the caller ends it (and, for storage writers, waits for the object to commit).
  * Sources with `batches()` (readRun, mergeSorted, MapOutputBuffer.finish) are read a batch
- * at a time.
+ * at a time; those that offer their records already encoded (encodedChunks, rawBatches:
+ * MapOutputBuffer.finish) are copied as bytes.
  */
 export async function writeRun(
   records: Iterable<Rec> | AsyncIterable<Rec>,
@@ -247,10 +327,24 @@ export async function writeRun(
   const enc = new RunEncoder(options.chunkBytes);
   const writer = new BackpressureWriter(out);
   try {
-    if (hasRawBatches(records)) {
-      // Records already encoded (a merge of run files): their bytes are copied as they are.
+    if (hasEncodedChunks(records)) {
+      for (const chunk of records.encodedChunks()) {
+        enc.addEncoded(chunk.bytes, chunk.records);
+        for (let c = enc.takeChunk(); c; c = enc.takeChunk()) await writer.write(c);
+      }
+    } else if (hasRawBatches(records)) {
+      // Records already encoded (a merge of run files): their bytes are copied as they are,
+      // records that lie one after another in one buffer (the same run's) in one copy.
       for await (const batch of records.rawBatches()) {
-        for (let i = 0; i < batch.length; i++) enc.addRaw(batch[i]!);
+        let i = 0;
+        while (i < batch.length) {
+          const first = batch[i]!;
+          let end = first.end;
+          let j = i + 1;
+          for (; j < batch.length && batch[j]!.buf === first.buf && batch[j]!.start === end; j++) end = batch[j]!.end;
+          enc.addRawRange(first.buf, first.start, end, j - i);
+          i = j;
+        }
         for (let c = enc.takeChunk(); c; c = enc.takeChunk()) await writer.write(c);
       }
     } else {
@@ -405,15 +499,9 @@ function decodeRecords(buf: Buffer, pos: number, end: number, out: Rec[], fileOf
   return p;
 }
 
-/**
- * As decodeRecords, but each record is kept as its bytes (RawRec): the key decoded, the value
- * only stepped over.
- */
+/** As decodeRecords, but each record is kept as its bytes (RawRec): nothing decoded, only stepped over. */
 function decodeRawRecords(buf: Buffer, pos: number, end: number, out: RawRec[], fileOffset: number): number {
   let p = pos;
-  let prevKey = '';
-  let prevStart = -1;
-  let prevLen = -1;
   while (p < end) {
     const start = p;
     let kl = buf[p]!;
@@ -465,15 +553,7 @@ function decodeRawRecords(buf: Buffer, pos: number, end: number, out: RawRec[], 
           `corrupt run: unknown value tag ${tag} in the record at byte ${fileOffset + (start - pos)}`,
         );
     }
-    let key: string;
-    if (kl === prevLen && sameBytes(buf, keyStart, prevStart, kl)) key = prevKey;
-    else {
-      key = decodeKey(buf, keyStart, keyStart + kl);
-      prevKey = key;
-      prevLen = kl;
-    }
-    prevStart = keyStart;
-    out.push({ key, buf, start, end: p });
+    out.push({ buf, start, keyStart, keyEnd: keyStart + kl, end: p });
   }
   decodeNeed = end - p + 1;
   return p;

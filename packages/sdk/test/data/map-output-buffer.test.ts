@@ -354,3 +354,57 @@ test('after spills, without a combiner, finish() also serves each partition as e
   assert.equal(only!.rawBatches, undefined);
   await small.cleanup();
 });
+
+test('finish() serves a partition held in memory as encoded chunks: the same run bytes as its records', async () => {
+  const valueArb: fc.Arbitrary<JsonValue> = fc.oneof(
+    fc.integer({ min: -5, max: 5 }),
+    fc.double(),
+    fc.string({ maxLength: 50 }),
+    fc.constantFrom(true, false, null, -0),
+    fc.array(fc.integer(), { maxLength: 3 }),
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(keyArb, valueArb), { maxLength: 300 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.constantFrom(300, 1 << 30),
+      fc.boolean(),
+      async (pairs, reducers, spillBytes, combine) => {
+        const buffer = new MapOutputBuffer({
+          reducers,
+          partition: defaultPartition,
+          spillBytes,
+          spillDir: dir,
+          // Keeps the values (no two are combined into one): any value type may pass through.
+          ...(combine ? { combiner: (key, values, emit) => values.forEach((v) => emit(key, v)) } : {}),
+        });
+        const reference = new MapOutputBuffer({ reducers, partition: defaultPartition, spillBytes, spillDir: dir });
+        try {
+          for (const [k, v] of pairs) {
+            buffer.add(k, v);
+            reference.add(k, v);
+            await buffer.spillIfFull();
+            await reference.spillIfFull();
+          }
+          const spilled = buffer.spills > 0;
+          const got = await buffer.finish();
+          const want = await reference.finish();
+          for (let p = 0; p < reducers; p++) {
+            if (!spilled && !got[p]!.empty) assert.equal(typeof got[p]!.encodedChunks, 'function');
+            const a = new CollectingWritable();
+            const b = new CollectingWritable();
+            const stats = await writeRun(got[p]!, a);
+            const asRecords: AsyncIterable<Rec> = { [Symbol.asyncIterator]: () => want[p]![Symbol.asyncIterator]() };
+            await writeRun(asRecords, b);
+            assert.deepEqual(a.data, b.data);
+            assert.equal(stats.bytes, a.data.length);
+          }
+        } finally {
+          await buffer.cleanup();
+          await reference.cleanup();
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
+});

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { LineWriter } from '../../src/data/line-writer.js';
-import { outputFormat, OUTPUT_FORMATS } from '../../src/data/output-format.js';
+import { escapeText, outputFormat, OUTPUT_FORMATS } from '../../src/data/output-format.js';
 import { formatRecord } from '../support/format-record.js';
 import { SortedLineWriter } from '../../src/data/sorted-output.js';
 import type { JsonValue } from '../../src/data/json-value.js';
@@ -66,4 +67,23 @@ test('SortedLineWriter in jsonl writes the same records, in key order, as jsonl 
   out.end();
   const got = (await text).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string });
   assert.deepEqual(got.map((g) => g.key), ['a\tb', 'inf', 'n', 'o', 'ü"q']);
+});
+
+test('escapeText escapes exactly backslash, tab, newline and carriage return, at any length', () => {
+  // The reference: one character at a time.
+  const reference = (s: string): string =>
+    [...s].map((c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] ?? c).join('');
+  const special = fc.constantFrom('\\', '\t', '\n', '\r', 'a', 'ü', '\u{1f600}', ' ');
+  const text = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.array(special, { maxLength: 60 }).map((a) => a.join('')),
+    // Long strings with at most one special character, anywhere (the no-escape fast paths).
+    fc.tuple(fc.string({ minLength: 17, maxLength: 200 }), fc.nat(), special).map(([s, at, c]) => s.slice(0, at % (s.length + 1)) + c + s.slice(at % (s.length + 1))),
+  );
+  fc.assert(
+    fc.property(text, (s) => {
+      assert.equal(escapeText(s), reference(s));
+    }),
+    { numRuns: 2000 },
+  );
 });

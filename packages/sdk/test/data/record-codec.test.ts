@@ -4,7 +4,18 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { JsonValue } from '../../src/data/json-value.js';
 import type { Rec } from '../../src/data/rec.js';
-import { RUN_MAGIC, RunEncoder, RunFormatError, readRun, writeRun } from '../../src/data/record-codec.js';
+import { compareUtf8 } from '../../src/data/utf8-compare.js';
+import {
+  RUN_MAGIC,
+  RunEncoder,
+  RunFormatError,
+  compareRawKeys,
+  readRawRunBatches,
+  readRun,
+  readRunBatches,
+  writeRun,
+  type RawRec,
+} from '../../src/data/record-codec.js';
 import { chunkedStream, collect, CollectingWritable } from './helpers.js';
 
 /** Scalars that must come back exactly (Object.is), NaN and -0 included. */
@@ -188,4 +199,31 @@ test('strings round-trip at every length around the prefix sizes, ASCII or not',
   const at = out.data.indexOf(Buffer.from(ascii88.key));
   assert.deepEqual([...out.data.subarray(at + 5, at + 7)], [3, 88]);
   assert.deepEqual(await collect(readRun(chunkedStream(out.data, 1000))), recs);
+});
+
+test('encoded records: compareRawKeys orders as compareUtf8 of their keys; their bytes make the same run again', async () => {
+  // Keys as emit allows them: well-formed text (a lone surrogate has no UTF-8 form).
+  const wellFormed = fc.string({ unit: 'binary', maxLength: 12 }).filter((k) => Buffer.from(k).toString() === k);
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.tuple(fc.oneof(wellFormed, fc.constantFrom('', 'a', 'ab', '\uffff', '\u{10000}')), value), { minLength: 1, maxLength: 60 }), async (recs) => {
+      const enc = new RunEncoder();
+      for (const [k, v] of recs) enc.add(k, v);
+      const run = enc.finish();
+      const raw: RawRec[] = [];
+      for await (const batch of readRawRunBatches(chunkedStream(run, 7))) raw.push(...batch);
+      const decoded: Rec[] = [];
+      for await (const batch of readRunBatches(chunkedStream(run, 7))) decoded.push(...batch);
+      assert.equal(raw.length, recs.length);
+      for (let i = 0; i < raw.length; i++) {
+        assert.equal(raw[i]!.buf.toString('utf8', raw[i]!.keyStart, raw[i]!.keyEnd), decoded[i]!.key);
+        for (let j = 0; j < raw.length; j++) {
+          assert.equal(Math.sign(compareRawKeys(raw[i]!, raw[j]!)), Math.sign(compareUtf8(decoded[i]!.key, decoded[j]!.key)));
+        }
+      }
+      const again = new RunEncoder();
+      for (const r of raw) again.addRawRange(r.buf, r.start, r.end, 1);
+      assert.deepEqual(again.finish(), run);
+    }),
+    { numRuns: 200 },
+  );
 });
