@@ -3,7 +3,7 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type * as esbuild from 'esbuild';
-import { workerFileLocationDefines } from '@gomr/sdk/runtime';
+import { workerFileLocationDefines } from '@gomr/sdk/launcher';
 import { WorkerFileError } from '../errors.js';
 import { buildOnce } from './esbuild-service.js';
 

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { storageConfigToEnv, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { GomrError, RuntimeError, WorkerFileError } from '../errors.js';
-import { WORKER_FILE_ERROR_LINE } from '@gomr/sdk/runtime';
+import { WORKER_FILE_ERROR_LINE } from '@gomr/sdk/launcher';
 import { ChildProcessGroup, howEnded, type ManagedChild } from './child-process-group.js';
 import { runtimeEntries, type RuntimeEntries } from './runtime-entries.js';
 import { spillRootOf, sweepStaleSpillRoots } from './spill-roots.js';
