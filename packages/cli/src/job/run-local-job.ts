@@ -212,7 +212,7 @@ async function startRuntime(
   const specWritten = later ? startBundling().checked.then(writeSpec) : undefined;
   if (!later) await writeSpec(await startBundling().checked);
   const runtime = new LocalRuntime({
-    jobDir, specPath, bundlePath, bundleReady: () => startBundling().bundled, token, workers: o.workers, storage: o.storage, inputStorage,
+    jobDir, specPath, bundlePath, bundleReady: () => startBundling().checked, token, workers: o.workers, storage: o.storage, inputStorage,
     ...(later ? { taskCounts: { maps, reducers: o.reducers, inputs: specInputs } } : {}),
     workerEnv: {
       ...(o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {}),
@@ -262,12 +262,13 @@ async function runWithOutput(
   try {
     const started = runtime.start();
     started.catch(() => {});
-    // Loaded once the processes are spawned (they start meanwhile): the gRPC client and the display.
+    const [, shape] = await Promise.all([started, startBundling().checked, specWritten]);
+    // Loaded only now, the gRPC client and the display: until the spec is written, the CLI's
+    // share of the CPU goes to what the first task waits for (the bundle, the check, the spec).
     const [{ MasterConnection }, display] = await Promise.all([
       import('@gomr/proto'),
       o.progress ? import('../progress/progress-display.js').then((m) => m.createProgressDisplay(o.progress!)) : NO_DISPLAY,
     ]);
-    const [, shape] = await Promise.all([started, startBundling().checked, specWritten]);
     if (shape.sort === 'total' && !o.sortTotal) throw sortFlagNeeded();
     if (runtime.statusUrl) {
       // Recorded before it is printed: whoever reads the line can use `gomr status` at once.

@@ -19,8 +19,10 @@ export interface LocalRuntimeOptions {
   inputStorage: StorageConfig;
   /**
    * Called once the master and the first workers are spawned; resolves once the worker bundle
-   * at bundlePath is written. Workers are given the master's address only then. Default: the
-   * bundle is written already.
+   * at bundlePath is written (and, for gomr run, has passed the pre-flight check, so that a
+   * file the check refuses is refused by it, not by a worker that loaded it first: the master
+   * listens before the check is over). Workers are given the master's address only then.
+   * Default: the bundle is written already.
    */
   bundleReady?: () => Promise<unknown>;
   /**
