@@ -5,10 +5,14 @@
 //    learn their flags: `gomr --version` went from ~0.9 s to ~0.35 s on a 2-core VM.
 // 2. packages/cli/dist/runtime-bundles: the master, worker and pre-flight check as one file
 //    each (see src/local/runtime-entries.ts).
+// 3. packages/cli/dist/command-bundles: `gomr run` as one file, which the manifest names through
+//    src/bundled-commands/run.ts (it falls back to commands/run.js when the bundle is stale).
 import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Config } from '@oclif/core';
 import { buildLocalRuntime } from '../dist/src/local/build-local-runtime.js';
+import { buildCommandBundles } from '../dist/src/bundled-commands/build-command-bundles.js';
+import { BUNDLED_COMMANDS } from '../dist/src/bundled-commands/command-bundles.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifestUrl = new URL('../oclif.manifest.json', import.meta.url);
@@ -19,5 +23,6 @@ const config = await Config.load({ root, ignoreManifest: true });
 const plugin = config.plugins.get(config.pjson.name);
 if (!plugin) throw new Error(`plugin ${config.pjson.name} not found under ${root}`);
 const manifest = { commands: plugin.manifest.commands, version: plugin.manifest.version };
+for (const id of BUNDLED_COMMANDS) manifest.commands[id].relativePath = ['dist', 'src', 'bundled-commands', `${id}.js`];
 writeFileSync(manifestUrl, JSON.stringify(manifest, null, 2) + '\n');
-await buildLocalRuntime();
+await Promise.all([buildLocalRuntime(), buildCommandBundles()]);

@@ -20,15 +20,19 @@ function unauthenticated(err: unknown): boolean {
   return (err as ServiceError).code === grpcStatus.UNAUTHENTICATED;
 }
 
-/** The master's port, from master.log, once it listens. */
-async function masterPort(home: string, deadline: number): Promise<{ port: number; dir: string }> {
+/**
+ * The master's port, from master.log, once it listens, and the job's token, once its spec is
+ * written (the master listens before it: the pre-flight check may still run).
+ */
+async function masterPort(home: string, deadline: number): Promise<{ port: number; token: string }> {
   for (;;) {
     const job = await jobDirIn(home).catch(() => null);
     if (job) {
       const listening = (await readMasterLog(job.dir)).find((l) => /^master listening on port \d+/.test(l.text));
-      if (listening) return { port: Number(/port (\d+)/.exec(listening.text)![1]), dir: job.dir };
+      const spec = await readFile(join(job.dir, 'spec.json'), 'utf8').catch(() => '');
+      if (listening && spec) return { port: Number(/port (\d+)/.exec(listening.text)![1]), token: (JSON.parse(spec) as { token: string }).token };
     }
-    if (Date.now() > deadline) throw new Error('the master never logged its port');
+    if (Date.now() > deadline) throw new Error('the master never logged its port, or the spec was never written');
     await sleep(50);
   }
 }
@@ -42,11 +46,10 @@ test('a worker with the wrong token is refused; status stays readable; the job i
     home,
     90_000,
   );
-  const { port } = await masterPort(home, Date.now() + 60_000);
-  const spec = JSON.parse(await readFile(join((await jobDirIn(home)).dir, 'spec.json'), 'utf8')) as { token: string };
-  assert.ok(spec.token.length >= 16, 'the job has a real token');
+  const { port, token: jobToken } = await masterPort(home, Date.now() + 60_000);
+  assert.ok(jobToken.length >= 16, 'the job has a real token');
 
-  for (const token of ['wrong-token', '', spec.token.slice(0, -1)]) {
+  for (const token of ['wrong-token', '', jobToken.slice(0, -1)]) {
     const intruder = new MasterConnection(`127.0.0.1:${port}`, { token, deadlineMs: 5000 });
     try {
       await assert.rejects(intruder.register({ host: 'intruder', pid: 1, version: '0' }), unauthenticated, `register with token ${JSON.stringify(token)}`);

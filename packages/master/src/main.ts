@@ -71,16 +71,20 @@ async function waitForFile(path: string, timeoutMs: number): Promise<void> {
 
 async function main(): Promise<void> {
   exitWithParent(log);
-  const spec = parseJobSpec(JSON.parse(await readSpecText()));
-  const storage = await openStorage(spec.storage);
-  shipped.start(storage, logPrefix(spec.jobId, 'master'));
-  const master = await JobMaster.open(spec, storage, { log });
-  const statusServer = createStatusServer({ snapshot: () => snapshotOfMaster(master, Date.now()), taskStory: (id) => storyOfMaster(master, id) });
+  // Both ports are bound before the spec is read, and their calls wait for the master: workers
+  // connect and register (their calls held) while the local runtime's pre-flight check, which
+  // the spec waits for, still runs, instead of after it.
+  const opening = openMaster();
+  opening.catch(() => {});
+  const statusServer = createStatusServer({
+    snapshot: async () => snapshotOfMaster(await opening, Date.now()),
+    taskStory: async (id) => storyOfMaster(await opening, id),
+  });
   const statusPort = await listenStatusServer(statusServer, process.env.GOMR_STATUS_ADDRESS || '127.0.0.1:0');
   // Printed before the gRPC line: whoever waits for that one has the page's port by then.
   process.stdout.write(`GOMR_STATUS_LISTENING ${statusPort}\n`);
   log(`status page on port ${statusPort}`);
-  const server = getServer(master);
+  const server = getServer(opening);
   // Optional TLS: GOMR_TLS_CERT and GOMR_TLS_KEY name PEM files.
   const tls = process.env.GOMR_TLS_CERT && process.env.GOMR_TLS_KEY
     ? { cert: readFileSync(process.env.GOMR_TLS_CERT), key: readFileSync(process.env.GOMR_TLS_KEY) }
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
   const port = await bindServer(server, process.env.GOMR_MASTER_ADDRESS ?? '127.0.0.1:0', tls);
   process.stdout.write(`GOMR_MASTER_LISTENING ${port}\n`);
   log(`listening on port ${port}`);
+  const master = await opening;
 
   let ended = false;
   const shutdown = async (signal: string, code: number) => {
@@ -109,6 +114,14 @@ async function main(): Promise<void> {
   if (Number.isFinite(exitAfter) && exitAfter >= 0 && process.env.GOMR_MASTER_EXIT_AFTER_MS) {
     setTimeout(() => shutdown('job finished', 0), exitAfter);
   }
+}
+
+/** Reads the spec (waiting for it with GOMR_JOB_SPEC_WAIT) and opens the job's master. */
+async function openMaster(): Promise<JobMaster> {
+  const spec = parseJobSpec(JSON.parse(await readSpecText()));
+  const storage = await openStorage(spec.storage);
+  shipped.start(storage, logPrefix(spec.jobId, 'master'));
+  return JobMaster.open(spec, storage, { log });
 }
 
 main().catch((err: Error) => {

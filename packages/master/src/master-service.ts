@@ -115,10 +115,29 @@ function serveTaskStream(master: JobMaster, call: grpc.ServerDuplexStream<TaskSt
   });
 }
 
-/** A server with the master service added; binding a port is separate so tests pick any. */
-export function getServer(master: JobMaster): grpc.Server {
+/**
+ * The handlers of a master still opening: each call waits for it (or fails with what failed
+ * it). main.ts binds the port before it has read the job spec, so that workers connect while
+ * the spec is on its way.
+ */
+export function deferredHandlers(ready: Promise<JobMaster>): MasterHandlers {
+  const handlers = ready.then(masterHandlers);
+  handlers.catch(() => {});
+  return {
+    Register: (call, cb) => void handlers.then((h) => h.Register(call, cb), (err: unknown) => cb(toStatus(err))),
+    Heartbeat: (call, cb) => void handlers.then((h) => h.Heartbeat(call, cb), (err: unknown) => cb(toStatus(err))),
+    GetStatus: (call, cb) => void handlers.then((h) => h.GetStatus(call, cb), (err: unknown) => cb(toStatus(err))),
+    TaskStream: (call) => void handlers.then((h) => h.TaskStream(call), (err: unknown) => call.emit('error', toStatus(err))),
+  };
+}
+
+/**
+ * A server with the master service added, for a master or one still opening (see
+ * deferredHandlers); binding a port is separate so tests pick any.
+ */
+export function getServer(master: JobMaster | Promise<JobMaster>): grpc.Server {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
-  server.addService(loadGomrProto().gomr.Master.service, masterHandlers(master));
+  server.addService(loadGomrProto().gomr.Master.service, master instanceof Promise ? deferredHandlers(master) : masterHandlers(master));
   return server;
 }
 

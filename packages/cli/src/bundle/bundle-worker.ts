@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type * as esbuild from 'esbuild';
-import { workerFileLocationDefines } from '@gomr/sdk/runtime';
+import { workerFileLocationDefines } from '@gomr/sdk/launcher';
 import { WorkerFileError } from '../errors.js';
 import { buildOnce } from './esbuild-service.js';
 
@@ -29,10 +30,10 @@ export interface BundleResult {
  */
 export async function bundleWorker(workerFile: string, outFile: string, opts: { ownLocation?: boolean } = {}): Promise<BundleResult> {
   const entry = resolve(workerFile);
-  await access(entry).catch(() => {
-    throw new WorkerFileError(`worker file not found: ${workerFile}`);
-  });
-  await mkdir(dirname(outFile), { recursive: true });
+  // Synchronous up to the build call, which spawns esbuild's service: the service is running
+  // before this call returns, whatever the caller spawns next (see run-local-job.ts).
+  if (!existsSync(entry)) throw new WorkerFileError(`worker file not found: ${workerFile}`);
+  mkdirSync(dirname(outFile), { recursive: true });
   const sdk = sdkEntry();
   try {
     await buildOnce({

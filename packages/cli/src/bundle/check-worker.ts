@@ -30,7 +30,7 @@ export interface StepShape {
 export function checkWorker(bundlePath: string, timeoutMs = 30_000, sampleRequest?: string, bundled?: Promise<unknown>): Promise<WorkerShape> {
   const script = runtimeEntries().check;
   return new Promise((resolve, reject) => {
-    const args = ['--enable-source-maps', script, bundlePath, ...(sampleRequest ? [sampleRequest] : [])];
+    const args = [script, bundlePath, ...(sampleRequest ? [sampleRequest] : [])];
     // With `bundled`, the check starts before the bundle is written and loads it once told
     // (a line on stdin): node boots while esbuild bundles, off the path to the job's start.
     const env = bundled ? { ...process.env, GOMR_CHECK_WAIT_STDIN: '1' } : process.env;

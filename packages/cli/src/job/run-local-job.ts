@@ -142,15 +142,20 @@ export async function runLocalJob(o: RunJobOptions): Promise<RunJobResult> {
 
 /**
  * Starts bundling and the check once, on the first call (before the spec: the check says
- * whether the job has steps); later calls return the same promises.
+ * whether the job has steps); later calls return the same promises. Once `started` resolves,
+ * esbuild's service is spawned, and the check process too (its then() is the first one).
  */
 function lazyBundleAndCheck(workerFile: string, bundlePath: string, reducers: number, sampleRequest: string | undefined) {
-  let bundling: { bundled: Promise<unknown>; checked: Promise<WorkerShape> } | undefined;
+  let bundling: { started: Promise<void>; bundled: Promise<unknown>; checked: Promise<WorkerShape> } | undefined;
   return () => {
     if (!bundling) {
-      // esbuild is loaded only now: until the processes are spawned, nothing else is loaded.
-      const bundled = import('../bundle/bundle-worker.js').then((m) => m.bundleWorker(workerFile, bundlePath, { ownLocation: true }));
-      const checked = checkWorker(bundlePath, undefined, sampleRequest, bundled).then((shape) => {
+      // The bundle heads the path to the first task (the check loads it, the master waits for
+      // the check's spec, the workers for the master), so esbuild is spawned first, not after
+      // the master and the workers: ~0.1-0.3 s sooner on 2 busy cores.
+      const loaded = import('../bundle/bundle-worker.js');
+      const bundled = loaded.then((m) => m.bundleWorker(workerFile, bundlePath, { ownLocation: true }));
+      const started = loaded.then(() => {});
+      const checked = started.then(() => checkWorker(bundlePath, undefined, sampleRequest, bundled)).then((shape) => {
         // A job of steps: a last step without a reducer is map-only by itself (see planSteps).
         if (!shape.steps && !shape.reducer && reducers > 0) {
           throw new WorkerFileError(`bad worker file: it defines no reducer; run it as a map-only job with --reducers 0 (it was given ${reducers})`);
@@ -159,7 +164,7 @@ function lazyBundleAndCheck(workerFile: string, bundlePath: string, reducers: nu
       });
       bundled.catch(() => {});
       checked.catch(() => {});
-      bundling = { bundled, checked };
+      bundling = { started, bundled, checked };
     }
     return bundling;
   };
@@ -177,6 +182,8 @@ async function startRuntime(
     startBundling: ReturnType<typeof lazyBundleAndCheck>;
   },
 ): Promise<{ runtime: LocalRuntime; specWritten: Promise<void> | undefined }> {
+  // esbuild and the check are spawned before the master and the workers (see lazyBundleAndCheck).
+  await startBundling().started;
   // Uploading inputs can take long: a bad worker file is refused before that.
   if (o.storage.kind !== 'local') await startBundling().checked;
   const totalOrder = sampleRequest ? totalOrderSpec(await startBundling().checked, o.log) : undefined;
@@ -205,7 +212,7 @@ async function startRuntime(
   const specWritten = later ? startBundling().checked.then(writeSpec) : undefined;
   if (!later) await writeSpec(await startBundling().checked);
   const runtime = new LocalRuntime({
-    jobDir, specPath, bundlePath, bundleReady: () => startBundling().bundled, token, workers: o.workers, storage: o.storage, inputStorage,
+    jobDir, specPath, bundlePath, bundleReady: () => startBundling().checked, token, workers: o.workers, storage: o.storage, inputStorage,
     ...(later ? { taskCounts: { maps, reducers: o.reducers, inputs: specInputs } } : {}),
     workerEnv: {
       ...(o.spillBytes ? { GOMR_SPILL_BYTES: String(o.spillBytes) } : {}),
@@ -255,12 +262,13 @@ async function runWithOutput(
   try {
     const started = runtime.start();
     started.catch(() => {});
-    // Loaded once the processes are spawned (they start meanwhile): the gRPC client and the display.
+    const [, shape] = await Promise.all([started, startBundling().checked, specWritten]);
+    // Loaded only now, the gRPC client and the display: until the spec is written, the CLI's
+    // share of the CPU goes to what the first task waits for (the bundle, the check, the spec).
     const [{ MasterConnection }, display] = await Promise.all([
       import('@gomr/proto'),
       o.progress ? import('../progress/progress-display.js').then((m) => m.createProgressDisplay(o.progress!)) : NO_DISPLAY,
     ]);
-    const [, shape] = await Promise.all([started, startBundling().checked, specWritten]);
     if (shape.sort === 'total' && !o.sortTotal) throw sortFlagNeeded();
     if (runtime.statusUrl) {
       // Recorded before it is printed: whoever reads the line can use `gomr status` at once.

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { jobKeys, type Storage, type StorageConfig } from '@gomr/storage';
-import { listSideFiles, SideFileError, type SideFileOnDisk, type SideFileRef } from '@gomr/sdk/runtime';
+import { listSideFiles, SideFileError, type SideFileOnDisk, type SideFileRef } from '@gomr/sdk/launcher';
 import { InputError, StorageError } from '../errors.js';
 
 /** The files `--file PATH...` names, or a one-line error (exit 3) for a missing one or a name clash. */

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -12,6 +13,8 @@ const require = createRequire(import.meta.url);
  * (scripts/post-build.mjs); runtimeEntries() picks them up when they are fresh.
  */
 export async function buildLocalRuntime(dir = LOCAL_RUNTIME_DIR): Promise<void> {
+  // Chunk names carry a content hash: each build would add to the last one's.
+  await rm(dir, { recursive: true, force: true });
   await Promise.all([bundleMasterRuntime(dir), bundleWorkerRuntime(dir)]);
   await esbuild.build({
     ...RUNTIME_BUNDLE_OPTIONS,

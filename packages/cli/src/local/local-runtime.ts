@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { storageConfigToEnv, type StorageConfig } from '@gomr/storage';
 import type { JobSpecInput } from '@gomr/master';
 import { GomrError, RuntimeError, WorkerFileError } from '../errors.js';
-import { WORKER_FILE_ERROR_LINE } from '@gomr/sdk/runtime';
+import { WORKER_FILE_ERROR_LINE } from '@gomr/sdk/launcher';
 import { ChildProcessGroup, howEnded, type ManagedChild } from './child-process-group.js';
 import { runtimeEntries, type RuntimeEntries } from './runtime-entries.js';
 import { spillRootOf, sweepStaleSpillRoots } from './spill-roots.js';
@@ -19,8 +19,10 @@ export interface LocalRuntimeOptions {
   inputStorage: StorageConfig;
   /**
    * Called once the master and the first workers are spawned; resolves once the worker bundle
-   * at bundlePath is written. Workers are given the master's address only then. Default: the
-   * bundle is written already.
+   * at bundlePath is written (and, for gomr run, has passed the pre-flight check, so that a
+   * file the check refuses is refused by it, not by a worker that loaded it first: the master
+   * listens before the check is over). Workers are given the master's address only then.
+   * Default: the bundle is written already.
    */
   bundleReady?: () => Promise<unknown>;
   /**

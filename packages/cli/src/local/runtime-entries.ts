@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildInfosOf, bundlesFresh, GOMR_PACKAGES } from './bundle-freshness.js';
 
 const require = createRequire(import.meta.url);
 
@@ -26,14 +26,6 @@ export function bundledEntries(dir = LOCAL_RUNTIME_DIR): Omit<RuntimeEntries, 'b
   };
 }
 
-function mtimeMs(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return NaN;
-  }
-}
-
 /**
  * The bundled runtime when it is at least as new as the last compile of every package it is
  * built from, else the packages' dist files. Each process then loads one file instead of
@@ -49,11 +41,7 @@ export function runtimeEntries(): RuntimeEntries {
     check: require.resolve('@gomr/sdk/check-worker'),
   };
   if (process.env.GOMR_UNBUNDLED_RUNTIME === '1') return { ...dist, bundled: false };
-  // <package>/dist/src/index.js -> <package>/dist/tsconfig.tsbuildinfo
-  const buildInfos = ['@gomr/proto', '@gomr/storage', '@gomr/sdk', '@gomr/master'].map((p) =>
-    join(dirname(dirname(require.resolve(p))), 'tsconfig.tsbuildinfo'),
-  );
-  return chooseRuntime(bundledEntries(), dist, buildInfos);
+  return chooseRuntime(bundledEntries(), dist, buildInfosOf(GOMR_PACKAGES));
 }
 
 /** The bundles if every one exists and none is older than any of `buildInfos`, else `dist`. */
@@ -62,8 +50,5 @@ export function chooseRuntime(
   dist: Omit<RuntimeEntries, 'bundled'>,
   buildInfos: string[],
 ): RuntimeEntries {
-  const built = Math.min(...Object.values(bundles).map(mtimeMs));
-  const compiled = Math.max(...buildInfos.map(mtimeMs));
-  // NaN (a missing file) fails the comparison: the dist files are used.
-  return built >= compiled ? { ...bundles, bundled: true } : { ...dist, bundled: false };
+  return bundlesFresh(Object.values(bundles), buildInfos) ? { ...bundles, bundled: true } : { ...dist, bundled: false };
 }

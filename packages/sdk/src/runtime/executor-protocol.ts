@@ -80,7 +80,8 @@ export function writesRun(task: TaskSpec, job: JobInfo): boolean {
   return task.kind === 'REDUCE' && (task.step ?? 0) < (job.steps ?? 1) - 1;
 }
 
-export type ToExecutor = { type: 'run'; task: TaskSpec; job: JobInfo };
+/** `load`: the first message, once the worker file is there (the thread may start before it is). */
+export type ToExecutor = { type: 'load' } | { type: 'run'; task: TaskSpec; job: JobInfo };
 
 export type FromExecutor =
   | { type: 'ready' }

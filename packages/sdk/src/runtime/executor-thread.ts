@@ -42,6 +42,9 @@ async function start(): Promise<void> {
   // the process: that flag makes node parse the maps of gomr's bundles up front, 30-50 MB of
   // heap per worker and 20 MB in the master, for stacks of gomr's own frames.
   process.setSourceMapsEnabled(true);
+  // The thread is started before the worker file may exist (see TaskExecutor.boot): its own
+  // code is loaded by now, the user's once told.
+  await new Promise<void>((resolve) => port.once('message', () => resolve()));
   let env: RunnerEnv;
   try {
     env = await openTaskEnv(data, reportProgress);

@@ -82,7 +82,8 @@ async function masterAddress(): Promise<string> {
 
 async function main(): Promise<number> {
   exitWithParent(log);
-  const master = await masterAddress();
+  // Not awaited here: the executor thread boots meanwhile (see WorkerRuntime.run).
+  const master = masterAddress();
   const storage: StorageConfig = process.env.GOMR_STORAGE_JSON
     ? parseStorageConfig(process.env.GOMR_STORAGE_JSON, 'GOMR_STORAGE_JSON')
     : storageConfigFromEnv(process.env);
@@ -106,8 +107,11 @@ async function main(): Promise<number> {
     },
   });
   runtime = worker;
+  const running = worker.run();
+  // Until the address came, SIGTERM ends the process at once: there is nothing to drain.
+  await master.catch(() => {});
   process.on('SIGTERM', () => worker.drain());
-  await worker.run();
+  await running;
   if (!worker.toldToExit) {
     log(`${worker.workerId || 'worker'} stopped by SIGTERM before the job ended, after ${worker.tasksRun} tasks`);
     return EXIT_DRAINED;

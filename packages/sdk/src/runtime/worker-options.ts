@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { JOB_DEFAULTS, type StorageConfig } from '@gomr/storage';
 
 export interface WorkerOptions {
-  /** host:port of the master. */
-  master: string;
+  /**
+   * host:port of the master, or a promise of it: the executor thread boots while it is awaited
+   * (the local runtime sends it once the master listens and the worker file is checked).
+   */
+  master: string | Promise<string>;
   /** Path of the bundled worker file (ESM). */
   bundlePath: string;
   storage: StorageConfig;

@@ -39,9 +39,10 @@ export class WorkerRuntime {
   state: WorkerState = 'INITIALIZED';
   workerId = '';
   private readonly opts: WorkerOptionsWithDefaults;
-  private readonly master: MasterConnection;
+  /** Set in run(), once the master's address is known. */
+  private master!: MasterConnection;
   /** Gets and reports as messages on one stream (a unary call per task costs ~5x more). */
-  private readonly tasks: TaskChannel;
+  private tasks!: TaskChannel;
   private readonly executor: TaskExecutor;
   private job?: JobInfo;
   /** The job, once the master has accepted the worker. */
@@ -65,8 +66,6 @@ export class WorkerRuntime {
 
   constructor(options: WorkerOptions) {
     this.opts = withDefaults(options);
-    this.master = new MasterConnection(this.opts.master, { token: this.opts.token, ...(this.opts.tlsCa ? { tlsCa: this.opts.tlsCa } : {}) });
-    this.tasks = this.master.taskChannel();
     this.executor = new TaskExecutor({
       bundlePath: this.opts.bundlePath,
       storage: this.opts.storage,
@@ -85,6 +84,11 @@ export class WorkerRuntime {
     if (this.state !== 'INITIALIZED') throw new Error(`cannot run a worker in state ${this.state}`);
     this.state = 'RUNNING';
     try {
+      // Booted first: the thread loads gomr's code while the master's address is awaited.
+      void this.executor.boot();
+      const master = new MasterConnection(await this.opts.master, { token: this.opts.token, ...(this.opts.tlsCa ? { tlsCa: this.opts.tlsCa } : {}) });
+      this.master = master;
+      this.tasks = master.taskChannel();
       await mkdir(this.opts.spillDir, { recursive: true });
       // The executor thread loads the user's code while the master registers us.
       const registered = this.register();
@@ -102,7 +106,8 @@ export class WorkerRuntime {
     } finally {
       if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
       await this.executor.stop();
-      this.master.close();
+      // Unset when the address never came.
+      this.master?.close();
       await rm(this.opts.spillDir, { recursive: true, force: true });
     }
   }

@@ -27,6 +27,7 @@ export async function executorFixture(prefix: string, body: string) {
   });
   return {
     executor,
+    bundlePath: join(root, 'worker.mjs'),
     async mapTask(i: number, text: string, extra: Partial<TaskSpec> = {}): Promise<TaskSpec> {
       await writeFile(join(root, `in${i}.txt`), text);
       return {
