@@ -54,10 +54,11 @@ export async function startup(ctx, { reps, workers = [2, 1] }) {
   };
 }
 
+// Shown in the order they happened (median times).
 const MILESTONES = [
-  ['specWritten', 'CLI loaded, inputs resolved, job spec written: master and workers start'],
-  ['bundled', 'worker file bundled (meanwhile; then the pre-flight check)'],
-  ['masterListening', 'master listening'],
+  ['bundled', 'worker file bundled (esbuild is spawned first)'],
+  ['masterListening', 'master listening (it then waits for the spec)'],
+  ['specWritten', 'pre-flight check passed, job spec written: workers get the address'],
   ['firstWorker', 'first worker registered'],
   ['lastWorker', 'last worker registered'],
   ['jobDone', 'job done (summary written)'],
@@ -70,7 +71,9 @@ export function printStartup(r) {
     printTable(
       `start-up timeline, ${main.what} (median ms after the CLI was spawned)`,
       ['milestone', 'at ms'],
-      MILESTONES.map(([k, label]) => [label, main.milestones[k] == null ? '-' : Math.round(main.milestones[k])]),
+      [...MILESTONES]
+        .sort(([a], [b]) => (main.milestones[a] ?? Infinity) - (main.milestones[b] ?? Infinity))
+        .map(([k, label]) => [label, main.milestones[k] == null ? '-' : Math.round(main.milestones[k])]),
     );
   }
   printTable(
