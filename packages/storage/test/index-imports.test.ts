@@ -2,10 +2,17 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 
-/** Every module specifier a fresh node resolves while importing `entry`, seen through a resolve hook. */
+/**
+ * Every module specifier a fresh node resolves while importing `entry`, seen through a resolve
+ * hook: module.registerHooks (in-thread) where Node has it, module.register (Node 20) elsewhere.
+ */
 function specifiersResolvedBy(entry: string): string[] {
-  const hooks = `export async function resolve(s, c, next) { process.stderr.write('RESOLVE ' + s + '\\n'); return next(s, c); }`;
-  const register = `import { register } from 'node:module'; register(${JSON.stringify('data:text/javascript,' + encodeURIComponent(hooks))});`;
+  const asyncHooks = `export async function resolve(s, c, next) { process.stderr.write('RESOLVE ' + s + '\\n'); return next(s, c); }`;
+  const register = [
+    `import module from 'node:module';`,
+    `if (module.registerHooks) module.registerHooks({ resolve(s, c, next) { process.stderr.write('RESOLVE ' + s + '\\n'); return next(s, c); } });`,
+    `else module.register(${JSON.stringify('data:text/javascript,' + encodeURIComponent(asyncHooks))});`,
+  ].join('\n');
   const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', `await import(${JSON.stringify(entry)});`], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return r.stderr.split('\n').filter((l) => l.startsWith('RESOLVE ')).map((l) => l.slice(8));
