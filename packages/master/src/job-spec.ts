@@ -1,11 +1,10 @@
 import * as z from 'zod/mini';
 import { JOB_DEFAULTS, type StorageConfig } from '@gomr/storage';
-import { storageConfigSchema } from '@gomr/storage/config-schema';
+import { nonEmpty, storageConfigSchema } from '@gomr/storage/config-schema';
 
 // zod/mini, as @gomr/storage's schema (which also sets its English messages): the classic
 // build would put 750 KB back into the master's bundle.
 const int = (min: number, max?: number) => z.int().check(z.minimum(min), ...(max === undefined ? [] : [z.maximum(max)]));
-const nonEmpty = () => z.string().check(z.minLength(1));
 
 const jobSpecSchema = z.object({
   jobId: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'job id: lower-case letters, digits and dashes')),

@@ -12,12 +12,14 @@ import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import type { StorageConfig } from './storage-config.js';
 
-// zod/mini rather than zod: every gomr process checks a config at start, and zod's classic
-// build is 750 KB of bundle (all its locales): ~25 ms of CPU per process to load, ~8 for mini.
-// Mini has no messages of its own; English ones, as the classic build's.
+// zod/mini rather than zod: the master and every worker check a config at start, and zod's
+// classic build is 750 KB of bundle (all its locales): ~25 ms of CPU per process to load, ~8
+// for mini. Mini has no messages of its own; English ones, as the classic build's, for every
+// schema built on this module's (the master's job spec too).
 z.config(en());
 
-const nonEmpty = () => z.string().check(z.minLength(1));
+/** A string of at least one character (zod/mini has no .min() to chain). */
+export const nonEmpty = () => z.string().check(z.minLength(1));
 
 export const storageConfigSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local'), root: nonEmpty() }),
