@@ -1,13 +1,14 @@
 /**
  * A real S3-protocol server (s3rver) in this process on 127.0.0.1, for tests: no MinIO binary
  * can be installed on the machines gomr is developed on. Each server gets a fresh temp
- * directory, removed by stop().
+ * directory, removed by stop(). Its writes are made atomic, as S3's are (s3rver-atomic-writes.ts).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import type { S3StorageConfig } from '../storage-config.js';
+import { makeWritesAtomic } from './s3rver-atomic-writes.js';
 import { addMultipartApi, readIncompleteUploads, type IncompleteUpload, type MultipartApiOptions } from './s3rver-multipart.js';
 
 export interface RunningS3rver {
@@ -42,6 +43,7 @@ export async function startS3rver(opts: StartS3rverOptions = {}): Promise<Runnin
   const ownsDirectory = opts.directory === undefined;
   const directory = opts.directory ?? (await mkdtemp(join(tmpdir(), 'gomr-s3rver-')));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false });
+  makeWritesAtomic(server);
   serializeDeletes(server);
   if (opts.multipartApi) addMultipartApi(server, opts.multipartApi === true ? {} : opts.multipartApi);
   const { port } = await server.run();
