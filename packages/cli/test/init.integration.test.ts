@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot, runGomr, tempDir } from './support/run-gomr.js';
 
 interface Ran {
@@ -68,6 +69,26 @@ test('gomr init writes a job that installs from the packed tarballs, runs, passe
   const installed = await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tgz], project, env);
   assert.equal(installed.code, 0, installed.out);
 
+  // The installed CLI runs its bundles (one file per process), not the packages' dist files.
+  const installedCli = join(project, 'node_modules', 'gomr', 'dist', 'src');
+  const probe = await sh(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { runtimeEntries } = await import(${JSON.stringify(pathToFileURL(join(installedCli, 'local', 'runtime-entries.js')).href)});
+       const f = await import(${JSON.stringify(pathToFileURL(join(installedCli, 'local', 'bundle-freshness.js')).href)});
+       const { commandBundle } = await import(${JSON.stringify(pathToFileURL(join(installedCli, 'bundled-commands', 'command-bundles.js')).href)});
+       console.log(JSON.stringify({ runtime: runtimeEntries(), run: f.bundlesFresh([commandBundle('run')], [f.CLI_BUILD_INFO, ...f.buildInfosOf(f.GOMR_PACKAGES)]) }));`,
+    ],
+    project,
+    env,
+  );
+  assert.equal(probe.code, 0, probe.out);
+  const chosen = JSON.parse(probe.out.trim().split('\n').at(-1)!) as { runtime: { bundled: boolean; worker: string }; run: boolean };
+  assert.equal(chosen.runtime.bundled, true, probe.out);
+  assert.ok(chosen.runtime.worker.startsWith(join(project, 'node_modules', 'gomr', 'dist', 'runtime-bundles')), chosen.runtime.worker);
+  assert.equal(chosen.run, true, 'the run command bundle is used');
   const job = await sh('npm', ['run', 'job'], project, env);
   assert.equal(job.code, 0, job.out);
   assert.ok(existsSync(join(project, 'output/part-00000')), job.out);

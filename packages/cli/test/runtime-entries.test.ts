@@ -25,9 +25,13 @@ test('the bundled runtime is used only when no package was compiled after it', (
     // `tsc -b` alone recompiled one package after the bundles were built: they are stale.
     const newer = files(dir, ['c.tsbuildinfo'], 3000);
     assert.deepEqual(chooseRuntime(bundles, dist, [...older, ...newer]), { ...dist, bundled: false });
-    // A missing bundle, or a package never compiled, also means the dist files.
+    // A missing bundle, or one package never compiled, also means the dist files.
     assert.equal(chooseRuntime({ ...bundles, check: join(dir, 'missing.js') }, dist, older).bundled, false);
-    assert.equal(chooseRuntime(bundles, dist, [join(dir, 'missing.tsbuildinfo')]).bundled, false);
+    assert.equal(chooseRuntime(bundles, dist, [...older, join(dir, 'missing.tsbuildinfo')]).bundled, false);
+    // No build info at all: an installed package, whose bundles came with its files.
+    const none = [join(dir, 'missing.tsbuildinfo'), join(dir, 'gone.tsbuildinfo')];
+    assert.deepEqual(chooseRuntime(bundles, dist, none), { ...bundles, bundled: true });
+    assert.equal(chooseRuntime({ ...bundles, check: join(dir, 'missing.js') }, dist, none).bundled, false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -27,11 +27,15 @@ function mtimeMs(path: string): number {
 
 /**
  * True when every bundle exists and none is older than any of `buildInfos`: after `tsc -b`
- * alone recompiled a package, bundles built from its older files are stale.
+ * alone recompiled a package, bundles built from its older files are stale. With none of
+ * `buildInfos` there at all, gomr is an installed package (npm packs no tsbuildinfo, and
+ * nothing compiles it in place), whose bundles were built with the files beside them: they
+ * are fresh if they are all there.
  */
 export function bundlesFresh(bundles: string[], buildInfos: string[]): boolean {
   const built = Math.min(...bundles.map(mtimeMs));
-  const compiled = Math.max(...buildInfos.map(mtimeMs));
-  // NaN (a missing file) fails the comparison.
-  return built >= compiled;
+  const compiled = buildInfos.map(mtimeMs);
+  if (compiled.every(Number.isNaN)) return !Number.isNaN(built);
+  // NaN (a missing file: a package never compiled) fails the comparison.
+  return built >= Math.max(...compiled);
 }
