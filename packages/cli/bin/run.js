@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import module from 'node:module';
 import { join } from 'node:path';
+import { oclifFor } from '../dist/src/bundled-commands/fast-start.js';
 import { gomrHome } from '../dist/src/job/gomr-home.js';
 
 // Node 22.1+ keeps V8's compiled code on disk (the module compile cache): a later run loads
@@ -10,5 +11,6 @@ import { gomrHome } from '../dist/src/job/gomr-home.js';
 // NODE_COMPILE_CACHE=dir moves it; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 const cache = module.enableCompileCache?.(process.env.NODE_COMPILE_CACHE || join(gomrHome(), 'cache', 'node-compile-cache'));
 if (cache?.directory) process.env.NODE_COMPILE_CACHE = cache.directory;
-const { execute } = await import('@oclif/core');
+// A bundled command (`gomr run`) runs with the oclif bundled beside it, others with @oclif/core.
+const { execute } = await import(oclifFor(process.argv.slice(2)));
 await execute({ dir: import.meta.url });
