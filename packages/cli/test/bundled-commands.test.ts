@@ -29,16 +29,20 @@ test('after npm run build oclif loads the bundled commands from their bundle; GO
   }
 });
 
-/**
- * The gomr CLI run to its end with ARGS: its output, and which copies of oclif it loaded
- * (@oclif/core's own files are CommonJS: require.cache has each one read).
- */
-function oclifCopiesOf(args: string[], env: NodeJS.ProcessEnv = {}): { out: string; core: boolean } {
-  const probe = `process.on('exit', () => {
+/** Preloaded into a CLI process: at exit, says on stderr whether it read any of @oclif/core (CommonJS: require.cache has each file). */
+const OCLIF_PROBE = `process.on('exit', () => {
   const core = Object.keys(require.cache).some((k) => /node_modules[\\\\/]@oclif[\\\\/]core[\\\\/]/.test(k));
   require('node:fs').writeSync(2, '\\nOCLIF ' + core + '\\n');
 });`;
-  const run = spawnSync(process.execPath, ['--require', writeProbe(probe), 'bin/run.js', ...args], {
+let probeFile: string | undefined;
+
+/** The gomr CLI run to its end with ARGS: its output, and whether it read @oclif/core. */
+function oclifCopiesOf(args: string[], env: NodeJS.ProcessEnv = {}): { out: string; core: boolean } {
+  if (!probeFile) {
+    probeFile = join(mkdtempSync(join(tmpdir(), 'gomr-oclif-probe-')), 'probe.cjs');
+    writeFileSync(probeFile, OCLIF_PROBE);
+  }
+  const run = spawnSync(process.execPath, ['--require', probeFile, 'bin/run.js', ...args], {
     cwd: cliRoot,
     env: { ...process.env, ...env },
     encoding: 'utf8',
@@ -46,15 +50,6 @@ function oclifCopiesOf(args: string[], env: NodeJS.ProcessEnv = {}): { out: stri
   const core = /\nOCLIF (true|false)\n/.exec(run.stderr)?.[1];
   assert.ok(core, run.stderr);
   return { out: run.stdout + run.stderr, core: core === 'true' };
-}
-
-let probeFile: string | undefined;
-function writeProbe(source: string): string {
-  if (!probeFile) {
-    probeFile = join(mkdtempSync(join(tmpdir(), 'gomr-oclif-probe-')), 'probe.cjs');
-    writeFileSync(probeFile, source);
-  }
-  return probeFile;
 }
 
 test('gomr run runs with the oclif bundled beside it; help, other commands and a stale bundle use @oclif/core', () => {

@@ -77,9 +77,8 @@ test('gomr init writes a job that installs from the packed tarballs, runs, passe
       '--input-type=module',
       '-e',
       `const { runtimeEntries } = await import(${JSON.stringify(pathToFileURL(join(installedCli, 'local', 'runtime-entries.js')).href)});
-       const f = await import(${JSON.stringify(pathToFileURL(join(installedCli, 'local', 'bundle-freshness.js')).href)});
-       const { commandBundle } = await import(${JSON.stringify(pathToFileURL(join(installedCli, 'bundled-commands', 'command-bundles.js')).href)});
-       console.log(JSON.stringify({ runtime: runtimeEntries(), run: f.bundlesFresh([commandBundle('run')], [f.CLI_BUILD_INFO, ...f.buildInfosOf(f.GOMR_PACKAGES)]) }));`,
+       const { commandBundleFresh } = await import(${JSON.stringify(pathToFileURL(join(installedCli, 'bundled-commands', 'command-bundles.js')).href)});
+       console.log(JSON.stringify({ runtime: runtimeEntries(), run: commandBundleFresh('run') }));`,
     ],
     project,
     env,

@@ -16,7 +16,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -27,7 +27,7 @@ import type S3rver from 's3rver';
 interface StoredObject {
   bucket: string;
   key: string;
-  content: Readable | Buffer;
+  content: Readable;
   metadata: Record<string, string>;
 }
 
@@ -55,7 +55,7 @@ export function makeWritesAtomic(server: S3rver): void {
   store.putPart = async (bucket, uploadId, partNumber, content) => {
     const partPath = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId, String(partNumber));
     const written = await writeWhole(partPath, content);
-    await replaceWith(`${partPath}.md5`, (temp) => writeWhole(temp, Buffer.from(written.md5)));
+    await replaceWith(`${partPath}.md5`, (temp) => writeFile(temp, written.md5));
     return written;
   };
 
@@ -74,7 +74,7 @@ export function makeWritesAtomic(server: S3rver): void {
 }
 
 /** Writes a body to `path` whole, or fails leaving what was there: its size and MD5. */
-async function writeWhole(path: string, content: Readable | Buffer): Promise<{ size: number; md5: string }> {
+async function writeWhole(path: string, content: Readable): Promise<{ size: number; md5: string }> {
   await mkdir(dirname(path), { recursive: true });
   const md5 = createHash('md5');
   let size = 0;
@@ -86,8 +86,7 @@ async function writeWhole(path: string, content: Readable | Buffer): Promise<{ s
     },
   });
   await replaceWith(path, async (temp) => {
-    const source = Buffer.isBuffer(content) ? [content] : content;
-    await pipeline(source, count, createWriteStream(temp));
+    await pipeline(content, count, createWriteStream(temp));
     // A request that ended short of its Content-Length (Node may end it rather than fail it).
     if (isRequest(content) && !content.complete) throw new Error('IncompleteBody: the request body ended before its Content-Length');
   });
@@ -106,6 +105,6 @@ async function replaceWith(path: string, fill: (temp: string) => Promise<unknown
   }
 }
 
-function isRequest(content: Readable | Buffer): content is IncomingMessage {
-  return !Buffer.isBuffer(content) && typeof (content as Partial<IncomingMessage>).complete === 'boolean';
+function isRequest(content: Readable): content is IncomingMessage {
+  return typeof (content as Partial<IncomingMessage>).complete === 'boolean';
 }
